@@ -1,0 +1,1 @@
+"""hclgen engine: Python environment configs -> cdktf synth -> committed Terraform HCL."""

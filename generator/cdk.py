@@ -1,0 +1,138 @@
+"""The single boundary to cdktf and the AWS provider bindings.
+
+Everything else imports cdktf types from here, so moving to another CDK for Terraform
+(e.g. the CDK Terrain fork) is an edit to this file alone.
+
+Speed: `cdktf_cdktf_provider_aws/__init__.py` imports all ~1,500 resource submodules (about
+18 s). We register a bare package object first, so importing a submodule loads only that
+submodule and the shared jsii assembly (about 4 s in all).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import types
+from pathlib import Path
+from typing import Any, TypeVar
+
+
+def _register_lazy_package(name: str) -> None:
+    if name in sys.modules:
+        return
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError(f"{name} is not installed")
+    package = types.ModuleType(name)
+    package.__path__ = list(spec.submodule_search_locations)
+    package.__spec__ = spec
+    package.__file__ = spec.origin
+    sys.modules[name] = package
+
+
+_register_lazy_package("cdktf_cdktf_provider_aws")
+
+# ruff: noqa: E402  (the lazy package must be registered before these imports)
+from cdktf import (  # noqa: E402
+    App,
+    Fn,
+    S3Backend,
+    TerraformOutput,
+    TerraformResource,
+    TerraformResourceLifecycle,
+    TerraformStack,
+    Token,
+)
+from cdktf_cdktf_provider_aws.appautoscaling_policy import (  # noqa: E402
+    AppautoscalingPolicy,
+    AppautoscalingPolicyTargetTrackingScalingPolicyConfiguration,
+    AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecification,
+)
+from cdktf_cdktf_provider_aws.appautoscaling_target import AppautoscalingTarget  # noqa: E402
+from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup  # noqa: E402
+from cdktf_cdktf_provider_aws.db_instance import DbInstance  # noqa: E402
+from cdktf_cdktf_provider_aws.db_parameter_group import DbParameterGroup, DbParameterGroupParameter  # noqa: E402
+from cdktf_cdktf_provider_aws.db_subnet_group import DbSubnetGroup  # noqa: E402
+from cdktf_cdktf_provider_aws.ecr_lifecycle_policy import EcrLifecyclePolicy  # noqa: E402
+from cdktf_cdktf_provider_aws.ecr_repository import (  # noqa: E402
+    EcrRepository,
+    EcrRepositoryEncryptionConfiguration,
+    EcrRepositoryImageScanningConfiguration,
+)
+from cdktf_cdktf_provider_aws.ecs_cluster import EcsCluster, EcsClusterSetting  # noqa: E402
+from cdktf_cdktf_provider_aws.ecs_service import (  # noqa: E402
+    EcsService,
+    EcsServiceDeploymentCircuitBreaker,
+    EcsServiceLoadBalancer,
+    EcsServiceNetworkConfiguration,
+)
+from cdktf_cdktf_provider_aws.ecs_task_definition import (  # noqa: E402
+    EcsTaskDefinition,
+    EcsTaskDefinitionRuntimePlatform,
+)
+from cdktf_cdktf_provider_aws.eip import Eip  # noqa: E402
+from cdktf_cdktf_provider_aws.iam_role import IamRole  # noqa: E402
+from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy  # noqa: E402
+from cdktf_cdktf_provider_aws.internet_gateway import InternetGateway  # noqa: E402
+from cdktf_cdktf_provider_aws.lb import Lb  # noqa: E402
+from cdktf_cdktf_provider_aws.lb_listener import (  # noqa: E402
+    LbListener,
+    LbListenerDefaultAction,
+    LbListenerDefaultActionRedirect,
+)
+from cdktf_cdktf_provider_aws.lb_target_group import LbTargetGroup, LbTargetGroupHealthCheck  # noqa: E402
+from cdktf_cdktf_provider_aws.nat_gateway import NatGateway  # noqa: E402
+from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags  # noqa: E402
+from cdktf_cdktf_provider_aws.route import Route  # noqa: E402
+from cdktf_cdktf_provider_aws.route_table import RouteTable  # noqa: E402
+from cdktf_cdktf_provider_aws.route_table_association import RouteTableAssociation  # noqa: E402
+from cdktf_cdktf_provider_aws.security_group import SecurityGroup  # noqa: E402
+from cdktf_cdktf_provider_aws.subnet import Subnet  # noqa: E402
+from cdktf_cdktf_provider_aws.vpc import Vpc  # noqa: E402
+from cdktf_cdktf_provider_aws.vpc_endpoint import VpcEndpoint  # noqa: E402
+from cdktf_cdktf_provider_aws.vpc_security_group_egress_rule import VpcSecurityGroupEgressRule  # noqa: E402
+from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurityGroupIngressRule  # noqa: E402
+from constructs import Construct  # noqa: E402
+
+SOURCE_METADATA = "hclgen:source"
+_PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+R = TypeVar("R", TerraformResource, TerraformOutput)
+
+
+def tracked(item: R) -> R:
+    """Name a resource (or output) after its construct id and record the line that made it.
+
+    The construct id becomes the Terraform name (`aws_vpc.this`), so names are chosen by the
+    module author, never hashed, and stay put when unrelated code changes.
+    """
+    item.override_logical_id(item.node.id)
+    caller = sys._getframe(1)
+    item.node.add_metadata(SOURCE_METADATA, f"{_relative(caller.f_code.co_filename)}:{caller.f_lineno}")
+    return item
+
+
+def source_of(item: Construct) -> str | None:
+    """The 'path:line' recorded by tracked(), or None."""
+    for entry in item.node.metadata:
+        if entry.type == SOURCE_METADATA:
+            return str(entry.data)
+    return None
+
+
+def list_element(list_token: Any, index: int) -> Any:
+    """`element(list, index)` on a list-valued attribute."""
+    return Fn.element(Token.as_list(list_token), index)
+
+
+def _relative(filename: str) -> str:
+    path = Path(filename).resolve()
+    try:
+        return path.relative_to(_PROJECT_ROOT).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+__all__ = [name for name in dir() if not name.startswith("_") and name[0].isupper()] + [
+    "tracked", "source_of", "list_element",
+]

@@ -1,0 +1,53 @@
+"""The click command line. Commands stay thin; errors become exit codes here, in one place."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from generator.errors import HclgenError
+
+
+class HclgenGroup(click.Group):
+    """Turns HclgenError into one line on stderr and its exit code; no tracebacks."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            result = super().invoke(ctx)
+        except HclgenError as err:
+            click.secho(f"error: {err}", fg="red", err=True)
+            raise click.exceptions.Exit(err.exit_code) from None
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            raise click.exceptions.Exit(130) from None
+        if isinstance(result, int) and result:
+            raise click.exceptions.Exit(result)
+        return result
+
+
+@click.group(cls=HclgenGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="hclgen", prog_name="hclgen")
+def cli() -> None:
+    """hclgen: AWS infrastructure in Python, committed as reviewer-grade Terraform HCL.
+
+    Environments live in environments/<name>/config.py; `synth` renders each one to
+    environments/<name>/*.tf, the Terraform root of that environment.
+    """
+
+
+def _register() -> None:
+    from generator.commands import synth as synth_commands
+
+    for command in synth_commands.COMMANDS:
+        cli.add_command(command)
+
+
+_register()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point for `python main.py` and the `hclgen` console script."""
+    prog = "python main.py" if sys.argv[0].endswith("main.py") else "hclgen"
+    cli.main(args=argv, prog_name=prog)

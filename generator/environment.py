@@ -1,0 +1,82 @@
+"""The settings every environment has, independent of which modules it composes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+from generator.errors import InputError
+
+if TYPE_CHECKING:
+    from constructs import Construct
+
+_NAME = re.compile(r"^[a-z][a-z0-9-]{0,20}$")
+_REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")
+_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+
+TERRAFORM_REQUIRED_VERSION = ">= 1.11"
+AWS_PROVIDER_SOURCE = "hashicorp/aws"
+# The bindings are generated for aws 5.99; any later 5.x keeps their schema compatible.
+AWS_PROVIDER_CONSTRAINT = "~> 5.99"
+
+
+class Blueprint(Protocol):
+    """What an environment composes: builds module constructs into a stack."""
+
+    def compose(self, scope: Construct, env: Environment) -> Mapping[str, object]:
+        """Create the module constructs; return the stack outputs (name -> value token)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Backend:
+    """The S3 backend of one environment's state."""
+
+    bucket: str
+    key: str
+    region: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Environment:
+    """One deployable environment.
+
+    name: folder name under environments/ (lowercase, digits, dashes).
+    project: short project slug, prefixes every resource name and the state key.
+    region: AWS region the provider and the state bucket live in.
+    state_bucket: S3 bucket holding the state (`python main.py bootstrap ENV` creates it).
+    tags: default tags on every taggable resource (Project and Environment are added).
+    stack: the blueprint, e.g. modules.stack.StackInputs with per-module inputs.
+    """
+
+    name: str
+    project: str
+    region: str
+    state_bucket: str
+    stack: Blueprint
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not _NAME.match(self.name):
+            raise InputError("name", f"{self.name!r} must be lowercase letters, digits and dashes (max 21)")
+        if not _NAME.match(self.project):
+            raise InputError("project", f"{self.project!r} must be lowercase letters, digits and dashes (max 21)")
+        if not _REGION.match(self.region):
+            raise InputError("region", f"{self.region!r} is not an AWS region name")
+        if not _BUCKET.match(self.state_bucket) or ".." in self.state_bucket:
+            raise InputError("state_bucket", f"{self.state_bucket!r} is not a valid S3 bucket name")
+
+    @property
+    def prefix(self) -> str:
+        """Name prefix for AWS resource names: '<project>-<env>'."""
+        return f"{self.project}-{self.name}"
+
+    @property
+    def backend(self) -> Backend:
+        return Backend(self.state_bucket, f"{self.project}/{self.name}/terraform.tfstate", self.region)
+
+    @property
+    def default_tags(self) -> dict[str, str]:
+        return {"Project": self.project, "Environment": self.name, "ManagedBy": "hclgen", **self.tags}

@@ -1,0 +1,58 @@
+"""The one error hierarchy. cli.main() turns these into a one-line message and an exit code."""
+
+from __future__ import annotations
+
+
+class HclgenError(Exception):
+    """Base class for every error the tool reports to a user (no traceback)."""
+
+    exit_code: int = 1
+
+    def __init__(self, message: str, *, exit_code: int | None = None) -> None:
+        super().__init__(message)
+        if exit_code is not None:
+            self.exit_code = exit_code
+
+
+class UsageError(HclgenError):
+    """Bad input from the user: unknown environment, invalid config value, bad flag."""
+
+    exit_code = 2
+
+
+class ConfigError(UsageError):
+    """An environment config or module input is invalid; names env, module and field."""
+
+    def __init__(self, message: str, *, env: str | None = None, module: str | None = None,
+                 field: str | None = None) -> None:
+        where = ".".join(part for part in (module, field) if part)
+        prefix = f"environment '{env}': " if env else ""
+        located = f"{where}: " if where else ""
+        super().__init__(f"{prefix}{located}{message}")
+        self.env, self.module, self.field = env, module, field
+
+
+class InputError(ValueError):
+    """Raised by module input objects while validating; the loader adds env/module context."""
+
+    def __init__(self, field: str, message: str, *, module: str | None = None) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field, self.message, self.module = field, message, module
+
+
+class StaleError(HclgenError):
+    """Committed HCL differs from what Python renders."""
+
+    exit_code = 1
+
+
+class TerraformError(HclgenError):
+    """terraform is missing, too old, or failed; exit_code mirrors terraform's."""
+
+    exit_code = 1
+
+
+class RefusedError(HclgenError):
+    """A safety rail refused the command (stale HCL, prod off main, no terminal to confirm)."""
+
+    exit_code = 3

@@ -1,0 +1,72 @@
+"""Discover and load environment configs (environments/<name>/config.py)."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.environment import Environment
+from generator.errors import ConfigError, InputError, UsageError
+
+CONFIG_FILE = "config.py"
+CONFIG_VARIABLE = "ENVIRONMENT"
+_MISSING_ARG = re.compile(r"(\w+)\.__init__\(\) missing \d+ required keyword-only argument[s]?: (.+)")
+
+
+@dataclass(frozen=True)
+class LoadedEnv:
+    """An environment config together with where it lives."""
+
+    env: Environment
+    root: Path  # environments/<name>/: the Terraform root of the env
+    config_path: Path
+
+
+def env_names(root: Path) -> list[str]:
+    """Sorted names of folders under environments/ that hold a config.py."""
+    base = root / "environments"
+    return sorted(p.name for p in base.iterdir() if (p / CONFIG_FILE).is_file()) if base.is_dir() else []
+
+
+def load(root: Path, names: tuple[str, ...] | list[str] = ()) -> list[LoadedEnv]:
+    """Load the named environments (all when empty), in the order given."""
+    known = env_names(root)
+    for name in names:
+        if name not in known:
+            hint = ", ".join(known) or "none"
+            raise UsageError(f"unknown environment '{name}' (known: {hint})")
+    return [_load_one(root, name) for name in (names or known)]
+
+
+def _load_one(root: Path, name: str) -> LoadedEnv:
+    path = root / "environments" / name / CONFIG_FILE
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    module_name = f"_hclgen_env_{name.replace('-', '_')}"
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(module)
+    except InputError as err:
+        raise ConfigError(err.message, env=name, module=err.module, field=err.field) from None
+    except TypeError as err:
+        raise _missing_value(err, name) from None
+    env = getattr(module, CONFIG_VARIABLE, None)
+    if not isinstance(env, Environment):
+        raise ConfigError(f"{path.relative_to(root)} must define {CONFIG_VARIABLE} = Environment(...)", env=name)
+    if env.name != name:
+        raise ConfigError(f"name is {env.name!r} but the folder is environments/{name}", env=name, field="name")
+    return LoadedEnv(env=env, root=path.parent, config_path=path)
+
+
+def _missing_value(err: TypeError, env: str) -> ConfigError:
+    match = _MISSING_ARG.search(str(err))
+    if not match:
+        return ConfigError(str(err), env=env)
+    owner, fields = match.groups()
+    module = owner.removesuffix("Inputs").lower() or None
+    return ConfigError(f"required value missing: {fields.replace(chr(39), '')}", env=env, module=module)
