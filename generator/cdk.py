@@ -11,6 +11,7 @@ submodule and the shared jsii assembly (about 4 s in all).
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 import types
 from pathlib import Path
@@ -30,6 +31,8 @@ def _register_lazy_package(name: str) -> None:
     sys.modules[name] = package
 
 
+# jsii prints a full-screen banner on every run under Node 18/20; README recommends Node 22+.
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "18,20")
 _register_lazy_package("cdktf_cdktf_provider_aws")
 
 # ruff: noqa: E402  (the lazy package must be registered before these imports)
@@ -37,6 +40,7 @@ from cdktf import (  # noqa: E402
     App,
     Fn,
     S3Backend,
+    TerraformDataSource,
     TerraformOutput,
     TerraformResource,
     TerraformResourceLifecycle,
@@ -100,13 +104,14 @@ _PROJECT_ROOT = Path(__file__).resolve().parent.parent
 R = TypeVar("R", TerraformResource, TerraformOutput)
 
 
-def tracked(item: R) -> R:
-    """Name a resource (or output) after its construct id and record the line that made it.
+def tracked(item: R, name: str | None = None) -> R:
+    """Give a resource (or output) its Terraform name and record the line that made it.
 
-    The construct id becomes the Terraform name (`aws_vpc.this`), so names are chosen by the
-    module author, never hashed, and stay put when unrelated code changes.
+    The name (default: the construct id) is chosen by the module author, never hashed, so it
+    stays put when unrelated code changes. Construct ids must be unique per scope, Terraform
+    names per type: pass `name` when two types in one module both want e.g. "this".
     """
-    item.override_logical_id(item.node.id)
+    item.override_logical_id(name or item.node.id)
     caller = sys._getframe(1)
     item.node.add_metadata(SOURCE_METADATA, f"{_relative(caller.f_code.co_filename)}:{caller.f_lineno}")
     return item

@@ -1,7 +1,85 @@
-"""synth, diff, envs."""
+"""synth, diff, envs: render environments to HCL, check them, show what would change."""
 
 from __future__ import annotations
 
+import difflib
+import time
+
 import click
 
-COMMANDS: list[click.Command] = []
+from generator import pipeline
+from generator.errors import StaleError
+from generator.paths import project_root
+from generator.project import load
+
+FIX_COMMAND = "python main.py synth"
+
+
+@click.command()
+@click.argument("envs", nargs=-1, metavar="[ENV]...")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 listing stale files if the HCL is out of date.")
+@click.option("--no-cache", is_flag=True, help="With --check: always re-render instead of trusting the hash cache.")
+def synth(envs: tuple[str, ...], check: bool, no_cache: bool) -> None:
+    """Render environments (all by default) to environments/<env>/*.tf."""
+    root = project_root()
+    if check:
+        _check(root, envs, no_cache)
+        return
+    started = time.monotonic()
+    rendered = pipeline.render(root, envs, progress=lambda env: click.echo(f"rendered {env}", err=True))
+    diffs = pipeline.write(root, rendered)
+    changed = 0
+    for diff in diffs:
+        for label, paths in (("created", diff.created), ("updated", diff.updated), ("removed", diff.removed)):
+            for path in paths:
+                click.echo(f"  {label} {path}")
+                changed += 1
+    summary = f"{changed} file(s) changed" if changed else "no changes"
+    click.echo(f"synth: {len(rendered)} environment(s), {summary} ({time.monotonic() - started:.1f}s)", err=True)
+
+
+def _check(root: object, envs: tuple[str, ...], no_cache: bool) -> None:
+    stale = pipeline.stale_paths(root, envs, use_cache=not no_cache)  # type: ignore[arg-type]
+    if stale:
+        for path in stale:
+            click.echo(f"  stale {path}", err=True)
+        target = " ".join(envs)
+        raise StaleError(f"{len(stale)} generated file(s) differ from the Python; run `{FIX_COMMAND}"
+                         f"{' ' + target if target else ''}` and commit the result")
+    click.echo("synth --check: generated HCL is up to date", err=True)
+
+
+@click.command()
+@click.argument("env")
+def diff(env: str) -> None:
+    """Show the unified diff that `synth ENV` would apply."""
+    root = project_root()
+    (rendered,) = pipeline.render(root, [env])
+    (difference,) = pipeline.differences(root, [rendered])
+    for rel in difference.paths:
+        path = root / rel
+        old = path.read_text(encoding="utf-8").splitlines(keepends=True) if path.exists() else []
+        new = rendered.files.get(path.name, "").splitlines(keepends=True)
+        before = f"a/{rel}" if old else "/dev/null"
+        after = f"b/{rel}" if path.name in rendered.files else "/dev/null"
+        click.echo("".join(difflib.unified_diff(old, new, before, after)), nl=False)
+    if not difference.paths:
+        click.echo(f"{env}: no changes", err=True)
+
+
+@click.command()
+def envs() -> None:
+    """List environments with their regions and state backends."""
+    root = project_root()
+    loaded = load(root)
+    rows = [("ENV", "REGION", "STATE", "CONFIG")]
+    for item in loaded:
+        backend = item.env.backend
+        rows.append((item.env.name, item.env.region, f"s3://{backend.bucket}/{backend.key}",
+                     item.config_path.relative_to(root).as_posix()))
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths)) + "  " + row[3])
+
+
+COMMANDS: list[click.Command] = [synth, diff, envs]

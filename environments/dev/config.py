@@ -1,0 +1,22 @@
+"""dev: small and cheap. One NAT gateway, one task, a micro database without Multi-AZ."""
+
+from generator.environment import Environment
+from modules.ecs import EcsInputs
+from modules.rds import RdsInputs
+from modules.stack import StackInputs
+from modules.vpc import VpcInputs
+
+ENVIRONMENT = Environment(
+    name="dev",
+    project="acme-api",
+    region="ap-northeast-2",
+    state_bucket="acme-api-terraform-state-dev",
+    tags={"Owner": "platform-team", "CostCenter": "dev"},
+    stack=StackInputs(
+        vpc=VpcInputs(cidr="10.0.0.0/18", az_count=3, nat="single"),
+        ecs=EcsInputs(cpu=256, memory=512, desired_count=1, image_tag="latest", log_retention_days=14,
+                      environment={"APP_ENV": "dev"}),
+        rds=RdsInputs(instance_class="db.t4g.micro", multi_az=False, deletion_protection=False,
+                      backup_retention_days=1),
+    ),
+)

@@ -1,0 +1,26 @@
+"""prod: the 3-AZ shape. NAT per AZ, two or more tasks, Multi-AZ database, deletion protection."""
+
+from generator.environment import Environment
+from modules.alb import AlbInputs
+from modules.ecr import EcrInputs
+from modules.ecs import EcsInputs
+from modules.rds import RdsInputs
+from modules.stack import StackInputs
+from modules.vpc import VpcInputs
+
+ENVIRONMENT = Environment(
+    name="prod",
+    project="acme-api",
+    region="ap-northeast-2",
+    state_bucket="acme-api-terraform-state-prod",
+    tags={"Owner": "platform-team", "CostCenter": "prod"},
+    stack=StackInputs(
+        vpc=VpcInputs(cidr="10.1.0.0/18", az_count=3, nat="per_az"),
+        alb=AlbInputs(deletion_protection=True, idle_timeout=60),
+        ecs=EcsInputs(cpu=1024, memory=2048, desired_count=2, min_capacity=2, max_capacity=6,
+                      image_tag="1.0.0", log_retention_days=90, environment={"APP_ENV": "prod"}),
+        rds=RdsInputs(instance_class="db.m7g.large", multi_az=True, deletion_protection=True, final_snapshot=True,
+                      allocated_storage=50, max_allocated_storage=500, backup_retention_days=14),
+        ecr=EcrInputs(tag_mutability="IMMUTABLE", keep_last=50),
+    ),
+)

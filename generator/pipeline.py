@@ -1,0 +1,133 @@
+"""env configs -> synth -> emit -> compare with disk -> writer. The steps behind synth/--check/diff."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator import cache, writer
+from generator.emit import GENERATED_MARK, emit
+from generator.paths import work_dir
+from generator.project import env_names, load
+
+
+@dataclass(frozen=True)
+class RenderedEnv:
+    env: str
+    root: Path  # environments/<env>/
+    files: dict[str, str]  # file name -> text
+    sources: dict[str, str]  # resource address -> "modules/x.py:42"
+
+
+@dataclass
+class Difference:
+    """What synth would change on disk for one environment (repo-relative paths)."""
+
+    env: str
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+    @property
+    def paths(self) -> list[str]:
+        return sorted(self.created + self.updated + self.removed)
+
+
+def render(root: Path, names: list[str] | tuple[str, ...] = (),
+           progress: Callable[[str], None] | None = None) -> list[RenderedEnv]:
+    """Render environments in memory. Raises ConfigError before anything could be written."""
+    from generator.synth import synthesize  # loads cdktf: only here
+
+    envs = load(root, names)
+    rendered = []
+    for loaded, document in zip(envs, synthesize(envs, root)):
+        sources = {_address(o.kind, o.type, o.name): o.source for o in document.origins}
+        rendered.append(RenderedEnv(loaded.env.name, loaded.root, emit(document), sources))
+        if progress:
+            progress(loaded.env.name)
+    return rendered
+
+
+def differences(root: Path, rendered: list[RenderedEnv]) -> list[Difference]:
+    return [_difference(root, item.env, item.root, item.files) for item in rendered]
+
+
+def write(root: Path, rendered: list[RenderedEnv]) -> list[Difference]:
+    """Bring every environment's files in line with `rendered` in one transaction."""
+    diffs = differences(root, rendered)
+    changes: dict[Path, str | None] = {}
+    for item, diff in zip(rendered, diffs):
+        for rel in diff.created + diff.updated:
+            changes[root / rel] = item.files[Path(rel).name]
+        for rel in diff.removed:
+            changes[root / rel] = None
+    for item in rendered:
+        path = sources_path(root, item.env)
+        text = json.dumps(item.sources, indent=2, sort_keys=True) + "\n"
+        if not path.exists() or path.read_text() != text:
+            changes[path] = text
+    writer.apply(changes)
+    cache.store(root, {item.env: _hashes(item.files) for item in rendered})
+    return diffs
+
+
+def stale_paths(root: Path, names: list[str] | tuple[str, ...] = (), use_cache: bool = True) -> list[str]:
+    """Repo-relative paths whose committed text differs from what Python renders ([] = up to date).
+
+    With a cache hit the configs are not even imported (importing modules loads cdktf).
+    """
+    wanted = list(names) or env_names(root)
+    expected = cache.lookup(root, wanted) if use_cache and set(wanted) <= set(env_names(root)) else None
+    if expected is None:
+        return sorted(p for d in differences(root, render(root, names)) for p in d.paths)
+    return sorted(p for env in wanted for p in _stale_by_hash(root, root / "environments" / env, expected[env]))
+
+
+def sources_path(root: Path, env: str) -> Path:
+    return work_dir(root) / "sources" / f"{env}.json"
+
+
+def generated_files(env_root: Path) -> Iterator[Path]:
+    """Files in an env folder that synth wrote (they open with the generated-by mark)."""
+    for path in sorted(env_root.glob("*.tf")):
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            if GENERATED_MARK in handle.readline():
+                yield path
+
+
+def _difference(root: Path, env: str, env_root: Path, files: dict[str, str]) -> Difference:
+    diff = Difference(env)
+    for name, text in sorted(files.items()):
+        path = env_root / name
+        rel = path.relative_to(root).as_posix()
+        if not path.exists():
+            diff.created.append(rel)
+        elif path.read_text(encoding="utf-8") != text:
+            diff.updated.append(rel)
+    diff.removed = [p.relative_to(root).as_posix() for p in generated_files(env_root) if p.name not in files]
+    return diff
+
+
+def _stale_by_hash(root: Path, env_root: Path, hashes: dict[str, str]) -> list[str]:
+    stale = []
+    for name, digest in hashes.items():
+        path = env_root / name
+        if not path.exists() or _sha(path.read_bytes()) != digest:
+            stale.append(path.relative_to(root).as_posix())
+    stale += [p.relative_to(root).as_posix() for p in generated_files(env_root) if p.name not in hashes]
+    return stale
+
+
+def _hashes(files: dict[str, str]) -> dict[str, str]:
+    return {name: _sha(text.encode("utf-8")) for name, text in files.items()}
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _address(kind: str, type_: str, name: str) -> str:
+    return {"resource": f"{type_}.{name}", "data": f"data.{type_}.{name}"}.get(kind, f"output.{name}")

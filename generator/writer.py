@@ -1,0 +1,83 @@
+"""The only code that touches generated files. A set of writes lands whole or not at all."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from generator.errors import HclgenError
+
+_TMP = ".hclgen-tmp"
+_BAK = ".hclgen-bak"
+
+
+def apply(changes: Mapping[Path, str | None]) -> None:
+    """Write each path's text (or delete it for None) as one transaction.
+
+    New text first goes to temporary files beside their targets; originals are hard-linked to
+    backups; then each target is swapped in with os.replace. Any failure restores every file
+    already swapped, so a crash part-way never leaves a mix of old and new files.
+    """
+    staged = _stage(changes)
+    backups = _backup([path for path in changes if path.exists()])
+    done: list[Path] = []
+    try:
+        for path, text in changes.items():
+            if text is None:
+                os.remove(path)
+            else:
+                os.replace(staged[path], path)
+            done.append(path)
+    except OSError as err:
+        _rollback(done, backups)
+        _discard(staged.values())
+        raise HclgenError(f"could not write {path}: {err.strerror or err}; no file was changed") from None
+    finally:
+        _discard(backups.values())
+
+
+def _sibling(path: Path, suffix: str) -> Path:
+    return path.with_name(f".{path.name}{suffix}")
+
+
+def _stage(changes: Mapping[Path, str | None]) -> dict[Path, Path]:
+    staged: dict[Path, Path] = {}
+    try:
+        for path, text in changes.items():
+            if text is None:
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = _sibling(path, _TMP)
+            with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+            staged[path] = tmp
+    except OSError as err:
+        _discard(staged.values())
+        raise HclgenError(f"could not stage {path}: {err.strerror or err}; no file was changed") from None
+    return staged
+
+
+def _backup(paths: list[Path]) -> dict[Path, Path]:
+    backups: dict[Path, Path] = {}
+    for path in paths:
+        backup = _sibling(path, _BAK)
+        backup.unlink(missing_ok=True)
+        os.link(path, backup)
+        backups[path] = backup
+    return backups
+
+
+def _rollback(done: list[Path], backups: dict[Path, Path]) -> None:
+    for path in reversed(done):
+        if path in backups:
+            os.replace(backups.pop(path), path)
+        else:
+            path.unlink(missing_ok=True)
+
+
+def _discard(paths: object) -> None:
+    for path in list(paths):  # type: ignore[call-overload]
+        Path(path).unlink(missing_ok=True)

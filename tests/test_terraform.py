@@ -1,0 +1,87 @@
+"""Terraform is the oracle: fmt, validate, and plan-equivalence of the HCL with cdktf's JSON."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests import tf
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.terraform
+ENVS = ["dev", "prod"]
+
+
+@pytest.fixture(scope="module")
+def rc(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tf.cli_config(tmp_path_factory.mktemp("tfrc"))
+
+
+def _copy_env(env: str, target: Path) -> Path:
+    target.mkdir(parents=True)
+    for path in (ROOT / "environments" / env).glob("*.tf"):
+        shutil.copy2(path, target / path.name)
+    return target
+
+
+def test_generated_files_are_terraform_fmt_clean(rc: Path) -> None:
+    result = tf.terraform(ROOT / "environments", "fmt", "-check", "-recursive", "-list=true", "-no-color", rc=rc)
+    assert result.stdout.strip() == ""
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_terraform_validate_passes(env: str, tmp_path: Path, rc: Path) -> None:
+    workdir = _copy_env(env, tmp_path / env)
+    tf.init(workdir, rc)
+    result = tf.terraform(workdir, "validate", "-json", "-no-color", rc=rc)
+    report = json.loads(result.stdout)
+    assert report["valid"] is True, report
+    assert report["warning_count"] == 0, report["diagnostics"]
+
+
+def _planned(plan: dict[str, Any]) -> dict[str, Any]:
+    """What a plan will do, without the parts that restate the configuration's syntax."""
+    changes = {
+        change["address"]: {key: change["change"].get(key) for key in
+                            ("actions", "after", "after_unknown", "after_sensitive", "before")}
+        for change in plan["resource_changes"]
+    }
+    outputs = {name: {key: change.get(key) for key in ("actions", "after", "after_unknown", "after_sensitive")}
+               for name, change in plan.get("output_changes", {}).items()}
+    return {"resources": changes, "outputs": outputs}
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_hcl_plans_exactly_what_cdktf_synthesized(env: str, tmp_path: Path, rc: Path, rendered: list) -> None:
+    document = next(item for item in _documents(rendered) if item["env"] == env)["document"]
+    json_root = tmp_path / "cdktf"
+    json_root.mkdir()
+    (json_root / "cdk.tf.json").write_text(json.dumps(document, indent=2))
+    hcl_root = _copy_env(env, tmp_path / "hcl")
+
+    from_json = _planned(tf.offline_plan(json_root, rc))
+    from_hcl = _planned(tf.offline_plan(hcl_root, rc))
+
+    assert len(from_hcl["resources"]) >= 40
+    assert set(from_hcl["resources"]) == set(from_json["resources"])
+    for address, change in from_json["resources"].items():
+        assert from_hcl["resources"][address] == change, address
+    assert from_hcl["outputs"] == from_json["outputs"]
+
+
+_DOCUMENTS: dict[str, Any] = {}
+
+
+def _documents(rendered: list) -> list[dict[str, Any]]:
+    """cdktf's own JSON for every env (synthesized once per session)."""
+    if not _DOCUMENTS:
+        from generator.project import load
+        from generator.synth import synthesize
+
+        for doc in synthesize(load(ROOT), ROOT):
+            _DOCUMENTS[doc.env] = doc.document
+    return [{"env": env, "document": document} for env, document in _DOCUMENTS.items()]

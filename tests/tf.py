@@ -1,0 +1,55 @@
+"""Running terraform in tests: offline, with the provider from the plugin mirror."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+
+# Plans run with no AWS account: fake keys, every start-up call to AWS switched off, and the S3
+# backend swapped for an empty local state.
+OFFLINE_PROVIDER = """terraform {
+  backend "local" {}
+}
+
+provider "aws" {
+  access_key                  = "test"
+  secret_key                  = "test"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+}
+"""
+
+
+def cli_config(directory: Path) -> Path:
+    mirror = os.environ["HCLGEN_PLUGIN_MIRROR"]
+    path = directory / "terraform.rc"
+    path.write_text(
+        "provider_installation {\n"
+        f'  filesystem_mirror {{\n    path    = "{mirror}"\n    include = ["registry.terraform.io/*/*"]\n  }}\n'
+        '  direct {\n    exclude = ["registry.terraform.io/*/*"]\n  }\n}\n'
+    )
+    return path
+
+
+def terraform(workdir: Path, *args: str, rc: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "TF_CLI_CONFIG_FILE": str(rc), "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1"}
+    result = subprocess.run(["terraform", *args], cwd=workdir, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, f"terraform {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+    return result
+
+
+def init(workdir: Path, rc: Path) -> None:
+    terraform(workdir, "init", "-backend=false", "-input=false", "-no-color", rc=rc)
+
+
+def offline_plan(workdir: Path, rc: Path) -> dict[str, Any]:
+    """Plan with no state and no API calls; return `terraform show -json` of the plan."""
+    (workdir / "offline_override.tf").write_text(OFFLINE_PROVIDER)
+    terraform(workdir, "init", "-input=false", "-no-color", rc=rc)
+    terraform(workdir, "plan", "-refresh=false", "-input=false", "-no-color", "-lock=false", "-out=tfplan", rc=rc)
+    return json.loads(terraform(workdir, "show", "-json", "tfplan", rc=rc).stdout)
