@@ -14,6 +14,10 @@ import importlib.util
 import os
 import sys
 import types
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -98,10 +102,30 @@ from cdktf_cdktf_provider_aws.vpc_security_group_egress_rule import VpcSecurityG
 from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurityGroupIngressRule  # noqa: E402
 from constructs import Construct  # noqa: E402
 
-SOURCE_METADATA = "hclgen:source"
-_PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
 R = TypeVar("R", TerraformResource, TerraformOutput)
+
+
+@dataclass(frozen=True)
+class Tracked:
+    """One named item and the Python line that made it."""
+
+    item: Any
+    name: str
+    source: str  # "/abs/path/modules/vpc.py:42"
+
+
+_RECORDING: ContextVar[list[Tracked] | None] = ContextVar("hclgen_tracked", default=None)
+
+
+@contextmanager
+def recording() -> Iterator[list[Tracked]]:
+    """Collect what tracked() names while a stack is composed (scoped: no global registry)."""
+    log: list[Tracked] = []
+    token = _RECORDING.set(log)
+    try:
+        yield log
+    finally:
+        _RECORDING.reset(token)
 
 
 def tracked(item: R, name: str | None = None) -> R:
@@ -111,18 +135,13 @@ def tracked(item: R, name: str | None = None) -> R:
     stays put when unrelated code changes. Construct ids must be unique per scope, Terraform
     names per type: pass `name` when two types in one module both want e.g. "this".
     """
-    item.override_logical_id(name or item.node.id)
-    caller = sys._getframe(1)
-    item.node.add_metadata(SOURCE_METADATA, f"{_relative(caller.f_code.co_filename)}:{caller.f_lineno}")
+    logical = name or item.node.id
+    item.override_logical_id(logical)
+    log = _RECORDING.get()
+    if log is not None:
+        caller = sys._getframe(1)
+        log.append(Tracked(item, logical, f"{Path(caller.f_code.co_filename).resolve()}:{caller.f_lineno}"))
     return item
-
-
-def source_of(item: Construct) -> str | None:
-    """The 'path:line' recorded by tracked(), or None."""
-    for entry in item.node.metadata:
-        if entry.type == SOURCE_METADATA:
-            return str(entry.data)
-    return None
 
 
 def list_element(list_token: Any, index: int) -> Any:
@@ -130,14 +149,6 @@ def list_element(list_token: Any, index: int) -> Any:
     return Fn.element(Token.as_list(list_token), index)
 
 
-def _relative(filename: str) -> str:
-    path = Path(filename).resolve()
-    try:
-        return path.relative_to(_PROJECT_ROOT).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
 __all__ = [name for name in dir() if not name.startswith("_") and name[0].isupper()] + [
-    "tracked", "source_of", "list_element",
+    "tracked", "recording", "list_element",
 ]

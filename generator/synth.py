@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import inspect
+import sys
 import tempfile
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,7 @@ def synthesize(envs: list[LoadedEnv], root: Path) -> list[EnvDocument]:
     from generator import cdk  # the bindings cost seconds to load: only when synthesizing
 
     with tempfile.TemporaryDirectory(prefix="hclgen-cdktf-") as scratch:
-        app = cdk.App(outdir=scratch)
+        app = cdk.App(outdir=scratch, stack_traces=False)
         return [_synth_one(cdk, app, loaded, root) for loaded in envs]
 
 
@@ -27,11 +29,12 @@ def _synth_one(cdk: Any, app: Any, loaded: LoadedEnv, root: Path) -> EnvDocument
     stack = cdk.TerraformStack(app, env.name)
     _configure_stack(cdk, stack, env)
     try:
-        env.stack.compose(stack, env)
+        with cdk.recording() as log:
+            env.stack.compose(stack, env)
     except InputError as err:
         raise ConfigError(err.message, env=env.name, module=err.module, field=err.field) from None
     document = stack.to_terraform()
-    origins, module_sources = _origins(cdk, stack, root, env.name)
+    origins, module_sources = _origins(cdk, stack, log, document, root, env.name)
     return EnvDocument(env=env.name, config_path=_relative(loaded.config_path, root), document=document,
                        origins=tuple(origins), module_sources=module_sources)
 
@@ -48,51 +51,77 @@ def _configure_stack(cdk: Any, stack: Any, env: Any) -> None:
     stack.add_override("terraform.required_providers.aws.version", AWS_PROVIDER_CONSTRAINT)
 
 
-def _origins(cdk: Any, stack: Any, root: Path, env: str) -> tuple[list[Origin], dict[str, str]]:
+def _origins(cdk: Any, stack: Any, log: list[Any], document: dict[str, Any], root: Path,
+             env: str) -> tuple[list[Origin], dict[str, str]]:
+    """Origins in construction order, from tracked()'s log; every synthesized item must be in it."""
     origins: list[Origin] = []
     module_sources: dict[str, str] = {}
-    seen: set[tuple[str, str, str]] = set()
-    for item in stack.node.find_all():
-        kind = _kind(cdk, item)
-        if kind is None:
-            continue
-        source = cdk.source_of(item)
-        type_ = "" if kind == "output" else item.terraform_resource_type
-        if source is None:
-            raise HclgenError(f"environment '{env}': {kind} {type_} '{item.node.id}' at {item.node.path} "
-                              "was not passed through tracked(): it would get a hashed name")
-        key = (kind, type_, item.friendly_unique_id)
-        if key in seen:
-            raise HclgenError(f"environment '{env}': two {kind}s named {type_}.{key[2]}: give one another id")
-        seen.add(key)
-        file = _file_for(item, stack, kind, root, module_sources)
-        origins.append(Origin(kind=kind, type=type_, name=key[2], file=file, source=source))
+    for entry in log:
+        kind = _kind(cdk, entry.item)
+        type_ = "" if kind == "output" else _resource_type(entry.item)
+        file_name, line = entry.source.rsplit(":", 1)
+        source = f"{_relative(Path(file_name), root)}:{line}"
+        file = _file_for(document, kind, type_, entry.name, stack, root, module_sources)
+        module_sources.setdefault(file, source.rsplit(":", 1)[0])
+        origins.append(Origin(kind=kind, type=type_, name=entry.name, file=file, source=source))
+    _check_complete(origins, document, env)
     return origins, module_sources
 
 
-def _kind(cdk: Any, item: Any) -> str | None:
+def _check_complete(origins: list[Origin], document: dict[str, Any], env: str) -> None:
+    seen: set[tuple[str, str, str]] = set()
+    for origin in origins:
+        key = (origin.kind, origin.type, origin.name)
+        if key in seen:
+            raise HclgenError(f"environment '{env}': two {origin.kind}s named {origin.type or 'output'}.{origin.name}: "
+                              "pass a distinct name to tracked()")
+        seen.add(key)
+    synthesized = {(kind, type_, name) for kind in ("resource", "data") for type_, items in document.get(kind, {}).items()
+                   for name in items} | {("output", "", name) for name in document.get("output", {})}
+    for kind, type_, name in sorted(synthesized - seen):
+        raise HclgenError(f"environment '{env}': {kind} {type_}.{name} was not passed through tracked(), "
+                          "so it would get a hashed name and no source line")
+
+
+def _kind(cdk: Any, item: Any) -> str:
     if isinstance(item, cdk.TerraformOutput):
         return "output"
-    if isinstance(item, cdk.TerraformDataSource):
-        return "data"
-    if isinstance(item, cdk.TerraformResource):
-        return "resource"
-    return None
+    return "data" if isinstance(item, cdk.TerraformDataSource) else "resource"
 
 
-def _file_for(item: Any, stack: Any, kind: str, root: Path, module_sources: dict[str, str]) -> str:
+@cache
+def _type_of_class(cls: type) -> str:
+    return str(cls.TF_RESOURCE_TYPE)
+
+
+def _resource_type(item: Any) -> str:
+    try:
+        return _type_of_class(type(item))
+    except AttributeError:
+        return str(item.terraform_resource_type)
+
+
+def _file_for(document: dict[str, Any], kind: str, type_: str, name: str, stack: Any, root: Path,
+              module_sources: dict[str, str]) -> str:
     """Items inside module construct `vpc` go to vpc.tf; top-level ones to outputs.tf/main.tf."""
-    path = item.node.path.split("/")
+    if kind == "output":
+        return "outputs.tf"
+    path = document[kind][type_][name]["//"]["metadata"]["path"].split("/")
     if len(path) <= 2:
-        return "outputs.tf" if kind == "output" else "main.tf"
-    module = stack.node.find_child(path[1])
-    name = f"{path[1]}.tf"
-    module_sources.setdefault(name, _relative(Path(inspect.getfile(type(module))), root))
-    return name
+        return "main.tf"
+    file = f"{path[1]}.tf"
+    if file not in module_sources:
+        module = stack.node.find_child(path[1])
+        module_sources[file] = _relative(Path(inspect.getfile(type(module))), root)
+    return file
 
 
 def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.name
+    """Repo-relative path; for code imported from elsewhere, its path below its sys.path entry."""
+    resolved = path.resolve()
+    for base in [root, *(Path(entry) for entry in sys.path if entry)]:
+        try:
+            return resolved.relative_to(base.resolve()).as_posix()
+        except ValueError:
+            continue
+    return path.name

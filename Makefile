@@ -1,0 +1,30 @@
+# One-command entry points. `make demo` sets up and runs the main job; `make test` sets up and
+# runs the tests (what .ci/run calls). The virtual environment lives in .venv/.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: venv demo test bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is required")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: venv
+	$(BIN)/python main.py synth
+	$(BIN)/python main.py synth --check
+
+test: venv
+	$(BIN)/pytest
+
+bench: venv
+	$(BIN)/python benchmarks/bench.py
+
+clean:
+	rm -rf $(VENV) .hclgen .pytest_cache
