@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Protocol
 from generator.errors import InputError
 
 if TYPE_CHECKING:
-    from constructs import Construct
+    from generator.cdk import Construct
 
 _NAME = re.compile(r"^[a-z][a-z0-9-]{0,20}$")
 _REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")
