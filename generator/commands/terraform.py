@@ -1,0 +1,99 @@
+"""init, plan, apply, destroy, output, unlock: thin wrappers over generator.tfops/destroy."""
+
+from __future__ import annotations
+
+import click
+
+from generator.paths import project_root
+
+LOCAL_HELP = "Run against the embedded local AWS (a moto server on 127.0.0.1) instead of real AWS."
+
+
+def _local(command: click.Command) -> click.Command:
+    return click.option("--local", is_flag=True, help=LOCAL_HELP)(command)
+
+
+@click.command("init")
+@click.argument("env")
+@click.option("--upgrade", is_flag=True, help="Let terraform pick newer allowed provider versions.")
+@_local
+def init_command(env: str, upgrade: bool, local: bool) -> int:
+    """Initialise ENV's Terraform root (done automatically by the other commands)."""
+    from generator import tfops
+
+    return tfops.init(project_root(), env, local=local, upgrade=upgrade)
+
+
+@click.command("plan")
+@click.argument("envs", nargs=-1, required=True, metavar="ENV...")
+@click.option("--detailed-exitcode", is_flag=True,
+              help="Exit 0 when there are no changes, 2 when there are, 1 on error (as terraform).")
+@_local
+def plan_command(envs: tuple[str, ...], detailed_exitcode: bool, local: bool) -> int:
+    """Plan ENV; saves .hclgen/plans/ENV/plan.tfplan, plan.json and meta.json."""
+    from generator import tfops
+
+    return tfops.run_plans(project_root(), list(envs), local=local, detailed_exitcode=detailed_exitcode)
+
+
+@click.command("apply")
+@click.argument("env")
+@click.option("--auto-approve", is_flag=True, help="Apply without asking (required without a terminal).")
+@click.option("--override-branch-check", "override_branch", is_flag=True,
+              help="Allow a protected env (prod) off a clean main checkout. Loudly reported.")
+@_local
+def apply_command(env: str, auto_approve: bool, override_branch: bool, local: bool) -> int:
+    """Plan ENV, show the summary, confirm, and apply exactly that plan.
+
+    Refuses when the committed HCL is not what the Python renders.
+    """
+    from generator import tfops
+
+    return tfops.apply(project_root(), env, local=local, auto_approve=auto_approve,
+                       override_branch=override_branch)
+
+
+@click.command("destroy")
+@click.argument("env")
+@click.option("--auto-approve", is_flag=True, help="Destroy without typing the env name.")
+@click.option("--destroy-protected-env", "protected_ok", is_flag=True,
+              help="With --auto-approve: also required for a protected env (prod).")
+@click.option("--override-branch-check", "override_branch", is_flag=True,
+              help="Allow a protected env off a clean main checkout. Loudly reported.")
+@_local
+def destroy_command(env: str, auto_approve: bool, protected_ok: bool, override_branch: bool, local: bool) -> int:
+    """Destroy everything in ENV (type the env name to confirm)."""
+    from generator import destroy
+
+    return destroy.destroy(project_root(), env, local=local, auto_approve=auto_approve,
+                           protected_ok=protected_ok, override_branch=override_branch)
+
+
+@click.command("output")
+@click.argument("env")
+@click.argument("name", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print outputs as JSON.")
+@_local
+def output_command(env: str, name: str | None, as_json: bool, local: bool) -> int:
+    """Print ENV's Terraform outputs (or the one called NAME)."""
+    from generator import tfops
+
+    return tfops.output(project_root(), env, local=local, as_json=as_json, output_name=name)
+
+
+@click.command("unlock")
+@click.argument("env")
+@click.argument("lock_id")
+@_local
+def unlock_command(env: str, lock_id: str, local: bool) -> int:
+    """Release a stale state lock of ENV (terraform force-unlock LOCK_ID).
+
+    Only when no other terraform run on ENV is active: the lock error names the ID.
+    """
+    from generator import tfops
+
+    return tfops.unlock(project_root(), env, lock_id, local=local)
+
+
+COMMANDS: list[click.Command] = [init_command, plan_command, apply_command, destroy_command,
+                                 output_command, unlock_command]

@@ -1,0 +1,139 @@
+"""The embedded local AWS: one moto server per working folder, started on demand and reused.
+
+Its pid and port are recorded in .hclgen/local/server.json, so `apply --local` and a later
+`plan --local` talk to the same in-memory AWS. `python main.py local down` ends it (and
+everything created in it).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from generator import runner
+from generator.errors import HclgenError
+from generator.paths import work_dir
+
+ACCESS_KEY = "test"  # moto accepts any key; fixed ones keep the state's account stable
+SECRET_KEY = "test"
+START_TIMEOUT = 60.0
+_PACKAGE_PARENT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Server:
+    pid: int
+    port: int
+    started_at: float
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+def local_dir(root: Path) -> Path:
+    return work_dir(root.resolve()) / "local"  # absolute: the daemon runs from another folder
+
+
+def _state_file(root: Path) -> Path:
+    return local_dir(root) / "server.json"
+
+
+def log_file(root: Path) -> Path:
+    return local_dir(root) / "server.log"
+
+
+def status(root: Path) -> Server | None:
+    """The recorded server when it is alive and answering; a dead record is removed."""
+    path = _state_file(root)
+    try:
+        server = Server(**json.loads(path.read_text()))
+    except (OSError, ValueError, TypeError):
+        return None
+    if runner.process_alive(server.pid) and _answers(server.endpoint):
+        return server
+    path.unlink(missing_ok=True)
+    return None
+
+
+def ensure(root: Path) -> tuple[Server, bool]:
+    """The running server, starting one if needed; the flag says whether it was started now."""
+    running = status(root)
+    if running is not None:
+        return running, False
+    return _start(root), True
+
+
+def down(root: Path) -> Server | None:
+    """Stop the recorded server; returns it, or None when none was running."""
+    running = status(root)
+    if running is not None:
+        runner.stop_process(running.pid)
+    _state_file(root).unlink(missing_ok=True)
+    return running
+
+
+def _start(root: Path) -> Server:
+    folder = local_dir(root)
+    folder.mkdir(parents=True, exist_ok=True)
+    port_file = folder / "server.port"
+    port_file.unlink(missing_ok=True)
+    argv = runner.python_argv("generator.moto_launcher", "--port-file", str(port_file))
+    # cwd: `python -m` puts it first on sys.path; it must be the package running this code.
+    pid = runner.spawn_daemon(argv, log=log_file(root), cwd=_PACKAGE_PARENT, env=_daemon_env())
+    port = _wait_for_port(pid, port_file, log_file(root))
+    server = Server(pid=pid, port=port, started_at=time.time())
+    if not _wait_answering(server.endpoint):
+        runner.stop_process(pid)
+        raise HclgenError(f"local AWS did not answer on {server.endpoint}; see {log_file(root)}")
+    _state_file(root).write_text(json.dumps(asdict(server)))
+    return server
+
+
+def _daemon_env() -> dict[str, str]:
+    import os
+
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(_PACKAGE_PARENT), env.get("PYTHONPATH")) if p)
+    return env
+
+
+def _wait_for_port(pid: int, port_file: Path, log: Path) -> int:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if port_file.is_file():
+            return int(port_file.read_text())
+        if not runner.process_alive(pid):
+            raise HclgenError(f"local AWS exited while starting; see {log}")
+        time.sleep(0.05)
+    runner.stop_process(pid)
+    raise HclgenError(f"local AWS did not start within {START_TIMEOUT:.0f}s; see {log}")
+
+
+def _answers(endpoint: str) -> bool:
+    import httpx
+
+    try:
+        # Cheap, and only our launcher answers "immediate" for this model.
+        reply = httpx.get(f"{endpoint}/moto-api/state-manager/get-transition",
+                          params={"model_name": "ecs::task"}, timeout=2.0)
+        return reply.status_code == 200 and reply.json().get("progression") == "immediate"
+    except (httpx.HTTPError, ValueError):
+        return False
+
+
+def _wait_answering(endpoint: str) -> bool:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if _answers(endpoint):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def client_settings(server: Server, region: str) -> dict[str, str]:
+    """boto3 client keyword arguments for the local server."""
+    return {"endpoint_url": server.endpoint, "region_name": region,
+            "aws_access_key_id": ACCESS_KEY, "aws_secret_access_key": SECRET_KEY}

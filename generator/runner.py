@@ -1,0 +1,211 @@
+"""Every subprocess the product starts lives here: terraform, git and the local AWS daemon.
+
+terraform runs in its own process group so a terminal Ctrl-C reaches only us; we forward
+exactly one SIGINT per signal received and wait, so terraform stops cleanly and releases the
+state lock (a second, duplicate SIGINT would make it abort hard).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from generator.errors import HclgenError, TerraformError
+
+MIN_TERRAFORM = (1, 11, 0)
+INSTALL_HINT = (
+    "install Terraform >= 1.11 from https://developer.hashicorp.com/terraform/install "
+    "(or `apt-get install terraform` from HashiCorp's apt repository) and put it on PATH"
+)
+_FORWARDED = (signal.SIGINT, signal.SIGTERM)
+_daemons: dict[int, subprocess.Popen[bytes]] = {}
+
+
+@dataclass(frozen=True)
+class Completed:
+    """A finished terraform run: its exit code and what it wrote (also streamed live)."""
+
+    code: int
+    stdout: str
+    stderr: str
+    interrupted: bool = False
+
+
+def terraform_binary() -> str:
+    path = shutil.which("terraform")
+    if path is None:
+        raise TerraformError(f"terraform was not found on PATH: {INSTALL_HINT}")
+    return path
+
+
+@functools.cache
+def terraform_version() -> tuple[int, int, int]:
+    """The installed terraform's version; raises when it is missing or older than 1.11."""
+    binary = terraform_binary()
+    try:
+        proc = subprocess.run([binary, "version", "-json"], capture_output=True, text=True,
+                              timeout=60, check=False, env=_quiet_cli_env())
+        raw = json.loads(proc.stdout)["terraform_version"]
+    except (OSError, ValueError, KeyError, subprocess.TimeoutExpired):
+        raise TerraformError(f"could not run `{binary} version`: {INSTALL_HINT}") from None
+    match = re.match(r"(\d+)\.(\d+)\.(\d+)", raw)
+    version = tuple(int(part) for part in match.groups()) if match else (0, 0, 0)
+    if version < MIN_TERRAFORM:
+        raise TerraformError(f"terraform {raw} is too old (need >= 1.11): {INSTALL_HINT}")
+    return version  # type: ignore[return-value]
+
+
+def _quiet_cli_env() -> dict[str, str]:
+    env = dict(os.environ)
+    config = env.get("TF_CLI_CONFIG_FILE")
+    if config and not Path(config).is_file():
+        env.pop("TF_CLI_CONFIG_FILE")  # only to read the version without a warning
+    return env
+
+
+def run_terraform(args: Sequence[str], *, cwd: Path, env: Mapping[str, str], echo_stdout: bool = True,
+                  echo_stderr: bool = True, stdout_to_stderr: bool = False) -> Completed:
+    """Run terraform with output streamed live (and kept); signals are forwarded, not fatal.
+
+    stdout_to_stderr: stream terraform's stdout to our stderr (chatter such as init's that
+    must not mix into output meant for a pipe, e.g. `output --json`)."""
+    terraform_version()
+    argv = [terraform_binary(), *args]
+    proc = subprocess.Popen(argv, cwd=cwd, env=dict(env), stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, process_group=0)
+    assert proc.stdout is not None and proc.stderr is not None
+    out, err = bytearray(), bytearray()
+    stdout_sink = _sink(sys.stderr if stdout_to_stderr else sys.stdout) if echo_stdout else None
+    pumps = [_pump(proc.stdout, stdout_sink, out),
+             _pump(proc.stderr, _sink(sys.stderr) if echo_stderr else None, err)]
+    interrupted = _wait_forwarding(proc)
+    for pump in pumps:
+        pump.join()
+    return Completed(proc.returncode, out.decode(errors="replace"), err.decode(errors="replace"),
+                     interrupted)
+
+
+def _sink(stream: Any) -> IO[bytes] | Any:
+    return getattr(stream, "buffer", stream)
+
+
+def _pump(source: IO[bytes], sink: Any, keep: bytearray) -> threading.Thread:
+    def copy() -> None:
+        for chunk in iter(lambda: os.read(source.fileno(), 65536), b""):
+            keep.extend(chunk)
+            if sink is not None:
+                _write(sink, chunk)
+        source.close()
+
+    thread = threading.Thread(target=copy, daemon=True)
+    thread.start()
+    return thread
+
+
+def _write(sink: Any, chunk: bytes) -> None:
+    try:
+        sink.write(chunk)
+    except TypeError:  # a text-only stream (some test captures)
+        sink.write(chunk.decode(errors="replace"))
+    sink.flush()
+
+
+def _wait_forwarding(proc: subprocess.Popen[bytes]) -> bool:
+    if threading.current_thread() is not threading.main_thread():
+        proc.wait()
+        return False
+    received: list[int] = []
+
+    def forward(signum: int, _frame: object) -> None:
+        received.append(signum)
+        if proc.poll() is None:
+            print("\nhclgen: passing the interrupt to terraform; waiting for it to stop cleanly "
+                  "and release the state lock", file=sys.stderr, flush=True)
+            proc.send_signal(signum)
+
+    previous = {sig: signal.signal(sig, forward) for sig in _FORWARDED}
+    try:
+        while proc.poll() is None:
+            try:
+                proc.wait()
+            except KeyboardInterrupt:  # a handler installed by someone else raced ours
+                continue
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return bool(received)
+
+
+def git_output(root: Path, *args: str) -> str:
+    """stdout of `git -C root ARGS...`; a one-line HclgenError when git fails or is missing."""
+    if shutil.which("git") is None:
+        raise HclgenError("git was not found on PATH")
+    proc = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        detail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+        raise HclgenError(f"git {' '.join(args)} failed: {detail}")
+    return proc.stdout
+
+
+def spawn_daemon(argv: Sequence[str], *, log: Path, cwd: Path | None = None,
+                 env: Mapping[str, str] | None = None) -> int:
+    """Start a long-lived background process detached from our session; returns its pid."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("ab") as handle:
+        proc = subprocess.Popen(list(argv), stdin=subprocess.DEVNULL, stdout=handle,
+                                stderr=subprocess.STDOUT, start_new_session=True, cwd=cwd,
+                                env=dict(env) if env is not None else None)
+    _daemons[proc.pid] = proc
+    return proc.pid
+
+
+def python_argv(module: str, *args: str) -> list[str]:
+    """argv running `python -m module args` with this interpreter."""
+    return [sys.executable, "-m", module, *args]
+
+
+def process_alive(pid: int) -> bool:
+    """True when pid runs (a zombie, i.e. exited but not reaped, counts as gone)."""
+    child = _daemons.get(pid)
+    if child is not None:
+        return child.poll() is None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    stat = Path(f"/proc/{pid}/stat")
+    try:
+        return stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def stop_process(pid: int, *, timeout: float = 10.0) -> None:
+    """SIGTERM, wait, then SIGKILL: only for processes this tool started (the local AWS)."""
+    for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 5.0)):
+        try:
+            os.kill(pid, sig)
+        except ProcessLookupError:
+            break
+        deadline = time.monotonic() + wait
+        while process_alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if not process_alive(pid):
+            break
+    child = _daemons.pop(pid, None)
+    if child is not None:
+        child.poll()

@@ -1,0 +1,67 @@
+"""Turn a failed terraform run into one clear line: locks, stale plans, interrupts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from generator.errors import RefusedError, TerraformError
+from generator.runner import Completed
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_LOCK_FIELD = re.compile(r"^\s*(ID|Path|Operation|Who|Created):\s*(.*?)\s*$", re.MULTILINE)
+_PREVENT_DESTROY = re.compile(r"Resource (\S+) has lifecycle\.prevent_destroy set")
+
+
+@dataclass(frozen=True)
+class LockInfo:
+    lock_id: str
+    operation: str = ""
+    who: str = ""
+    created: str = ""
+
+
+def lock_info(stderr: str) -> LockInfo | None:
+    """The holder of the state lock, from terraform's "Error acquiring the state lock"."""
+    # terraform draws its diagnostics in a box: drop the "│ " gutter before reading fields
+    text = "\n".join(line.lstrip("│ \t") for line in _ANSI.sub("", stderr).splitlines())
+    if "Lock Info:" not in text:
+        return None
+    fields = dict(_LOCK_FIELD.findall(text.split("Lock Info:", 1)[1]))
+    if not fields.get("ID"):
+        return None
+    operation = fields.get("Operation", "").removeprefix("OperationType").lower()
+    created = re.sub(r"\.\d+", "", fields.get("Created", ""))  # nanoseconds are noise here
+    return LockInfo(fields["ID"], operation, fields.get("Who", ""), created)
+
+
+def unlock_command(env: str, lock_id: str, local_flag: str) -> str:
+    return f"python main.py unlock {env} {lock_id}{local_flag}"
+
+
+def check(result: Completed, *, env: str, what: str, local_flag: str = "", ok: tuple[int, ...] = (0,)) -> None:
+    """Raise the clearest error for a failed run; exit codes follow terraform's."""
+    if result.code in ok:
+        return
+    code = result.code or 1
+    if result.interrupted:
+        raise TerraformError(f"terraform {what} for {env} was interrupted; terraform stopped cleanly "
+                             "and released the state lock. Re-run to finish", exit_code=code)
+    lock = lock_info(result.stderr)
+    if lock is not None:
+        holder = " ".join(part for part in (lock.operation, f"by {lock.who}" if lock.who else "",
+                                             f"since {lock.created}" if lock.created else "") if part)
+        raise TerraformError(f"the state of {env} is locked (lock ID {lock.lock_id}{'; ' + holder if holder else ''}). "
+                             "If no other terraform run is active, release it with: "
+                             f"{unlock_command(env, lock.lock_id, local_flag)}", exit_code=code)
+    plain = " ".join(line.lstrip("│ \t") for line in _ANSI.sub("", result.stderr).splitlines())
+    if "Saved plan is stale" in plain:
+        raise TerraformError(f"the state of {env} changed since this plan was made (another apply ran); "
+                             f"nothing was applied. Re-run apply{local_flag} to plan again", exit_code=code)
+    blocked = _PREVENT_DESTROY.findall(plain)
+    if blocked:
+        raise RefusedError(f"{', '.join(sorted(set(blocked)))} in {env} have lifecycle.prevent_destroy; "
+                           f"remove it for them in environments/{env}/config.py, run `python main.py synth` "
+                           f"and `python main.py apply {env}`, then retry")
+    raise TerraformError(f"terraform {what} failed for {env} (exit {result.code}); see terraform's "
+                         "message above", exit_code=code)

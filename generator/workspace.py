@@ -1,0 +1,167 @@
+"""How terraform is run for one environment: its process environment, data dir and init.
+
+Nothing here edits the committed HCL. Real AWS and the local AWS get separate data dirs
+(.hclgen/terraform/<env>/<aws|local>), so switching between them never asks to migrate
+state. The local AWS is reached through AWS_ENDPOINT_URL and fake credentials (provider)
+and a generated -backend-config file (S3 backend).
+
+HCLGEN_PLUGIN_MIRROR: a folder holding providers in Terraform's unpacked mirror layout.
+When set, every terraform run uses a generated CLI config that installs providers only
+from there (for machines without access to the Terraform registry).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator import runner
+from generator.local_aws import ACCESS_KEY, SECRET_KEY, Server
+from generator.paths import work_dir
+from generator.project import LoadedEnv
+
+MIRROR_ENV_VAR = "HCLGEN_PLUGIN_MIRROR"
+# Credentials and endpoints of the user's own AWS setup that must not leak into --local runs.
+_AWS_VARS_DROPPED_LOCALLY = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN",
+                             "AWS_SECURITY_TOKEN", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE",
+                             "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE")
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """One environment's terraform setup against real AWS (server None) or the local one."""
+
+    root: Path
+    loaded: LoadedEnv
+    server: Server | None = None
+
+    @property
+    def name(self) -> str:
+        return self.loaded.env.name
+
+    @property
+    def local(self) -> bool:
+        return self.server is not None
+
+    @property
+    def tf_root(self) -> Path:
+        return self.loaded.root
+
+    @property
+    def data_dir(self) -> Path:
+        return work_dir(self.root) / "terraform" / self.name / ("local" if self.local else "aws")
+
+    @property
+    def plan_dir(self) -> Path:
+        return work_dir(self.root) / "plans" / self.name
+
+    def local_flag(self) -> str:
+        return " --local" if self.local else ""
+
+    def environ(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(TF_DATA_DIR=str(self.data_dir), TF_IN_AUTOMATION="1", TF_INPUT="0")
+        cli_config = write_cli_config(self.root)
+        if cli_config is not None:
+            env["TF_CLI_CONFIG_FILE"] = str(cli_config)
+        if self.server is not None:
+            for name in [*_AWS_VARS_DROPPED_LOCALLY, *(k for k in env if k.startswith("AWS_ENDPOINT_URL_"))]:
+                env.pop(name, None)
+            env.update(AWS_ENDPOINT_URL=self.server.endpoint, AWS_ACCESS_KEY_ID=ACCESS_KEY,
+                       AWS_SECRET_ACCESS_KEY=SECRET_KEY, AWS_EC2_METADATA_DISABLED="true")
+        return env
+
+    def backend_args(self) -> list[str]:
+        if self.server is None:
+            return []
+        path = work_dir(self.root) / "local" / f"backend-{self.name}.hcl"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(local_backend_config(self.server))
+        return [f"-backend-config={path}"]
+
+    def run(self, *args: str, echo_stdout: bool = True, stdout_to_stderr: bool = False) -> runner.Completed:
+        return runner.run_terraform(args, cwd=self.tf_root, env=self.environ(), echo_stdout=echo_stdout,
+                                    stdout_to_stderr=stdout_to_stderr)
+
+
+def local_backend_config(server: Server) -> str:
+    """-backend-config for the S3 backend against the local server (partial configuration)."""
+    return "\n".join([
+        f'endpoints = {{ s3 = "{server.endpoint}" }}',
+        "use_path_style = true",
+        "skip_credentials_validation = true",
+        "skip_requesting_account_id = true",
+        "skip_metadata_api_check = true",
+        "skip_region_validation = true",
+        f'access_key = "{ACCESS_KEY}"',
+        f'secret_key = "{SECRET_KEY}"',
+        "",
+    ])
+
+
+def cli_config_text(mirror: str) -> str:
+    path = mirror.replace("\\", "\\\\").replace('"', '\\"')
+    return "\n".join([
+        "provider_installation {",
+        "  filesystem_mirror {",
+        f'    path    = "{path}"',
+        '    include = ["registry.terraform.io/*/*"]',
+        "  }",
+        "  direct {",
+        '    exclude = ["registry.terraform.io/*/*"]',
+        "  }",
+        "}",
+        "",
+    ])
+
+
+def write_cli_config(root: Path) -> Path | None:
+    """The CLI config file for HCLGEN_PLUGIN_MIRROR, or None (the user's own config stays)."""
+    mirror = os.environ.get(MIRROR_ENV_VAR)
+    if not mirror:
+        return None
+    path = work_dir(root) / "terraform.rc"
+    text = cli_config_text(str(Path(mirror).resolve()))
+    if not path.is_file() or path.read_text() != text:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return path
+
+
+def _fingerprint(ws: Workspace, backend_args: list[str]) -> str:
+    digest = hashlib.sha256()
+    digest.update(repr((backend_args, os.environ.get(MIRROR_ENV_VAR))).encode())
+    for args in backend_args:
+        digest.update(Path(args.split("=", 1)[1]).read_bytes())
+    for tf in sorted(ws.tf_root.glob("*.tf")) + sorted(ws.tf_root.glob("*.tf.json")):
+        digest.update(tf.name.encode() + b"\0" + tf.read_bytes())
+    return digest.hexdigest()
+
+
+def init(ws: Workspace, *, upgrade: bool = False, force: bool = False) -> runner.Completed | None:
+    """terraform init when the HCL, backend settings or mirror changed since the last one."""
+    from generator.errors import TerraformError
+
+    backend_args = ws.backend_args()
+    stamp = ws.data_dir / "hclgen-init.stamp"
+    fingerprint = _fingerprint(ws, backend_args)
+    if not (force or upgrade) and stamp.is_file() and stamp.read_text() == fingerprint:
+        return None
+    if not any(ws.tf_root.glob("*.tf")) and not any(ws.tf_root.glob("*.tf.json")):
+        raise TerraformError(f"{ws.tf_root} holds no Terraform files yet: run `python main.py synth` first")
+    ws.data_dir.mkdir(parents=True, exist_ok=True)
+    # -reconfigure only locally: the port of the local server changes between runs, while for
+    # real AWS a changed backend must stop and ask (terraform's migrate-state question).
+    args = ["init", "-input=false", *backend_args, *(["-reconfigure"] if ws.local else []),
+            *(["-upgrade"] if upgrade else [])]
+    result = ws.run(*args, stdout_to_stderr=True)
+    if result.code != 0:
+        stamp.unlink(missing_ok=True)
+        hint = "" if ws.local else (f"; if the state bucket is missing, run `python main.py bootstrap "
+                                    f"{ws.name}`, and check your AWS credentials")
+        raise TerraformError(f"terraform init failed for {ws.name} (exit {result.code}){hint}",
+                             exit_code=result.code)
+    stamp.write_text(fingerprint)
+    return result
