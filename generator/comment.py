@@ -1,0 +1,238 @@
+"""Review model -> one markdown comment (templates/plan_comment.md.j2). Pure: no I/O but the template.
+
+GitHub rejects comments over 65,536 characters, so the render degrades in steps until it fits:
+full plan text goes first, then attribute detail, then the non-destructive resource lists, and
+last the destroy/replace list is cut to what fits, saying how many were left out.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import jinja2
+
+from generator.report import Action, EnvPlan, PlanReport, ResourceChange
+
+MARKER = "<!-- hclgen:plan-comment -->"
+MAX_CHARS = 65_536
+TEMPLATE = "plan_comment.md.j2"
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_SYMBOL = {Action.CREATE: "+", Action.UPDATE: "~", Action.REPLACE: "~"}
+
+
+@dataclass(frozen=True)
+class View:
+    """How much of the report one render shows; render_comment tries these from most to least."""
+
+    plan_text: bool = True
+    destructive_attributes: bool = True
+    other_attributes: bool = True
+    keep_others: int | None = None  # None: list every created/updated/imported/moved resource
+    keep_destructive: int | None = None  # None: list every destroyed/replaced resource
+
+
+STEPS = (View(), View(plan_text=False), View(plan_text=False, other_attributes=False),
+         View(plan_text=False, destructive_attributes=False, other_attributes=False))
+
+
+@dataclass(frozen=True)
+class Group:
+    """The resources of one env listed in one section, and how many were left out."""
+
+    env: EnvPlan
+    shown: tuple[ResourceChange, ...]
+    omitted: int
+
+
+def size(text: str) -> int:
+    """Length as GitHub may count it: characters outside the BMP count twice (UTF-16)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def fence(text: str, lang: str = "") -> str:
+    """A fenced code block whose fence is longer than any backtick run inside."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    ticks = "`" * max(3, longest + 1)
+    return f"{ticks}{lang}\n{text.rstrip()}\n{ticks}"
+
+
+def code(text: str) -> str:
+    """Inline code that survives backticks in the text."""
+    ticks = "``" if "`" in text else "`"
+    pad = " " if "`" in text else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def summary(env: EnvPlan) -> str:
+    """`3 to add, 1 to destroy` or `no changes`."""
+    counts = env.counts
+    parts = [(counts.add, "add"), (counts.change, "change"), (counts.destroy, "destroy"),
+             (counts.replace, "replace"), (counts.imported, "import"), (counts.moved, "move"),
+             (counts.forget, "forget")]
+    words = [f"{n} to {verb}" for n, verb in parts if n]
+    if env.outputs_changed:
+        words.append(f"{plural(env.outputs_changed, 'output')} to change")
+    return ", ".join(words) or "no changes"
+
+
+def label(change: ResourceChange) -> str:
+    """`create`, `replace`, `import`, `move + update`, ..."""
+    extra = [word for word, on in (("import", change.imported), ("move", change.moved_from)) if on]
+    if change.action is Action.NOOP:
+        return " + ".join(extra) or "no-op"
+    return " + ".join([*extra, change.action.value])
+
+
+def attribute_lines(change: ResourceChange) -> list[str]:
+    """Terraform-style lines: `+ name = "x"`, `~ size = 1 -> 2  # forces replacement`."""
+    symbol = _SYMBOL.get(change.action, "~")
+    lines = []
+    for attr in change.attributes:
+        after = "null" if attr.after is None else attr.after
+        value = after if change.action is Action.CREATE else \
+            f"{'null' if attr.before is None else attr.before} -> {after}"
+        lines.append(f"{symbol} {attr.path} = {value}{'  # forces replacement' if attr.forces_replacement else ''}")
+    if change.attributes_omitted:
+        lines.append(f"# … {plural(change.attributes_omitted, 'more attribute')}")
+    return lines
+
+
+def source_link(source: str, source_url: str | None) -> str:
+    """`modules/vpc.py:42` as a link to that line when the repository's blob URL is known."""
+    path, _, line = source.rpartition(":")
+    if source_url and path and line.isdigit():
+        return f"[{code(source)}]({source_url.rstrip('/')}/{path}#L{line})"
+    return code(source)
+
+
+def fallback_text(env: EnvPlan) -> str:
+    """A text plan built from the model, for plans recorded without terraform's own text."""
+    blocks = [f"# {c.address}: {label(c)}" + "".join(f"\n    {line}" for line in attribute_lines(c))
+              for c in env.changes]
+    return "\n".join(blocks) if blocks else "No changes."
+
+
+def plan_text(env: EnvPlan) -> str:
+    return _ANSI.sub("", env.full_text).strip() if env.full_text else fallback_text(env)
+
+
+@functools.cache
+def _template() -> jinja2.Template:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=False, trim_blocks=True,
+        lstrip_blocks=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
+    environment.filters.update(code=code, fence=fence, plural=plural, summary=summary, label=label)
+    environment.globals.update(attribute_lines=attribute_lines, source_link=source_link,
+                               plan_text=plan_text, Action=Action)
+    return environment.get_template(TEMPLATE)
+
+
+def _groups(envs: Sequence[EnvPlan], pick: str, keep: int | None) -> list[Group]:
+    """Per env, the `destructive` or `others` changes; `keep` caps how many are listed in all."""
+    groups = []
+    left = keep
+    for env in envs:
+        items: tuple[ResourceChange, ...] = getattr(env, pick)
+        if not items:
+            continue
+        shown = items if left is None else items[:left]
+        left = None if left is None else left - len(shown)
+        groups.append(Group(env, tuple(shown), len(items) - len(shown)))
+    return groups
+
+
+def _cuts(view: View, report: PlanReport, others: int, omitted_others: int, omitted_destructive: int) -> list[str]:
+    cuts = []
+    if not view.plan_text:
+        cuts.append("the full plan text")
+    if not view.destructive_attributes:
+        cuts.append("the attribute changes of each resource")
+    elif not view.other_attributes:
+        cuts.append("the attribute changes of created, updated, imported and moved resources")
+    if omitted_others:
+        cuts.append(f"{omitted_others} of the {others} created, updated, imported or moved resources")
+    if omitted_destructive:
+        cuts.append(f"{omitted_destructive} of the {report.destructive} destroyed or replaced resources")
+    return cuts
+
+
+def tidy(text: str) -> str:
+    """At most one blank line in a row outside code fences (the template's loops leave more)."""
+    out: list[str] = []
+    fence_open: str | None = None
+    for line in text.split("\n"):
+        ticks = re.match(r"^\s*(`{3,})", line)
+        if ticks and (fence_open is None or ticks.group(1) == fence_open):
+            fence_open = ticks.group(1) if fence_open is None else None
+        elif fence_open is None and not line.strip() and out and not out[-1].strip():
+            continue
+        out.append(line)
+    return "\n".join(out)
+
+
+def _render(report: PlanReport, view: View, artifacts_url: str | None, source_url: str | None,
+            limit: int = MAX_CHARS) -> str:
+    destructive = _groups(report.envs, "destructive", view.keep_destructive)
+    others = _groups(report.envs, "others", view.keep_others)
+    cuts = _cuts(view, report, sum(len(env.others) for env in report.envs),
+                 sum(g.omitted for g in others), sum(g.omitted for g in destructive))
+    return tidy(_template().render(
+        marker=MARKER, report=report, destructive_groups=destructive, other_groups=others, cuts=cuts,
+        view=view, artifacts_url=artifacts_url, source_url=source_url, limit=limit))
+
+
+def _truncate(text: str, limit: int) -> str:
+    note = "\n\n… (comment cut at GitHub's size limit; see the workflow run's artifacts)\n"
+    while size(text) + size(note) > limit:
+        text = text[: max(0, len(text) - (size(text) + size(note) - limit))]
+    return text + note
+
+
+def _largest(fits: Callable[[int], str | None], high: int) -> tuple[int, str] | None:
+    """The largest n in [0, high] whose render fits (renders grow with n), with its text."""
+    best = None
+    low = 0
+    while low <= high:
+        mid = (low + high) // 2
+        text = fits(mid)
+        if text is None:
+            high = mid - 1
+        else:
+            best, low = (mid, text), mid + 1
+    return best
+
+
+def render_comment(report: PlanReport, *, artifacts_url: str | None = None,
+                   source_url: str | None = None, limit: int = MAX_CHARS) -> str:
+    """The markdown comment at the most detailed view that fits in `limit` characters.
+
+    Order of cuts: full plan text; attributes of non-destructive changes; all attributes;
+    then the non-destructive list shortened; last the destroy/replace list shortened.
+    """
+    def attempt(view: View) -> str | None:
+        text = _render(report, view, artifacts_url, source_url, limit)
+        return text if size(text) <= limit else None
+
+    for view in STEPS:
+        if (text := attempt(view)) is not None:
+            return text
+    bare = STEPS[-1]
+    others = sum(len(env.others) for env in report.envs)
+    found = _largest(lambda n: attempt(replace(bare, keep_others=n)), others - 1)
+    if found is not None:
+        return found[1]
+    found = _largest(lambda n: attempt(replace(bare, keep_others=0, keep_destructive=n)),
+                     report.destructive - 1)
+    if found is not None:
+        return found[1]
+    return _truncate(_render(report, replace(bare, keep_others=0, keep_destructive=0),
+                             artifacts_url, source_url, limit), limit)

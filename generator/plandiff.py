@@ -1,0 +1,140 @@
+"""Attribute-level diff of one `terraform show -json` resource change, with secrets masked.
+
+Values terraform marks sensitive (before_sensitive / after_sensitive) never leave this module
+as text: only the mask does. Unknown values (after_unknown) become "(known after apply)".
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+SENSITIVE = "(sensitive value)"
+UNKNOWN = "(known after apply)"
+MAX_VALUE_CHARS = 160
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class AttributeChange:
+    """One leaf attribute that changes. before/after are display text; None means absent."""
+
+    path: str
+    before: str | None
+    after: str | None
+    forces_replacement: bool = False
+
+
+@dataclass(frozen=True)
+class _Leaf:
+    path: Path
+    before: str | None
+    after: str | None
+
+
+def display(value: Any) -> str:
+    """Compact one-line rendering of a JSON value, long values shortened."""
+    text = json.dumps(value, ensure_ascii=False, separators=(", ", ": "), sort_keys=True)
+    return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 1] + "…"
+
+
+def format_path(path: Path) -> str:
+    """`tags.Team`, `ingress[0].cidr_blocks[1]`, `tags["a b"]`."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif _IDENTIFIER.match(part):
+            out += f".{part}" if out else part
+        else:
+            out += f"[{json.dumps(part, ensure_ascii=False)}]"
+    return out or "(whole resource)"
+
+
+def _empty(value: Any) -> bool:
+    """null, "", [] and {}: providers flip between these without a real change."""
+    return value is None or value == "" or value == {} or value == []
+
+
+def _get(value: Any, key: str | int) -> Any:
+    """The value below a key, None when absent."""
+    if isinstance(value, dict) and isinstance(key, str):
+        return value.get(key)
+    if isinstance(value, list) and isinstance(key, int) and key < len(value):
+        return value[key]
+    return None
+
+
+def _mark(marks: Any, key: str | int) -> Any:
+    """The sensitive/unknown marker below a key: a True marker covers everything beneath it."""
+    return True if marks is True else (_get(marks, key) or False)
+
+
+def _keys(before: Any, after: Any, unknown: Any) -> list[str | int] | None:
+    """The child keys of a container pair, or None when this is a leaf."""
+    sides = [v for v in (before, after, unknown) if v is not None and not isinstance(v, bool)]
+    if not sides or not all(isinstance(v, (dict, list)) for v in sides):
+        return None
+    if all(isinstance(v, dict) for v in sides):
+        return sorted({key for side in sides for key in side})
+    if all(isinstance(v, list) for v in sides):
+        return list(range(max(len(side) for side in sides)))
+    return None
+
+
+def _walk(before: Any, after: Any, sens: tuple[Any, Any], unknown: Any, path: Path) -> Iterator[_Leaf]:
+    before_sens, after_sens = sens
+    if before_sens is True or after_sens is True:
+        if unknown is True or (before != after and not (_empty(before) and _empty(after))):
+            yield _Leaf(path, None if before is None else SENSITIVE,
+                        UNKNOWN if unknown is True else (None if after is None else SENSITIVE))
+        return
+    if unknown is True:
+        yield _Leaf(path, None if before is None else display(before), UNKNOWN)
+        return
+    keys = _keys(before, after, unknown)
+    if keys is None:
+        if before != after and not (_empty(before) and _empty(after)):
+            yield _Leaf(path, None if before is None else display(before),
+                        None if after is None else display(after))
+        return
+    for key in keys:
+        yield from _walk(_get(before, key), _get(after, key),
+                         (_mark(before_sens, key), _mark(after_sens, key)),
+                         _mark(unknown, key), (*path, key))
+
+
+def _forces(path: Path, replace_paths: Sequence[Path]) -> bool:
+    return any(path[: len(rp)] == rp for rp in replace_paths)
+
+
+def _computed_noise(leaf: _Leaf, configured: frozenset[str] | None) -> bool:
+    if leaf.path[:1] == ("tags_all",):  # tags plus the provider's default_tags, on every resource
+        return True
+    return (leaf.after == UNKNOWN and configured is not None and bool(leaf.path)
+            and leaf.path[0] not in configured)
+
+
+def attribute_changes(change: dict[str, Any], *, creating: bool,
+                      configured: frozenset[str] | None = None) -> list[AttributeChange]:
+    """The leaves that differ between before and after.
+
+    For a create, unknown computed attributes (id, arn, ...) are left out unless the
+    configuration sets that attribute (e.g. vpc_id = aws_vpc.this.id), and so is tags_all:
+    they are noise there. Updates keep both, since a default tag change shows only there.
+    """
+    before = None if creating else change.get("before")
+    sens = (change.get("before_sensitive", False), change.get("after_sensitive", False))
+    replace_paths = [tuple(p) for p in change.get("replace_paths") or [] if isinstance(p, list)]
+    out: list[AttributeChange] = []
+    for leaf in _walk(before, change.get("after"), sens, change.get("after_unknown", False), ()):
+        if creating and _computed_noise(leaf, configured):
+            continue
+        out.append(AttributeChange(format_path(leaf.path), leaf.before, leaf.after,
+                                   _forces(leaf.path, replace_paths)))
+    return out

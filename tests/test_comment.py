@@ -1,0 +1,134 @@
+"""Model -> markdown: golden comments from real plans, and the 65,536-character budget.
+
+Regenerate the goldens after an intended change with HCLGEN_UPDATE_GOLDENS=1 and review the diff.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from generator.comment import MARKER, MAX_CHARS, fence, render_comment, size, tidy
+from generator.report import EnvPlan, PlanReport, env_plan
+
+HERE = Path(__file__).parent
+FIXTURES = HERE / "fixtures" / "plans"
+GOLDEN = HERE / "golden" / "comment"
+ARTIFACTS = "https://github.com/acme/infra/actions/runs/42"
+BLOBS = "https://github.com/acme/infra/blob/0123abc"
+
+
+def load(name: str) -> EnvPlan:
+    folder = FIXTURES / name
+    meta = json.loads((folder / "meta.json").read_text())
+    text = folder / "plan.txt"  # absent from plans recorded without terraform's text rendering
+    return env_plan(meta["env"], json.loads((folder / "plan.json").read_text()),
+                    json.loads((folder / "sources.json").read_text()), text.read_text() if text.is_file() else None)
+
+
+def bench_module() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("comment_bench", HERE.parent / "benchmarks" / "comment_bench.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def check_golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("HCLGEN_UPDATE_GOLDENS"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    assert path.is_file(), f"missing golden {path}: run with HCLGEN_UPDATE_GOLDENS=1"
+    assert text == path.read_text(), f"{name} differs from the golden (HCLGEN_UPDATE_GOLDENS=1 to accept)"
+
+
+@pytest.mark.parametrize(("golden", "fixtures", "limit"), [
+    ("nochange.md", ["nochange"], MAX_CHARS),
+    ("create_and_mixed.md", ["create", "mixed"], MAX_CHARS),
+    ("mixed_shortened.md", ["mixed"], 5000),
+    ("no_envs.md", [], MAX_CHARS),
+    ("project_envs.md", ["env-dev", "env-prod"], MAX_CHARS),  # the project's own envs on the local AWS
+])
+def test_golden(golden: str, fixtures: list[str], limit: int) -> None:
+    report = PlanReport(tuple(load(name) for name in fixtures))
+    text = render_comment(report, artifacts_url=ARTIFACTS, source_url=BLOBS, limit=limit)
+    assert text.startswith(MARKER + "\n") and size(text) <= limit
+    check_golden(golden, text)
+
+
+def test_no_changes_is_said_plainly() -> None:
+    text = render_comment(PlanReport((load("nochange"),)))
+    assert "✅ **No changes.**" in text and "Destroyed" not in text
+    assert "<details><summary>Full plan for <code>stage</code></summary>" in text
+
+
+def test_full_comment_has_every_section_and_no_secret() -> None:
+    text = render_comment(PlanReport((load("create"), load("mixed"))), source_url=BLOBS)
+    assert text.index("Destroyed or replaced") < text.index("### `dev`") < text.index("### `prod`")
+    assert "| `prod` | 2 | 3 | 2 | 3 | 1 | 1 |" in text
+    assert "🗄️ **destroy** `aws_s3_bucket.logs`: **stateful**" in text
+    assert "~ secret_string = (sensitive value) -> (sensitive value)  # forces replacement" in text
+    assert "+ vpc_security_group_ids = (known after apply)" in text
+    assert f"[`modules/vpc.py:31`]({BLOBS}/modules/vpc.py#L31)" in text
+    for secret in ("hunter2", "hunter3", "correct-horse-battery"):
+        assert secret not in text
+
+
+def test_degrades_in_order_and_says_what_was_cut() -> None:
+    report = PlanReport((load("create"), load("mixed")))
+    full = render_comment(report)
+    destructive = [c.address for env in report.envs for c in env.destructive]
+    previous = size(full)
+    for cut in ("the full plan text", "the attribute changes of created, updated, imported and moved resources",
+                "the attribute changes of each resource", "created, updated, imported or moved resources"):
+        limit = previous - 1
+        while cut not in (text := render_comment(report, limit=limit)):
+            limit -= 200
+        assert size(text) <= limit
+        assert all(f"`{address}`" in text for address in destructive)
+        assert "workflow run's artifacts" in text
+        previous = size(text)
+    assert "<details>" not in text and "```diff" not in text
+
+
+def test_destroys_are_cut_last_and_counted() -> None:
+    plan = bench_module().synthetic_plan(3000)
+    for rc in plan["resource_changes"]:
+        rc["change"]["actions"] = ["delete"]
+        rc["change"]["after"] = None
+    env = env_plan("prod", plan)
+    text = render_comment(PlanReport((env,)))
+    assert size(text) <= MAX_CHARS
+    shown = len(re.findall(r"^- 🗄️ \*\*destroy\*\*|^- \*\*destroy\*\*", text, flags=re.M))
+    assert 0 < shown < 3000
+    assert f"- … and {3000 - shown} more destroyed or replaced in `prod`: see the full plan." in text
+    assert f"{3000 - shown} of the 3000 destroyed or replaced resources" in text
+    assert "| `prod` | 0 | 0 | 3000 | 0 | 0 | 0 |" in text
+
+
+def test_five_thousand_resources_fit_and_keep_every_destroy_and_replace() -> None:
+    bench = bench_module()
+    plan = bench.synthetic_plan(5000)
+    env = env_plan("prod", plan, bench.synthetic_sources(plan))
+    text = render_comment(PlanReport((env,)), artifacts_url=ARTIFACTS)
+    assert size(text) <= MAX_CHARS
+    assert len(env.destructive) == 500
+    assert all(f"`{c.address}`" in text for c in env.destructive)
+    assert "more created, updated, imported or moved in `prod`" in text
+    assert f"[workflow run's artifacts]({ARTIFACTS})" in text
+
+
+def test_size_counts_astral_characters_twice() -> None:
+    assert size("a🗄b") == 4 and size("⚠") == 1
+
+
+def test_fence_outgrows_backticks_and_tidy_keeps_code_blank_lines() -> None:
+    assert fence("a ```` b", "text").startswith("`````text\n")
+    assert tidy("a\n\n\n\nb\n```\nx\n\n\ny\n```\n\n\nc") == "a\n\nb\n```\nx\n\n\ny\n```\n\nc"

