@@ -64,11 +64,7 @@ def write(root: Path, rendered: list[RenderedEnv]) -> list[Difference]:
             changes[root / rel] = item.files[Path(rel).name]
         for rel in diff.removed:
             changes[root / rel] = None
-    for item in rendered:
-        path = sources_path(root, item.env)
-        text = json.dumps(item.sources, indent=2, sort_keys=True) + "\n"
-        if not path.exists() or path.read_text() != text:
-            changes[path] = text
+    changes.update(_source_maps(root, rendered))
     writer.apply(changes)
     cache.store(root, {item.env: _hashes(item.files) for item in rendered})
     return diffs
@@ -88,6 +84,31 @@ def stale_paths(root: Path, names: list[str] | tuple[str, ...] = (), use_cache: 
 
 def sources_path(root: Path, env: str) -> Path:
     return work_dir(root) / "sources" / f"{env}.json"
+
+
+def ensure_sources(root: Path, names: list[str]) -> None:
+    """Make .hclgen/sources/<env>.json (address -> "file:line") current for these envs.
+
+    Plans run from a fresh checkout where only `synth --check` ran (which writes nothing), so
+    the map is rendered here when missing or made from other inputs than the current ones.
+    """
+    digest = cache.inputs_digest(root)
+    stale = [env for env in names if not _stamp(root, env).is_file() or _stamp(root, env).read_text() != digest]
+    if stale:
+        writer.apply(_source_maps(root, render(root, stale)))
+
+
+def _stamp(root: Path, env: str) -> Path:
+    return sources_path(root, env).with_suffix(".inputs")
+
+
+def _source_maps(root: Path, rendered: list[RenderedEnv]) -> dict[Path, str | None]:
+    digest = cache.inputs_digest(root)
+    changes: dict[Path, str | None] = {}
+    for item in rendered:
+        changes[sources_path(root, item.env)] = json.dumps(item.sources, indent=2, sort_keys=True) + "\n"
+        changes[_stamp(root, item.env)] = digest
+    return changes
 
 
 def generated_files(env_root: Path) -> Iterator[Path]:

@@ -31,6 +31,10 @@ INSTALL_HINT = (
 )
 _FORWARDED = (signal.SIGINT, signal.SIGTERM)
 _daemons: dict[int, subprocess.Popen[bytes]] = {}
+# terraform processes started from worker threads (parallel plans): the main thread forwards
+# Ctrl-C to them, since only it receives signals and terraform runs in its own process group.
+_running: set[subprocess.Popen[bytes]] = set()
+_running_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -86,15 +90,30 @@ def run_terraform(args: Sequence[str], *, cwd: Path, env: Mapping[str, str], ech
     proc = subprocess.Popen(argv, cwd=cwd, env=dict(env), stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, process_group=0)
     assert proc.stdout is not None and proc.stderr is not None
+    with _running_lock:
+        _running.add(proc)
     out, err = bytearray(), bytearray()
     stdout_sink = _sink(sys.stderr if stdout_to_stderr else sys.stdout) if echo_stdout else None
     pumps = [_pump(proc.stdout, stdout_sink, out),
              _pump(proc.stderr, _sink(sys.stderr) if echo_stderr else None, err)]
-    interrupted = _wait_forwarding(proc)
+    try:
+        interrupted = _wait_forwarding(proc)
+    finally:
+        with _running_lock:
+            _running.discard(proc)
     for pump in pumps:
         pump.join()
     return Completed(proc.returncode, out.decode(errors="replace"), err.decode(errors="replace"),
                      interrupted)
+
+
+def interrupt_running() -> int:
+    """Pass an interrupt to every terraform still running; returns how many got it."""
+    with _running_lock:
+        alive = [proc for proc in _running if proc.poll() is None]
+    for proc in alive:
+        proc.send_signal(signal.SIGINT)
+    return len(alive)
 
 
 def _sink(stream: Any) -> IO[bytes] | Any:

@@ -36,6 +36,7 @@ class Workspace:
     root: Path
     loaded: LoadedEnv
     server: Server | None = None
+    quiet: bool = False  # keep terraform's own output (parallel plans print summaries only)
 
     @property
     def name(self) -> str:
@@ -82,7 +83,8 @@ class Workspace:
         return [f"-backend-config={path}"]
 
     def run(self, *args: str, echo_stdout: bool = True, stdout_to_stderr: bool = False) -> runner.Completed:
-        return runner.run_terraform(args, cwd=self.tf_root, env=self.environ(), echo_stdout=echo_stdout,
+        return runner.run_terraform(args, cwd=self.tf_root, env=self.environ(),
+                                    echo_stdout=echo_stdout and not self.quiet,
                                     stdout_to_stderr=stdout_to_stderr)
 
 

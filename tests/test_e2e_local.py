@@ -112,6 +112,23 @@ def test_outputs_as_json(project: Project) -> None:
     assert outputs["ecs_cluster_name"]["value"] == "acme-api-dev"
 
 
+def test_plan_all_runs_in_parallel_and_feeds_the_comment(project: Project) -> None:
+    result = project.run("plan", "--all", "--local", "--detailed-exitcode")
+    assert result.returncode == 2, result.stdout[-3000:] + result.stderr[-3000:]  # prod is not applied
+    assert "planning all environments: dev, prod" in result.stderr
+    assert "planning 2 environments, 2 at a time" in result.stderr
+    assert "dev: 0 to add, 0 to change, 0 to destroy, 0 to replace" in result.stdout
+    plans = project.root / ".hclgen" / "plans"
+    for env in ("dev", "prod"):
+        assert json.loads((plans / env / "meta.json").read_text())["env"] == env
+    sources = json.loads((project.root / ".hclgen" / "sources" / "prod.json").read_text())
+    assert sources["aws_db_instance.this"].startswith("modules/rds.py:")
+    comment = ok(project.run("comment", str(plans / "dev" / "plan.json"), str(plans / "prod" / "plan.json")))
+    assert "<!-- hclgen:plan-comment -->" in comment
+    assert "| `dev` | 0 | 0 | 0 | 0 | 0 | 0 |" in comment
+    assert "`aws_db_instance.this`" in comment and "modules/rds.py:" in comment
+
+
 def test_two_applies_at_once_one_fails_on_the_lock(project: Project) -> None:
     repository = project.aws("ecr").describe_repositories()["repositories"][0]["repositoryName"]
     project.aws("ecr").delete_lifecycle_policy(repositoryName=repository)  # drift: one resource to create

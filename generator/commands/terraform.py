@@ -25,15 +25,30 @@ def init_command(env: str, upgrade: bool, local: bool) -> int:
 
 
 @click.command("plan")
-@click.argument("envs", nargs=-1, required=True, metavar="ENV...")
+@click.argument("envs", nargs=-1, metavar="[ENV]...")
+@click.option("--all", "all_envs", is_flag=True, help="Plan every environment.")
+@click.option("--affected", is_flag=True, help="Plan the environments the change since --base touches.")
+@click.option("--base", metavar="REF", default="origin/main", show_default=True,
+              help="With --affected: compare HEAD with this commit.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 16), default=2, show_default=True,
+              help="Plans run at once when several environments are planned.")
 @click.option("--detailed-exitcode", is_flag=True,
               help="Exit 0 when there are no changes, 2 when there are, 1 on error (as terraform).")
 @_local
-def plan_command(envs: tuple[str, ...], detailed_exitcode: bool, local: bool) -> int:
-    """Plan ENV; saves .hclgen/plans/ENV/plan.tfplan, plan.json and meta.json."""
-    from generator import tfops
+def plan_command(envs: tuple[str, ...], all_envs: bool, affected: bool, base: str, jobs: int,
+                 detailed_exitcode: bool, local: bool) -> int:
+    """Plan environments; saves .hclgen/plans/ENV/{plan.tfplan,plan.json,plan.txt,meta.json}.
 
-    return tfops.run_plans(project_root(), list(envs), local=local, detailed_exitcode=detailed_exitcode)
+    Name them, or pass --all, or --affected to plan only those a change touches (their own
+    files, or shared inputs: modules/, generator/, templates/, pyproject.toml).
+    """
+    from generator import multiplan, pipeline
+
+    root = project_root()
+    names = multiplan.choose(root, envs, all_envs=all_envs, affected=affected, base=base)
+    if names:
+        pipeline.ensure_sources(root, names)
+    return multiplan.plan_many(root, names, local=local, detailed_exitcode=detailed_exitcode, jobs=jobs)
 
 
 @click.command("apply")

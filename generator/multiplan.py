@@ -1,0 +1,69 @@
+"""Plan several environments: named, --all or --affected; in parallel, at most `jobs` at once."""
+
+from __future__ import annotations
+
+import dataclasses
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from pathlib import Path
+
+import click
+
+from generator import runner, tfops
+from generator.errors import HclgenError, UsageError
+from generator.project import env_names
+from generator.workspace import Workspace
+
+DEFAULT_JOBS = 2
+
+
+def choose(root: Path, names: tuple[str, ...], *, all_envs: bool, affected: bool, base: str | None) -> list[str]:
+    """The envs to plan, saying which were chosen and why (on stderr)."""
+    if sum([bool(names), all_envs, affected]) != 1:
+        raise UsageError("name the environments to plan, or pass exactly one of --all / --affected")
+    if names:
+        return list(names)
+    if all_envs:
+        chosen = env_names(root)
+        click.echo(f"planning all environments: {', '.join(chosen)}", err=True)
+        return chosen
+    from generator.commands.review import affected_since
+
+    result = affected_since(root, base)
+    for line in result.lines():
+        click.echo(f"affected {line}", err=True)
+    if not result.envs:
+        click.echo("no environment is affected by this change: nothing to plan", err=True)
+    return list(result.envs)
+
+
+def plan_many(root: Path, names: list[str], *, local: bool, detailed_exitcode: bool, jobs: int) -> int:
+    """Exit code 1 if any plan failed, else 2 if any has changes (with detailed_exitcode), else 0."""
+    if len(names) <= 1 or jobs <= 1:
+        return tfops.run_plans(root, names, local=local, detailed_exitcode=detailed_exitcode) if names else 0
+    # Opened one by one: the first --local one starts the shared local AWS.
+    workspaces = [dataclasses.replace(tfops.open_workspace(root, name, local=local), quiet=True) for name in names]
+    click.echo(f"planning {len(names)} environments, {min(jobs, len(names))} at a time", err=True)
+    codes: dict[str, int] = {}
+    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="plan") as pool:
+        futures = {pool.submit(_plan_one, ws, detailed_exitcode): ws.name for ws in workspaces}
+        pending: set[Future[int]] = set(futures)
+        while pending:
+            try:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            except KeyboardInterrupt:
+                count = runner.interrupt_running()
+                click.echo(f"\ninterrupt passed to {count} running terraform plan(s); waiting for them", err=True)
+                continue
+            for future in done:
+                codes[futures[future]] = future.result()
+    return 1 if 1 in codes.values() else 2 if 2 in codes.values() else 0
+
+
+def _plan_one(ws: Workspace, detailed_exitcode: bool) -> int:
+    try:
+        outcome = tfops.plan(ws, detailed_exitcode=detailed_exitcode)
+    except HclgenError as err:
+        click.secho(f"error: {ws.name}: {err}", fg="red", err=True)
+        return 1
+    outcome.saved.discard_private()
+    return outcome.code

@@ -1,0 +1,48 @@
+"""Choosing the environments `plan` runs for: names, --all, --affected."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator import multiplan
+from generator.cli import cli
+from generator.errors import UsageError
+
+
+def test_exactly_one_way_of_choosing(project: Path) -> None:
+    with pytest.raises(UsageError, match="exactly one of --all / --affected"):
+        multiplan.choose(project, ("dev",), all_envs=True, affected=False, base=None)
+    with pytest.raises(UsageError):
+        multiplan.choose(project, (), all_envs=False, affected=False, base=None)
+    result = CliRunner().invoke(cli, ["plan"])
+    assert result.exit_code == 2 and "exactly one of --all / --affected" in result.stderr
+
+
+def test_all_plans_every_env(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert multiplan.choose(project, (), all_envs=True, affected=False, base=None) == ["dev", "prod"]
+    assert "planning all environments: dev, prod" in capsys.readouterr().err
+
+
+def _git(root: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(root), "-c", "user.email=t@t", "-c", "user.name=t", *args], check=True,
+                   capture_output=True)
+
+
+def test_affected_plans_only_what_the_change_touches(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _git(project, "init", "-q", "-b", "main")
+    _git(project, "add", "-A")
+    _git(project, "commit", "-q", "-m", "base")
+    config = project / "environments" / "prod" / "config.py"
+    config.write_text(config.read_text() + "\n")
+    _git(project, "commit", "-qam", "touch prod")
+    assert multiplan.choose(project, (), all_envs=False, affected=True, base="HEAD~1") == ["prod"]
+    assert "affected prod: environments/prod/config.py changed" in capsys.readouterr().err
+    (project / "modules" / "alb.py").write_text((project / "modules" / "alb.py").read_text() + "\n")
+    _git(project, "commit", "-qam", "touch a module")
+    assert multiplan.choose(project, (), all_envs=False, affected=True, base="HEAD~1") == ["dev", "prod"]
+    assert multiplan.choose(project, (), all_envs=False, affected=True, base="HEAD") == []
+    assert "nothing to plan" in capsys.readouterr().err
