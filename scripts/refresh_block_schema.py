@@ -20,6 +20,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from generator.environment import AWS_PROVIDER_CONSTRAINT, AWS_PROVIDER_SOURCE  # noqa: E402
+from generator.workspace import MIRROR_ENV_VAR, cli_config_text  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "generator" / "data" / "aws_blocks.json.gz"
 PROVIDER = f"registry.terraform.io/{AWS_PROVIDER_SOURCE}"
@@ -36,14 +37,10 @@ def _schema(workdir: Path) -> dict[str, Any]:
         "    }\n  }\n}\n"
     )
     env = dict(os.environ)
-    mirror = os.environ.get("HCLGEN_PLUGIN_MIRROR")
+    mirror = os.environ.get(MIRROR_ENV_VAR)
     if mirror:
         rc = workdir / "terraform.rc"
-        rc.write_text(
-            "provider_installation {\n"
-            f'  filesystem_mirror {{\n    path    = "{mirror}"\n    include = ["registry.terraform.io/*/*"]\n  }}\n'
-            '  direct {\n    exclude = ["registry.terraform.io/*/*"]\n  }\n}\n'
-        )
+        rc.write_text(cli_config_text(mirror))
         env["TF_CLI_CONFIG_FILE"] = str(rc)
     subprocess.run(["terraform", "init", "-input=false", "-no-color"], cwd=workdir, env=env, check=True,
                    stdout=subprocess.DEVNULL)

@@ -32,6 +32,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from generator.workspace import MIRROR_ENV_VAR, cli_config_text  # noqa: E402
+
 OUT = ROOT / "tests" / "fixtures" / "plans"
 STABLE_ENDPOINT = "http://127.0.0.1:5000"
 
@@ -124,13 +127,10 @@ def free_port() -> int:
 
 def cli_env(workdir: Path) -> dict[str, str]:
     env = {**os.environ, "TF_IN_AUTOMATION": "1", "TF_INPUT": "0", "CHECKPOINT_DISABLE": "1"}
-    mirror = os.environ.get("HCLGEN_PLUGIN_MIRROR")
+    mirror = os.environ.get(MIRROR_ENV_VAR)
     if mirror:
         rc = workdir / "terraform.rc"
-        rc.write_text(
-            "provider_installation {\n"
-            f'  filesystem_mirror {{\n    path    = "{mirror}"\n    include = ["registry.terraform.io/*/*"]\n  }}\n'
-            '  direct {\n    exclude = ["registry.terraform.io/*/*"]\n  }\n}\n')
+        rc.write_text(cli_config_text(mirror))
         env["TF_CLI_CONFIG_FILE"] = str(rc)
     return env
 

@@ -8,6 +8,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from generator.workspace import MIRROR_ENV_VAR, cli_config_text
+
 # Plans run with no AWS account: fake keys, every start-up call to AWS switched off, and the S3
 # backend swapped for an empty local state.
 OFFLINE_PROVIDER = """terraform {
@@ -26,13 +28,8 @@ provider "aws" {
 
 
 def cli_config(directory: Path) -> Path:
-    mirror = os.environ["HCLGEN_PLUGIN_MIRROR"]
     path = directory / "terraform.rc"
-    path.write_text(
-        "provider_installation {\n"
-        f'  filesystem_mirror {{\n    path    = "{mirror}"\n    include = ["registry.terraform.io/*/*"]\n  }}\n'
-        '  direct {\n    exclude = ["registry.terraform.io/*/*"]\n  }\n}\n'
-    )
+    path.write_text(cli_config_text(os.environ[MIRROR_ENV_VAR]))
     return path
 
 
