@@ -16,9 +16,12 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# The main job, against the embedded local AWS (no account, no credentials): check the
+# committed HCL, apply dev, print its outputs. `python main.py local down` stops the local AWS.
 demo: venv
-	$(BIN)/python main.py synth
 	$(BIN)/python main.py synth --check
+	$(BIN)/python main.py apply dev --local --auto-approve
+	$(BIN)/python main.py output dev --local
 
 test: venv
 	$(BIN)/pytest
