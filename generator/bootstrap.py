@@ -101,7 +101,7 @@ def _check_region(s3: Any, bucket: str, region: str) -> None:
 
 
 def _versioning_on(s3: Any, bucket: str) -> bool:
-    return s3.get_bucket_versioning(Bucket=bucket).get("Status") == "Enabled"
+    return bool(s3.get_bucket_versioning(Bucket=bucket).get("Status") == "Enabled")
 
 
 def _enable_versioning(s3: Any, bucket: str, _region: str) -> None:

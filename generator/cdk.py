@@ -43,8 +43,10 @@ _register_lazy_package("cdktf_cdktf_provider_aws")
 from cdktf import (  # noqa: E402
     App,
     Fn,
+    ITerraformDependable,
     S3Backend,
     TerraformDataSource,
+    TerraformElement,
     TerraformOutput,
     TerraformResource,
     TerraformResourceLifecycle,
@@ -102,7 +104,7 @@ from cdktf_cdktf_provider_aws.vpc_security_group_egress_rule import VpcSecurityG
 from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurityGroupIngressRule  # noqa: E402
 from constructs import Construct  # noqa: E402
 
-R = TypeVar("R", TerraformResource, TerraformOutput)
+R = TypeVar("R", bound=TerraformElement)
 
 
 @dataclass(frozen=True)
@@ -149,6 +151,64 @@ def list_element(list_token: Any, index: int) -> Any:
     return Fn.element(Token.as_list(list_token), index)
 
 
-__all__ = [name for name in dir() if not name.startswith("_") and name[0].isupper()] + [
-    "tracked", "recording", "list_element",
+__all__ = [
+    "App",
+    "AppautoscalingPolicy",
+    "AppautoscalingPolicyTargetTrackingScalingPolicyConfiguration",
+    "AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecification",
+    "AppautoscalingTarget",
+    "AwsProvider",
+    "AwsProviderDefaultTags",
+    "CloudwatchLogGroup",
+    "Construct",
+    "DbInstance",
+    "DbParameterGroup",
+    "DbParameterGroupParameter",
+    "DbSubnetGroup",
+    "EcrLifecyclePolicy",
+    "EcrRepository",
+    "EcrRepositoryEncryptionConfiguration",
+    "EcrRepositoryImageScanningConfiguration",
+    "EcsCluster",
+    "EcsClusterSetting",
+    "EcsService",
+    "EcsServiceDeploymentCircuitBreaker",
+    "EcsServiceLoadBalancer",
+    "EcsServiceNetworkConfiguration",
+    "EcsTaskDefinition",
+    "EcsTaskDefinitionRuntimePlatform",
+    "Eip",
+    "Fn",
+    "ITerraformDependable",
+    "IamRole",
+    "IamRolePolicy",
+    "InternetGateway",
+    "Lb",
+    "LbListener",
+    "LbListenerDefaultAction",
+    "LbListenerDefaultActionRedirect",
+    "LbTargetGroup",
+    "LbTargetGroupHealthCheck",
+    "NatGateway",
+    "Route",
+    "RouteTable",
+    "RouteTableAssociation",
+    "S3Backend",
+    "SecurityGroup",
+    "Subnet",
+    "TerraformDataSource",
+    "TerraformElement",
+    "TerraformOutput",
+    "TerraformResource",
+    "TerraformResourceLifecycle",
+    "TerraformStack",
+    "Token",
+    "Vpc",
+    "VpcEndpoint",
+    "VpcSecurityGroupEgressRule",
+    "VpcSecurityGroupIngressRule",
+    "Tracked",
+    "list_element",
+    "recording",
+    "tracked",
 ]

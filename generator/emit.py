@@ -42,7 +42,8 @@ class EnvDocument:
 @cache
 def block_schema() -> dict[str, Any]:
     """Nested block names per provider/resource/data type, from the provider's own schema."""
-    return json.loads(gzip.decompress(SCHEMA_FILE.read_bytes()))
+    table: dict[str, Any] = json.loads(gzip.decompress(SCHEMA_FILE.read_bytes()))
+    return table
 
 
 def emit(doc: EnvDocument) -> dict[str, str]:

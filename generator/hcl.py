@@ -128,7 +128,7 @@ def _scalar(value: Any) -> str:
 def _render_object(value: dict[str, Any], depth: int) -> list[str]:
     if not value:
         return ["{}"]
-    body = [Attr(_key(key), item) for key, item in value.items()]
+    body: list[Item] = [Attr(_key(key), item) for key, item in value.items()]
     return ["{", *render_body(body, depth + 1), INDENT * depth + "}"]
 
 

@@ -38,9 +38,27 @@ class _Leaf:
 
 
 def display(value: Any) -> str:
-    """Compact one-line rendering of a JSON value, long values shortened."""
-    text = json.dumps(value, ensure_ascii=False, separators=(", ", ": "), sort_keys=True)
+    """Compact one-line rendering of a JSON value, long values shortened.
+
+    A string holding a JSON object or array (a policy, container definitions) is shown as
+    `jsonencode({...})`, as terraform does, instead of as an escaped string.
+    """
+    decoded = _json_document(value)
+    text = json.dumps(value if decoded is None else decoded, ensure_ascii=False, separators=(", ", ": "),
+                      sort_keys=True)
+    if decoded is not None:
+        text = f"jsonencode({text})"
     return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 1] + "…"
+
+
+def _json_document(value: Any) -> dict[str, Any] | list[Any] | None:
+    if not isinstance(value, str) or value.lstrip()[:1] not in ("{", "["):
+        return None
+    try:
+        decoded = json.loads(value)
+    except ValueError:
+        return None
+    return decoded if isinstance(decoded, (dict, list)) else None
 
 
 def format_path(path: Path) -> str:
@@ -113,28 +131,31 @@ def _forces(path: Path, replace_paths: Sequence[Path]) -> bool:
     return any(path[: len(rp)] == rp for rp in replace_paths)
 
 
-def _computed_noise(leaf: _Leaf, configured: frozenset[str] | None) -> bool:
+def _computed_noise(leaf: _Leaf, configured: frozenset[str] | None, replacing: bool) -> bool:
     if leaf.path[:1] == ("tags_all",):  # tags plus the provider's default_tags, on every resource
         return True
-    return (leaf.after == UNKNOWN and configured is not None and bool(leaf.path)
-            and leaf.path[0] not in configured)
+    unset = configured is not None and bool(leaf.path) and leaf.path[0] not in configured
+    # A replacement's computed attributes all become unknown, and the ones only the old
+    # object had (provider defaults, never configured) become null.
+    return unset and (leaf.after == UNKNOWN or (replacing and leaf.after is None))
 
 
-def attribute_changes(change: dict[str, Any], *, creating: bool,
+def attribute_changes(change: dict[str, Any], *, creating: bool, replacing: bool = False,
                       configured: frozenset[str] | None = None) -> list[AttributeChange]:
-    """The leaves that differ between before and after.
+    """The leaves that differ between before and after, those forcing a replacement first.
 
-    For a create, unknown computed attributes (id, arn, ...) are left out unless the
-    configuration sets that attribute (e.g. vpc_id = aws_vpc.this.id), and so is tags_all:
-    they are noise there. Updates keep both, since a default tag change shows only there.
+    For a create or a replace, unknown computed attributes (id, arn, ...) are left out unless
+    the configuration sets that attribute (e.g. vpc_id = aws_vpc.this.id), and so is tags_all:
+    they are noise there (a replace also drops unconfigured attributes that become null).
+    Updates keep both, since a default tag change shows only there.
     """
     before = None if creating else change.get("before")
     sens = (change.get("before_sensitive", False), change.get("after_sensitive", False))
     replace_paths = [tuple(p) for p in change.get("replace_paths") or [] if isinstance(p, list)]
     out: list[AttributeChange] = []
     for leaf in _walk(before, change.get("after"), sens, change.get("after_unknown", False), ()):
-        if creating and _computed_noise(leaf, configured):
+        if (creating or replacing) and _computed_noise(leaf, configured, replacing):
             continue
         out.append(AttributeChange(format_path(leaf.path), leaf.before, leaf.after,
                                    _forces(leaf.path, replace_paths)))
-    return out
+    return sorted(out, key=lambda attr: not attr.forces_replacement)  # stable: path order otherwise

@@ -173,7 +173,8 @@ def resource_change(rc: Mapping[str, Any], sources: Mapping[str, str],
     if action in (Action.CREATE, Action.UPDATE, Action.REPLACE):
         module = _INDEX.sub("", rc.get("module_address", ""))
         keys = configured.get((module, f"{rc.get('type')}.{rc.get('name')}"))
-        attrs = attribute_changes(change, creating=action is Action.CREATE, configured=keys)
+        attrs = attribute_changes(change, creating=action is Action.CREATE,
+                                  replacing=action is Action.REPLACE, configured=keys)
     reason = rc.get("action_reason")
     return ResourceChange(
         address=address, type=rc.get("type", ""), action=action,

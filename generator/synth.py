@@ -90,13 +90,13 @@ def _kind(cdk: Any, item: Any) -> str:
 
 
 @cache
-def _type_of_class(cls: type) -> str:
+def _type_of_class(cls: Any) -> str:
     return str(cls.TF_RESOURCE_TYPE)
 
 
 def _resource_type(item: Any) -> str:
     try:
-        return _type_of_class(type(item))
+        return _type_of_class(type(item))  # type: ignore[arg-type]  # classes are hashable
     except AttributeError:
         return str(item.terraform_resource_type)
 

@@ -21,6 +21,7 @@ from generator.cdk import (
     EcsServiceNetworkConfiguration,
     EcsTaskDefinition,
     EcsTaskDefinitionRuntimePlatform,
+    ITerraformDependable,
     SecurityGroup,
     TerraformResourceLifecycle,
     VpcSecurityGroupEgressRule,
@@ -131,7 +132,7 @@ class EcsWiring:
     region: str
     environment: Mapping[str, str] = field(default_factory=dict)
     secrets: Mapping[str, SecretRef] = field(default_factory=dict)
-    depends_on: list[object] = field(default_factory=list)
+    depends_on: list[ITerraformDependable] = field(default_factory=list)
 
 
 class Ecs(Construct):

@@ -65,7 +65,7 @@ class Iam(Construct):
 
     def allow_image_pull(self, repository_arns: Sequence[str]) -> None:
         """Execution role may pull from exactly these repositories."""
-        statements = [
+        statements: list[dict[str, Any]] = [
             {"Sid": "Authenticate", "Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},
             {"Sid": "PullImages", "Effect": "Allow",
              "Action": ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 import click
 
 from generator.paths import project_root
@@ -9,7 +12,10 @@ from generator.paths import project_root
 LOCAL_HELP = "Run against the embedded local AWS (a moto server on 127.0.0.1) instead of real AWS."
 
 
-def _local(command: click.Command) -> click.Command:
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _local(command: F) -> F:
     return click.option("--local", is_flag=True, help=LOCAL_HELP)(command)
 
 
