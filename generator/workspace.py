@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from generator.paths import work_dir
 from generator.project import LoadedEnv
 
 MIRROR_ENV_VAR = "HCLGEN_PLUGIN_MIRROR"
+_COLOURED_COMMANDS = ("init", "plan", "apply", "destroy", "output")
 # Credentials and endpoints of the user's own AWS setup that must not leak into --local runs.
 _AWS_VARS_DROPPED_LOCALLY = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN",
                              "AWS_SECURITY_TOKEN", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE",
@@ -64,6 +66,9 @@ class Workspace:
     def environ(self) -> dict[str, str]:
         env = dict(os.environ)
         env.update(TF_DATA_DIR=str(self.data_dir), TF_IN_AUTOMATION="1", TF_INPUT="0")
+        if not sys.stdout.isatty():  # logs and CI: no ANSI colour codes in what terraform prints
+            for command in _COLOURED_COMMANDS:
+                env.setdefault(f"TF_CLI_ARGS_{command}", "-no-color")
         cli_config = write_cli_config(self.root)
         if cli_config is not None:
             env["TF_CLI_CONFIG_FILE"] = str(cli_config)
