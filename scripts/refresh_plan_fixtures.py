@@ -1,6 +1,6 @@
 """Regenerate the real `terraform show -json` plans behind the plan-comment golden tests.
 
-Two sources:
+Three sources:
 
   synthetic (default): a small AWS root planned with the real terraform and AWS provider
   against a throwaway local moto server, in three scenarios (all creates; no changes; and a
@@ -13,6 +13,12 @@ Two sources:
 
       python main.py synth && python main.py plan dev --local && python main.py plan prod --local
       python scripts/refresh_plan_fixtures.py --from-plans dev prod
+
+  --lifecycle: environments/dev driven through the real CLI on the local AWS, in a temporary
+  copy of the project: create, no-op (after an apply), update in place, replace, destroy; one
+  fixture folder per scenario, dev-<scenario>/ (scripts/plan_lifecycle.py; about 3 minutes):
+
+      HCLGEN_PLUGIN_MIRROR=/path/to/mirror python scripts/refresh_plan_fixtures.py --lifecycle
 
 Then rerun the golden tests with HCLGEN_UPDATE_GOLDENS=1 and review the markdown diff.
 This is a developer tool: it runs terraform itself instead of going through generator.runner.
@@ -28,6 +34,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -212,13 +219,35 @@ def from_plans(envs: list[str], out: Path, root: Path | None = None) -> None:
     print("these fixtures feed tests/test_comment.py; regenerate its goldens with HCLGEN_UPDATE_GOLDENS=1")
 
 
+def lifecycle(out: Path, root: Path | None = None) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import plan_lifecycle  # beside this script
+
+    started = time.monotonic()
+    try:
+        recorded = plan_lifecycle.run(root or ROOT)
+    except RuntimeError as err:
+        sys.exit(str(err))
+    for target in plan_lifecycle.write(recorded, out):
+        print(f"wrote {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}")
+    print(f"lifecycle took {time.monotonic() - started:.0f}s; these fixtures feed tests/test_comment.py: "
+          "regenerate its goldens with HCLGEN_UPDATE_GOLDENS=1")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--from-plans", nargs="+", metavar="ENV", help="copy recorded plans of these envs")
-    parser.add_argument("--root", type=Path, default=ROOT, help="project checkout holding .hclgen/ (--from-plans)")
+    parser.add_argument("--lifecycle", action="store_true",
+                        help="plan environments/dev on the local AWS: create, no-op, update, replace, destroy")
+    parser.add_argument("--root", type=Path, default=ROOT,
+                        help="project checkout holding .hclgen/ (--from-plans) or to copy (--lifecycle)")
     parser.add_argument("--out", type=Path, default=OUT, help=f"fixture folder (default {OUT})")
     args = parser.parse_args(argv)
-    if args.from_plans:
+    if args.from_plans and args.lifecycle:
+        parser.error("--from-plans and --lifecycle are separate modes")
+    if args.lifecycle:
+        lifecycle(args.out, args.root)
+    elif args.from_plans:
         from_plans(args.from_plans, args.out, args.root)
     else:
         synthetic(args.out)

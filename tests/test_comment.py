@@ -15,13 +15,14 @@ from types import ModuleType
 import pytest
 
 from generator.comment import MARKER, MAX_CHARS, fence, render_comment, size, tidy
-from generator.report import EnvPlan, PlanReport, env_plan
+from generator.report import Action, Counts, EnvPlan, PlanReport, env_plan
 
 HERE = Path(__file__).parent
 FIXTURES = HERE / "fixtures" / "plans"
 GOLDEN = HERE / "golden" / "comment"
 ARTIFACTS = "https://github.com/acme/infra/actions/runs/42"
 BLOBS = "https://github.com/acme/infra/blob/0123abc"
+LIFECYCLE = ("create", "noop", "update", "replace", "destroy")
 
 
 def load(name: str) -> EnvPlan:
@@ -55,6 +56,8 @@ def check_golden(name: str, text: str) -> None:
     ("mixed_shortened.md", ["mixed"], 5000),
     ("no_envs.md", [], MAX_CHARS),
     ("project_envs.md", ["env-dev", "env-prod"], MAX_CHARS),  # the project's own envs on the local AWS
+    # environments/dev through its lifecycle on the local AWS (refresh_plan_fixtures.py --lifecycle)
+    *((f"dev_{scenario}.md", [f"dev-{scenario}"], MAX_CHARS) for scenario in LIFECYCLE),
 ])
 def test_golden(golden: str, fixtures: list[str], limit: int) -> None:
     report = PlanReport(tuple(load(name) for name in fixtures))
@@ -132,3 +135,64 @@ def test_size_counts_astral_characters_twice() -> None:
 def test_fence_outgrows_backticks_and_tidy_keeps_code_blank_lines() -> None:
     assert fence("a ```` b", "text").startswith("`````text\n")
     assert tidy("a\n\n\n\nb\n```\nx\n\n\ny\n```\n\n\nc") == "a\n\nb\n```\nx\n\n\ny\n```\n\nc"
+
+
+def lifecycle_comment(scenario: str) -> tuple[EnvPlan, str]:
+    env = load(f"dev-{scenario}")
+    return env, render_comment(PlanReport((env,)), source_url=BLOBS)
+
+
+def test_lifecycle_create_adds_the_whole_env() -> None:
+    env, text = lifecycle_comment("create")
+    assert env.counts == Counts(add=55) and env.outputs_changed == 7
+    assert "📝 **Changes planned, nothing destroyed:** `dev` 55 to add, 7 outputs to change." in text
+    assert "| `dev` | 55 | 0 | 0 | 0 | 0 | 0 |" in text and "Destroyed or replaced" not in text
+    assert all(f"**create** `{c.address}`" in text for c in env.changes)
+    assert "+ db_name = \"app\"" in text and "+ retention_in_days = 14" in text
+
+
+def test_lifecycle_noop_says_no_changes_plainly() -> None:
+    env, text = lifecycle_comment("noop")
+    assert env.no_changes and env.changes == ()
+    assert "✅ **No changes.** The infrastructure in `dev` matches the configuration." in text
+    assert "| `dev` | 0 | 0 | 0 | 0 | 0 | 0 |" in text
+    assert "### `dev`" not in text and "Destroyed" not in text and "```diff" not in text
+    assert "No changes. Your infrastructure matches the configuration." in text  # terraform's own words
+
+
+def test_lifecycle_update_shows_each_changed_attribute_before_and_after() -> None:
+    env, text = lifecycle_comment("update")
+    assert env.counts == Counts(change=2) and env.outputs_changed == 0
+    assert {c.address: [(a.path, a.before, a.after) for a in c.attributes] for c in env.changes} == {
+        "aws_cloudwatch_log_group.service": [("retention_in_days", "14", "30")],
+        "aws_db_instance.this": [("backup_retention_period", "1", "7")],
+    }
+    assert "📝 **Changes planned, nothing destroyed:** `dev` 2 to change." in text
+    assert "~ retention_in_days = 14 -> 30" in text and "~ backup_retention_period = 1 -> 7" in text
+    assert f"**update** `aws_db_instance.this` · defined in [`modules/rds.py:78`]({BLOBS}/modules/rds.py#L78)" in text
+
+
+def test_lifecycle_replace_puts_the_stateful_database_first_with_its_warning() -> None:
+    env, text = lifecycle_comment("replace")
+    assert env.counts == Counts(change=2, replace=2) and env.outputs_changed == 2
+    assert [(c.action, c.address, c.stateful) for c in env.destructive] == [
+        (Action.REPLACE, "aws_db_instance.this", True), (Action.REPLACE, "aws_ecs_task_definition.this", False)]
+    assert "⚠️ **2 resources will be destroyed or replaced**, 1 of them stateful." in text
+    database = text.index("- 🗄️ **replace** `aws_db_instance.this`: **stateful**, its data goes with it")
+    assert text.index("> [!WARNING]") < database < text.index("- **replace** `aws_ecs_task_definition.this`")
+    assert text.index("### ⚠️ Destroyed or replaced") < database < text.index("### `dev`: 2 to change, 2 to replace")
+    db = next(c for c in env.changes if c.address == "aws_db_instance.this")
+    assert [(a.path, a.before, a.after, a.forces_replacement) for a in db.attributes] == [
+        ("db_name", '"app"', '"api"', True)]  # computed attributes turning unknown are noise here
+    assert '~ db_name = "app" -> "api"  # forces replacement' in text
+    assert "~ container_definitions = jsonencode([{" in text
+
+
+def test_lifecycle_destroy_lists_the_removed_resource() -> None:
+    env, text = lifecycle_comment("destroy")
+    assert env.counts == Counts(destroy=1)
+    assert [(c.action, c.address, c.reason) for c in env.changes] == [
+        (Action.DESTROY, "aws_vpc_endpoint.s3", "removed from the configuration")]
+    assert "⚠️ **1 resource will be destroyed or replaced**. Review it below before merging." in text
+    assert "- **destroy** `aws_vpc_endpoint.s3` · removed from the configuration\n" in text
+    assert "| `dev` | 0 | 0 | 1 | 0 | 0 | 0 |" in text and "### `dev`" not in text

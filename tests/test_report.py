@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from generator.plandiff import SENSITIVE, UNKNOWN, AttributeChange, attribute_changes, format_path
+from generator.plandiff import SENSITIVE, UNKNOWN, AttributeChange, attribute_changes, display, format_path
 from generator.report import Action, Counts, classify, env_plan
 
 FIXTURES = Path(__file__).parent / "fixtures" / "plans"
@@ -130,3 +130,23 @@ def test_errored_plan_and_output_changes() -> None:
             "output_changes": {"url": {"actions": ["update"]}, "same": {"actions": ["no-op"]}}}
     env = env_plan("dev", plan)
     assert env.errored and env.outputs_changed == 1 and not env.no_changes
+
+
+def test_replace_keeps_what_forces_it_first_and_drops_computed_noise() -> None:
+    change = {"before": {"name": "a", "size": 1, "arn": "arn:x", "port": 5432, "tags_all": {"A": "1"}},
+              "after": {"name": "b", "size": 2, "arn": None, "port": None, "tags_all": {"A": "1", "B": "2"}},
+              "after_unknown": {"arn": True}, "replace_paths": [["size"]]}
+    attrs = attribute_changes(change, creating=False, replacing=True, configured=frozenset({"name", "size"}))
+    assert attrs == [AttributeChange("size", "1", "2", True), AttributeChange("name", '"a"', '"b"')]
+    unconfigured = attribute_changes(change, creating=False, replacing=True)  # no configuration known
+    assert [a.path for a in unconfigured] == ["size", "arn", "name", "port"]
+    updated = attribute_changes(change, creating=False, configured=frozenset({"name", "size"}))
+    assert [a.path for a in updated] == ["size", "arn", "name", "port", "tags_all.B"]  # an update hides nothing
+
+
+def test_json_documents_in_strings_read_as_jsonencode() -> None:
+    assert display('{"Version":"2012-10-17","Statement":[]}') == 'jsonencode({"Statement": [], "Version": "2012-10-17"})'
+    assert display("[1, 2]") == "jsonencode([1, 2])"
+    for plain in ("42", "[not json", "", "null"):
+        assert display(plain) == json.dumps(plain)
+    assert display('{"k": "' + "x" * 200 + '"}').endswith("…") and len(display('{"k": "' + "x" * 200 + '"}')) == 160
