@@ -177,7 +177,7 @@ def test_lifecycle_replace_puts_the_stateful_database_first_with_its_warning() -
     assert env.counts == Counts(change=2, replace=2) and env.outputs_changed == 2
     assert [(c.action, c.address, c.stateful) for c in env.destructive] == [
         (Action.REPLACE, "aws_db_instance.this", True), (Action.REPLACE, "aws_ecs_task_definition.this", False)]
-    assert "⚠️ **2 resources will be destroyed or replaced**, 1 of them stateful." in text
+    assert "⚠️ **2 resources will be replaced**, 1 of them stateful." in text
     database = text.index("- 🗄️ **replace** `aws_db_instance.this`: **stateful**, its data goes with it")
     assert text.index("> [!WARNING]") < database < text.index("- **replace** `aws_ecs_task_definition.this`")
     assert text.index("### ⚠️ Destroyed or replaced") < database < text.index("### `dev`: 2 to change, 2 to replace")
@@ -193,6 +193,6 @@ def test_lifecycle_destroy_lists_the_removed_resource() -> None:
     assert env.counts == Counts(destroy=1)
     assert [(c.action, c.address, c.reason) for c in env.changes] == [
         (Action.DESTROY, "aws_vpc_endpoint.s3", "removed from the configuration")]
-    assert "⚠️ **1 resource will be destroyed or replaced**. Review it below before merging." in text
+    assert "⚠️ **1 resource will be destroyed**. Review it below before merging." in text
     assert "- **destroy** `aws_vpc_endpoint.s3` · removed from the configuration\n" in text
     assert "| `dev` | 0 | 0 | 1 | 0 | 0 | 0 |" in text and "### `dev`" not in text
