@@ -19,7 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from tests.conftest import copy_project  # noqa: E402
+from tests.projectcopy import copy_project  # noqa: E402
 
 EAGER = "import cdktf_cdktf_provider_aws; from generator.cli import main; main(['synth'])"
 LAZY = "from generator.cli import main; main(['synth'])"

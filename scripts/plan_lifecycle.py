@@ -33,8 +33,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tests.projectcopy import copy_project
+
 ENV = "dev"
-PROJECT_PARTS = ("generator", "modules", "environments", "templates", "pyproject.toml", "main.py")
 CONFIG = Path("environments") / ENV / "config.py"
 STABLE_ENDPOINT = "http://127.0.0.1:5000"
 STABLE_TIME = "2000-01-01T00:00:00Z"
@@ -56,17 +57,6 @@ class Recorded:
     plan_txt: str | None
     meta: dict[str, Any]
     sources: str
-
-
-def copy_project(target: Path, source: Path) -> Path:
-    """The parts of the project synth and plan read (as tests/conftest.py copy_project)."""
-    for part in PROJECT_PARTS:
-        path = source / part
-        if path.is_dir():
-            shutil.copytree(path, target / part, ignore=shutil.ignore_patterns(".*", "__pycache__"))
-        elif path.exists():
-            shutil.copy2(path, target / part)
-    return target
 
 
 class Cli:

@@ -3,29 +3,16 @@
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.projectcopy import ROOT, copy_project
+
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "18,20")
 # Tests use the provider mirror this machine has unless the caller points elsewhere.
 os.environ.setdefault("HCLGEN_PLUGIN_MIRROR", "/opt/tf-plugins")
-
-_PROJECT_PARTS = ("generator", "modules", "environments", "templates", "pyproject.toml", "main.py")
-
-
-def copy_project(target: Path) -> Path:
-    """A copy of the project holding only what synth reads (no .terraform/, no .hclgen/)."""
-    for part in _PROJECT_PARTS:
-        source = ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, target / part, ignore=shutil.ignore_patterns(".*", "__pycache__"))
-        elif source.exists():
-            shutil.copy2(source, target / part)
-    return target
 
 
 @pytest.fixture

@@ -1,0 +1,20 @@
+"""Throwaway copies of the project, for tests, benchmarks and fixture scripts (no side effects)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PROJECT_PARTS = ("generator", "modules", "environments", "templates", "pyproject.toml", "main.py")
+
+
+def copy_project(target: Path, source: Path = ROOT) -> Path:
+    """A copy holding only what synth and plan read (no .terraform/, no .hclgen/, no caches)."""
+    for part in PROJECT_PARTS:
+        path = source / part
+        if path.is_dir():
+            shutil.copytree(path, target / part, ignore=shutil.ignore_patterns(".*", "__pycache__"))
+        elif path.exists():
+            shutil.copy2(path, target / part)
+    return target
