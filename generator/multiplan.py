@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from generator import runner, tfops
+from generator import plans, runner, tfops
 from generator.errors import HclgenError, UsageError
 from generator.project import env_names
 from generator.workspace import Workspace
@@ -38,10 +38,15 @@ def choose(root: Path, names: tuple[str, ...], *, all_envs: bool, affected: bool
 
 def plan_many(root: Path, names: list[str], *, local: bool, detailed_exitcode: bool, jobs: int) -> int:
     """Exit code 1 if any plan failed, else 2 if any has changes (with detailed_exitcode), else 0."""
-    if len(names) <= 1 or jobs <= 1:
-        return tfops.run_plans(root, names, local=local, detailed_exitcode=detailed_exitcode) if names else 0
+    if not names:
+        return 0
     # Opened one by one: the first --local one starts the shared local AWS.
-    workspaces = [dataclasses.replace(tfops.open_workspace(root, name, local=local), quiet=True) for name in names]
+    workspaces = [tfops.open_workspace(root, name, local=local) for name in names]
+    if len(names) == 1:
+        return _plan_one(workspaces[0], detailed_exitcode, loud=False)  # its error is the command's
+    if jobs <= 1:
+        return _overall([_plan_one(ws, detailed_exitcode) for ws in workspaces])
+    workspaces = [dataclasses.replace(ws, quiet=True) for ws in workspaces]
     click.echo(f"planning {len(names)} environments, {min(jobs, len(names))} at a time", err=True)
     codes: dict[str, int] = {}
     with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="plan") as pool:
@@ -56,13 +61,21 @@ def plan_many(root: Path, names: list[str], *, local: bool, detailed_exitcode: b
                 continue
             for future in done:
                 codes[futures[future]] = future.result()
-    return 1 if 1 in codes.values() else 2 if 2 in codes.values() else 0
+    return _overall(list(codes.values()))
 
 
-def _plan_one(ws: Workspace, detailed_exitcode: bool) -> int:
+def _overall(codes: list[int]) -> int:
+    return 1 if 1 in codes else 2 if 2 in codes else 0
+
+
+def _plan_one(ws: Workspace, detailed_exitcode: bool, *, loud: bool = True) -> int:
+    """One env's plan; a failure is recorded beside the plans so the PR comment can say so."""
     try:
         outcome = tfops.plan(ws, detailed_exitcode=detailed_exitcode)
     except HclgenError as err:
+        plans.SavedPlan.for_run(ws.plan_dir).publish_failure(ws.name, str(err))
+        if not loud:
+            raise
         click.secho(f"error: {ws.name}: {err}", fg="red", err=True)
         return 1
     outcome.saved.discard_private()

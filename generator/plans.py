@@ -124,6 +124,12 @@ class SavedPlan:
             _replace_bytes(self.text_file, shown_text.encode())
         self.write_meta(**meta)
 
+    def publish_failure(self, env: str, error: str) -> None:
+        """Say the env's latest plan failed: the earlier plan files go, so nobody reviews them."""
+        for path in (self.plan_file, self.json_file, self.text_file):
+            path.unlink(missing_ok=True)
+        self.write_meta(env=env, failed=True, error=error)
+
     def write_meta(self, **meta: Any) -> None:
         text = json.dumps({"created_at": time.time(), **meta}, indent=2) + "\n"
         _replace_bytes(self.meta_file, text.encode())

@@ -96,6 +96,7 @@ class EnvPlan:
     full_text: str | None = None
     outputs_changed: int = 0
     errored: bool = False
+    error: str | None = None  # why the plan failed, when hclgen recorded it
 
     @property
     def destructive(self) -> tuple[ResourceChange, ...]:
@@ -212,6 +213,11 @@ def env_plan(env: str, plan: Mapping[str, Any], sources: Mapping[str, str] | Non
                   if classify(oc.get("actions", [])) is not Action.NOOP)
     return EnvPlan(env=env, counts=_counts(kept), changes=tuple(kept), full_text=full_text,
                    outputs_changed=outputs, errored=bool(plan.get("errored")))
+
+
+def failed_plan(env: str, error: str | None) -> EnvPlan:
+    """An env whose plan did not complete (recorded by `plan` in meta.json)."""
+    return EnvPlan(env=env, counts=Counts(), changes=(), errored=True, error=error)
 
 
 def build_report(plans: Sequence[EnvPlan]) -> PlanReport:

@@ -1,7 +1,7 @@
 """init, plan, apply, output and unlock for environments: the logic behind the commands.
 
-apply always applies the plan file it has just shown, never a fresh plan. run_plans() plans
-several environments in a row (for `plan --all` / `--affected`).
+apply always applies the plan file it has just shown, never a fresh plan. Several environments
+at once (`plan --all` / `--affected`) are planned by generator.multiplan.
 """
 
 from __future__ import annotations
@@ -68,24 +68,6 @@ def plan(ws: Workspace, *, detailed_exitcode: bool = False, destroy: bool = Fals
                   plan_json=plans.PLAN_JSON, plan_id=saved.private_file.name, applied=False)
     click.echo("\n".join(summary.lines(ws.name)))
     return PlanOutcome(result.code if detailed_exitcode else 0, summary, saved)
-
-
-def run_plans(root: Path, names: list[str], *, local: bool, detailed_exitcode: bool = False) -> int:
-    """Plan each env; exit code 1 if any failed, else 2 if any has changes (detailed), else 0."""
-    codes = []
-    for name in names:
-        try:
-            outcome = plan(open_workspace(root, name, local=local), detailed_exitcode=detailed_exitcode)
-            outcome.saved.discard_private()
-            codes.append(outcome.code)
-        except HclgenError as err:
-            if len(names) == 1:
-                raise
-            click.secho(f"error: {err}", fg="red", err=True)
-            codes.append(1)
-    if 1 in codes:
-        return 1
-    return 2 if 2 in codes else 0
 
 
 def apply(root: Path, name: str, *, local: bool, auto_approve: bool, override_branch: bool = False) -> int:

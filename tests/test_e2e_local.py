@@ -171,6 +171,10 @@ def test_stale_lock_names_its_id_and_the_release_command(project: Project) -> No
     blocked = project.run("plan", "dev", "--local")
     assert blocked.returncode == 1
     assert f"python main.py unlock dev {lock['ID']} --local" in blocked.stderr
+    meta = json.loads((project.root / ".hclgen" / "plans" / "dev" / "meta.json").read_text())
+    assert meta["failed"] is True and lock["ID"] in meta["error"]
+    comment = ok(project.run("comment", str(project.root / ".hclgen" / "plans" / "dev")))
+    assert "❌ **The plan failed for `dev`**" in comment
     ok(project.run("unlock", "dev", lock["ID"], "--local"))
     assert project.lock_object() is None
     assert project.run("plan", "dev", "--local", "--detailed-exitcode").returncode == 0

@@ -130,3 +130,18 @@ def test_affected_unknown_base(git_project: Path) -> None:
     typo = CliRunner().invoke(cli, ["affected", "--base", "origin/mian"], env=env)
     assert typo.exit_code == 2
     assert typo.output == "error: unknown git ref 'origin/mian' (fetch it, or pass another --base)\n"
+
+
+def test_a_failed_plan_folder_is_reported_as_failed(tmp_path: Path) -> None:
+    from generator.plans import SavedPlan
+
+    dev = recorded_plan(tmp_path, "create", "dev").parent
+    prod = recorded_plan(tmp_path, "mixed", "prod").parent
+    SavedPlan.for_run(prod).publish_failure("prod", "prod: the state is locked (lock ID 1234)")
+    assert not (prod / "plan.json").exists(), "an earlier plan must not be reviewed as current"
+    result = CliRunner().invoke(cli, ["comment", str(dev), str(prod)], env=NO_GITHUB)
+    assert result.exit_code == 0, result.output
+    assert "❌ **The plan failed for `prod`**" in result.output
+    assert "- `prod`: prod: the state is locked (lock ID 1234)" in result.output
+    assert "| `prod` ❌ plan failed | 0 | 0 | 0 | 0 | 0 | 0 |" in result.output
+    assert "📝 **Changes planned, nothing destroyed:** `dev` 10 to add." in result.output

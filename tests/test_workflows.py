@@ -90,11 +90,12 @@ def test_plan_workflow() -> None:
     script = runs(job)
     order = ["make venv", "python main.py synth --check", "terraform fmt -check -recursive environments",
              "validate", 'python main.py plan --affected --base "origin/$BASE_REF"',
-             "python main.py comment .hclgen/plans/*/plan.json --post"]
+             "python main.py comment .hclgen/plans/*/ --post"]
     positions = [script.index(part) for part in order]
     assert positions == sorted(positions)
     comment = next(s for s in steps(job) if "--post" in s.get("run", ""))
     assert comment["env"]["GITHUB_TOKEN"] == "${{ github.token }}"
+    assert comment["if"] == "${{ !cancelled() }}"  # a failed plan still updates the comment
 
 
 def test_apply_workflow_triggers_and_permissions() -> None:

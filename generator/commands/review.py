@@ -58,15 +58,22 @@ def _load_sources(path: Path | None) -> Mapping[str, str]:
     return {str(k): str(v) for k, v in data.items()}
 
 
-def load_env_plan(plan_path: Path, env_override: str | None, sources: Path | None) -> EnvPlan:
-    """One `terraform show -json` file with its env name, source map and plan text (plan.txt)."""
-    from generator.report import env_plan
+def load_env_plan(path: Path, env_override: str | None, sources: Path | None) -> EnvPlan:
+    """One env's plan: a `terraform show -json` file, or a plan folder (.hclgen/plans/<env>/).
 
+    A folder whose meta.json records a failed plan becomes a failed entry in the comment."""
+    from generator.report import env_plan, failed_plan
+
+    folder, plan_path = (path, path / "plan.json") if path.is_dir() else (path.parent, path)
+    meta_path = folder / "meta.json"
+    meta = _read_json(meta_path, "plan metadata") if meta_path.is_file() else {}
+    if path.is_dir() and meta.get("failed"):
+        return failed_plan(_env_name(plan_path, env_override), str(meta.get("error") or "") or None)
     plan = _read_json(plan_path, "plan")
     if not isinstance(plan, dict) or "format_version" not in plan:
         raise UsageError(f"{plan_path} is not `terraform show -json` output")
     env = _env_name(plan_path, env_override)
-    text_path = plan_path.parent / "plan.txt"
+    text_path = folder / "plan.txt"
     text = text_path.read_text(encoding="utf-8", errors="replace") if text_path.is_file() else None
     return env_plan(env, plan, _load_sources(sources or _default_sources(env)), text)
 
@@ -101,13 +108,15 @@ def _post(body: str) -> None:
 
 
 @click.command("comment")
-@click.argument("plan_json", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("plan_json", nargs=-1, type=click.Path(path_type=Path), metavar="[PLAN_JSON|PLAN_DIR]...")
 @click.option("--post", is_flag=True, help="Create or update the pull request's plan comment (GitHub Actions).")
 @click.option("--env", "env_name", metavar="NAME", help="Env name of the (single) plan; default: its meta.json.")
 @click.option("--sources", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
               help="Source map (address -> file:line); default .hclgen/sources/<env>.json.")
 def comment(plan_json: tuple[Path, ...], post: bool, env_name: str | None, sources: Path | None) -> None:
-    """Render one markdown comment from `terraform show -json` plan files.
+    """Render one markdown comment from `terraform show -json` plan files (or plan folders).
+
+    A plan folder (.hclgen/plans/ENV/) whose last plan failed shows as failed, with its error.
 
     Prints it, appends it to $GITHUB_STEP_SUMMARY when set, and with --post creates or
     updates the pull request's plan comment. No PLAN_JSON: says no environment is affected.
