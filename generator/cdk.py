@@ -146,11 +146,6 @@ def tracked(item: R, name: str | None = None) -> R:
     return item
 
 
-def list_element(list_token: Any, index: int) -> Any:
-    """`element(list, index)` on a list-valued attribute."""
-    return Fn.element(Token.as_list(list_token), index)
-
-
 __all__ = [
     "App",
     "AppautoscalingPolicy",
@@ -208,7 +203,6 @@ __all__ = [
     "VpcSecurityGroupEgressRule",
     "VpcSecurityGroupIngressRule",
     "Tracked",
-    "list_element",
     "recording",
     "tracked",
 ]
