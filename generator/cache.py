@@ -46,8 +46,8 @@ def lookup(root: Path, envs: list[str]) -> dict[str, dict[str, str]] | None:
     return {env: stored["envs"][env] for env in envs}
 
 
-def store(root: Path, envs: dict[str, dict[str, str]]) -> None:
-    digest = inputs_digest(root)
+def store(root: Path, envs: dict[str, dict[str, str]], digest: str) -> None:
+    """Record the file hashes rendered from the inputs whose digest is given."""
     try:
         stored = json.loads(_path(root).read_text())
     except (OSError, ValueError):

@@ -64,9 +64,10 @@ def write(root: Path, rendered: list[RenderedEnv]) -> list[Difference]:
             changes[root / rel] = item.files[Path(rel).name]
         for rel in diff.removed:
             changes[root / rel] = None
-    changes.update(_source_maps(root, rendered))
+    digest = cache.inputs_digest(root)
+    changes.update(_source_maps(rendered, root, digest))
     writer.apply(changes)
-    cache.store(root, {item.env: _hashes(item.files) for item in rendered})
+    cache.store(root, {item.env: _hashes(item.files) for item in rendered}, digest)
     return diffs
 
 
@@ -95,15 +96,14 @@ def ensure_sources(root: Path, names: list[str]) -> None:
     digest = cache.inputs_digest(root)
     stale = [env for env in names if not _stamp(root, env).is_file() or _stamp(root, env).read_text() != digest]
     if stale:
-        writer.apply(_source_maps(root, render(root, stale)))
+        writer.apply(_source_maps(render(root, stale), root, digest))
 
 
 def _stamp(root: Path, env: str) -> Path:
     return sources_path(root, env).with_suffix(".inputs")
 
 
-def _source_maps(root: Path, rendered: list[RenderedEnv]) -> dict[Path, str | None]:
-    digest = cache.inputs_digest(root)
+def _source_maps(rendered: list[RenderedEnv], root: Path, digest: str) -> dict[Path, str | None]:
     changes: dict[Path, str | None] = {}
     for item in rendered:
         changes[sources_path(root, item.env)] = json.dumps(item.sources, indent=2, sort_keys=True) + "\n"
