@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import click
 
-from generator.errors import HclgenError
+from generator.errors import ExitCode, HclgenError
+from generator.program import program
 
 
 class HclgenGroup(click.Group):
@@ -21,7 +21,7 @@ class HclgenGroup(click.Group):
             raise click.exceptions.Exit(err.exit_code) from None
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
-            raise click.exceptions.Exit(130) from None
+            raise click.exceptions.Exit(ExitCode.INTERRUPTED) from None
         if isinstance(result, int) and result:
             raise click.exceptions.Exit(result)
         return result
@@ -51,5 +51,4 @@ _register()
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point for `python main.py` and the `hclgen` console script."""
-    prog = "python main.py" if sys.argv[0].endswith("main.py") else "hclgen"
-    cli.main(args=argv, prog_name=prog)
+    cli.main(args=argv, prog_name=program())

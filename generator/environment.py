@@ -25,8 +25,8 @@ AWS_PROVIDER_CONSTRAINT = "~> 5.99"
 class Blueprint(Protocol):
     """What an environment composes: builds module constructs into a stack."""
 
-    def compose(self, scope: Construct, env: Environment) -> Mapping[str, object]:
-        """Create the module constructs; return the stack outputs (name -> value token)."""
+    def compose(self, scope: Construct, env: Environment) -> None:
+        """Create the module constructs, outputs included (TerraformOutput in `scope`)."""
         ...
 
 

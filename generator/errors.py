@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Every exit status the tool uses; cli.py is the one place that turns errors into them."""
+
+    OK = 0
+    FAILURE = 1  # a step failed (terraform, synth --check found stale files, an upstream API)
+    USAGE = 2  # bad input: unknown env, invalid config or flag
+    CHANGES = 2  # plan --detailed-exitcode: the plan has changes (terraform's convention)
+    REFUSED = 3  # a safety rail refused (stale HCL, protected env off its branch, no terminal)
+    INTERRUPTED = 130  # Ctrl-C / SIGTERM: 128 + SIGINT, as shells report it
+
 
 class HclgenError(Exception):
     """Base class for every error the tool reports to a user (no traceback)."""
 
-    exit_code: int = 1
+    exit_code: int = ExitCode.FAILURE
 
     def __init__(self, message: str, *, exit_code: int | None = None) -> None:
         super().__init__(message)
@@ -17,7 +30,7 @@ class HclgenError(Exception):
 class UsageError(HclgenError):
     """Bad input from the user: unknown environment, invalid config value, bad flag."""
 
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
 
 class ConfigError(UsageError):
@@ -43,16 +56,16 @@ class InputError(ValueError):
 class StaleError(HclgenError):
     """Committed HCL differs from what Python renders."""
 
-    exit_code = 1
+    exit_code = ExitCode.FAILURE
 
 
 class TerraformError(HclgenError):
     """terraform is missing, too old, or failed; exit_code mirrors terraform's."""
 
-    exit_code = 1
+    exit_code = ExitCode.FAILURE
 
 
 class RefusedError(HclgenError):
     """A safety rail refused the command (stale HCL, prod off main, no terminal to confirm)."""
 
-    exit_code = 3
+    exit_code = ExitCode.REFUSED

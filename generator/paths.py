@@ -32,3 +32,10 @@ def project_root() -> Path:
 def work_dir(root: Path) -> Path:
     """The tool's git-ignored working folder (plans, caches, local AWS state)."""
     return root / WORK_DIR_NAME
+
+
+def templates_dir() -> Path:
+    """The jinja2 templates: generator/templates/ in an installed wheel, templates/ in a checkout."""
+    package = Path(__file__).resolve().parent
+    installed = package / "templates"
+    return installed if installed.is_dir() else package.parent / "templates"

@@ -26,6 +26,6 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 @pytest.fixture(scope="session")
 def rendered() -> list:
     """Every environment of the real project rendered in memory (one cdktf run per session)."""
-    from generator import pipeline
+    from generator.render import pipeline
 
     return pipeline.render(ROOT)

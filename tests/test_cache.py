@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import cache, pipeline
+from generator.render import cache, pipeline
 
 
 @pytest.fixture
@@ -28,7 +28,7 @@ def test_deleted_and_extra_generated_files_are_seen_on_a_hit(synthed: Path) -> N
     assert pipeline.stale_paths(synthed) == ["environments/dev/old.tf", "environments/prod/iam.tf"]
 
 
-@pytest.mark.parametrize("relative", ["environments/dev/config.py", "modules/alb.py", "generator/emit.py",
+@pytest.mark.parametrize("relative", ["environments/dev/config.py", "modules/alb.py", "generator/render/emit.py",
                                       "pyproject.toml"])
 def test_any_input_change_misses_the_cache(synthed: Path, relative: str) -> None:
     path = synthed / relative

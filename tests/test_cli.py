@@ -10,7 +10,7 @@ from generator.cli import cli
 
 
 def _run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args))
+    result = CliRunner().invoke(cli, list(args), prog_name="python main.py")  # as main.py runs it
     return result.exit_code, result.stdout, result.stderr
 
 

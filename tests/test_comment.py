@@ -14,8 +14,8 @@ from types import ModuleType
 
 import pytest
 
-from generator.comment import MARKER, MAX_CHARS, fence, render_comment, size, tidy
-from generator.report import Action, Counts, EnvPlan, PlanReport, env_plan
+from generator.review.comment import MARKER, MAX_CHARS, fence, render_comment, size, tidy
+from generator.review.model import Action, Counts, EnvPlan, PlanReport, env_plan
 
 HERE = Path(__file__).parent
 FIXTURES = HERE / "fixtures" / "plans"

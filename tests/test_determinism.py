@@ -13,7 +13,7 @@ from tests.conftest import ROOT
 SCRIPT = """
 import hashlib, json
 from pathlib import Path
-from generator import pipeline
+from generator.render import pipeline
 out = {}
 for item in pipeline.render(Path('.').resolve()):
     for name, text in item.files.items():

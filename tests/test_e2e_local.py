@@ -21,8 +21,8 @@ from typing import Any
 import boto3
 import pytest
 
-from generator import local_aws
-from generator.project import load
+from generator.localaws import server as local_aws
+from generator.render.project import load
 from tests.conftest import copy_project
 
 pytestmark = [pytest.mark.e2e, pytest.mark.terraform,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import pipeline
+from generator.render import pipeline
 from tests import tf
 from tests.conftest import ROOT
 

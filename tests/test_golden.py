@@ -7,8 +7,8 @@ from pathlib import Path
 import hcl2
 import pytest
 
-from generator import pipeline
-from generator.emit import GENERATED_MARK
+from generator.render import pipeline
+from generator.render.emit import GENERATED_MARK
 from tests.conftest import ROOT
 
 EXPECTED_FILES = {"versions.tf", "backend.tf", "providers.tf", "vpc.tf", "alb.tf", "ecs.tf", "rds.tf", "ecr.tf",

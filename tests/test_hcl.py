@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from generator import template
-from generator.hcl import Attr, Blank, Block, Call, render_block
+from generator.render import interpolation
+from generator.render.hcl import Attr, Blank, Block, Call, render_block
 from generator.jsonenc import as_document, terraform_json
 
 
@@ -30,7 +30,7 @@ def test_strings_become_native_expressions_only_when_whole(raw: str, hcl: str) -
 
 def test_unterminated_interpolation_is_rejected() -> None:
     with pytest.raises(ValueError):
-        template.split("${aws_vpc.this.id")
+        interpolation.split("${aws_vpc.this.id")
 
 
 def test_alignment_follows_terraform_fmt() -> None:

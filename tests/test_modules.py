@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import ConfigError, InputError
-from generator.project import load
+from generator.render.project import load
 from modules.alb import AlbInputs
 from modules.ecr import EcrInputs
 from modules.ecs import FARGATE_SIZES, EcsInputs, SecretRef
@@ -123,7 +123,7 @@ def test_env_name_must_match_its_folder(project: Path) -> None:
 
 def test_adding_an_environment_is_one_small_file(project: Path) -> None:
     _write_config(project, "qa", CONFIG.format(name="qa", stack='vpc=VpcInputs(nat="none", az_count=2)'))
-    from generator import pipeline
+    from generator.render import pipeline
 
     (item,) = pipeline.render(project, ["qa"])
     vpc = item.files["vpc.tf"]
@@ -156,7 +156,7 @@ ENVIRONMENT = Environment(name="qa", project="acme", region="us-east-1", state_b
 
 
 def test_every_resource_must_go_through_tracked(project: Path) -> None:
-    from generator import pipeline
+    from generator.render import pipeline
     from generator.errors import HclgenError
 
     _write_config(project, "qa", UNTRACKED)
@@ -165,7 +165,7 @@ def test_every_resource_must_go_through_tracked(project: Path) -> None:
 
 
 def test_two_resources_may_not_share_a_terraform_name(project: Path) -> None:
-    from generator import pipeline
+    from generator.render import pipeline
     from generator.errors import HclgenError
 
     _write_config(project, "qa", UNTRACKED.replace('        Vpc(scope, "anonymous", cidr_block="10.1.0.0/16")',

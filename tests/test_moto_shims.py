@@ -12,8 +12,9 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from generator import bootstrap, local_aws
-from generator.moto_shims import policy_as_if_tls
+from generator.terraform import statebucket
+from generator.localaws import server as local_aws
+from generator.localaws.shims import policy_as_if_tls
 
 REGION = "eu-west-1"
 
@@ -120,13 +121,13 @@ def test_group_rule_keeps_its_description(server: local_aws.Server) -> None:
 def test_tls_only_bucket_still_serves_the_local_endpoint(server: local_aws.Server) -> None:
     s3 = client(server, "s3")
     s3.create_bucket(Bucket="tls-only", CreateBucketConfiguration={"LocationConstraint": REGION})
-    s3.put_bucket_policy(Bucket="tls-only", Policy=json.dumps(bootstrap.tls_only_policy("tls-only", REGION)))
+    s3.put_bucket_policy(Bucket="tls-only", Policy=json.dumps(statebucket.tls_only_policy("tls-only", REGION)))
     s3.put_object(Bucket="tls-only", Key="k", Body=b"v")
     assert s3.get_object(Bucket="tls-only", Key="k")["Body"].read() == b"v"
 
 
 def test_policy_as_if_tls() -> None:
-    deny_plain = bootstrap.tls_only_policy("b", REGION)
+    deny_plain = statebucket.tls_only_policy("b", REGION)
     assert json.loads(policy_as_if_tls(json.dumps(deny_plain)))["Statement"] == []
     allow_tls = {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*",
                                 "Condition": {"Bool": {"aws:SecureTransport": "true"}}}]}

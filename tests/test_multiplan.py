@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator import multiplan
+from generator.terraform import multiplan
 from generator.cli import cli
 from generator.errors import UsageError
 

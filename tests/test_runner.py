@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import runner, workspace
+from generator import runner
+from generator.terraform import workspace
 from generator.errors import HclgenError, TerraformError
-from generator.project import LoadedEnv
+from generator.render.project import LoadedEnv
 
 FAKE_TERRAFORM = """#!/bin/sh
 if [ "$1" = "version" ]; then echo '{"terraform_version": "VERSION"}'; exit 0; fi
@@ -113,7 +114,7 @@ def test_cli_config_only_with_mirror(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 
 def test_local_workspace_points_at_the_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator.local_aws import Server
+    from generator.localaws.server import Server
 
     monkeypatch.setenv("AWS_PROFILE", "real-account")
     loaded = LoadedEnv(env=_FakeEnv(), root=tmp_path, config_path=tmp_path)  # type: ignore[arg-type]

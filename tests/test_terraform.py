@@ -79,8 +79,8 @@ _DOCUMENTS: dict[str, Any] = {}
 def _documents(rendered: list) -> list[dict[str, Any]]:
     """cdktf's own JSON for every env (synthesized once per session)."""
     if not _DOCUMENTS:
-        from generator.project import load
-        from generator.synth import synthesize
+        from generator.render.project import load
+        from generator.render.synth import synthesize
 
         for doc in synthesize(load(ROOT), ROOT):
             _DOCUMENTS[doc.env] = doc.document
@@ -88,7 +88,7 @@ def _documents(rendered: list) -> list[dict[str, Any]]:
 
 
 def test_writer_output_for_every_construct_is_fmt_clean(tmp_path: Path, rc: Path) -> None:
-    from generator.hcl import Attr, Blank, Block, Call, render_file
+    from generator.render.hcl import Attr, Blank, Block, Call, render_file
 
     body = [Attr("count", 2), Blank(), Attr("a", 1), Attr("long_name", "x"), Attr("list", ["a", "${b.c}"]),
             Attr("map", {"k": "v", "longer-key": True, "nested": {"x": [{"y": 1}]}}), Attr("b", None),

@@ -6,8 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from generator import destroy, plans, rails, runner, tfresult
-from generator.errors import RefusedError, TerraformError
+from generator.review import model, summary
+from generator.terraform import destroy, planfiles, rails, diagnostics
+from generator.terraform.state import protected_in_state
+from generator import runner
+from generator.errors import RefusedError, TerraformError, UsageError
 
 LOCK_ERROR = """\x1b[31m╷\x1b[0m\x1b[0m
 \x1b[31m│\x1b[0m \x1b[0m\x1b[1m\x1b[31mError: \x1b[0m\x1b[0m\x1b[1mError acquiring the state lock\x1b[0m
@@ -35,26 +38,27 @@ def test_summary_counts_and_lists_destroys_first() -> None:
         _rc("aws_ecs_service.this", "delete", "create"), _rc("aws_iam_role.x", "create", "delete"),
         _rc("aws_subnet.a", "no-op"), _rc("data.aws_region.current", "read", mode="data")],
         "output_changes": {"a": {"actions": ["update"]}, "b": {"actions": ["no-op"]}}}
-    summary = plans.summarize(plan)
-    assert summary.headline("dev") == "dev: 1 to add, 1 to change, 1 to destroy, 2 to replace, 1 output change(s)"
-    assert summary.lines("dev")[1:] == ["  destroy  aws_db_instance.this", "  replace  aws_ecs_service.this",
+    planned = model.env_plan("dev", plan)
+    assert summary.headline(planned) == "dev: 1 to add, 1 to change, 1 to destroy, 2 to replace, 1 output change(s)"
+    assert summary.lines(planned)[1:] == ["  destroy  aws_db_instance.this", "  replace  aws_ecs_service.this",
                                         "  replace  aws_iam_role.x", "  change   aws_lb.this", "  add      aws_vpc.this"]
-    assert plans.summarize({"resource_changes": [_rc("aws_subnet.a", "no-op")]}).has_changes is False
+    assert model.env_plan("dev", {"resource_changes": [_rc("aws_subnet.a", "no-op")]}).has_changes is False
 
 
 def test_long_lists_of_adds_are_cut_but_destroys_never() -> None:
     many = [_rc(f"aws_subnet.s{i}", "create") for i in range(40)] + [_rc(f"aws_x.d{i}", "delete") for i in range(30)]
-    lines = plans.summarize({"resource_changes": many}).lines("dev")
+    lines = summary.lines(model.env_plan("dev", {"resource_changes": many}))
     assert sum(line.startswith("  destroy") for line in lines) == 30
     assert lines[-1] == "  add      ... and 15 more"
 
 
-def test_lock_error_names_the_lock_and_the_unlock_command() -> None:
-    info = tfresult.lock_info(LOCK_ERROR)
-    assert info == tfresult.LockInfo("4db275c4-bd50-1bc0-4562-f934f00ab789", "apply", "root@vm",
+def test_lock_error_names_the_lock_and_the_unlock_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.argv", ["main.py"])  # hints name the program as invoked
+    info = diagnostics.lock_info(LOCK_ERROR)
+    assert info == diagnostics.LockInfo("4db275c4-bd50-1bc0-4562-f934f00ab789", "apply", "root@vm",
                                      "2026-11-23 04:37:15 +0000 UTC")
     with pytest.raises(TerraformError) as caught:
-        tfresult.check(runner.Completed(1, "", LOCK_ERROR), env="dev", what="apply", local_flag=" --local")
+        diagnostics.check(runner.Completed(1, "", LOCK_ERROR), env="dev", what="apply", local_flag=" --local")
     message = str(caught.value)
     assert "locked (lock ID 4db275c4-bd50-1bc0-4562-f934f00ab789; apply by root@vm" in message
     assert message.endswith("python main.py unlock dev 4db275c4-bd50-1bc0-4562-f934f00ab789 --local")
@@ -62,17 +66,17 @@ def test_lock_error_names_the_lock_and_the_unlock_command() -> None:
 
 def test_other_failures_read_clearly() -> None:
     with pytest.raises(TerraformError, match="was interrupted; terraform stopped cleanly") as caught:
-        tfresult.check(runner.Completed(1, "", "", interrupted=True), env="dev", what="apply")
+        diagnostics.check(runner.Completed(1, "", "", interrupted=True), env="dev", what="apply")
     assert caught.value.exit_code == 1
     with pytest.raises(TerraformError, match="changed since this plan was made"):
-        tfresult.check(runner.Completed(1, "", "│ Error: Saved plan is stale\n"), env="dev", what="apply")
+        diagnostics.check(runner.Completed(1, "", "│ Error: Saved plan is stale\n"), env="dev", what="apply")
     boxed = "│ Error: Instance cannot be destroyed\n│ Resource aws_db_instance.this has\n│ lifecycle.prevent_destroy set\n"
     with pytest.raises(RefusedError, match="aws_db_instance.this in dev have lifecycle.prevent_destroy"):
-        tfresult.check(runner.Completed(1, "", boxed), env="dev", what="plan")
+        diagnostics.check(runner.Completed(1, "", boxed), env="dev", what="plan")
     with pytest.raises(TerraformError, match=r"terraform plan failed for dev \(exit 5\)") as failed:
-        tfresult.check(runner.Completed(5, "", "boom"), env="dev", what="plan")
+        diagnostics.check(runner.Completed(5, "", "boom"), env="dev", what="plan")
     assert failed.value.exit_code == 5
-    tfresult.check(runner.Completed(2, "", ""), env="dev", what="plan", ok=(0, 2))
+    diagnostics.check(runner.Completed(2, "", ""), env="dev", what="plan", ok=(0, 2))
 
 
 def _repo(path: Path, branch: str) -> Path:
@@ -123,7 +127,7 @@ def test_destroy_finds_protections(tmp_path: Path) -> None:
         {"address": "aws_lb.this", "mode": "managed", "values": {"enable_deletion_protection": True}},
         {"address": "aws_db_instance.this", "mode": "managed", "values": {"deletion_protection": False}}],
         "child_modules": [{"resources": [{"address": "module.m.aws_rds_cluster.c", "values": {"deletion_protection": True}}]}]}}}
-    assert plans.protected_in_state(state) == ["aws_lb.this", "module.m.aws_rds_cluster.c"]
+    assert protected_in_state(state) == ["aws_lb.this", "module.m.aws_rds_cluster.c"]
 
 
 def test_destroy_confirmation_rails(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -138,16 +142,16 @@ def test_destroy_confirmation_rails(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_each_run_plans_privately_and_publishes_atomically(tmp_path: Path) -> None:
-    first = plans.SavedPlan(tmp_path, tmp_path / "plan.1.tfplan")
-    second = plans.SavedPlan(tmp_path, tmp_path / "plan.2.tfplan")
+    first = planfiles.SavedPlan(tmp_path, tmp_path / "plan.1.tfplan")
+    second = planfiles.SavedPlan(tmp_path, tmp_path / "plan.2.tfplan")
     first.private_file.write_bytes(b"one")
-    first.publish("{}", "text", env="dev", plan_json="plan.json", plan_id=first.private_file.name)
+    first.publish("{}", "text", planfiles.PlanMeta(env="dev", plan_id=first.private_file.name))
     second.private_file.write_bytes(b"two")
-    second.publish("{}", None, env="dev", plan_id=second.private_file.name)
+    second.publish("{}", None, planfiles.PlanMeta(env="dev", plan_id=second.private_file.name))
     second.discard_private()
     assert first.private_file.read_bytes() == b"one"  # still there for its apply
     assert first.plan_file.read_bytes() == b"two" and not first.text_file.exists()
-    assert first.read_meta()["plan_id"] == "plan.2.tfplan"
+    assert first.read_meta().plan_id == "plan.2.tfplan"  # type: ignore[union-attr]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["meta.json", "plan.1.tfplan", "plan.json", "plan.tfplan"]
 
 
@@ -167,7 +171,8 @@ class _StubWorkspace:
         return runner.Completed(0, json.dumps(self._state), "")
 
 
-def test_destroy_names_protected_resources_and_the_fix(tmp_path: Path) -> None:
+def test_destroy_names_protected_resources_and_the_fix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.argv", ["main.py"])  # hints name the program as invoked
     (tmp_path / "alb.tf").write_text('resource "aws_eip" "nat" {\n  lifecycle {\n    prevent_destroy = true\n  }\n}\n'
                                      'resource "aws_eip" "gone" {\n  lifecycle {\n    prevent_destroy = true\n  }\n}\n')
     state = {"values": {"root_module": {"resources": [
@@ -202,3 +207,31 @@ def test_local_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
         down = cli_runner.invoke(cli, ["local", "down"])
     assert "local AWS stopped" in down.output
     assert "was not running" in cli_runner.invoke(cli, ["local", "down"]).output
+
+
+@pytest.mark.parametrize(("argv0", "expected"), [("main.py", "python main.py unlock dev L1"),
+                                                  ("/venv/bin/hclgen", "hclgen unlock dev L1")])
+def test_hints_name_the_program_as_it_was_invoked(monkeypatch: pytest.MonkeyPatch, argv0: str, expected: str) -> None:
+    monkeypatch.setattr("sys.argv", [argv0])
+    assert diagnostics.unlock_command("dev", "L1", "") == expected
+
+
+def test_import_only_plan_is_a_change_for_apply_and_comment_alike() -> None:
+    plan = {"resource_changes": [{"address": "aws_s3_bucket.logs", "mode": "managed", "type": "aws_s3_bucket",
+                                  "change": {"actions": ["no-op"], "importing": {"id": "logs"}}}]}
+    planned = model.env_plan("dev", plan)
+    assert planned.has_changes and planned.counts.imported == 1
+    assert summary.lines(planned) == ["dev: 0 to add, 0 to change, 0 to destroy, 0 to replace, 1 to import",
+                                      "  import   aws_s3_bucket.logs"]
+
+
+def test_plan_meta_round_trips_and_refuses_a_newer_schema(tmp_path: Path) -> None:
+    saved = planfiles.SavedPlan(tmp_path, tmp_path / "plan.1.tfplan")
+    saved.write_meta(planfiles.PlanMeta(env="dev", has_changes=True, plan_id="plan.1.tfplan"))
+    meta = planfiles.read_meta(tmp_path)
+    assert meta is not None and meta.env == "dev" and meta.has_changes and meta.schema == planfiles.META_SCHEMA
+    (tmp_path / "meta.json").write_text('{"env": "dev", "schema": 99}')
+    with pytest.raises(UsageError, match="schema 99, newer than this hclgen understands"):
+        planfiles.read_meta(tmp_path)
+    (tmp_path / "meta.json").write_text('{"env": "dev", "plan_file": "plan.tfplan", "applied": true}')
+    assert planfiles.read_meta(tmp_path) == planfiles.PlanMeta(env="dev", applied=True, schema=0)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import pipeline, writer
+from generator.render import pipeline, writer
 from generator.errors import HclgenError
 
 

@@ -17,7 +17,7 @@ def local_group() -> None:
 @local_group.command("up")
 def up_command() -> None:
     """Start the local AWS (or report the running one)."""
-    from generator import local_aws
+    from generator.localaws import server as local_aws
 
     server, started = local_aws.ensure(project_root())
     verb = "started at" if started else "already running at"
@@ -27,7 +27,7 @@ def up_command() -> None:
 @local_group.command("down")
 def down_command() -> None:
     """Stop the local AWS; everything created in it is gone."""
-    from generator import local_aws
+    from generator.localaws import server as local_aws
 
     server = local_aws.down(project_root())
     click.echo(f"local AWS stopped (pid {server.pid})" if server else "local AWS was not running")
@@ -36,7 +36,7 @@ def down_command() -> None:
 @local_group.command("status")
 def status_command() -> int:
     """Show whether the local AWS runs (exit 0) or not (exit 1)."""
-    from generator import local_aws
+    from generator.localaws import server as local_aws
 
     server = local_aws.status(project_root())
     if server is None:

@@ -7,12 +7,12 @@ import time
 
 import click
 
-from generator import pipeline
+from generator.render import pipeline
 from generator.errors import StaleError
+from generator.program import command
 from generator.paths import project_root
-from generator.project import load
+from generator.render.project import load
 
-FIX_COMMAND = "python main.py synth"
 
 
 @click.command()
@@ -44,7 +44,7 @@ def _check(root: object, envs: tuple[str, ...], no_cache: bool) -> None:
         for path in stale:
             click.echo(f"  stale {path}", err=True)
         target = " ".join(envs)
-        raise StaleError(f"{len(stale)} generated file(s) differ from the Python; run `{FIX_COMMAND}"
+        raise StaleError(f"{len(stale)} generated file(s) differ from the Python; run `{command('synth')}"
                          f"{' ' + target if target else ''}` and commit the result")
     click.echo("synth --check: generated HCL is up to date", err=True)
 

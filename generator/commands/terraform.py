@@ -1,4 +1,4 @@
-"""init, plan, apply, destroy, output, unlock: thin wrappers over generator.tfops/destroy."""
+"""init, plan, apply, destroy, output, unlock: thin wrappers over generator.terraform.operations/destroy."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 import click
 
 from generator.paths import project_root
+from generator.terraform.multiplan import DEFAULT_JOBS
 
 LOCAL_HELP = "Run against the embedded local AWS (a moto server on 127.0.0.1) instead of real AWS."
 
@@ -25,9 +26,9 @@ def _local(command: F) -> F:
 @_local
 def init_command(env: str, upgrade: bool, local: bool) -> int:
     """Initialise ENV's Terraform root (done automatically by the other commands)."""
-    from generator import tfops
+    from generator.terraform import operations
 
-    return tfops.init(project_root(), env, local=local, upgrade=upgrade)
+    return operations.init(project_root(), env, local=local, upgrade=upgrade)
 
 
 @click.command("plan")
@@ -36,7 +37,7 @@ def init_command(env: str, upgrade: bool, local: bool) -> int:
 @click.option("--affected", is_flag=True, help="Plan the environments the change since --base touches.")
 @click.option("--base", metavar="REF", default="origin/main", show_default=True,
               help="With --affected: compare HEAD with this commit.")
-@click.option("--jobs", "-j", type=click.IntRange(1, 16), default=2, show_default=True,
+@click.option("--jobs", "-j", type=click.IntRange(1, 16), default=DEFAULT_JOBS, show_default=True,
               help="Plans run at once when several environments are planned.")
 @click.option("--detailed-exitcode", is_flag=True,
               help="Exit 0 when there are no changes, 2 when there are, 1 on error (as terraform).")
@@ -48,7 +49,8 @@ def plan_command(envs: tuple[str, ...], all_envs: bool, affected: bool, base: st
     Name them, or pass --all, or --affected to plan only those a change touches (their own
     files, or shared inputs: modules/, generator/, templates/, pyproject.toml).
     """
-    from generator import multiplan, pipeline
+    from generator.terraform import multiplan
+    from generator.render import pipeline
 
     root = project_root()
     names = multiplan.choose(root, envs, all_envs=all_envs, affected=affected, base=base)
@@ -68,9 +70,9 @@ def apply_command(env: str, auto_approve: bool, override_branch: bool, local: bo
 
     Refuses when the committed HCL is not what the Python renders.
     """
-    from generator import tfops
+    from generator.terraform import operations
 
-    return tfops.apply(project_root(), env, local=local, auto_approve=auto_approve,
+    return operations.apply(project_root(), env, local=local, auto_approve=auto_approve,
                        override_branch=override_branch)
 
 
@@ -84,7 +86,7 @@ def apply_command(env: str, auto_approve: bool, override_branch: bool, local: bo
 @_local
 def destroy_command(env: str, auto_approve: bool, protected_ok: bool, override_branch: bool, local: bool) -> int:
     """Destroy everything in ENV (type the env name to confirm)."""
-    from generator import destroy
+    from generator.terraform import destroy
 
     return destroy.destroy(project_root(), env, local=local, auto_approve=auto_approve,
                            protected_ok=protected_ok, override_branch=override_branch)
@@ -97,9 +99,9 @@ def destroy_command(env: str, auto_approve: bool, protected_ok: bool, override_b
 @_local
 def output_command(env: str, name: str | None, as_json: bool, local: bool) -> int:
     """Print ENV's Terraform outputs (or the one called NAME)."""
-    from generator import tfops
+    from generator.terraform import operations
 
-    return tfops.output(project_root(), env, local=local, as_json=as_json, output_name=name)
+    return operations.output(project_root(), env, local=local, as_json=as_json, output_name=name)
 
 
 @click.command("unlock")
@@ -111,9 +113,9 @@ def unlock_command(env: str, lock_id: str, local: bool) -> int:
 
     Only when no other terraform run on ENV is active: the lock error names the ID.
     """
-    from generator import tfops
+    from generator.terraform import operations
 
-    return tfops.unlock(project_root(), env, lock_id, local=local)
+    return operations.unlock(project_root(), env, lock_id, local=local)
 
 
 COMMANDS: list[click.Command] = [init_command, plan_command, apply_command, destroy_command,

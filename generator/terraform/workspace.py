@@ -19,9 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator import runner
-from generator.local_aws import ACCESS_KEY, SECRET_KEY, Server
+from generator.terraform import diagnostics
+from generator.localaws.server import ACCESS_KEY, SECRET_KEY, Server
 from generator.paths import work_dir
-from generator.project import LoadedEnv
+from generator.render.project import LoadedEnv
+from generator.program import command
 
 MIRROR_ENV_VAR = "HCLGEN_PLUGIN_MIRROR"
 _COLOURED_COMMANDS = ("init", "plan", "apply", "destroy", "output")
@@ -87,10 +89,16 @@ class Workspace:
         path.write_text(local_backend_config(self.server))
         return [f"-backend-config={path}"]
 
-    def run(self, *args: str, echo_stdout: bool = True, stdout_to_stderr: bool = False) -> runner.Completed:
-        return runner.run_terraform(args, cwd=self.tf_root, env=self.environ(),
-                                    echo_stdout=echo_stdout and not self.quiet,
-                                    stdout_to_stderr=stdout_to_stderr)
+    def run(self, *args: str, ok: tuple[int, ...] | None = (0,), echo_stdout: bool = True,
+            stdout_to_stderr: bool = False) -> runner.Completed:
+        """Run terraform in this env's root. An exit code outside `ok` raises the classified error
+        (lock held, stale plan, interrupt, prevent_destroy...); ok=None hands every result back."""
+        result = runner.run_terraform(args, cwd=self.tf_root, env=self.environ(),
+                                      echo_stdout=echo_stdout and not self.quiet,
+                                      stdout_to_stderr=stdout_to_stderr)
+        if ok is not None:
+            diagnostics.check(result, env=self.name, what=args[0], local_flag=self.local_flag(), ok=ok)
+        return result
 
 
 def local_backend_config(server: Server) -> str:
@@ -157,17 +165,17 @@ def init(ws: Workspace, *, upgrade: bool = False, force: bool = False) -> runner
     if not (force or upgrade) and stamp.is_file() and stamp.read_text() == fingerprint:
         return None
     if not any(ws.tf_root.glob("*.tf")) and not any(ws.tf_root.glob("*.tf.json")):
-        raise TerraformError(f"{ws.tf_root} holds no Terraform files yet: run `python main.py synth` first")
+        raise TerraformError(f"{ws.tf_root} holds no Terraform files yet: run `{command('synth')}` first")
     ws.data_dir.mkdir(parents=True, exist_ok=True)
     # -reconfigure only locally: the port of the local server changes between runs, while for
     # real AWS a changed backend must stop and ask (terraform's migrate-state question).
     args = ["init", "-input=false", *backend_args, *(["-reconfigure"] if ws.local else []),
             *(["-upgrade"] if upgrade else [])]
-    result = ws.run(*args, stdout_to_stderr=True)
+    result = ws.run(*args, ok=None, stdout_to_stderr=True)
     if result.code != 0:
         stamp.unlink(missing_ok=True)
-        hint = "" if ws.local else (f"; if the state bucket is missing, run `python main.py bootstrap "
-                                    f"{ws.name}`, and check your AWS credentials")
+        hint = "" if ws.local else (f"; if the state bucket is missing, run `{command('bootstrap', ws.name)}`"
+                                    f", and check your AWS credentials")
         raise TerraformError(f"terraform init failed for {ws.name} (exit {result.code}){hint}",
                              exit_code=result.code)
     stamp.write_text(fingerprint)

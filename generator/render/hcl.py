@@ -1,7 +1,7 @@
 """Pure HCL writer: a small syntax tree rendered exactly as `terraform fmt` would print it.
 
 Strings follow Terraform's JSON-syntax rule (they are templates): a string that is exactly one
-`${expr}` becomes the native expression `expr`; any other string becomes a quoted template.
+`${expr}` becomes the native expression `expr`; any other string becomes a quoted interpolation.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Union
 
-from generator import template
+from generator.render import interpolation
 
 INDENT = "  "
 MAX_INLINE = 80  # longest single-line list we print before breaking it up, for reviewers
@@ -120,8 +120,8 @@ def _scalar(value: Any) -> str:
     if isinstance(value, Expr):
         return value.text
     if isinstance(value, str):
-        expression = template.sole_expression(value)
-        return expression if expression is not None else template.quote(value)
+        expression = interpolation.sole_expression(value)
+        return expression if expression is not None else interpolation.quote(value)
     raise TypeError(f"cannot render {type(value).__name__} as HCL")
 
 

@@ -15,6 +15,7 @@ import click
 
 from generator import runner
 from generator.errors import HclgenError, RefusedError
+from generator.program import command
 
 PROTECTED_ENVS_VAR = "HCLGEN_PROTECTED_ENVS"
 PROTECTED_BRANCH_VAR = "HCLGEN_PROTECTED_BRANCH"
@@ -37,16 +38,13 @@ def is_protected(env: str) -> bool:
 
 def check_synced(root: Path, names: list[str]) -> None:
     """Refuse when the committed HCL is not what the Python renders."""
-    try:
-        from generator.pipeline import stale_paths
-    except ImportError:
-        warn("the synth check is not available in this build; applying the committed HCL as is")
-        return
+    from generator.render.pipeline import stale_paths
+
     stale = stale_paths(root, names)
     if stale:
         shown = ", ".join(stale[:5]) + (f" and {len(stale) - 5} more" if len(stale) > 5 else "")
         raise RefusedError(f"the committed HCL is not what the Python renders ({shown}); "
-                           "run `python main.py synth`, review and commit, then retry")
+                           f"run `{command('synth')}`, review and commit, then retry")
 
 
 def check_branch(root: Path, env: str, *, override: bool, flag: str) -> None:

@@ -9,7 +9,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from generator.hcl import Attr, Blank, Block, Call, Expr, Item, render_file
+from generator.render.hcl import Attr, Blank, Block, Call, Expr, Item, render_file
 from generator.jsonenc import as_document
 
 SCHEMA_FILE = Path(__file__).parent / "data" / "aws_blocks.json.gz"

@@ -45,6 +45,21 @@ def _version() -> str:
         return "0"
 
 
+def read_event(environ: Mapping[str, str]) -> dict[str, Any]:
+    """The payload of the event that started the GitHub Actions run ($GITHUB_EVENT_PATH)."""
+    path = environ.get("GITHUB_EVENT_PATH")
+    if not path:
+        raise UsageError("GITHUB_EVENT_PATH is not set (it is set by GitHub Actions)")
+    try:
+        with open(path, encoding="utf-8") as handle:
+            event = json.load(handle)
+    except (OSError, ValueError) as err:
+        raise UsageError(f"cannot read the event payload GITHUB_EVENT_PATH={path}: {err}") from None
+    if not isinstance(event, dict):
+        raise UsageError(f"the event payload GITHUB_EVENT_PATH={path} is not a JSON object")
+    return event
+
+
 def pull_request_from_env(environ: Mapping[str, str]) -> PullRequest:
     """The pull request of the running GitHub Actions job (pull_request events)."""
     missing = [name for name in ("GITHUB_TOKEN", "GITHUB_REPOSITORY", "GITHUB_EVENT_PATH")
@@ -52,17 +67,27 @@ def pull_request_from_env(environ: Mapping[str, str]) -> PullRequest:
     if missing:
         raise UsageError(f"--post needs {', '.join(missing)} from GitHub Actions "
                          "(GITHUB_TOKEN: pass `env: GITHUB_TOKEN: ${{ github.token }}` to the step)")
-    path = environ["GITHUB_EVENT_PATH"]
-    try:
-        with open(path, encoding="utf-8") as handle:
-            event = json.load(handle)
-    except (OSError, ValueError) as err:
-        raise UsageError(f"cannot read the event payload GITHUB_EVENT_PATH={path}: {err}") from None
-    number = (event.get("pull_request") or {}).get("number")
+    number = (read_event(environ).get("pull_request") or {}).get("number")
     if not isinstance(number, int):
         raise UsageError("the GitHub event has no pull_request.number: --post runs on pull_request events")
     return PullRequest(api_url=environ.get("GITHUB_API_URL") or "https://api.github.com",
                        repository=environ["GITHUB_REPOSITORY"], number=number, token=environ["GITHUB_TOKEN"])
+
+
+def run_urls(environ: Mapping[str, str]) -> tuple[str | None, str | None]:
+    """(workflow run page holding the artifacts, blob URL prefix of the reviewed commit) in Actions."""
+    server, repo = environ.get("GITHUB_SERVER_URL"), environ.get("GITHUB_REPOSITORY")
+    if not server or not repo:
+        return None, None
+    run_id = environ.get("GITHUB_RUN_ID")
+    artifacts = f"{server}/{repo}/actions/runs/{run_id}" if run_id else None
+    sha = environ.get("GITHUB_SHA")
+    try:  # the PR's head commit: GITHUB_SHA is a merge commit on pull_request events
+        head = read_event(environ).get("pull_request") or {}
+        sha = (head.get("head") or {}).get("sha") or sha if isinstance(head, dict) else sha
+    except UsageError:
+        pass  # no readable event: links point at GITHUB_SHA
+    return artifacts, f"{server}/{repo}/blob/{sha}" if sha else None
 
 
 def _message(response: httpx.Response) -> str:

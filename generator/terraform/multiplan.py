@@ -8,10 +8,11 @@ from pathlib import Path
 
 import click
 
-from generator import plans, runner, tfops
+from generator.terraform import planfiles, operations
+from generator import runner
 from generator.errors import HclgenError, UsageError
-from generator.project import env_names
-from generator.workspace import Workspace
+from generator.render.project import env_names
+from generator.terraform.workspace import Workspace
 
 DEFAULT_JOBS = 2
 
@@ -26,7 +27,7 @@ def choose(root: Path, names: tuple[str, ...], *, all_envs: bool, affected: bool
         chosen = env_names(root)
         click.echo(f"planning all environments: {', '.join(chosen)}", err=True)
         return chosen
-    from generator.commands.review import affected_since
+    from generator.review.changed import affected_since
 
     result = affected_since(root, base)
     for line in result.lines():
@@ -41,7 +42,7 @@ def plan_many(root: Path, names: list[str], *, local: bool, detailed_exitcode: b
     if not names:
         return 0
     # Opened one by one: the first --local one starts the shared local AWS.
-    workspaces = [tfops.open_workspace(root, name, local=local) for name in names]
+    workspaces = [operations.open_workspace(root, name, local=local) for name in names]
     if len(names) == 1:
         return _plan_one(workspaces[0], detailed_exitcode, loud=False)  # its error is the command's
     if jobs <= 1:
@@ -71,9 +72,9 @@ def _overall(codes: list[int]) -> int:
 def _plan_one(ws: Workspace, detailed_exitcode: bool, *, loud: bool = True) -> int:
     """One env's plan; a failure is recorded beside the plans so the PR comment can say so."""
     try:
-        outcome = tfops.plan(ws, detailed_exitcode=detailed_exitcode)
+        outcome = operations.plan(ws, detailed_exitcode=detailed_exitcode)
     except HclgenError as err:
-        plans.SavedPlan.for_run(ws.plan_dir).publish_failure(ws.name, str(err))
+        planfiles.SavedPlan.for_run(ws.plan_dir).publish_failure(ws.name, str(err))
         if not loud:
             raise
         click.secho(f"error: {ws.name}: {err}", fg="red", err=True)

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import jinja2
 
-from generator.report import Action, EnvPlan, PlanReport, ResourceChange
+from generator.paths import templates_dir
+from generator.review.model import Action, EnvPlan, PlanReport, ResourceChange
 
 MARKER = "<!-- hclgen:plan-comment -->"
 MAX_CHARS = 65_536
 TEMPLATE = "plan_comment.md.j2"
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _SYMBOL = {Action.CREATE: "+", Action.UPDATE: "~", Action.REPLACE: "~"}
 
@@ -128,7 +128,7 @@ def plan_text(env: EnvPlan) -> str:
 @functools.cache
 def _template() -> jinja2.Template:
     environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=False, trim_blocks=True,
+        loader=jinja2.FileSystemLoader(templates_dir()), autoescape=False, trim_blocks=True,
         lstrip_blocks=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
     environment.filters.update(code=code, fence=fence, plural=plural, summary=summary, label=label)
     environment.globals.update(attribute_lines=attribute_lines, source_link=source_link,

@@ -9,10 +9,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from generator.emit import EnvDocument, Origin
+from generator.render.emit import EnvDocument, Origin
 from generator.environment import AWS_PROVIDER_CONSTRAINT, AWS_PROVIDER_SOURCE, TERRAFORM_REQUIRED_VERSION
 from generator.errors import ConfigError, HclgenError, InputError
-from generator.project import LoadedEnv
+from generator.render.project import LoadedEnv
 
 
 def synthesize(envs: list[LoadedEnv], root: Path) -> list[EnvDocument]:

@@ -8,10 +8,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import cache, writer
-from generator.emit import GENERATED_MARK, emit
+from generator.render import cache, writer
+from generator.render.emit import GENERATED_MARK, emit
 from generator.paths import work_dir
-from generator.project import env_names, load
+from generator.render.project import env_names, load
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class Difference:
 def render(root: Path, names: list[str] | tuple[str, ...] = (),
            progress: Callable[[str], None] | None = None) -> list[RenderedEnv]:
     """Render environments in memory. Raises ConfigError before anything could be written."""
-    from generator.synth import synthesize  # loads cdktf: only here
+    from generator.render.synth import synthesize  # loads cdktf: only here
 
     envs = load(root, names)
     rendered = []

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from generator.errors import RefusedError, TerraformError
 from generator.runner import Completed
+from generator.program import command
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _LOCK_FIELD = re.compile(r"^\s*(ID|Path|Operation|Who|Created):\s*(.*?)\s*$", re.MULTILINE)
@@ -36,7 +37,7 @@ def lock_info(stderr: str) -> LockInfo | None:
 
 
 def unlock_command(env: str, lock_id: str, local_flag: str) -> str:
-    return f"python main.py unlock {env} {lock_id}{local_flag}"
+    return command("unlock", env, lock_id) + local_flag
 
 
 def check(result: Completed, *, env: str, what: str, local_flag: str = "", ok: tuple[int, ...] = (0,)) -> None:
@@ -61,7 +62,7 @@ def check(result: Completed, *, env: str, what: str, local_flag: str = "", ok: t
     blocked = _PREVENT_DESTROY.findall(plain)
     if blocked:
         raise RefusedError(f"{', '.join(sorted(set(blocked)))} in {env} have lifecycle.prevent_destroy; "
-                           f"remove it for them in environments/{env}/config.py, run `python main.py synth` "
-                           f"and `python main.py apply {env}`, then retry")
+                           f"remove it for them in environments/{env}/config.py, run `{command('synth')}` "
+                           f"and `{command('apply', env)}`, then retry")
     raise TerraformError(f"terraform {what} failed for {env} (exit {result.code}); see terraform's "
                          "message above", exit_code=code)

@@ -1,7 +1,7 @@
 """The local AWS daemon: moto's server app wrapped in our shims, on 127.0.0.1.
 
-Started by generator.local_aws through generator.runner as
-`python -m generator.moto_launcher --port-file FILE`; binds a free port itself (no race
+Started by generator.localaws.server through generator.runner as
+`python -m generator.localaws.launcher --port-file FILE`; binds a free port itself (no race
 between choosing and binding) and writes it to FILE once it accepts connections.
 """
 
@@ -27,7 +27,7 @@ def build_app() -> object:
     from moto.moto_api import state_manager
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
-    from generator.moto_shims import ShimMiddleware, patch_models
+    from generator.localaws.shims import ShimMiddleware, patch_models
 
     patch_models()
     for model in IMMEDIATE_MODELS:

@@ -13,9 +13,11 @@ from typing import Any
 
 import click
 
-from generator import plans, rails, tfops, tfresult, workspace
+from generator.terraform import rails, operations, workspace
+from generator.terraform.state import managed_addresses, protected_in_state
 from generator.errors import HclgenError, RefusedError
-from generator.workspace import Workspace
+from generator.terraform.workspace import Workspace
+from generator.program import command
 
 PROTECTED_DESTROY_FLAG = "--destroy-protected-env"
 
@@ -23,22 +25,15 @@ PROTECTED_DESTROY_FLAG = "--destroy-protected-env"
 def destroy(root: Path, name: str, *, local: bool, auto_approve: bool, protected_ok: bool = False,
             override_branch: bool = False) -> int:
     _check_confirmation_possible(name, auto_approve=auto_approve, protected_ok=protected_ok)
-    rails.check_branch(root, name, override=override_branch, flag=tfops.APPLY_OVERRIDE_FLAG)
-    ws = tfops.open_workspace(root, name, local=local)
+    rails.check_branch(root, name, override=override_branch, flag=operations.APPLY_OVERRIDE_FLAG)
+    ws = operations.open_workspace(root, name, local=local)
     workspace.init(ws)
     check_protections(ws)
-    outcome = tfops.plan(ws, destroy=True)
-    try:
-        if not outcome.summary.has_changes:
-            click.echo(f"{name}: nothing to destroy")
-            return 0
-        if not auto_approve and not rails.confirm_destroy(name):
-            raise HclgenError("destroy cancelled: the name typed did not match; nothing was changed")
-        if rails.is_protected(name):
-            rails.shout(f"!!! destroying protected environment {name} !!!")
-        return tfops.apply_saved(ws, outcome.saved)
-    finally:
-        outcome.saved.discard_private()
+    shout = (lambda: rails.shout(f"!!! destroying protected environment {name} !!!")) if rails.is_protected(name) else None
+    return operations.plan_then_apply(
+        ws, destroy=True, nothing="nothing to destroy",
+        confirm=None if auto_approve else lambda: rails.confirm_destroy(name),
+        cancelled="destroy cancelled: the name typed did not match; nothing was changed", before_apply=shout)
 
 
 def _check_confirmation_possible(name: str, *, auto_approve: bool, protected_ok: bool) -> None:
@@ -55,10 +50,9 @@ def _check_confirmation_possible(name: str, *, auto_approve: bool, protected_ok:
 def check_protections(ws: Workspace) -> None:
     """Refuse, naming resources and the fix, when protections would block the destroy."""
     shown = ws.run("show", "-json", echo_stdout=False)
-    tfresult.check(shown, env=ws.name, what="show", local_flag=ws.local_flag())
     state = json.loads(shown.stdout or "{}")
-    in_state = {_base(addr) for addr in _addresses(state)}
-    guarded = plans.protected_in_state(state)
+    in_state = {_base(addr) for addr in managed_addresses(state)}
+    guarded = protected_in_state(state)
     prevented = sorted(a for a in prevent_destroy_in_hcl(ws.tf_root) if a in in_state)
     problems = []
     if guarded:
@@ -68,13 +62,8 @@ def check_protections(ws: Workspace) -> None:
         problems.append(f"lifecycle.prevent_destroy is set on {', '.join(prevented)} (remove it)")
     if problems:
         raise RefusedError(f"cannot destroy {ws.name}: {'; '.join(problems)}. Change that in "
-                           f"environments/{ws.name}/config.py, run `python main.py synth` and "
-                           f"`python main.py apply {ws.name}{ws.local_flag()}`, then destroy again")
-
-
-def _addresses(state: dict[str, Any]) -> list[str]:
-    module = state.get("values", {}).get("root_module", {})
-    return [str(r.get("address")) for r in plans._state_resources(module) if r.get("mode") == "managed"]
+                           f"environments/{ws.name}/config.py, run `{command('synth')}` and "
+                           f"`{command('apply', ws.name)}{ws.local_flag()}`, then destroy again")
 
 
 def _base(address: str) -> str:

@@ -1,4 +1,8 @@
-"""`terraform show -json` plans -> a review model. Pure: dicts in, frozen dataclasses out."""
+"""The one plan model: `terraform show -json` -> EnvPlan. Pure: dicts in, frozen dataclasses out.
+
+`plan`, `apply` and `destroy` decide and print from it (generator.review.summary), and the
+pull-request comment renders it (generator.review.comment), so they never disagree.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from generator.plandiff import AttributeChange, attribute_changes
+from generator.review.attrdiff import AttributeChange, attribute_changes
 
 MAX_ATTRIBUTES = 40  # per resource in the comment; the full plan text has them all
 
@@ -107,8 +111,13 @@ class EnvPlan:
         return tuple(c for c in self.changes if not c.destructive)
 
     @property
+    def has_changes(self) -> bool:
+        """Whether applying would do anything: resources (incl. imports, moves, forgets) or outputs."""
+        return self.counts.total > 0 or self.outputs_changed > 0
+
+    @property
     def no_changes(self) -> bool:
-        return self.counts.total == 0 and self.outputs_changed == 0 and not self.errored
+        return not self.has_changes and not self.errored
 
 
 @dataclass(frozen=True)
@@ -218,7 +227,3 @@ def env_plan(env: str, plan: Mapping[str, Any], sources: Mapping[str, str] | Non
 def failed_plan(env: str, error: str | None) -> EnvPlan:
     """An env whose plan did not complete (recorded by `plan` in meta.json)."""
     return EnvPlan(env=env, counts=Counts(), changes=(), errored=True, error=error)
-
-
-def build_report(plans: Sequence[EnvPlan]) -> PlanReport:
-    return PlanReport(envs=tuple(plans))

@@ -1,21 +1,25 @@
 """init, plan, apply, output and unlock for environments: the logic behind the commands.
 
 apply always applies the plan file it has just shown, never a fresh plan. Several environments
-at once (`plan --all` / `--affected`) are planned by generator.multiplan.
+at once (`plan --all` / `--affected`) are planned by generator.terraform.multiplan.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import click
 
-from generator import local_aws, plans, rails, tfresult, workspace
+from generator.localaws import server as local_aws
+from generator.review import model, summary
+from generator.terraform import planfiles, rails, workspace
 from generator.errors import HclgenError
-from generator.project import load
-from generator.workspace import Workspace
+from generator.render.project import load
+from generator.terraform.workspace import Workspace
+from generator.program import command
 
 APPLY_OVERRIDE_FLAG = "--override-branch-check"
 
@@ -29,11 +33,11 @@ def open_workspace(root: Path, name: str, *, local: bool) -> Workspace:
     server, started = local_aws.ensure(root)
     if started:
         click.echo(f"started local AWS at {server.endpoint} (pid {server.pid}); "
-                   "`python main.py local down` stops it", err=True)
-    from generator import bootstrap
+                   f"`{command('local', 'down')}` stops it", err=True)
+    from generator.terraform import statebucket
 
-    s3 = bootstrap.s3_client(loaded.env.region, local_aws.client_settings(server, loaded.env.region))
-    report = bootstrap.ensure_state_bucket(s3, loaded.env.backend)
+    s3 = statebucket.s3_client(loaded.env.region, local_aws.client_settings(server, loaded.env.region))
+    report = statebucket.ensure_state_bucket(s3, loaded.env.backend)
     if report and report[0].startswith("created"):
         click.echo(f"local AWS: {report[0]}", err=True)
     return Workspace(root, loaded, server)
@@ -42,8 +46,8 @@ def open_workspace(root: Path, name: str, *, local: bool) -> Workspace:
 @dataclass(frozen=True)
 class PlanOutcome:
     code: int  # terraform's: 0 no changes (or success), 2 changes with -detailed-exitcode
-    summary: plans.Summary
-    saved: plans.SavedPlan
+    plan: model.EnvPlan
+    saved: planfiles.SavedPlan
 
 
 def plan(ws: Workspace, *, detailed_exitcode: bool = False, destroy: bool = False) -> PlanOutcome:
@@ -51,23 +55,21 @@ def plan(ws: Workspace, *, detailed_exitcode: bool = False, destroy: bool = Fals
 
     outcome.saved.private_file stays for apply_saved() to apply (the caller discards it)."""
     workspace.init(ws)
-    saved = plans.SavedPlan.for_run(ws.plan_dir)
+    saved = planfiles.SavedPlan.for_run(ws.plan_dir)
     try:
         args = ["plan", "-input=false", f"-out={saved.private_file}", "-detailed-exitcode"]
-        result = ws.run(*args, *(["-destroy"] if destroy else []))
-        tfresult.check(result, env=ws.name, what="plan", local_flag=ws.local_flag(), ok=(0, 2))
+        result = ws.run(*args, *(["-destroy"] if destroy else []), ok=(0, 2))
         shown = ws.run("show", "-json", str(saved.private_file), echo_stdout=False)
-        tfresult.check(shown, env=ws.name, what="show", local_flag=ws.local_flag())
-        text = ws.run("show", "-no-color", str(saved.private_file), echo_stdout=False)
+        text = ws.run("show", "-no-color", str(saved.private_file), ok=None, echo_stdout=False)
     except HclgenError:
         saved.discard_private()  # published files stay: they may be another run's
         raise
-    summary = plans.summarize(json.loads(shown.stdout))
-    saved.publish(shown.stdout, text.stdout if text.code == 0 else None, env=ws.name, local=ws.local,
-                  destroy=destroy, has_changes=summary.has_changes, plan_file=plans.PLAN_FILE,
-                  plan_json=plans.PLAN_JSON, plan_id=saved.private_file.name, applied=False)
-    click.echo("\n".join(summary.lines(ws.name)))
-    return PlanOutcome(result.code if detailed_exitcode else 0, summary, saved)
+    planned = model.env_plan(ws.name, json.loads(shown.stdout))
+    meta = planfiles.PlanMeta(env=ws.name, local=ws.local, destroy=destroy, has_changes=planned.has_changes,
+                              plan_id=saved.private_file.name)
+    saved.publish(shown.stdout, text.stdout if text.code == 0 else None, meta)
+    click.echo("\n".join(summary.lines(planned)))
+    return PlanOutcome(result.code if detailed_exitcode else 0, planned, saved)
 
 
 def apply(root: Path, name: str, *, local: bool, auto_approve: bool, override_branch: bool = False) -> int:
@@ -75,26 +77,35 @@ def apply(root: Path, name: str, *, local: bool, auto_approve: bool, override_br
     rails.check_synced(root, [name])
     rails.check_branch(root, name, override=override_branch, flag=APPLY_OVERRIDE_FLAG)
     ws = open_workspace(root, name, local=local)
-    outcome = plan(ws)
+    return plan_then_apply(ws, destroy=False, nothing="no changes; nothing to apply",
+                           confirm=None if auto_approve else lambda: rails.confirm_apply(name),
+                           cancelled="apply cancelled; nothing was changed")
+
+
+def plan_then_apply(ws: Workspace, *, destroy: bool, nothing: str, confirm: Callable[[], bool] | None,
+                    cancelled: str, before_apply: Callable[[], None] | None = None) -> int:
+    """The skeleton of apply and destroy: plan, stop when there is nothing to do, confirm
+    (None: already approved), apply exactly that plan file, and always drop the private file."""
+    outcome = plan(ws, destroy=destroy)
     try:
-        if not outcome.summary.has_changes:
-            click.echo(f"{name}: no changes; nothing to apply")
+        if not outcome.plan.has_changes:
+            click.echo(f"{ws.name}: {nothing}")
             return 0
-        if not auto_approve and not rails.confirm_apply(name):
-            raise HclgenError("apply cancelled; nothing was changed")
+        if confirm is not None and not confirm():
+            raise HclgenError(cancelled)
+        if before_apply is not None:
+            before_apply()
         return apply_saved(ws, outcome.saved)
     finally:
         outcome.saved.discard_private()
 
 
-def apply_saved(ws: Workspace, saved: plans.SavedPlan) -> int:
+def apply_saved(ws: Workspace, saved: planfiles.SavedPlan) -> int:
     """Apply exactly this run's plan file (terraform refuses it if the state moved since)."""
-    result = ws.run("apply", "-input=false", str(saved.private_file))
-    tfresult.check(result, env=ws.name, what="apply", local_flag=ws.local_flag())
-    if saved.meta_file.is_file():
-        meta = saved.read_meta()
-        if meta.get("plan_id") == saved.private_file.name:  # still this run's published plan
-            saved.write_meta(**{**meta, "applied": True})
+    ws.run("apply", "-input=false", str(saved.private_file))
+    meta = saved.read_meta()
+    if meta is not None and meta.plan_id == saved.private_file.name:  # still this run's published plan
+        saved.write_meta(replace(meta, applied=True))
     return 0
 
 
@@ -102,8 +113,7 @@ def output(root: Path, name: str, *, local: bool, as_json: bool, output_name: st
     ws = open_workspace(root, name, local=local)
     workspace.init(ws)
     args = ["output", *(["-json"] if as_json else []), *([output_name] if output_name else [])]
-    result = ws.run(*args)
-    tfresult.check(result, env=name, what="output", local_flag=ws.local_flag())
+    ws.run(*args)
     return 0
 
 
@@ -116,6 +126,5 @@ def init(root: Path, name: str, *, local: bool, upgrade: bool = False) -> int:
 def unlock(root: Path, name: str, lock_id: str, *, local: bool) -> int:
     ws = open_workspace(root, name, local=local)
     workspace.init(ws)
-    result = ws.run("force-unlock", "-force", lock_id)
-    tfresult.check(result, env=name, what="force-unlock", local_flag=ws.local_flag())
+    ws.run("force-unlock", "-force", lock_id)
     return 0

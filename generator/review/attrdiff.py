@@ -17,7 +17,7 @@ UNKNOWN = "(known after apply)"
 MAX_VALUE_CHARS = 160
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 
-Path = tuple[str | int, ...]
+KeyPath = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class AttributeChange:
 
 @dataclass(frozen=True)
 class _Leaf:
-    path: Path
+    path: KeyPath
     before: str | None
     after: str | None
 
@@ -61,7 +61,7 @@ def _json_document(value: Any) -> dict[str, Any] | list[Any] | None:
     return decoded if isinstance(decoded, (dict, list)) else None
 
 
-def format_path(path: Path) -> str:
+def format_path(path: KeyPath) -> str:
     """`tags.Team`, `ingress[0].cidr_blocks[1]`, `tags["a b"]`."""
     out = ""
     for part in path:
@@ -105,7 +105,7 @@ def _keys(before: Any, after: Any, unknown: Any) -> list[str | int] | None:
     return None
 
 
-def _walk(before: Any, after: Any, sens: tuple[Any, Any], unknown: Any, path: Path) -> Iterator[_Leaf]:
+def _walk(before: Any, after: Any, sens: tuple[Any, Any], unknown: Any, path: KeyPath) -> Iterator[_Leaf]:
     before_sens, after_sens = sens
     if before_sens is True or after_sens is True:
         if unknown is True or (before != after and not (_empty(before) and _empty(after))):
@@ -127,7 +127,7 @@ def _walk(before: Any, after: Any, sens: tuple[Any, Any], unknown: Any, path: Pa
                          _mark(unknown, key), (*path, key))
 
 
-def _forces(path: Path, replace_paths: Sequence[Path]) -> bool:
+def _forces(path: KeyPath, replace_paths: Sequence[KeyPath]) -> bool:
     return any(path[: len(rp)] == rp for rp in replace_paths)
 
 

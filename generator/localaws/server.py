@@ -19,7 +19,7 @@ from generator.paths import work_dir
 ACCESS_KEY = "test"  # moto accepts any key; fixed ones keep the state's account stable
 SECRET_KEY = "test"
 START_TIMEOUT = 60.0
-_PACKAGE_PARENT = Path(__file__).resolve().parent.parent
+_PACKAGE_PARENT = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ def _start(root: Path) -> Server:
     folder.mkdir(parents=True, exist_ok=True)
     port_file = folder / "server.port"
     port_file.unlink(missing_ok=True)
-    argv = runner.python_argv("generator.moto_launcher", "--port-file", str(port_file))
+    argv = runner.python_argv("generator.localaws.launcher", "--port-file", str(port_file))
     # cwd: `python -m` puts it first on sys.path; it must be the package running this code.
     pid = runner.spawn_daemon(argv, log=log_file(root), cwd=_PACKAGE_PARENT, env=_daemon_env())
     port = _wait_for_port(pid, port_file, log_file(root))

@@ -1,0 +1,66 @@
+"""Where the comment's plans come from: plan JSON files or plan folders, with their source maps."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from generator.errors import UsageError
+from generator.paths import project_root
+from generator.render.pipeline import sources_path
+from generator.review.model import EnvPlan, env_plan, failed_plan
+from generator.terraform import planfiles
+
+
+def _read_json(path: Path, what: str) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"{what} {path} does not exist") from None
+    except (OSError, ValueError) as err:
+        raise UsageError(f"cannot read {what} {path}: {err}") from None
+
+
+def _env_name(plan_path: Path, meta: planfiles.PlanMeta | None, override: str | None) -> str:
+    if override:
+        return override
+    if meta is None:
+        raise UsageError(f"no env name for {plan_path}: no meta.json with \"env\" beside it; pass --env NAME")
+    return meta.env
+
+
+def _default_sources(env: str) -> Path | None:
+    try:
+        candidate = sources_path(project_root(), env)
+    except UsageError:
+        return None  # rendering plans outside a checkout: no source map, no links
+    return candidate if candidate.is_file() else None
+
+
+def load_sources(path: Path | None) -> Mapping[str, str]:
+    """A source map (address -> "file:line"); empty without one."""
+    if path is None:
+        return {}
+    data = _read_json(path, "source map")
+    if not isinstance(data, dict):
+        raise UsageError(f"source map {path} must be a JSON object of address -> \"file:line\"")
+    return {str(k): str(v) for k, v in data.items()}
+
+
+def load_env_plan(path: Path, env_override: str | None, sources: Path | None) -> EnvPlan:
+    """One env's plan: a `terraform show -json` file, or a plan folder (.hclgen/plans/<env>/).
+
+    A folder whose meta.json records a failed plan becomes a failed entry in the comment."""
+    folder, plan_path = (path, path / planfiles.PLAN_JSON) if path.is_dir() else (path.parent, path)
+    meta = planfiles.read_meta(folder)
+    if path.is_dir() and meta is not None and meta.failed:
+        return failed_plan(_env_name(plan_path, meta, env_override), meta.error or None)
+    plan = _read_json(plan_path, "plan")
+    if not isinstance(plan, dict) or "format_version" not in plan:
+        raise UsageError(f"{plan_path} is not `terraform show -json` output")
+    env = _env_name(plan_path, meta, env_override)
+    text_path = folder / planfiles.PLAN_TEXT
+    text = text_path.read_text(encoding="utf-8", errors="replace") if text_path.is_file() else None
+    return env_plan(env, plan, load_sources(sources or _default_sources(env)), text)

@@ -1,0 +1,1 @@
+"""Running Terraform: workspaces, plan/apply/destroy and their rails, saved plans, the state bucket."""
