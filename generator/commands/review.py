@@ -78,6 +78,21 @@ def load_env_plan(path: Path, env_override: str | None, sources: Path | None) ->
     return env_plan(env, plan, _load_sources(sources or _default_sources(env)), text)
 
 
+def plan_diagrams(paths: tuple[Path, ...], plans: list[EnvPlan], sources: Path | None) -> dict[str, str]:
+    """env -> compact Mermaid diagram with its changes marked, for each env whose plan changes resources."""
+    from generator.render.diagram_plan import plan_diagram
+
+    out: dict[str, str] = {}
+    for path, plan in zip(paths, plans):
+        if plan.errored or not plan.changes:
+            continue
+        document = _read_json(path / "plan.json" if path.is_dir() else path, "plan")
+        text = plan_diagram(plan.env, document, _load_sources(sources or _default_sources(plan.env)))
+        if text:
+            out[plan.env] = text
+    return out
+
+
 def run_urls(environ: Mapping[str, str]) -> tuple[str | None, str | None]:
     """(workflow run page holding the artifacts, blob URL prefix of the reviewed commit) in Actions."""
     server, repo = environ.get("GITHUB_SERVER_URL"), environ.get("GITHUB_REPOSITORY")
@@ -113,7 +128,11 @@ def _post(body: str) -> None:
 @click.option("--env", "env_name", metavar="NAME", help="Env name of the (single) plan; default: its meta.json.")
 @click.option("--sources", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
               help="Source map (address -> file:line); default .hclgen/sources/<env>.json.")
-def comment(plan_json: tuple[Path, ...], post: bool, env_name: str | None, sources: Path | None) -> None:
+@click.option("--diagram/--no-diagram", default=True, show_default=True,
+              help="A compact architecture diagram per changed env, changed resources marked "
+                   "(dropped first when the comment is too long).")
+def comment(plan_json: tuple[Path, ...], post: bool, env_name: str | None, sources: Path | None,
+            diagram: bool) -> None:
     """Render one markdown comment from `terraform show -json` plan files (or plan folders).
 
     A plan folder (.hclgen/plans/ENV/) whose last plan failed shows as failed, with its error.
@@ -132,7 +151,8 @@ def comment(plan_json: tuple[Path, ...], post: bool, env_name: str | None, sourc
     if duplicates:
         raise UsageError(f"two plans for the same env: {', '.join(duplicates)}")
     artifacts, blobs = run_urls(os.environ)
-    body = render_comment(PlanReport(tuple(plans)), artifacts_url=artifacts, source_url=blobs)
+    diagrams = plan_diagrams(plan_json, plans, sources) if diagram else {}
+    body = render_comment(PlanReport(tuple(plans)), artifacts_url=artifacts, source_url=blobs, diagrams=diagrams)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         with open(summary, "a", encoding="utf-8") as handle:

@@ -75,8 +75,9 @@ def from_plan(plan: Mapping[str, Any], modules: Mapping[str, str] | None = None)
         detail = change.get("change", {})
         values = detail.get("after") if detail.get("after") is not None else detail.get("before") or {}
         refs = tuple(sorted(set(_expression_refs(expressions.get(base, {})))))
+        # Literal secret ARNs from the configuration only: planned values hold every resolved ARN.
         resources.append(Resource(address, str(change["type"]), str(change["name"]), (modules or {}).get(base, ""),
-                                  values, refs, _secret_arns(values)))
+                                  values, refs, _secret_arns(expressions.get(base, {}))))
     return Inventory(tuple(sorted(resources, key=lambda r: r.address)), {})
 
 

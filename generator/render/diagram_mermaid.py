@@ -99,7 +99,7 @@ def _mark_lines(diagram: Diagram, marks: Mapping[str, str]) -> list[str]:
     targets: dict[str, set[str]] = {}
     for node_id, mark in marks.items():
         shown = tier_id(places[node_id][5:]) if node_id.startswith("aws_subnet_") and node_id in places else node_id
-        if shown in places or shown.startswith("tier_"):
+        if shown in places or shown.startswith("tier_") or (shown == "vpc" and diagram.vpc):
             targets.setdefault(mark, set()).add(shown)
     for mark in MARKS:
         if targets.get(mark):
