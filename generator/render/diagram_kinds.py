@@ -40,7 +40,7 @@ KINDS: dict[str, Kind] = {kind.key: kind for kind in (
     Kind("cdn", "CloudFront", "edge", 5),
     Kind("waf", "WAF web ACL", "edge", 10, "hexagon"),
     Kind("alb", "Load balancer", "vpc", 20),
-    Kind("codedeploy", "CodeDeploy", "ci", 25, "stadium"),
+    Kind("codedeploy", "CodeDeploy", "ci", 15, "stadium"),
     Kind("service", "ECS service", "vpc", 30),
     Kind("function", "Lambda", "vpc", 30),
     Kind("proxy", "RDS Proxy", "vpc", 40),
@@ -140,6 +140,7 @@ EDGE_LABELS: dict[tuple[str, str], str] = {
     ("ci_role", "ecr"): "pushes",
     ("ci_role", "service"): "deploys",
     ("codedeploy", "service"): "blue/green",
+    ("codedeploy", "alb"): "shifts traffic",
     ("nat", "internet"): "egress",
 }
 
