@@ -192,7 +192,7 @@ def _render(report: PlanReport, view: View, artifacts_url: str | None, source_ur
     others = _groups(report.envs, "others", view.keep_others)
     cuts = _cuts(view, report, sum(len(env.others) for env in report.envs),
                  sum(g.omitted for g in others), sum(g.omitted for g in destructive), bool(diagrams))
-    shown = [(env, diagrams[env]) for env in sorted(diagrams or {})] if view.diagrams else []
+    shown = sorted((diagrams or {}).items()) if view.diagrams else []
     return tidy(_template().render(
         marker=MARKER, report=report, destructive_groups=destructive, other_groups=others, cuts=cuts,
         view=view, artifacts_url=artifacts_url, source_url=source_url, limit=limit, diagrams=shown,

@@ -9,18 +9,14 @@ Aurora, CI roles...) shows up without drawing code of its own: its types just ne
 * DETAIL: not drawn and not walked through (route tables, parameter groups, log groups...);
   in a plan diagram its change marks the node it belongs to.
 Subnets and the VPC are containers: they place nodes, they do not link them.
+
+A module construct may set a class attribute `DIAGRAM_GROUP = "ci"` (a GROUPS key or any title):
+its nodes outside the VPC are then drawn in that box instead of their kind's default one.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
-
-
-class Role(Enum):
-    NODE = "node"
-    CONNECTOR = "connector"
-    DETAIL = "detail"
 
 
 @dataclass(frozen=True)
