@@ -17,7 +17,7 @@ from tests.conftest import ROOT
 
 FIXTURE = Path(__file__).parent / "fixtures" / "diagram" / "synthetic_stack.json"
 _NODE = re.compile(r'^\s*([A-Za-z0-9_]+)(\[\("|\["|\{\{"|\(\["|\(\("|\(")(.*?)("\)\]|"\]|"\}\}|"\]\)|"\)\)|"\))$')
-_EDGE = re.compile(r"^\s*([A-Za-z0-9_]+) (-->|-\.->)(?:\|([^|]*)\|)? ([A-Za-z0-9_]+)$")
+_EDGE = re.compile(r"^\s*([A-Za-z0-9_]+) (-->|-\.->|-\.-)(?:\|\"([^|\"]*)\"\|)? ([A-Za-z0-9_]+)$")
 _SUBGRAPH = re.compile(r'^\s*subgraph ([A-Za-z0-9_]+)\["(.*)"\]$')
 
 
@@ -133,7 +133,7 @@ def test_edges_follow_the_real_references(env: str, documents: dict) -> None:
             table = route["route_table_id"][2:-4]
             for assoc in document["resource"]["aws_route_table_association"].values():
                 if assoc["route_table_id"][2:-4] == table:
-                    nat_routes.add((node_id(assoc["subnet_id"][2:-4]), nat))
+                    nat_routes.add((nat, node_id(assoc["subnet_id"][2:-4])))  # a line, NAT first
     assert nat_routes and nat_routes <= pairs
 
 

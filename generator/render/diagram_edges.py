@@ -33,6 +33,11 @@ class Edges:
         self.found.setdefault(key, Edge(source, target, EDGE_LABELS.get((a, b), ""),
                                         a in FLOW_KINDS and b in FLOW_KINDS))
 
+    def line(self, source: str, target: str, label: str) -> None:
+        """A link without direction, so it does not pull the target tier ahead of the source one."""
+        if source in self.nodes and target in self.nodes:
+            self.found.setdefault(frozenset((source, target)), Edge(source, target, label, arrow=False))
+
     def sorted(self) -> tuple[Edge, ...]:
         return tuple(sorted(self.found.values(), key=lambda e: (e.source, e.target)))
 
@@ -161,6 +166,6 @@ def network_edges(resources: dict[str, Resource], owners: dict[str, str], nodes:
         subnet, table = _ref_in(association.values.get("subnet_id")), _ref_in(association.values.get("route_table_id"))
         for target in tables.get(table or "", []):
             if subnet in owners:
-                edges.add(owners[subnet], target)
+                edges.line(target, owners[subnet], "route")
 
 

@@ -8,6 +8,7 @@ labels, and the nodes a plan touches coloured by what happens to them.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 from generator.render.diagram import INTERNET, Diagram, Edge, Node
 from generator.render.diagram_kinds import KINDS
@@ -58,8 +59,13 @@ def mermaid(diagram: Diagram, marks: Mapping[str, str] | None = None) -> str:
 
 
 def _tier_title(diagram: Diagram, tier: str) -> str:
+    return f"{tier} subnets · {zones_title(diagram, tier)}".rstrip(" ·")
+
+
+def zones_title(diagram: Diagram, tier: str) -> str:
+    """`AZ a, b, c` for ap-northeast-2a..c: the zone letters of a tier's subnets."""
     zones = sorted({n.label[0] for n in diagram.nodes if n.kind == "subnet" and n.place == f"tier:{tier}"})
-    return f"{tier} subnets · {', '.join(zones)}" if zones else f"{tier} subnets"
+    return f"AZ {', '.join(zone[-1:] for zone in zones)}" if zones else ""
 
 
 def _subgraph(key: str, title: str, nodes: list[Node], compact: bool, depth: int) -> list[str]:
@@ -83,13 +89,13 @@ def _edges(diagram: Diagram, compact: bool) -> list[Edge]:
     for edge in diagram.edges:
         source, target = (tier_id(places[end][5:]) if places.get(end, "").startswith("tier:") and
                           end.startswith("aws_subnet_") else end for end in (edge.source, edge.target))
-        out.setdefault((source, target), Edge(source, target, edge.label, edge.flow))
+        out.setdefault((source, target), replace(edge, source=source, target=target))
     return list(out.values())
 
 
 def _edge(edge: Edge) -> str:
-    arrow = "-->" if edge.flow else "-.->"
-    label = f"|{text(edge.label)}|" if edge.label else ""
+    arrow = ("-->" if edge.flow else "-.->") if edge.arrow else "-.-"
+    label = f'|"{text(edge.label)}"|' if edge.label else ""
     return f"  {edge.source} {arrow}{label} {edge.target}"
 
 
@@ -107,4 +113,4 @@ def _mark_lines(diagram: Diagram, marks: Mapping[str, str]) -> list[str]:
     return lines
 
 
-__all__ = ["INTERNET", "LEGEND", "MARKS", "mermaid", "text", "tier_id"]
+__all__ = ["INTERNET", "LEGEND", "MARKS", "mermaid", "text", "tier_id", "zones_title"]

@@ -23,6 +23,7 @@ class Edge:
     target: str
     label: str = ""
     flow: bool = False  # on the request path: drawn solid
+    arrow: bool = True  # False: a plain line (a subnet routed through a NAT gateway), drawn NAT first
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from typing import Any
 
 from generator.errors import UsageError
 from generator.render.diagram import INTERNET, Diagram, Node
-from generator.render.diagram_mermaid import tier_id
+from generator.render.diagram_mermaid import tier_id, zones_title
 
 # Node kind -> (diagrams module, class) of its icon.
 ICONS: dict[str, tuple[str, str]] = {
@@ -101,11 +101,11 @@ def _draw(diagram: Diagram, cluster: Any, made: dict[str, Any]) -> None:
     with ExitStack() as stack:
         stack.enter_context(cluster(" · ".join(diagram.vpc)))
         for tier in diagram.tiers:
-            zones = sorted({n.label[0] for n in diagram.nodes if n.kind == "subnet" and n.place == f"tier:{tier}"})
+            zones = zones_title(diagram, tier)
             with cluster(f"{tier} subnets"):
                 if zones:
                     icon = _icon(Node("", "public" if tier == "public" else "subnet", (), ""))
-                    made[tier_id(tier)] = icon(f"{tier} subnets\nAZ {' · '.join(z[-1:] for z in zones)}")
+                    made[tier_id(tier)] = icon(f"{tier} subnets\n{zones}")
                 for node in by_place.get(f"tier:{tier}", []):
                     made[node.id] = _make(node)
         for node in by_place.get("vpc", []):
@@ -125,6 +125,8 @@ def _connect(diagram: Diagram, edge: Any, made: dict[str, Any]) -> None:
             continue
         done.add((ends[0], ends[1]))
         style = {"style": "solid", "color": "#232f3e"} if item.flow else {"style": "dashed", "color": "#7d8998"}
+        if not item.arrow:  # subnet routed through a NAT gateway: drawn subnet -> NAT, the way packets go
+            ends.reverse()
         if ends[1] == INTERNET or ends[0].startswith("tier_"):
             style["constraint"] = "false"  # egress must not pull the internet to the right of the VPC
         made[ends[0]] >> edge(label=item.label, **style) >> made[ends[1]]
