@@ -27,11 +27,13 @@ def parse(text: str) -> tuple[dict[str, str], dict[str, list[str]], set[tuple[st
     parents: dict[str, list[str]] = {}
     edges: set[tuple[str, str, str]] = set()
     stack: list[str] = []
+    subgraphs: set[str] = set()
     lines = text.splitlines()
     assert lines[0] == "flowchart LR"
     for line in lines[1:]:
         if match := _SUBGRAPH.match(line):
             stack.append(match.group(1))
+            subgraphs.add(match.group(1))
         elif line.strip() == "end":
             stack.pop()
         elif match := _EDGE.match(line):
@@ -43,7 +45,8 @@ def parse(text: str) -> tuple[dict[str, str], dict[str, list[str]], set[tuple[st
             assert line.strip().startswith(("classDef ", "class ")), f"unparsed Mermaid line: {line!r}"
     assert not stack, "unclosed subgraph"
     for source, target, _ in edges:
-        assert source in labels and target in labels, f"edge to an undeclared node: {source} -> {target}"
+        known = labels.keys() | subgraphs  # Mermaid links to a subgraph too (the compact form's tiers)
+        assert source in known and target in known, f"edge to an undeclared node: {source} -> {target}"
     return labels, parents, edges
 
 
@@ -237,3 +240,31 @@ def test_png_renders_with_aws_icons(tmp_path: Path, documents: dict) -> None:
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 50_000
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     assert width > 600 and height > 600
+
+
+@pytest.mark.parametrize("env", ["dev", "prod"])
+def test_a_plan_draws_the_same_boxes_and_arrows_as_synth(env: str, documents: dict) -> None:
+    """The comment's picture comes from the plan alone; it must agree with the synthesized one."""
+    from generator.render.diagram_graph import from_plan
+
+    plan = json.loads((ROOT / "tests" / "fixtures" / "plans" / f"env-{env}" / "plan.json").read_text())
+    from_synth = build(env, from_cdktf(documents[env].document))
+    from_terraform = build(env, from_plan(plan))
+    assert [(n.id, n.place) for n in from_terraform.nodes] == [(n.id, n.place) for n in from_synth.nodes]
+    assert from_terraform.edges == from_synth.edges
+
+
+def test_comment_command_draws_diagrams_unless_told_not_to() -> None:
+    from click.testing import CliRunner
+
+    from generator.cli import cli
+
+    folder = str(ROOT / "tests" / "fixtures" / "plans" / "dev-replace")
+    sources = str(ROOT / "tests" / "fixtures" / "plans" / "dev-replace" / "sources.json")
+    drawn = CliRunner().invoke(cli, ["comment", folder, "--sources", sources])
+    assert drawn.exit_code == 0, drawn.output
+    assert "### Architecture, changes marked" in drawn.output and "class aws_db_instance_this replaced" in drawn.output
+    plain = CliRunner().invoke(cli, ["comment", folder, "--sources", sources, "--no-diagram"])
+    assert plain.exit_code == 0 and "```mermaid" not in plain.output
+    unchanged = CliRunner().invoke(cli, ["comment", str(ROOT / "tests" / "fixtures" / "plans" / "dev-noop")])
+    assert unchanged.exit_code == 0 and "```mermaid" not in unchanged.output  # nothing to mark, no picture

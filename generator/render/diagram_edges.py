@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from generator.render.diagram_graph import Resource, parse_ref
+from generator.render.diagram_graph import Resource
 from generator.render.diagram_kinds import (CONNECTOR_TYPES, EDGE_LABELS, FLOW_KINDS, INVERTED, JUNCTION_TYPES,
                                             KINDS, SG_RULE_TYPES)
 from generator.render.diagram_model import INTERNET, Edge, Node, node_id
@@ -93,17 +93,11 @@ def security_group_edges(resources: dict[str, Resource], owners: dict[str, str],
     for rule in (r for r in resources.values() if r.type in SG_RULE_TYPES):
         if rule.values.get("type", "ingress") != "ingress":
             continue
-        target = _ref_in(rule.values.get("security_group_id"))
-        source = _ref_in(rule.values.get("referenced_security_group_id") or rule.values.get("source_security_group_id"))
+        target = rule.ref_in("security_group_id")
+        source = rule.ref_in("referenced_security_group_id") or rule.ref_in("source_security_group_id")
         for src in sorted(set(groups.get(source or "", []))):
             for dst in sorted(set(groups.get(target or "", []))):
                 edges.add(src, dst, by_rank=True)
-
-
-def _ref_in(value: object) -> str | None:
-    text = str(value or "")
-    ref = parse_ref(text.removeprefix("${")) if text.startswith("${") else parse_ref(text)
-    return ref.address if ref else None
 
 
 def secret_nodes(resources: dict[str, Resource], owners: dict[str, str], nodes: dict[str, Node],
@@ -158,12 +152,11 @@ def network_edges(resources: dict[str, Resource], owners: dict[str, str], nodes:
         edges.add(nat.id, INTERNET)
     tables: dict[str, list[str]] = {}
     for route in (r for r in resources.values() if r.type == "aws_route"):
-        gateway = _ref_in(route.values.get("nat_gateway_id"))
-        table = _ref_in(route.values.get("route_table_id"))
+        gateway, table = route.ref_in("nat_gateway_id"), route.ref_in("route_table_id")
         if gateway in owners and table:
             tables.setdefault(table, []).append(owners[gateway])
     for association in (r for r in resources.values() if r.type == "aws_route_table_association"):
-        subnet, table = _ref_in(association.values.get("subnet_id")), _ref_in(association.values.get("route_table_id"))
+        subnet, table = association.ref_in("subnet_id"), association.ref_in("route_table_id")
         for target in tables.get(table or "", []):
             if subnet in owners:
                 edges.line(target, owners[subnet], "route")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 _TOKEN = re.compile(r"\$\{(.*?)\}")
@@ -35,6 +35,12 @@ class Resource:
     values: Mapping[str, Any]
     refs: tuple[Ref, ...]
     secret_arns: tuple[str, ...] = ()  # literal Secrets Manager ARNs in its values (external secrets)
+    fields: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # top-level argument -> addresses
+
+    def ref_in(self, argument: str) -> str | None:
+        """The resource one argument refers to (`route_table_id` -> `aws_route_table.private`)."""
+        found = self.fields.get(argument, ())
+        return found[0] if found else None
 
 
 @dataclass(frozen=True)
@@ -54,8 +60,9 @@ def from_cdktf(document: Mapping[str, Any], group_hints: Mapping[str, str] | Non
             values = {key: value for key, value in spec.items() if key != "//"}
             refs = tuple(sorted(set(_token_refs(values))))
             path = str(spec.get("//", {}).get("metadata", {}).get("path", "")).split("/")
+            fields = {key: tuple(sorted({r.address for r in _token_refs({key: value})})) for key, value in values.items()}
             resources.append(Resource(f"{type_}.{name}", type_, name, path[1] if len(path) > 2 else "", values,
-                                      refs, _secret_arns(values)))
+                                      refs, _secret_arns(values), fields))
     return Inventory(tuple(resources), dict(group_hints or {}))
 
 
@@ -74,10 +81,12 @@ def from_plan(plan: Mapping[str, Any], modules: Mapping[str, str] | None = None)
         base = re.sub(r"\[[^\]]*\]$", "", address)
         detail = change.get("change", {})
         values = detail.get("after") if detail.get("after") is not None else detail.get("before") or {}
-        refs = tuple(sorted(set(_expression_refs(expressions.get(base, {})))))
+        config = expressions.get(base, {})
+        refs = tuple(sorted(set(_expression_refs(config))))
+        fields = {key: tuple(sorted({r.address for r in _expression_refs(value)})) for key, value in config.items()}
         # Literal secret ARNs from the configuration only: planned values hold every resolved ARN.
         resources.append(Resource(address, str(change["type"]), str(change["name"]), (modules or {}).get(base, ""),
-                                  values, refs, _secret_arns(expressions.get(base, {}))))
+                                  values, refs, _secret_arns(config), fields))
     return Inventory(tuple(sorted(resources, key=lambda r: r.address)), {})
 
 
