@@ -268,3 +268,14 @@ def test_comment_command_draws_diagrams_unless_told_not_to() -> None:
     assert plain.exit_code == 0 and "```mermaid" not in plain.output
     unchanged = CliRunner().invoke(cli, ["comment", str(ROOT / "tests" / "fixtures" / "plans" / "dev-noop")])
     assert unchanged.exit_code == 0 and "```mermaid" not in unchanged.output  # nothing to mark, no picture
+
+
+def test_a_huge_plan_gets_no_picture_rather_than_one_github_cannot_render() -> None:
+    from benchmarks.comment_bench import synthetic_plan, synthetic_sources
+    from generator.render.diagram_plan import MAX_DIAGRAM_CHARS, plan_diagram
+
+    small = synthetic_plan(200)
+    text = plan_diagram("prod", small, synthetic_sources(small))
+    assert text is not None and len(text) <= MAX_DIAGRAM_CHARS
+    huge = synthetic_plan(5000)  # 150 databases, 150 buckets...: hundreds of boxes
+    assert plan_diagram("prod", huge, synthetic_sources(huge)) is None

@@ -16,6 +16,8 @@ from generator.render.diagram_graph import from_plan
 from generator.render.diagram_mermaid import MARKS, mermaid
 
 _SEVERITY = {mark: rank for rank, mark in enumerate(MARKS)}
+# GitHub renders Mermaid up to 50,000 characters; a picture of hundreds of boxes helps no reviewer.
+MAX_DIAGRAM_CHARS = 20_000
 
 
 def mark_of(actions: Sequence[str]) -> str | None:
@@ -30,7 +32,7 @@ def mark_of(actions: Sequence[str]) -> str | None:
 
 
 def plan_diagram(env: str, plan: Mapping[str, Any], sources: Mapping[str, str] | None = None) -> str | None:
-    """Mermaid text of the compact diagram, or None when the plan changes no resource."""
+    """Mermaid text of the compact diagram; None when the plan changes no resource or it is too big."""
     changes = {str(rc["address"]): mark for rc in plan.get("resource_changes", [])
                if rc.get("mode", "managed") == "managed"
                and (mark := mark_of(rc.get("change", {}).get("actions", []))) is not None}
@@ -50,4 +52,5 @@ def plan_diagram(env: str, plan: Mapping[str, Any], sources: Mapping[str, str] |
             mark = mark if own else "changed"
             if _SEVERITY[mark] > _SEVERITY.get(marks.get(owner, ""), -1):
                 marks[owner] = mark
-    return mermaid(diagram, marks)
+    text = mermaid(diagram, marks)
+    return text if len(text) <= MAX_DIAGRAM_CHARS else None
