@@ -39,7 +39,21 @@ def test_any_input_change_misses_the_cache(synthed: Path, relative: str) -> None
 def test_a_config_change_is_caught_by_the_render_it_forces(synthed: Path) -> None:
     config = synthed / "environments" / "dev" / "config.py"
     config.write_text(config.read_text().replace('instance_class="db.t4g.micro"', 'instance_class="db.t4g.small"'))
-    assert pipeline.stale_paths(synthed) == ["environments/dev/rds.tf"]
+    # The diagram labels the database with its class, so ARCHITECTURE.md goes stale with rds.tf.
+    assert pipeline.stale_paths(synthed) == ["environments/dev/ARCHITECTURE.md", "environments/dev/rds.tf"]
+
+
+def test_architecture_file_is_covered_by_check_cache_and_stale_removal(synthed: Path) -> None:
+    architecture = synthed / "environments" / "dev" / "ARCHITECTURE.md"
+    text = architecture.read_text()
+    architecture.write_text(text.replace("Single-AZ", "Multi-AZ"))
+    assert pipeline.stale_paths(synthed) == ["environments/dev/ARCHITECTURE.md"]  # the cache still vouches
+    assert pipeline.stale_paths(synthed, use_cache=False) == ["environments/dev/ARCHITECTURE.md"]
+    architecture.write_text(text)
+    (synthed / "environments" / "dev" / "OLD.md").write_text(text)  # a generated file synth no longer makes
+    assert pipeline.stale_paths(synthed) == ["environments/dev/OLD.md"]
+    (synthed / "environments" / "dev" / "NOTES.md").write_text("# hand-written notes\n")  # not generated: kept
+    assert pipeline.stale_paths(synthed) == ["environments/dev/OLD.md"]
 
 
 def test_terraform_working_files_do_not_count_as_inputs(synthed: Path) -> None:

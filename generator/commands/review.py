@@ -28,7 +28,11 @@ def _post(body: str) -> None:
 @click.option("--env", "env_name", metavar="NAME", help="Env name of the (single) plan; default: its meta.json.")
 @click.option("--sources", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
               help="Source map (address -> file:line); default .hclgen/sources/<env>.json.")
-def comment(plan_json: tuple[Path, ...], post: bool, env_name: str | None, sources: Path | None) -> None:
+@click.option("--diagram/--no-diagram", default=True, show_default=True,
+              help="A compact architecture diagram per changed env, changed resources marked "
+                   "(dropped first when the comment is too long).")
+def comment(plan_json: tuple[Path, ...], post: bool, env_name: str | None, sources: Path | None,
+            diagram: bool) -> None:
     """Render one markdown comment from `terraform show -json` plan files (or plan folders).
 
     A plan folder (.hclgen/plans/ENV/) whose last plan failed shows as failed, with its error.
@@ -39,7 +43,7 @@ def comment(plan_json: tuple[Path, ...], post: bool, env_name: str | None, sourc
     from generator.review.comment import render_comment
     from generator.review.github import run_urls
     from generator.review.model import PlanReport
-    from generator.review.plansource import load_env_plan
+    from generator.review.plansource import load_env_plan, plan_diagrams
 
     if env_name and len(plan_json) > 1:
         raise UsageError("--env names one plan; with several, each plan's meta.json names its env")
@@ -49,7 +53,8 @@ def comment(plan_json: tuple[Path, ...], post: bool, env_name: str | None, sourc
     if duplicates:
         raise UsageError(f"two plans for the same env: {', '.join(duplicates)}")
     artifacts, blobs = run_urls(os.environ)
-    body = render_comment(PlanReport(tuple(plans)), artifacts_url=artifacts, source_url=blobs)
+    diagrams = plan_diagrams(plan_json, plans, sources) if diagram else {}
+    body = render_comment(PlanReport(tuple(plans)), artifacts_url=artifacts, source_url=blobs, diagrams=diagrams)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         with open(summary, "a", encoding="utf-8") as handle:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,7 @@ class EnvDocument:
     document: dict[str, Any]
     origins: tuple[Origin, ...]
     module_sources: dict[str, str]  # "vpc.tf" -> "modules/vpc.py"
+    diagram_groups: dict[str, str] = field(default_factory=dict)  # module id -> its DIAGRAM_GROUP hint
 
 
 @cache

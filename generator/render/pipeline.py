@@ -11,6 +11,7 @@ from pathlib import Path
 from generator.render import cache, writer
 from generator.render.emit import GENERATED_MARK, emit
 from generator.paths import work_dir
+from generator.render.architecture import ARCHITECTURE_FILE, architecture_markdown
 from generator.render.project import env_names, load
 
 
@@ -45,7 +46,8 @@ def render(root: Path, names: list[str] | tuple[str, ...] = (),
     rendered = []
     for loaded, document in zip(envs, synthesize(envs, root)):
         sources = {_address(o.kind, o.type, o.name): o.source for o in document.origins}
-        rendered.append(RenderedEnv(loaded.env.name, loaded.root, emit(document), sources))
+        files = {**emit(document), ARCHITECTURE_FILE: architecture_markdown(document, sources)}
+        rendered.append(RenderedEnv(loaded.env.name, loaded.root, files, sources))
         if progress:
             progress(loaded.env.name)
     return rendered
@@ -113,7 +115,7 @@ def _source_maps(rendered: list[RenderedEnv], root: Path, digest: str) -> dict[P
 
 def generated_files(env_root: Path) -> Iterator[Path]:
     """Files in an env folder that synth wrote (they open with the generated-by mark)."""
-    for path in sorted(env_root.glob("*.tf")):
+    for path in sorted([*env_root.glob("*.tf"), *env_root.glob("*.md")]):
         with open(path, encoding="utf-8", errors="replace") as handle:
             if GENERATED_MARK in handle.readline():
                 yield path

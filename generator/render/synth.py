@@ -36,7 +36,13 @@ def _synth_one(cdk: Any, app: Any, loaded: LoadedEnv, root: Path) -> EnvDocument
     document = stack.to_terraform()
     origins, module_sources = _origins(cdk, stack, log, document, root, env.name)
     return EnvDocument(env=env.name, config_path=_relative(loaded.config_path, root), document=document,
-                       origins=tuple(origins), module_sources=module_sources)
+                       origins=tuple(origins), module_sources=module_sources, diagram_groups=_diagram_groups(stack))
+
+
+def _diagram_groups(stack: Any) -> dict[str, str]:
+    """Module constructs may name the architecture-diagram box their resources go in (DIAGRAM_GROUP)."""
+    return {child.node.id: str(group) for child in stack.node.children
+            if isinstance(group := getattr(type(child), "DIAGRAM_GROUP", None), str)}
 
 
 def _configure_stack(cdk: Any, stack: Any, env: Any) -> None:

@@ -1,15 +1,16 @@
 """Review model -> one markdown comment (templates/plan_comment.md.j2). Pure: no I/O but the template.
 
 GitHub rejects comments over 65,536 characters, so the render degrades in steps until it fits:
-full plan text goes first, then attribute detail, then the non-destructive resource lists, and
-last the destroy/replace list is cut to what fits, saying how many were left out.
+full plan text goes first, then attribute detail of non-destructive changes, then the
+architecture diagrams, then the remaining attribute detail and the non-destructive resource lists,
+and last the destroy/replace list is cut to what fits, saying how many were left out.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from generator.paths import templates_dir
 from generator.review.model import Action, EnvPlan, PlanReport, ResourceChange
 
 MARKER = "<!-- hclgen:plan-comment -->"
+DIAGRAM_LEGEND = "🟩 added · 🟨 changed · 🟧 replaced · 🟥 destroyed"
 MAX_CHARS = 65_536
 TEMPLATE = "plan_comment.md.j2"
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -34,10 +36,12 @@ class View:
     other_attributes: bool = True
     keep_others: int | None = None  # None: list every created/updated/imported/moved resource
     keep_destructive: int | None = None  # None: list every destroyed/replaced resource
+    diagrams: bool = True  # the compact architecture diagram of each env (dropped before destroy detail)
 
 
 STEPS = (View(), View(plan_text=False), View(plan_text=False, other_attributes=False),
-         View(plan_text=False, destructive_attributes=False, other_attributes=False))
+         View(plan_text=False, other_attributes=False, diagrams=False),
+         View(plan_text=False, destructive_attributes=False, other_attributes=False, diagrams=False))
 
 
 @dataclass(frozen=True)
@@ -150,10 +154,13 @@ def _groups(envs: Sequence[EnvPlan], pick: str, keep: int | None) -> list[Group]
     return groups
 
 
-def _cuts(view: View, report: PlanReport, others: int, omitted_others: int, omitted_destructive: int) -> list[str]:
+def _cuts(view: View, report: PlanReport, others: int, omitted_others: int, omitted_destructive: int,
+          diagrams: bool = False) -> list[str]:
     cuts = []
     if not view.plan_text:
         cuts.append("the full plan text")
+    if diagrams and not view.diagrams:
+        cuts.append("the architecture diagrams")
     if not view.destructive_attributes:
         cuts.append("the attribute changes of each resource")
     elif not view.other_attributes:
@@ -180,14 +187,16 @@ def tidy(text: str) -> str:
 
 
 def _render(report: PlanReport, view: View, artifacts_url: str | None, source_url: str | None,
-            limit: int = MAX_CHARS) -> str:
+            limit: int = MAX_CHARS, diagrams: Mapping[str, str] | None = None) -> str:
     destructive = _groups(report.envs, "destructive", view.keep_destructive)
     others = _groups(report.envs, "others", view.keep_others)
     cuts = _cuts(view, report, sum(len(env.others) for env in report.envs),
-                 sum(g.omitted for g in others), sum(g.omitted for g in destructive))
+                 sum(g.omitted for g in others), sum(g.omitted for g in destructive), bool(diagrams))
+    shown = sorted((diagrams or {}).items()) if view.diagrams else []
     return tidy(_template().render(
         marker=MARKER, report=report, destructive_groups=destructive, other_groups=others, cuts=cuts,
-        view=view, artifacts_url=artifacts_url, source_url=source_url, limit=limit))
+        view=view, artifacts_url=artifacts_url, source_url=source_url, limit=limit, diagrams=shown,
+        legend=DIAGRAM_LEGEND))
 
 
 def _truncate(text: str, limit: int) -> str:
@@ -212,14 +221,16 @@ def _largest(fits: Callable[[int], str | None], high: int) -> tuple[int, str] | 
 
 
 def render_comment(report: PlanReport, *, artifacts_url: str | None = None,
-                   source_url: str | None = None, limit: int = MAX_CHARS) -> str:
+                   source_url: str | None = None, limit: int = MAX_CHARS,
+                   diagrams: Mapping[str, str] | None = None) -> str:
     """The markdown comment at the most detailed view that fits in `limit` characters.
 
-    Order of cuts: full plan text; attributes of non-destructive changes; all attributes;
-    then the non-destructive list shortened; last the destroy/replace list shortened.
+    `diagrams`: env -> Mermaid text of its compact architecture diagram, changes marked.
+    Order of cuts: full plan text; attributes of non-destructive changes; the diagrams; all
+    attributes; then the non-destructive list shortened; last the destroy/replace list shortened.
     """
     def attempt(view: View) -> str | None:
-        text = _render(report, view, artifacts_url, source_url, limit)
+        text = _render(report, view, artifacts_url, source_url, limit, diagrams)
         return text if size(text) <= limit else None
 
     for view in STEPS:
@@ -235,4 +246,4 @@ def render_comment(report: PlanReport, *, artifacts_url: str | None = None,
     if found is not None:
         return found[1]
     return _truncate(_render(report, replace(bare, keep_others=0, keep_destructive=0),
-                             artifacts_url, source_url, limit), limit)
+                             artifacts_url, source_url, limit, diagrams), limit)

@@ -64,3 +64,18 @@ def load_env_plan(path: Path, env_override: str | None, sources: Path | None) ->
     text_path = folder / planfiles.PLAN_TEXT
     text = text_path.read_text(encoding="utf-8", errors="replace") if text_path.is_file() else None
     return env_plan(env, plan, load_sources(sources or _default_sources(env)), text)
+
+
+def plan_diagrams(paths: tuple[Path, ...], plans: list[EnvPlan], sources: Path | None) -> dict[str, str]:
+    """env -> compact Mermaid diagram with its changes marked, for each env whose plan changes resources."""
+    from generator.render.diagram_plan import plan_diagram
+
+    out: dict[str, str] = {}
+    for path, plan in zip(paths, plans):
+        if plan.errored or not plan.changes:
+            continue
+        document = _read_json(path / planfiles.PLAN_JSON if path.is_dir() else path, "plan")
+        text = plan_diagram(plan.env, document, load_sources(sources or _default_sources(plan.env)))
+        if text:
+            out[plan.env] = text
+    return out

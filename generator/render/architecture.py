@@ -1,0 +1,63 @@
+"""environments/<env>/ARCHITECTURE.md: the env's architecture as Mermaid, drawn from the synthesized stack.
+
+Pure: EnvDocument + source map in, Markdown text out; `synth` writes it beside the HCL, and
+`synth --check` holds it to the same byte-for-byte standard.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from generator.render.emit import GENERATED_MARK, EnvDocument
+from generator.render.diagram import Diagram, build
+from generator.render.diagram_graph import from_cdktf
+from generator.render.diagram_mermaid import mermaid
+
+ARCHITECTURE_FILE = "ARCHITECTURE.md"
+
+
+def diagram_of(doc: EnvDocument) -> Diagram:
+    return build(doc.env, from_cdktf(doc.document, doc.diagram_groups))
+
+
+def architecture_markdown(doc: EnvDocument, sources: Mapping[str, str]) -> str:
+    diagram = diagram_of(doc)
+    header = (f"<!-- {GENERATED_MARK} from the synthesized stack of {doc.config_path}. "
+              "Do not edit by hand: change the Python and re-run synth. -->")
+    lines = [
+        header,
+        f"# `{doc.env}` architecture",
+        "",
+        f"Drawn by `python main.py synth` from the resources synthesized for `{doc.config_path}` and the",
+        "references between them, so it changes exactly when the infrastructure does. Solid arrows are the",
+        "request path; dashed ones are dependencies (images, secrets, egress, monitoring, CI).",
+        f"`python main.py diagram {doc.env} --png FILE` draws the same picture with AWS icons.",
+        "",
+        "```mermaid",
+        mermaid(diagram).rstrip("\n"),
+        "```",
+        "",
+        *_table(diagram, sources),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _table(diagram: Diagram, sources: Mapping[str, str]) -> list[str]:
+    """Which Terraform resources each box stands for, and the Python file that defines them."""
+    members: dict[str, list[str]] = {}
+    for address, owner in diagram.owners.items():
+        members.setdefault(owner, []).append(address)
+    rows = ["| Box | Terraform resources | Defined in |", "| :-- | :-- | :-- |"]
+    for node in diagram.nodes:
+        addresses = sorted(members.get(node.id, []))
+        if node.kind == "subnet" or not addresses:
+            continue
+        files = sorted({sources[a].rsplit(":", 1)[0] for a in addresses if a in sources})
+        rows.append(f"| {' · '.join(node.label[:2])} | {', '.join(f'`{a}`' for a in addresses)} | "
+                    f"{', '.join(f'`{f}`' for f in files)} |")
+    subnets = sorted(a for a, owner in diagram.owners.items() if owner.startswith("aws_subnet_") or owner == "vpc")
+    if subnets:
+        files = sorted({sources[a].rsplit(":", 1)[0] for a in subnets if a in sources})
+        rows.append(f"| VPC, subnets and routing | {', '.join(f'`{a}`' for a in subnets)} | "
+                    f"{', '.join(f'`{f}`' for f in files)} |")
+    return rows
