@@ -39,10 +39,11 @@ def cli() -> None:
 
 def _register() -> None:
     from generator.commands import synth as synth_commands
-    from generator.commands import bootstrap, cost, local, review, terraform
+    from generator.commands import bootstrap, cost, local, policy, review, terraform
 
     for command in [*synth_commands.COMMANDS, *terraform.COMMANDS, *local.COMMANDS, *bootstrap.COMMANDS,
-                    *review.COMMANDS, *cost.COMMANDS]:
+                    *review.COMMANDS, *cost.COMMANDS,
+                    *policy.COMMANDS]:
         cli.add_command(command)
 
 

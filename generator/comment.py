@@ -16,6 +16,9 @@ from pathlib import Path
 import jinja2
 
 from generator.report import Action, EnvPlan, PlanReport, ResourceChange
+from generator.review.commentcost import CostGroup, cost_globals, cost_groups, policy_groups
+from generator.review.cost import EnvCost
+from generator.review.policy import PolicyReport
 
 MARKER = "<!-- hclgen:plan-comment -->"
 MAX_CHARS = 65_536
@@ -34,10 +37,15 @@ class View:
     other_attributes: bool = True
     keep_others: int | None = None  # None: list every created/updated/imported/moved resource
     keep_destructive: int | None = None  # None: list every destroyed/replaced resource
+    cost_lines: bool = True  # the top cost lines of each env (the totals always stay)
+    cost_changes: bool = True  # the cost lines the plan changes
 
 
-STEPS = (View(), View(plan_text=False), View(plan_text=False, other_attributes=False),
-         View(plan_text=False, destructive_attributes=False, other_attributes=False))
+STEPS = (View(), View(plan_text=False), View(plan_text=False, cost_lines=False),
+         View(plan_text=False, cost_lines=False, other_attributes=False),
+         View(plan_text=False, cost_lines=False, cost_changes=False, other_attributes=False),
+         View(plan_text=False, cost_lines=False, cost_changes=False, destructive_attributes=False,
+              other_attributes=False))
 
 
 @dataclass(frozen=True)
@@ -132,7 +140,7 @@ def _template() -> jinja2.Template:
         lstrip_blocks=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
     environment.filters.update(code=code, fence=fence, plural=plural, summary=summary, label=label)
     environment.globals.update(attribute_lines=attribute_lines, source_link=source_link,
-                               plan_text=plan_text, Action=Action)
+                               plan_text=plan_text, Action=Action, **cost_globals())
     return environment.get_template(TEMPLATE)
 
 
@@ -150,10 +158,15 @@ def _groups(envs: Sequence[EnvPlan], pick: str, keep: int | None) -> list[Group]
     return groups
 
 
-def _cuts(view: View, report: PlanReport, others: int, omitted_others: int, omitted_destructive: int) -> list[str]:
+def _cuts(view: View, report: PlanReport, others: int, omitted_others: int, omitted_destructive: int,
+          costs: Sequence[CostGroup] = ()) -> list[str]:
     cuts = []
     if not view.plan_text:
         cuts.append("the full plan text")
+    if costs and not view.cost_lines:
+        cuts.append("the top cost lines of each environment")
+    if costs and not view.cost_changes and any(group.cost.before.lines for group in costs):
+        cuts.append("the changed cost lines")
     if not view.destructive_attributes:
         cuts.append("the attribute changes of each resource")
     elif not view.other_attributes:
@@ -179,15 +192,25 @@ def tidy(text: str) -> str:
     return "\n".join(out)
 
 
+@dataclass(frozen=True)
+class Extras:
+    """The cost and policy sections, rendered from their own models."""
+
+    costs: tuple[EnvCost, ...] = ()
+    policy: PolicyReport | None = None
+
+
 def _render(report: PlanReport, view: View, artifacts_url: str | None, source_url: str | None,
-            limit: int = MAX_CHARS) -> str:
+            limit: int = MAX_CHARS, extras: Extras = Extras()) -> str:
     destructive = _groups(report.envs, "destructive", view.keep_destructive)
     others = _groups(report.envs, "others", view.keep_others)
+    costs = cost_groups(extras.costs, lines=view.cost_lines, changes=view.cost_changes)
     cuts = _cuts(view, report, sum(len(env.others) for env in report.envs),
-                 sum(g.omitted for g in others), sum(g.omitted for g in destructive))
+                 sum(g.omitted for g in others), sum(g.omitted for g in destructive), costs)
     return tidy(_template().render(
         marker=MARKER, report=report, destructive_groups=destructive, other_groups=others, cuts=cuts,
-        view=view, artifacts_url=artifacts_url, source_url=source_url, limit=limit))
+        view=view, artifacts_url=artifacts_url, source_url=source_url, limit=limit, cost_groups=costs,
+        policy=extras.policy, policy_groups=policy_groups(extras.policy)))
 
 
 def _truncate(text: str, limit: int) -> str:
@@ -212,14 +235,18 @@ def _largest(fits: Callable[[int], str | None], high: int) -> tuple[int, str] | 
 
 
 def render_comment(report: PlanReport, *, artifacts_url: str | None = None,
-                   source_url: str | None = None, limit: int = MAX_CHARS) -> str:
+                   source_url: str | None = None, limit: int = MAX_CHARS,
+                   costs: Sequence[EnvCost] = (), policy: PolicyReport | None = None) -> str:
     """The markdown comment at the most detailed view that fits in `limit` characters.
 
-    Order of cuts: full plan text; attributes of non-destructive changes; all attributes;
-    then the non-destructive list shortened; last the destroy/replace list shortened.
+    Order of cuts: full plan text; top cost lines; attributes of non-destructive changes;
+    changed cost lines; all attributes; then the non-destructive list shortened; last the
+    destroy/replace list shortened. Cost totals and policy findings always stay.
     """
+    extras = Extras(tuple(costs), policy)
+
     def attempt(view: View) -> str | None:
-        text = _render(report, view, artifacts_url, source_url, limit)
+        text = _render(report, view, artifacts_url, source_url, limit, extras)
         return text if size(text) <= limit else None
 
     for view in STEPS:
@@ -235,4 +262,4 @@ def render_comment(report: PlanReport, *, artifacts_url: str | None = None,
     if found is not None:
         return found[1]
     return _truncate(_render(report, replace(bare, keep_others=0, keep_destructive=0),
-                             artifacts_url, source_url, limit), limit)
+                             artifacts_url, source_url, limit, extras), limit)

@@ -16,6 +16,7 @@ from generator.errors import UsageError
 if TYPE_CHECKING:
     from generator.affected import Affected
     from generator.report import EnvPlan
+    from generator.review.cost import EnvCost
 
 NULL_SHA = "0" * 40
 
@@ -78,6 +79,14 @@ def load_env_plan(path: Path, env_override: str | None, sources: Path | None) ->
     return env_plan(env, plan, _load_sources(sources or _default_sources(env)), text)
 
 
+def plan_cost(path: Path, env: str) -> EnvCost:
+    """The cost estimate of one plan (file or folder), with the env's usage assumptions."""
+    from generator.commands.cost import estimate
+
+    plan_path = path / "plan.json" if path.is_dir() else path
+    return estimate(env, _read_json(plan_path, "plan"))
+
+
 def run_urls(environ: Mapping[str, str]) -> tuple[str | None, str | None]:
     """(workflow run page holding the artifacts, blob URL prefix of the reviewed commit) in Actions."""
     server, repo = environ.get("GITHUB_SERVER_URL"), environ.get("GITHUB_REPOSITORY")
@@ -118,6 +127,9 @@ def comment(plan_json: tuple[Path, ...], post: bool, env_name: str | None, sourc
 
     A plan folder (.hclgen/plans/ENV/) whose last plan failed shows as failed, with its error.
 
+    Each env's monthly cost before and after its plan is estimated from the plan (usage from
+    environments/ENV/usage.toml); checkov findings saved by `policy` are shown when present.
+
     Prints it, appends it to $GITHUB_STEP_SUMMARY when set, and with --post creates or
     updates the pull request's plan comment. No PLAN_JSON: says no environment is affected.
     """
@@ -131,8 +143,13 @@ def comment(plan_json: tuple[Path, ...], post: bool, env_name: str | None, sourc
     duplicates = sorted({name for name in names if names.count(name) > 1})
     if duplicates:
         raise UsageError(f"two plans for the same env: {', '.join(duplicates)}")
+    from generator.commands.policy import load_policy
+
+    costs = [plan_cost(path, plan.env) for path, plan in zip(plan_json, plans) if not plan.errored]
+    policy = load_policy(names) if plans else None
     artifacts, blobs = run_urls(os.environ)
-    body = render_comment(PlanReport(tuple(plans)), artifacts_url=artifacts, source_url=blobs)
+    body = render_comment(PlanReport(tuple(plans)), artifacts_url=artifacts, source_url=blobs, costs=costs,
+                          policy=policy)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         with open(summary, "a", encoding="utf-8") as handle:

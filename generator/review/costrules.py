@@ -263,7 +263,7 @@ def ecs_cluster(r: Resource, ctx: Context) -> Result:
     settings = r.values.get("setting") or []
     insights = any(s.get("name") == "containerInsights" and s.get("value") in ("enabled", "enhanced")
                    for s in settings if isinstance(s, dict))
-    return [], ["Container Insights metrics (billed per metric) are not in the price table"] if insights else []
+    return [], ["Container Insights metrics are billed per metric, which the price table does not cover"] if insights else []
 
 
 def ssm_parameter(r: Resource, ctx: Context) -> Result:
