@@ -40,8 +40,9 @@ def estimate(env: str, plan: Mapping[str, Any], *, usage_file: Path | None = Non
         prices = load_prices(where)
     except UsageError as err:
         return failed_cost(env, where, str(err))
+    source: Path | None = usage_file
     if usage_file is not None:
-        usage, source = _usage(usage_file), usage_file
+        usage = _usage(usage_file)
     else:
         folder = _usage_dir(env)
         usage, source = load_usage(folder) if folder else (Usage(), None)

@@ -60,7 +60,8 @@ def change_item(change: LineChange) -> str:
     before, after = change.before, change.after
     if before and after and before.item != after.item:
         return f"{before.item} → {after.item}"
-    return (after or before).item if (after or before) else change.key
+    line = after or before
+    return line.item if line else change.key
 
 
 def as_of(costs: Sequence[CostGroup]) -> str:
