@@ -7,7 +7,7 @@ zero. Types in FREE have no charge of their own (billed through another resource
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from generator.review.cost import Context, Line, Resource
 
@@ -300,7 +300,3 @@ def price_resource(resource: Resource, ctx: Context) -> Result:
     if resource.type in FREE:
         return [], []
     return [], ["no price rule for this resource type"]
-
-
-def priced_types() -> Iterable[str]:
-    return sorted({*RULES, *FREE})
