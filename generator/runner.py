@@ -228,3 +228,18 @@ def stop_process(pid: int, *, timeout: float = 10.0) -> None:
     child = _daemons.pop(pid, None)
     if child is not None:
         child.poll()
+
+
+def run_tool(argv: Sequence[str], *, cwd: Path | None = None, env: Mapping[str, str] | None = None,
+             timeout: float | None = None) -> Completed:
+    """Run a helper program (a tool's own virtualenv, checkov) to completion, output captured.
+
+    A missing program or a timeout is a Completed with code 127 / 124 and the reason in stderr."""
+    try:
+        proc = subprocess.run(list(argv), cwd=cwd, env=dict(env) if env is not None else None, capture_output=True,
+                              text=True, errors="replace", timeout=timeout, check=False, stdin=subprocess.DEVNULL)
+    except FileNotFoundError as err:
+        return Completed(127, "", str(err))
+    except subprocess.TimeoutExpired:
+        return Completed(124, "", f"{argv[0]} did not finish within {timeout:.0f}s")
+    return Completed(proc.returncode, proc.stdout, proc.stderr)

@@ -9,8 +9,9 @@ folder tests/fixtures/plans/dev-<scenario>/ (plan.json, plan.txt, meta.json, sou
   update   ecs.log_retention_days 14 -> 30 and rds.backup_retention_days 1 -> 7: in place
   replace  rds.database_name "app" -> "api": the database (db_name forces a new instance)
   destroy  vpc.s3_endpoint False: the S3 gateway endpoint leaves the configuration
+  resize   rds.instance_class db.t4g.micro -> db.t4g.small: in place (the cost estimate's delta)
 
-update, replace and destroy each edit the copy's environments/dev/config.py alone (starting
+update, replace, destroy and resize each edit the copy's environments/dev/config.py alone (starting
 from the committed one), `synth dev`, and plan against the state the apply left.
 
 Values the local AWS makes up at random (resource IDs, ARN suffixes, addresses, timestamps)
@@ -45,6 +46,7 @@ EDITS: dict[str, tuple[tuple[str, str], ...]] = {
                ("backup_retention_days=1", "backup_retention_days=7")),
     "replace": (("rds=RdsInputs(", 'rds=RdsInputs(database_name="api", '),),
     "destroy": (('VpcInputs(cidr="10.0.0.0/18",', 'VpcInputs(cidr="10.0.0.0/18", s3_endpoint=False,'),),
+    "resize": (('instance_class="db.t4g.micro"', 'instance_class="db.t4g.small"'),),
 }
 SCENARIOS = ("create", "noop", *EDITS)
 

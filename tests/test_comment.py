@@ -16,13 +16,16 @@ import pytest
 
 from generator.review.comment import MARKER, MAX_CHARS, fence, render_comment, size, tidy
 from generator.review.model import Action, Counts, EnvPlan, PlanReport, env_plan
+from generator.review.cost import EnvCost, env_cost, plan_region
+from generator.review.pricing import load_prices
+from generator.review.usage import Usage
 
 HERE = Path(__file__).parent
 FIXTURES = HERE / "fixtures" / "plans"
 GOLDEN = HERE / "golden" / "comment"
 ARTIFACTS = "https://github.com/acme/infra/actions/runs/42"
 BLOBS = "https://github.com/acme/infra/blob/0123abc"
-LIFECYCLE = ("create", "noop", "update", "replace", "destroy")
+LIFECYCLE = ("create", "noop", "update", "replace", "destroy", "resize")
 
 
 def load(name: str) -> EnvPlan:
@@ -31,6 +34,14 @@ def load(name: str) -> EnvPlan:
     text = folder / "plan.txt"  # absent from plans recorded without terraform's text rendering
     return env_plan(meta["env"], json.loads((folder / "plan.json").read_text()),
                     json.loads((folder / "sources.json").read_text()), text.read_text() if text.is_file() else None)
+
+
+def cost_of(name: str) -> EnvCost:
+    """The fixture's cost estimate with the default usage (goldens do not follow usage.toml edits)."""
+    folder = FIXTURES / name
+    plan = json.loads((folder / "plan.json").read_text())
+    return env_cost(json.loads((folder / "meta.json").read_text())["env"], plan,
+                    load_prices(plan_region(plan) or "us-east-1"), Usage())
 
 
 def bench_module() -> ModuleType:
@@ -61,8 +72,11 @@ def check_golden(name: str, text: str) -> None:
 ])
 def test_golden(golden: str, fixtures: list[str], limit: int) -> None:
     report = PlanReport(tuple(load(name) for name in fixtures))
-    text = render_comment(report, artifacts_url=ARTIFACTS, source_url=BLOBS, limit=limit)
+    costs = [cost_of(name) for name in fixtures]
+    text = render_comment(report, artifacts_url=ARTIFACTS, source_url=BLOBS, limit=limit, costs=costs)
     assert text.startswith(MARKER + "\n") and size(text) <= limit
+    if fixtures:
+        assert "### 💰 Monthly cost" in text
     check_golden(golden, text)
 
 
@@ -196,3 +210,29 @@ def test_lifecycle_destroy_lists_the_removed_resource() -> None:
     assert "⚠️ **1 resource will be destroyed**. Review it below before merging." in text
     assert "- **destroy** `aws_vpc_endpoint.s3` · removed from the configuration\n" in text
     assert "| `dev` | 0 | 0 | 1 | 0 | 0 | 0 |" in text and "### `dev`" not in text
+
+
+def test_cost_section_of_a_db_resize_shows_exactly_that_line_and_its_delta() -> None:
+    text = render_comment(PlanReport((load("dev-resize"),)), costs=[cost_of("dev-resize")])
+    section = text[text.index("### 💰 Monthly cost"):]
+    assert "| `dev` | $116.15 | $134.40 | +$18.25 |" in section
+    rows = [line for line in section.splitlines() if line.startswith("| `aws_")]
+    changed = section[section.index("the lines this plan changes"):section.index("<details>")]
+    assert changed.count("| `aws_") == 1
+    assert ("| `aws_db_instance.this` | db.t4g.micro Single-AZ instance hours → db.t4g.small Single-AZ instance hours "
+            "| 730 hour × $0.025 = $18.25 | 730 hour × $0.05 = $36.50 | +$18.25 |") in changed
+    assert rows and "Assumes (default usage): 100 GB/month through NAT" in section
+
+
+def test_cost_lines_are_cut_before_any_resource_detail_and_totals_stay() -> None:
+    report = PlanReport((load("create"), load("mixed")))
+    costs = [cost_of("create"), cost_of("mixed")]
+    full = render_comment(report, costs=costs)
+    assert "Largest costs of <code>prod</code>" in full
+    limit = size(full) - 1
+    while "the top cost lines of each environment" not in (text := render_comment(report, costs=costs, limit=limit)):
+        limit -= 200
+    assert "Largest costs of" not in text and "attribute changes" not in text
+    assert "```diff" in text and "the lines this plan changes" in text
+    tiny = render_comment(report, costs=costs, limit=4000)
+    assert "| `dev` | $0.00 |" in tiny and "| `prod` |" in tiny and "the changed cost lines" in tiny

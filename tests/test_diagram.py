@@ -192,7 +192,7 @@ def test_render_is_deterministic() -> None:
 
 
 def test_plan_comment_marks_changed_boxes_and_drops_diagrams_before_destroy_detail() -> None:
-    from generator.review.comment import STEPS, _render, render_comment, size
+    from generator.review.comment import Extras, View, _render, render_comment, size
     from generator.review.plansource import load_env_plan, plan_diagrams
     from generator.review.model import PlanReport
 
@@ -210,7 +210,8 @@ def test_plan_comment_marks_changed_boxes_and_drops_diagrams_before_destroy_deta
     without = render_comment(report)
     assert "```mermaid" not in without
     # A limit that fits the destroy detail but not the diagram as well: the diagram goes first.
-    no_other_detail = _render(report, STEPS[2], None, None, diagrams=diagrams)
+    no_other_detail = _render(report, View(plan_text=False, other_attributes=False), None, None,
+                              extras=Extras(diagrams=diagrams))
     bare = render_comment(report, diagrams=diagrams, limit=size(no_other_detail) - 10)
     assert "```mermaid" not in bare and "the architecture diagrams" in bare
     assert "db_name = \"app\" -> \"api\"" in bare

@@ -90,6 +90,7 @@ def test_plan_workflow() -> None:
     script = runs(job)
     order = ["make venv", "python main.py synth --check", "terraform fmt -check -recursive environments",
              "validate", 'python main.py plan --affected --base "origin/$BASE_REF"',
+             'python main.py policy --install --affected --base "origin/$BASE_REF"',
              "python main.py comment .hclgen/plans/*/ --post"]
     positions = [script.index(part) for part in order]
     assert positions == sorted(positions)

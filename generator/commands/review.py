@@ -37,6 +37,9 @@ def comment(plan_json: tuple[Path, ...], post: bool, env_name: str | None, sourc
 
     A plan folder (.hclgen/plans/ENV/) whose last plan failed shows as failed, with its error.
 
+    Each env's monthly cost before and after its plan is estimated from the plan (usage from
+    environments/ENV/usage.toml); checkov findings saved by `policy` are shown when present.
+
     Prints it, appends it to $GITHUB_STEP_SUMMARY when set, and with --post creates or
     updates the pull request's plan comment. No PLAN_JSON: says no environment is affected.
     """
@@ -52,9 +55,15 @@ def comment(plan_json: tuple[Path, ...], post: bool, env_name: str | None, sourc
     duplicates = sorted({name for name in names if names.count(name) > 1})
     if duplicates:
         raise UsageError(f"two plans for the same env: {', '.join(duplicates)}")
+    from generator.review.costreport import plan_cost
+    from generator.review.policyreport import load_policy
+
+    costs = [plan_cost(path, plan.env) for path, plan in zip(plan_json, plans) if not plan.errored]
+    policy = load_policy(names) if plans else None
     artifacts, blobs = run_urls(os.environ)
     diagrams = plan_diagrams(plan_json, plans, sources) if diagram else {}
-    body = render_comment(PlanReport(tuple(plans)), artifacts_url=artifacts, source_url=blobs, diagrams=diagrams)
+    body = render_comment(PlanReport(tuple(plans)), artifacts_url=artifacts, source_url=blobs, diagrams=diagrams,
+                          costs=costs, policy=policy)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         with open(summary, "a", encoding="utf-8") as handle:

@@ -11,13 +11,16 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import jinja2
 
 from generator.paths import templates_dir
+from generator.review.commentcost import CostGroup, cost_globals, cost_groups, policy_groups
+from generator.review.cost import EnvCost
 from generator.review.model import Action, EnvPlan, PlanReport, ResourceChange
+from generator.review.policy import PolicyReport
 
 MARKER = "<!-- hclgen:plan-comment -->"
 DIAGRAM_LEGEND = "🟩 added · 🟨 changed · 🟧 replaced · 🟥 destroyed"
@@ -37,11 +40,17 @@ class View:
     keep_others: int | None = None  # None: list every created/updated/imported/moved resource
     keep_destructive: int | None = None  # None: list every destroyed/replaced resource
     diagrams: bool = True  # the compact architecture diagram of each env (dropped before destroy detail)
+    cost_lines: bool = True  # the top cost lines of each env (the totals always stay)
+    cost_changes: bool = True  # the cost lines the plan changes
 
 
-STEPS = (View(), View(plan_text=False), View(plan_text=False, other_attributes=False),
-         View(plan_text=False, other_attributes=False, diagrams=False),
-         View(plan_text=False, destructive_attributes=False, other_attributes=False, diagrams=False))
+_TEXT: dict[str, bool] = {"plan_text": False}
+_COST = {**_TEXT, "cost_lines": False}
+_ATTRS = {**_COST, "other_attributes": False}
+_DIAGRAMS = {**_ATTRS, "diagrams": False}
+_CHANGES = {**_DIAGRAMS, "cost_changes": False}
+STEPS = (View(), View(**_TEXT), View(**_COST), View(**_ATTRS), View(**_DIAGRAMS), View(**_CHANGES),
+         View(**_CHANGES, destructive_attributes=False))
 
 
 @dataclass(frozen=True)
@@ -136,7 +145,7 @@ def _template() -> jinja2.Template:
         lstrip_blocks=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
     environment.filters.update(code=code, fence=fence, plural=plural, summary=summary, label=label)
     environment.globals.update(attribute_lines=attribute_lines, source_link=source_link,
-                               plan_text=plan_text, Action=Action)
+                               plan_text=plan_text, Action=Action, **cost_globals())
     return environment.get_template(TEMPLATE)
 
 
@@ -155,12 +164,16 @@ def _groups(envs: Sequence[EnvPlan], pick: str, keep: int | None) -> list[Group]
 
 
 def _cuts(view: View, report: PlanReport, others: int, omitted_others: int, omitted_destructive: int,
-          diagrams: bool = False) -> list[str]:
+          diagrams: bool = False, costs: Sequence[CostGroup] = ()) -> list[str]:
     cuts = []
     if not view.plan_text:
         cuts.append("the full plan text")
+    if costs and not view.cost_lines:
+        cuts.append("the top cost lines of each environment")
     if diagrams and not view.diagrams:
         cuts.append("the architecture diagrams")
+    if costs and not view.cost_changes and any(group.cost.before.lines for group in costs):
+        cuts.append("the changed cost lines")
     if not view.destructive_attributes:
         cuts.append("the attribute changes of each resource")
     elif not view.other_attributes:
@@ -186,17 +199,27 @@ def tidy(text: str) -> str:
     return "\n".join(out)
 
 
+@dataclass(frozen=True)
+class Extras:
+    """The cost and policy sections, rendered from their own models."""
+
+    costs: tuple[EnvCost, ...] = ()
+    policy: PolicyReport | None = None
+    diagrams: Mapping[str, str] = field(default_factory=dict)  # env -> compact Mermaid diagram
+
+
 def _render(report: PlanReport, view: View, artifacts_url: str | None, source_url: str | None,
-            limit: int = MAX_CHARS, diagrams: Mapping[str, str] | None = None) -> str:
+            limit: int = MAX_CHARS, extras: Extras = Extras()) -> str:
     destructive = _groups(report.envs, "destructive", view.keep_destructive)
     others = _groups(report.envs, "others", view.keep_others)
+    costs = cost_groups(extras.costs, lines=view.cost_lines, changes=view.cost_changes)
     cuts = _cuts(view, report, sum(len(env.others) for env in report.envs),
-                 sum(g.omitted for g in others), sum(g.omitted for g in destructive), bool(diagrams))
-    shown = sorted((diagrams or {}).items()) if view.diagrams else []
+                 sum(g.omitted for g in others), sum(g.omitted for g in destructive), bool(extras.diagrams), costs)
+    shown = sorted(extras.diagrams.items()) if view.diagrams else []
     return tidy(_template().render(
         marker=MARKER, report=report, destructive_groups=destructive, other_groups=others, cuts=cuts,
         view=view, artifacts_url=artifacts_url, source_url=source_url, limit=limit, diagrams=shown,
-        legend=DIAGRAM_LEGEND))
+        legend=DIAGRAM_LEGEND, cost_groups=costs, policy=extras.policy, policy_groups=policy_groups(extras.policy)))
 
 
 def _truncate(text: str, limit: int) -> str:
@@ -222,15 +245,19 @@ def _largest(fits: Callable[[int], str | None], high: int) -> tuple[int, str] | 
 
 def render_comment(report: PlanReport, *, artifacts_url: str | None = None,
                    source_url: str | None = None, limit: int = MAX_CHARS,
-                   diagrams: Mapping[str, str] | None = None) -> str:
+                   diagrams: Mapping[str, str] | None = None, costs: Sequence[EnvCost] = (),
+                   policy: PolicyReport | None = None) -> str:
     """The markdown comment at the most detailed view that fits in `limit` characters.
 
     `diagrams`: env -> Mermaid text of its compact architecture diagram, changes marked.
-    Order of cuts: full plan text; attributes of non-destructive changes; the diagrams; all
-    attributes; then the non-destructive list shortened; last the destroy/replace list shortened.
+    Order of cuts: full plan text; top cost lines; attributes of non-destructive changes; the
+    diagrams; changed cost lines; all attributes; then the non-destructive list shortened; last
+    the destroy/replace list shortened. Cost totals and policy findings always stay.
     """
+    extras = Extras(tuple(costs), policy, dict(diagrams or {}))
+
     def attempt(view: View) -> str | None:
-        text = _render(report, view, artifacts_url, source_url, limit, diagrams)
+        text = _render(report, view, artifacts_url, source_url, limit, extras)
         return text if size(text) <= limit else None
 
     for view in STEPS:
@@ -246,4 +273,4 @@ def render_comment(report: PlanReport, *, artifacts_url: str | None = None,
     if found is not None:
         return found[1]
     return _truncate(_render(report, replace(bare, keep_others=0, keep_destructive=0),
-                             artifacts_url, source_url, limit, diagrams), limit)
+                             artifacts_url, source_url, limit, extras), limit)

@@ -14,7 +14,7 @@ from generator.review.model import EnvPlan, env_plan, failed_plan
 from generator.terraform import planfiles
 
 
-def _read_json(path: Path, what: str) -> Any:
+def read_json(path: Path, what: str) -> Any:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -43,7 +43,7 @@ def load_sources(path: Path | None) -> Mapping[str, str]:
     """A source map (address -> "file:line"); empty without one."""
     if path is None:
         return {}
-    data = _read_json(path, "source map")
+    data = read_json(path, "source map")
     if not isinstance(data, dict):
         raise UsageError(f"source map {path} must be a JSON object of address -> \"file:line\"")
     return {str(k): str(v) for k, v in data.items()}
@@ -57,7 +57,7 @@ def load_env_plan(path: Path, env_override: str | None, sources: Path | None) ->
     meta = planfiles.read_meta(folder)
     if path.is_dir() and meta is not None and meta.failed:
         return failed_plan(_env_name(plan_path, meta, env_override), meta.error or None)
-    plan = _read_json(plan_path, "plan")
+    plan = read_json(plan_path, "plan")
     if not isinstance(plan, dict) or "format_version" not in plan:
         raise UsageError(f"{plan_path} is not `terraform show -json` output")
     env = _env_name(plan_path, meta, env_override)
@@ -74,7 +74,7 @@ def plan_diagrams(paths: tuple[Path, ...], plans: list[EnvPlan], sources: Path |
     for path, plan in zip(paths, plans):
         if plan.errored or not plan.changes:
             continue
-        document = _read_json(path / planfiles.PLAN_JSON if path.is_dir() else path, "plan")
+        document = read_json(path / planfiles.PLAN_JSON if path.is_dir() else path, "plan")
         text = plan_diagram(plan.env, document, load_sources(sources or _default_sources(plan.env)))
         if text:
             out[plan.env] = text
