@@ -39,10 +39,10 @@ def cli() -> None:
 
 def _register() -> None:
     from generator.commands import synth as synth_commands
-    from generator.commands import bootstrap, local, review, terraform
+    from generator.commands import bootstrap, local, moved, review, terraform
 
     for command in [*synth_commands.COMMANDS, *terraform.COMMANDS, *local.COMMANDS, *bootstrap.COMMANDS,
-                    *review.COMMANDS]:
+                    *review.COMMANDS, *moved.COMMANDS]:
         cli.add_command(command)
 
 

@@ -29,19 +29,21 @@ class Summary:
 
     changes: tuple[Change, ...] = field(default_factory=tuple)
     output_changes: int = 0
+    moves: tuple[Change, ...] = field(default_factory=tuple)  # action "move", address "from -> to"
 
     def count(self, action: str) -> int:
         return sum(1 for c in self.changes if c.action == action)
 
     @property
     def has_changes(self) -> bool:
-        return bool(self.changes) or self.output_changes > 0
+        return bool(self.changes or self.moves) or self.output_changes > 0
 
     def headline(self, env: str) -> str:
         counts = (f"{self.count('create')} to add, {self.count('update')} to change, "
                   f"{self.count('delete')} to destroy, {self.count('replace')} to replace")
+        moves = f", {len(self.moves)} to move" if self.moves else ""
         outputs = f", {self.output_changes} output change(s)" if self.output_changes else ""
-        return f"{env}: {counts}{outputs}"
+        return f"{env}: {counts}{moves}{outputs}"
 
     def lines(self, env: str) -> list[str]:
         """Headline, then destroys and replaces (always all), then updates and creates."""
@@ -53,6 +55,9 @@ class Summary:
             out += [f"  {label:<8} {c.address}" for c in picked[:limit]]
             if len(picked) > limit:
                 out.append(f"  {label:<8} ... and {len(picked) - limit} more")
+        out += [f"  {'move':<8} {m.address}" for m in self.moves[:LISTED_PER_KIND]]
+        if len(self.moves) > LISTED_PER_KIND:
+            out.append(f"  {'move':<8} ... and {len(self.moves) - LISTED_PER_KIND} more")
         return out
 
 
@@ -67,16 +72,19 @@ def _action(actions: list[str]) -> str | None:
 
 def summarize(plan: dict[str, Any]) -> Summary:
     """Summary of `terraform show -json PLAN`."""
-    changes = []
+    changes, moves = [], []
     for rc in plan.get("resource_changes") or []:
         if rc.get("mode") == "data":
             continue
         action = _action(list(rc.get("change", {}).get("actions") or []))
         if action is not None:
             changes.append(Change(action, rc.get("address", "?")))
+        previous = rc.get("previous_address")
+        if previous and previous != rc.get("address"):
+            moves.append(Change("move", f"{previous} -> {rc.get('address')}"))
     outputs = sum(1 for oc in (plan.get("output_changes") or {}).values()
                   if (oc.get("actions") or ["no-op"]) != ["no-op"])
-    return Summary(tuple(changes), outputs)
+    return Summary(tuple(changes), outputs, tuple(moves))
 
 
 @dataclass(frozen=True)
