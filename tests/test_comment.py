@@ -22,7 +22,7 @@ FIXTURES = HERE / "fixtures" / "plans"
 GOLDEN = HERE / "golden" / "comment"
 ARTIFACTS = "https://github.com/acme/infra/actions/runs/42"
 BLOBS = "https://github.com/acme/infra/blob/0123abc"
-LIFECYCLE = ("create", "noop", "update", "replace", "destroy")
+LIFECYCLE = ("create", "noop", "update", "replace", "destroy", "move")
 
 
 def load(name: str) -> EnvPlan:
@@ -196,3 +196,17 @@ def test_lifecycle_destroy_lists_the_removed_resource() -> None:
     assert "⚠️ **1 resource will be destroyed**. Review it below before merging." in text
     assert "- **destroy** `aws_vpc_endpoint.s3` · removed from the configuration\n" in text
     assert "| `dev` | 0 | 0 | 1 | 0 | 0 | 0 |" in text and "### `dev`" not in text
+
+
+def test_lifecycle_move_shows_moves_not_destroy_and_create() -> None:
+    """A module refactor renamed the database, its parameter group and the VPC; moved.tf kept them."""
+    env, text = lifecycle_comment("move")
+    assert env.counts == Counts(moved=3) and env.destructive == ()
+    assert [(c.action, c.moved_from, c.address) for c in env.changes] == [
+        (Action.NOOP, "aws_db_instance.this", "aws_db_instance.primary"),
+        (Action.NOOP, "aws_db_parameter_group.this", "aws_db_parameter_group.primary"),
+        (Action.NOOP, "aws_vpc.this", "aws_vpc.main")]
+    assert "| `dev` | 0 | 0 | 0 | 0 | 0 | 3 |" in text and "Destroyed or replaced" not in text
+    assert "📝 **Changes planned, nothing destroyed:** `dev` 3 to move." in text
+    assert "- **move** `aws_db_instance.primary` (from `aws_db_instance.this`)" in text
+    assert "# aws_db_instance.this has moved to aws_db_instance.primary" in text  # terraform's own words

@@ -5,6 +5,7 @@ The synth tests edit module code in a project copy, as a refactor would, and run
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from generator.environment import Environment
+from generator.plans import summarize
 from generator.errors import InputError
 from generator.render import moved
 from generator.render.moved import Declared, Move, MoveConflict, Resource
@@ -142,6 +144,18 @@ def test_prune_keeps_what_the_state_still_holds_at_from() -> None:
     assert outcome.kept == (moves[1],) and outcome.pruned == (moves[0],)
     assert split(moves, ["aws_subnet.a[0]"]).kept == (moves[1],)
     assert split(moves, []).kept == tuple(moves)  # an empty state proves nothing
+
+
+def test_plan_summary_counts_moves_and_applies_them() -> None:
+    """A real plan (tests/fixtures/plans/dev-move, scripts/plan_lifecycle.py) with only moves."""
+    plan = json.loads((Path(__file__).parent / "fixtures" / "plans" / "dev-move" / "plan.json").read_text())
+    summary = summarize(plan)
+    assert summary.has_changes  # else apply would say "nothing to apply" and never move them
+    assert summary.lines("dev") == [
+        "dev: 0 to add, 0 to change, 0 to destroy, 0 to replace, 3 to move",
+        "  move     aws_db_instance.this -> aws_db_instance.primary",
+        "  move     aws_db_parameter_group.this -> aws_db_parameter_group.primary",
+        "  move     aws_vpc.this -> aws_vpc.main"]
 
 
 def test_environment_moves_are_validated() -> None:

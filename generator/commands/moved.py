@@ -22,7 +22,11 @@ def moved_command(env: str, prune: bool, dry_run: bool, local: bool) -> None:
     from generator.render import movedfile
     from generator.terraform import prune as pruning
 
+    from generator.errors import UsageError
+
     root = project_root()
+    if (dry_run or local) and not prune:
+        raise UsageError("--dry-run and --local only go with --prune (listing reads no state)")
     if not prune:
         for move in movedfile.existing_moves(load(root, [env])[0].root, env):
             click.echo(f"{move.source} -> {move.target}  # {move.comment}")
