@@ -28,8 +28,10 @@ def moved_command(env: str, prune: bool, dry_run: bool, local: bool) -> None:
     if (dry_run or local) and not prune:
         raise UsageError("--dry-run and --local only go with --prune (listing reads no state)")
     if not prune:
-        for move in movedfile.existing_moves(load(root, [env])[0].root, env):
+        moves = movedfile.existing_moves(load(root, [env])[0].root, env)
+        for move in moves:
             click.echo(f"{move.source} -> {move.target}  # {move.comment}")
+        click.echo(f"moved: {env}: {len(moves)} moved block(s)", err=True)
         return
     outcome = pruning.prune(root, env, local=local, dry_run=dry_run)
     verb = "would prune" if dry_run else "pruned"
