@@ -114,6 +114,7 @@ class Tracked:
     item: Any
     name: str
     source: str  # "/abs/path/modules/vpc.py:42"
+    moved_from: str | None = None  # the name (or address) this resource had before a refactor
 
 
 _RECORDING: ContextVar[list[Tracked] | None] = ContextVar("hclgen_tracked", default=None)
@@ -130,19 +131,22 @@ def recording() -> Iterator[list[Tracked]]:
         _RECORDING.reset(token)
 
 
-def tracked(item: R, name: str | None = None) -> R:
+def tracked(item: R, name: str | None = None, *, moved_from: str | None = None) -> R:
     """Give a resource (or output) its Terraform name and record the line that made it.
 
     The name (default: the construct id) is chosen by the module author, never hashed, so it
     stays put when unrelated code changes. Construct ids must be unique per scope, Terraform
     names per type: pass `name` when two types in one module both want e.g. "this".
+    moved_from: the name (or "type.name" address) the resource had before a refactor, for when
+    synth cannot tell on its own; synth then writes the `moved` block into moved.tf.
     """
     logical = name or item.node.id
     item.override_logical_id(logical)
     log = _RECORDING.get()
     if log is not None:
         caller = sys._getframe(1)
-        log.append(Tracked(item, logical, f"{Path(caller.f_code.co_filename).resolve()}:{caller.f_lineno}"))
+        log.append(Tracked(item, logical, f"{Path(caller.f_code.co_filename).resolve()}:{caller.f_lineno}",
+                           moved_from))
     return item
 
 

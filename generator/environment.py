@@ -49,6 +49,9 @@ class Environment:
     state_bucket: S3 bucket holding the state (`python main.py bootstrap ENV` creates it).
     tags: default tags on every taggable resource (Project and Environment are added).
     stack: the blueprint, e.g. modules.stack.StackInputs with per-module inputs.
+    moves: resources whose address changed, {old address: new address}, e.g.
+      {"aws_ecr_repository.api": "aws_ecr_repository.app"}, for renames synth cannot match on
+      its own (it stops and says so); synth writes their `moved` blocks into moved.tf.
     """
 
     name: str
@@ -57,6 +60,7 @@ class Environment:
     state_bucket: str
     stack: Blueprint
     tags: Mapping[str, str] = field(default_factory=dict)
+    moves: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not _NAME.match(self.name):
@@ -67,6 +71,17 @@ class Environment:
             raise InputError("region", f"{self.region!r} is not an AWS region name")
         if not _BUCKET.match(self.state_bucket) or ".." in self.state_bucket:
             raise InputError("state_bucket", f"{self.state_bucket!r} is not a valid S3 bucket name")
+        self._check_moves()
+
+    def _check_moves(self) -> None:
+        from generator.render.moved import ADDRESS, resource_type
+
+        for source, target in self.moves.items():
+            for address in (source, target):
+                if not isinstance(address, str) or not ADDRESS.match(address):
+                    raise InputError("moves", f"{address!r} is not a resource address like \"aws_ecr_repository.app\"")
+            if resource_type(source) != resource_type(target) or source == target:
+                raise InputError("moves", f"{source} -> {target}: a move keeps the type and changes the name")
 
     @property
     def prefix(self) -> str:

@@ -10,6 +10,8 @@ folder tests/fixtures/plans/dev-<scenario>/ (plan.json, plan.txt, meta.json, sou
   replace  rds.database_name "app" -> "api": the database (db_name forces a new instance)
   destroy  vpc.s3_endpoint False: the S3 gateway endpoint leaves the configuration
   resize   rds.instance_class db.t4g.micro -> db.t4g.small: in place (the cost estimate's delta)
+  move     a refactor of the module code: the database, its parameter group and the VPC renamed
+           (`this` -> `primary` / `main`); synth writes moved.tf, the plan moves 3, destroys 0
 
 update, replace, destroy and resize each edit the copy's environments/dev/config.py alone (starting
 from the committed one), `synth dev`, and plan against the state the apply left.
@@ -48,7 +50,17 @@ EDITS: dict[str, tuple[tuple[str, str], ...]] = {
     "destroy": (('VpcInputs(cidr="10.0.0.0/18",', 'VpcInputs(cidr="10.0.0.0/18", s3_endpoint=False,'),),
     "resize": (('instance_class="db.t4g.micro"', 'instance_class="db.t4g.small"'),),
 }
-SCENARIOS = ("create", "noop", *EDITS)
+# The scenarios that edit module code instead: (file, committed text, replacement).
+MODULE_EDITS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "move": (
+        ("modules/rds.py", 'tags={"Name": f"{name}-{family}", **inputs.tags}), "this")',
+         'tags={"Name": f"{name}-{family}", **inputs.tags}), "primary")'),
+        ("modules/rds.py", 'enabled_cloudwatch_logs_exports=["postgresql"], tags={"Name": name, **inputs.tags}), "this")',
+         'enabled_cloudwatch_logs_exports=["postgresql"], tags={"Name": name, **inputs.tags}), "primary")'),
+        ("modules/vpc.py", 'self.vpc = tracked(AwsVpc(self, "this",', 'self.vpc = tracked(AwsVpc(self, "main",'),
+    ),
+}
+SCENARIOS = ("create", "noop", *EDITS, *MODULE_EDITS)
 
 
 @dataclass(frozen=True)
@@ -97,8 +109,16 @@ def edited(text: str, scenario: str) -> str:
     return text
 
 
+def edit_modules(root: Path, scenario: str) -> None:
+    for rel, old, new in MODULE_EDITS[scenario]:
+        path = root / rel
+        if path.read_text().count(old) != 1:
+            raise RuntimeError(f"{rel} no longer has {old!r}: update MODULE_EDITS[{scenario!r}] in {__file__}")
+        path.write_text(path.read_text().replace(old, new))
+
+
 def run(source: Path) -> dict[str, Recorded]:
-    """Drive the CLI through the five scenarios in a temporary copy of `source`."""
+    """Drive the CLI through the scenarios in a temporary copy of `source`."""
     recorded: dict[str, Recorded] = {}
     with tempfile.TemporaryDirectory(prefix="hclgen-lifecycle-") as tmp:
         root = copy_project(Path(tmp) / "project", source)
@@ -114,6 +134,12 @@ def run(source: Path) -> dict[str, Recorded]:
             recorded["noop"] = cli.record()
             for scenario in EDITS:
                 config.write_text(edited(committed, scenario))
+                cli("synth", ENV)
+                cli("plan", ENV, "--local")
+                recorded[scenario] = cli.record()
+            config.write_text(committed)
+            for scenario in MODULE_EDITS:
+                edit_modules(root, scenario)
                 cli("synth", ENV)
                 cli("plan", ENV, "--local")
                 recorded[scenario] = cli.record()

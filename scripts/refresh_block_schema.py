@@ -1,4 +1,4 @@
-"""Regenerate generator/data/aws_blocks.json.gz from the AWS provider's own schema.
+"""Regenerate generator/render/data/aws_blocks.json.gz from the AWS provider's own schema.
 
 The HCL emitter must know which nested keys are blocks (`load_balancer { }`) and which are
 attributes holding maps (`tags = { }`); cdktf's JSON does not say. Run after changing the
@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from generator.environment import AWS_PROVIDER_CONSTRAINT, AWS_PROVIDER_SOURCE  # noqa: E402
 from generator.terraform.workspace import MIRROR_ENV_VAR, cli_config_text  # noqa: E402
 
-OUT = Path(__file__).resolve().parent.parent / "generator" / "data" / "aws_blocks.json.gz"
+OUT = Path(__file__).resolve().parent.parent / "generator" / "render" / "data" / "aws_blocks.json.gz"
 PROVIDER = f"registry.terraform.io/{AWS_PROVIDER_SOURCE}"
 
 

@@ -25,7 +25,7 @@ FIXTURES = HERE / "fixtures" / "plans"
 GOLDEN = HERE / "golden" / "comment"
 ARTIFACTS = "https://github.com/acme/infra/actions/runs/42"
 BLOBS = "https://github.com/acme/infra/blob/0123abc"
-LIFECYCLE = ("create", "noop", "update", "replace", "destroy", "resize")
+LIFECYCLE = ("create", "noop", "update", "replace", "destroy", "resize", "move")
 
 
 def load(name: str) -> EnvPlan:
@@ -236,3 +236,17 @@ def test_cost_lines_are_cut_before_any_resource_detail_and_totals_stay() -> None
     assert "```diff" in text and "the lines this plan changes" in text
     tiny = render_comment(report, costs=costs, limit=4000)
     assert "| `dev` | $0.00 |" in tiny and "| `prod` |" in tiny and "the changed cost lines" in tiny
+
+
+def test_lifecycle_move_shows_moves_not_destroy_and_create() -> None:
+    """A module refactor renamed the database, its parameter group and the VPC; moved.tf kept them."""
+    env, text = lifecycle_comment("move")
+    assert env.counts == Counts(moved=3) and env.destructive == ()
+    assert [(c.action, c.moved_from, c.address) for c in env.changes] == [
+        (Action.NOOP, "aws_db_instance.this", "aws_db_instance.primary"),
+        (Action.NOOP, "aws_db_parameter_group.this", "aws_db_parameter_group.primary"),
+        (Action.NOOP, "aws_vpc.this", "aws_vpc.main")]
+    assert "| `dev` | 0 | 0 | 0 | 0 | 0 | 3 |" in text and "Destroyed or replaced" not in text
+    assert "📝 **Changes planned, nothing destroyed:** `dev` 3 to move." in text
+    assert "- **move** `aws_db_instance.primary` (from `aws_db_instance.this`)" in text
+    assert "# aws_db_instance.this has moved to aws_db_instance.primary" in text  # terraform's own words

@@ -94,16 +94,19 @@ def test_lifecycle_edits_fail_loudly_when_the_config_moved() -> None:
         assert module.edited(committed, scenario) != committed
     with pytest.raises(RuntimeError, match="no longer has"):
         module.edited("ENVIRONMENT = None\n", "update")
+    for edits in module.MODULE_EDITS.values():
+        for rel, old, _ in edits:
+            assert (ROOT / rel).read_text().count(old) == 1, f"{rel} no longer has {old!r}"
 
 
 @pytest.mark.e2e
 @pytest.mark.terraform
-def test_lifecycle_plans_dev_through_create_noop_update_replace_destroy(tmp_path: Path) -> None:
+def test_lifecycle_plans_dev_through_create_noop_update_replace_destroy_move(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, str(SCRIPT), "--lifecycle", "--out", str(tmp_path)],
                             capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     expected = {"create": Counts(add=55), "noop": Counts(), "update": Counts(change=2),
-                "replace": Counts(change=2, replace=2), "destroy": Counts(destroy=1)}
+                "replace": Counts(change=2, replace=2), "destroy": Counts(destroy=1), "move": Counts(moved=3)}
     for scenario, counts in expected.items():
         folder = tmp_path / f"dev-{scenario}"
         assert sorted(p.name for p in folder.iterdir()) == ["meta.json", "plan.json", "plan.txt", "sources.json"]

@@ -28,6 +28,7 @@ class Origin:
     name: str
     file: str  # "vpc.tf"
     source: str  # "modules/vpc.py:42"
+    moved_from: str | None = None  # tracked(..., moved_from=): the name before a refactor
 
 
 @dataclass(frozen=True)

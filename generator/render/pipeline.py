@@ -11,7 +11,9 @@ from pathlib import Path
 from generator.render import cache, writer
 from generator.render.emit import GENERATED_MARK, emit
 from generator.paths import work_dir
+from generator.render import movedfile
 from generator.render.architecture import ARCHITECTURE_FILE, architecture_markdown
+from generator.render.moved import MOVED_FILE
 from generator.render.project import env_names, load
 
 
@@ -47,6 +49,8 @@ def render(root: Path, names: list[str] | tuple[str, ...] = (),
     for loaded, document in zip(envs, synthesize(envs, root)):
         sources = {_address(o.kind, o.type, o.name): o.source for o in document.origins}
         files = {**emit(document), ARCHITECTURE_FILE: architecture_markdown(document, sources)}
+        moves = movedfile.moved_tf(loaded.root, document, movedfile.declared_moves(document, loaded.env.moves))
+        files.update({MOVED_FILE: moves} if moves else {})
         rendered.append(RenderedEnv(loaded.env.name, loaded.root, files, sources))
         if progress:
             progress(loaded.env.name)
@@ -140,12 +144,16 @@ def _stale_by_hash(root: Path, env_root: Path, hashes: dict[str, str]) -> list[s
         path = env_root / name
         if not path.exists() or _sha(path.read_bytes()) != digest:
             stale.append(path.relative_to(root).as_posix())
-    stale += [p.relative_to(root).as_posix() for p in generated_files(env_root) if p.name not in hashes]
+    stale += [p.relative_to(root).as_posix() for p in generated_files(env_root)
+              if p.name not in hashes and not (p.name == MOVED_FILE and movedfile.is_canonical(p, env_root.name))]
     return stale
 
 
 def _hashes(files: dict[str, str]) -> dict[str, str]:
-    return {name: _sha(text.encode("utf-8")) for name, text in files.items()}
+    """Hashes the cache vouches for. Not moved.tf: it also depends on what was committed before
+    and on pruning, so a hit only checks it is in the form synth writes (no new move is due
+    when every other file already matches)."""
+    return {name: _sha(text.encode("utf-8")) for name, text in files.items() if name != MOVED_FILE}
 
 
 def _sha(data: bytes) -> str:

@@ -69,7 +69,8 @@ def _origins(cdk: Any, stack: Any, log: list[Any], document: dict[str, Any], roo
         source = f"{_relative(Path(file_name), root)}:{line}"
         file = _file_for(document, kind, type_, entry.name, stack, root, module_sources)
         module_sources.setdefault(file, source.rsplit(":", 1)[0])
-        origins.append(Origin(kind=kind, type=type_, name=entry.name, file=file, source=source))
+        origins.append(Origin(kind=kind, type=type_, name=entry.name, file=file, source=source,
+                              moved_from=entry.moved_from))
     _check_complete(origins, document, env)
     return origins, module_sources
 

@@ -35,7 +35,7 @@ def lines(plan: EnvPlan) -> list[str]:
     for label, kind in _KINDS:
         picked = _picked(plan, kind)
         limit = len(picked) if kind in (Action.DESTROY, Action.REPLACE) else LISTED_PER_KIND
-        out += [f"  {label:<8} {c.address}" + (f" (from {c.moved_from})" if label == "move" else "")
+        out += [f"  {label:<8} " + (f"{c.moved_from} -> {c.address}" if label == "move" else c.address)
                 for c in picked[:limit]]
         if len(picked) > limit:
             out.append(f"  {label:<8} ... and {len(picked) - limit} more")
