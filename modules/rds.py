@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from generator import validate
 from generator.cdk import (
@@ -108,9 +109,9 @@ class Rds(Construct):
         self.master_secret_arn: str = self.instance.master_user_secret.get(0).secret_arn
         self.security_group_id: str = self.security_group.id
 
-    def _insight(self, inputs: RdsInputs, name: str) -> dict[str, object]:
+    def _insight(self, inputs: RdsInputs, name: str) -> dict[str, Any]:
         """Performance Insights and Enhanced Monitoring settings (nothing when both are off)."""
-        settings: dict[str, object] = {}
+        settings: dict[str, Any] = {}
         if inputs.performance_insights:
             settings.update(performance_insights_enabled=True,
                             performance_insights_retention_period=inputs.performance_insights_days)

@@ -89,7 +89,7 @@ def _visibility(metric: str) -> dict[str, Any]:
 
 def _not_under(paths: tuple[str, ...]) -> dict[str, Any]:
     """A statement matching requests whose path starts with none of `paths`."""
-    uri = {"uri_path": {}}
+    uri: dict[str, Any] = {"uri_path": {}}
     transform = [{"priority": 0, "type": "NONE"}]
     if len(paths) == 1:
         match = {"byte_match_statement": {"search_string": paths[0], "positional_constraint": "STARTS_WITH",
