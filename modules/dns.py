@@ -33,7 +33,7 @@ class DnsInputs:
     tags: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        validate.matches(MODULE, "zone_id", self.zone_id, r"Z[A-Z0-9]{1,32}", "a Route 53 hosted zone ID")
+        validate.matches(MODULE, "zone_id", self.zone_id, r"[A-Z0-9]{1,32}", "a Route 53 hosted zone ID")
         validate.matches(MODULE, "domain_name", self.domain_name, _HOST, "a host name like api.example.com")
 
 

@@ -115,7 +115,8 @@ class Logs(Construct):
     @staticmethod
     def _lifecycle(days: int) -> dict[str, object]:
         rule: dict[str, object] = {
-            "id": "expire-access-logs", "status": "Enabled", "filter": {"prefix": f"{ACCESS_LOG_PREFIX}/"},
+            # An empty filter: the bucket holds only access logs, and aborting stale uploads covers it all.
+            "id": "expire-access-logs", "status": "Enabled", "filter": {},
             "expiration": {"days": days}, "noncurrent_version_expiration": {"noncurrent_days": 7},
             "abort_incomplete_multipart_upload": {"days_after_initiation": 7}}
         if days > 60:

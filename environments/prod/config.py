@@ -17,7 +17,7 @@ from modules.notifications import NotificationInputs, SlackChannel
 from modules.rds import RdsInputs
 from modules.stack import StackInputs
 from modules.vpc import VpcInputs
-from modules.waf import WafInputs
+from modules.waf import DEFAULT_GROUPS, WafInputs
 
 ENVIRONMENT = Environment(
     name="prod",
@@ -35,8 +35,11 @@ ENVIRONMENT = Environment(
                       performance_insights=True, monitoring_interval=60),
         ecr=EcrInputs(tag_mutability="IMMUTABLE", keep_last=50),
         dns=DnsInputs(zone_id="Z04ACMEAPIEXAMPLE", domain_name="api.acme-api.example.com"),
-        waf=WafInputs(admin_protection=True, excluded_paths={"AWSManagedRulesAdminProtectionRuleSet": ("/admin",)}),
-        logs=LogsInputs(alb_access_logs=True, access_log_days=365, flow_logs=True, flow_log_retention_days=90),
+        waf=WafInputs(managed_rule_groups=(*DEFAULT_GROUPS, "AWSManagedRulesAnonymousIpList"),
+                      count_rules={"AWSManagedRulesAnonymousIpList": ("HostingProviderIPList",)},
+                      admin_protection=True, excluded_paths={"AWSManagedRulesAdminProtectionRuleSet": ("/admin",)},
+                      log_retention_days=365),
+        logs=LogsInputs(alb_access_logs=True, access_log_days=365, flow_logs=True, flow_log_retention_days=365),
         alarms=AlarmInputs(notifications=NotificationInputs(
             emails=("oncall@acme-api.example.com",),
             slack=SlackChannel(workspace_id="T0123ABCD", channel_id="C0123ABCD"))),

@@ -55,7 +55,6 @@ resource "aws_s3_bucket_lifecycle_configuration" "access_logs" {
     status = "Enabled"
 
     filter {
-      prefix = "alb/"
     }
 
     expiration {
@@ -119,7 +118,7 @@ resource "aws_s3_bucket_policy" "access_logs" {
 
 resource "aws_cloudwatch_log_group" "flow_logs" {
   name              = "/vpc/acme-api-prod/flow-logs"
-  retention_in_days = 90
+  retention_in_days = 365
 
   tags = {
     Name = "/vpc/acme-api-prod/flow-logs"

@@ -104,8 +104,39 @@ resource "aws_wafv2_web_acl" "this" {
   }
 
   rule {
-    name     = "AWSManagedRulesAdminProtectionRuleSet"
+    name     = "AWSManagedRulesAnonymousIpList"
     priority = 50
+
+    override_action {
+      none {
+      }
+    }
+
+    statement {
+      managed_rule_group_statement {
+        name        = "AWSManagedRulesAnonymousIpList"
+        vendor_name = "AWS"
+
+        rule_action_override {
+          name = "HostingProviderIPList"
+
+          action_to_use {
+            count = {}
+          }
+        }
+      }
+    }
+
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "AWSManagedRulesAnonymousIpList"
+      sampled_requests_enabled   = true
+    }
+  }
+
+  rule {
+    name     = "AWSManagedRulesAdminProtectionRuleSet"
+    priority = 60
 
     override_action {
       none {
@@ -149,7 +180,7 @@ resource "aws_wafv2_web_acl" "this" {
 
   rule {
     name     = "rate-limit"
-    priority = 60
+    priority = 70
 
     action {
       block {
@@ -188,7 +219,7 @@ resource "aws_wafv2_web_acl_association" "this" {
 
 resource "aws_cloudwatch_log_group" "waf" {
   name              = "aws-waf-logs-acme-api-prod"
-  retention_in_days = 30
+  retention_in_days = 365
 
   tags = {
     Name = "aws-waf-logs-acme-api-prod"

@@ -1,0 +1,1 @@
+"""The embedded local AWS (moto server) and its shims."""
