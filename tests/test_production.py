@@ -80,6 +80,8 @@ def test_waf_excludes_admin_from_admin_protection_and_counts_single_rules(render
     assert admin.index("scope_down_statement") < admin.index('search_string         = "/admin"') < 2000
     assert "not_statement" in admin[:2000] and 'positional_constraint = "STARTS_WITH"' in admin[:2000]
     assert 'name = "HostingProviderIPList"' in waf and "rate_based_statement" in waf
+    # a nested `count` is WAF's count action block, never the count meta-argument
+    assert "action_to_use {\n            count {\n            }" in waf and "count =" not in waf
     assert 'resource "aws_wafv2_web_acl_logging_configuration" "this"' in waf
     assert 'name              = "aws-waf-logs-acme-api-prod"' in waf
 

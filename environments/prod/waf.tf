@@ -121,7 +121,8 @@ resource "aws_wafv2_web_acl" "this" {
           name = "HostingProviderIPList"
 
           action_to_use {
-            count = {}
+            count {
+            }
           }
         }
       }
