@@ -41,6 +41,17 @@ def test_each_db_instance_has_its_own_resource_id(server: local_aws.Server) -> N
     assert [item["DBInstanceIdentifier"] for item in found["DBInstances"]] == ["app-prod"]
 
 
+def test_performance_insights_set_at_creation_are_reported(server: local_aws.Server) -> None:
+    rds = client(server, "rds")
+    rds.create_db_instance(DBInstanceIdentifier="app-insights", Engine="postgres", DBInstanceClass="db.m7g.large",
+                           AllocatedStorage=20, MasterUsername="app", MasterUserPassword="password123",
+                           EnablePerformanceInsights=True, PerformanceInsightsRetentionPeriod=31)
+    (found,) = rds.describe_db_instances(DBInstanceIdentifier="app-insights")["DBInstances"]
+    assert found["PerformanceInsightsEnabled"] is True and found["PerformanceInsightsRetentionPeriod"] == 31
+    (plain,) = rds.describe_db_instances(DBInstanceIdentifier="app-dev")["DBInstances"]
+    assert plain["PerformanceInsightsEnabled"] is False and "PerformanceInsightsRetentionPeriod" not in plain
+
+
 def test_aws_managed_policies_can_be_attached(server: local_aws.Server) -> None:
     iam = client(server, "iam")
     trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",

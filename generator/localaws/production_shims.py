@@ -11,6 +11,10 @@ Each exists because a real `terraform apply` of a prod-like environment against 
    MOTO_IAM_LOAD_MANAGED_POLICIES=true, so attaching AmazonRDSEnhancedMonitoringRole to the
    RDS monitoring role failed with NoSuchEntity. MANAGED_POLICY_SETTINGS turns it on (the
    launcher sets it before moto is imported).
+10. RDS: CreateDBInstance drops PerformanceInsightsEnabled / PerformanceInsightsRetentionPeriod
+   (ModifyDBInstance keeps them), so every plan after an apply with Performance Insights on
+   showed `false -> true`. The values sent at creation are kept on the instance, with AWS's
+   default retention of 7 days when it is enabled without one.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ def dbi_resource_id(account_id: str, region: str, identifier: str) -> str:
 
 
 def patch_production_models() -> None:
-    """Apply shim 8 to moto's RDS model (idempotent)."""
+    """Apply shims 8 and 10 to moto's RDS model (idempotent)."""
     from moto.rds.models import DBInstance
 
     if getattr(DBInstance.__init__, "_hclgen_unique_dbi", False):
@@ -39,6 +43,12 @@ def patch_production_models() -> None:
     def init(self: Any, *args: Any, **kwargs: Any) -> None:
         original(self, *args, **kwargs)
         self.dbi_resource_id = dbi_resource_id(self.account_id, self.region, self.db_instance_identifier)
+        # The request says EnablePerformanceInsights, the reply PerformanceInsightsEnabled (a property below).
+        self.enable_performance_insights = bool(kwargs.get("enable_performance_insights"))
+        if self.enable_performance_insights:
+            self.performance_insights_retention_period = kwargs.get("performance_insights_retention_period") or 7
 
     init._hclgen_unique_dbi = True  # type: ignore[attr-defined]
     DBInstance.__init__ = init  # type: ignore[method-assign]
+    DBInstance.performance_insights_enabled = property(  # type: ignore[attr-defined]
+        lambda self: bool(getattr(self, "enable_performance_insights", False)))
