@@ -13,13 +13,16 @@ About 3 minutes on 2 cores.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import boto3
 import pytest
 
 from generator import local_aws
+from generator.project import load
 from tests.conftest import copy_project
 from tests.test_e2e_local import Project, ok
 
@@ -50,14 +53,15 @@ ENVIRONMENT = dataclasses.replace(
 class ProdLike(Project):
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.env = {**__import__("os").environ, "HCLGEN_ROOT": str(root)}
+        self.env = {**os.environ, "HCLGEN_ROOT": str(root)}
+        self.backend = load(root, ["prodlike"])[0].env.backend
 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProdLike]:
     root = copy_project(tmp_path_factory.mktemp("e2e-prodlike") / "project")
     server, _ = local_aws.ensure(root)
-    route53 = __import__("boto3").client("route53", **local_aws.client_settings(server, "ap-northeast-2"))
+    route53 = boto3.client("route53", **local_aws.client_settings(server, "ap-northeast-2"))
     zone = route53.create_hosted_zone(Name="acme-api.example.com", CallerReference="prodlike")["HostedZone"]
     folder = root / "environments" / "prodlike"
     folder.mkdir()
