@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv demo test bench clean
+.PHONY: venv demo test bench checkov clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is required")'
@@ -25,6 +25,10 @@ demo: venv
 
 test: venv
 	$(BIN)/pytest
+
+# checkov on environments/prod against its baseline (the test makes checkov's own venv on first use).
+checkov: venv
+	$(BIN)/pytest -q tests/test_checkov.py
 
 bench: venv
 	$(BIN)/python benchmarks/bench.py

@@ -102,6 +102,37 @@ from cdktf_cdktf_provider_aws.vpc import Vpc  # noqa: E402
 from cdktf_cdktf_provider_aws.vpc_endpoint import VpcEndpoint  # noqa: E402
 from cdktf_cdktf_provider_aws.vpc_security_group_egress_rule import VpcSecurityGroupEgressRule  # noqa: E402
 from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurityGroupIngressRule  # noqa: E402
+# Production layer: alarms, dashboard, WAF, HTTPS, logs (nested blocks are passed as dicts).
+from cdktf_cdktf_provider_aws.acm_certificate import AcmCertificate  # noqa: E402
+from cdktf_cdktf_provider_aws.acm_certificate_validation import AcmCertificateValidation  # noqa: E402
+from cdktf_cdktf_provider_aws.chatbot_slack_channel_configuration import ChatbotSlackChannelConfiguration  # noqa: E402
+from cdktf_cdktf_provider_aws.cloudwatch_dashboard import CloudwatchDashboard  # noqa: E402
+from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAlarm  # noqa: E402
+from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity  # noqa: E402
+from cdktf_cdktf_provider_aws.data_aws_elb_service_account import DataAwsElbServiceAccount  # noqa: E402
+from cdktf_cdktf_provider_aws.data_aws_route53_zone import DataAwsRoute53Zone  # noqa: E402
+from cdktf_cdktf_provider_aws.default_security_group import DefaultSecurityGroup  # noqa: E402
+from cdktf_cdktf_provider_aws.flow_log import FlowLog  # noqa: E402
+from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment  # noqa: E402
+from cdktf_cdktf_provider_aws.kms_alias import KmsAlias  # noqa: E402
+from cdktf_cdktf_provider_aws.kms_key import KmsKey  # noqa: E402
+from cdktf_cdktf_provider_aws.lb import LbAccessLogs  # noqa: E402
+from cdktf_cdktf_provider_aws.route53_record import Route53Record  # noqa: E402
+from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket  # noqa: E402
+from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import S3BucketLifecycleConfiguration  # noqa: E402
+from cdktf_cdktf_provider_aws.s3_bucket_ownership_controls import S3BucketOwnershipControls  # noqa: E402
+from cdktf_cdktf_provider_aws.s3_bucket_policy import S3BucketPolicy  # noqa: E402
+from cdktf_cdktf_provider_aws.s3_bucket_public_access_block import S3BucketPublicAccessBlock  # noqa: E402
+from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import (  # noqa: E402
+    S3BucketServerSideEncryptionConfigurationA,
+    S3BucketServerSideEncryptionConfigurationRuleA,
+)
+from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioningA  # noqa: E402
+from cdktf_cdktf_provider_aws.sns_topic import SnsTopic  # noqa: E402
+from cdktf_cdktf_provider_aws.sns_topic_subscription import SnsTopicSubscription  # noqa: E402
+from cdktf_cdktf_provider_aws.wafv2_web_acl import Wafv2WebAcl  # noqa: E402
+from cdktf_cdktf_provider_aws.wafv2_web_acl_association import Wafv2WebAclAssociation  # noqa: E402
+from cdktf_cdktf_provider_aws.wafv2_web_acl_logging_configuration import Wafv2WebAclLoggingConfiguration  # noqa: E402
 from constructs import Construct  # noqa: E402
 
 R = TypeVar("R", bound=TerraformElement)
@@ -209,4 +240,36 @@ __all__ = [
     "Tracked",
     "recording",
     "tracked",
+]
+
+# The production layer's bindings (kept apart so parallel additions above merge cleanly).
+__all__ += [
+    "AcmCertificate",
+    "AcmCertificateValidation",
+    "ChatbotSlackChannelConfiguration",
+    "CloudwatchDashboard",
+    "CloudwatchMetricAlarm",
+    "DataAwsCallerIdentity",
+    "DataAwsElbServiceAccount",
+    "DataAwsRoute53Zone",
+    "DefaultSecurityGroup",
+    "FlowLog",
+    "IamRolePolicyAttachment",
+    "KmsAlias",
+    "KmsKey",
+    "LbAccessLogs",
+    "Route53Record",
+    "S3Bucket",
+    "S3BucketLifecycleConfiguration",
+    "S3BucketOwnershipControls",
+    "S3BucketPolicy",
+    "S3BucketPublicAccessBlock",
+    "S3BucketServerSideEncryptionConfigurationA",
+    "S3BucketServerSideEncryptionConfigurationRuleA",
+    "S3BucketVersioningA",
+    "SnsTopic",
+    "SnsTopicSubscription",
+    "Wafv2WebAcl",
+    "Wafv2WebAclAssociation",
+    "Wafv2WebAclLoggingConfiguration",
 ]

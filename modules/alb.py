@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 from generator import validate
 from generator.cdk import (
     Construct,
+    ITerraformDependable,
     Lb,
     LbListener,
     LbListenerDefaultAction,
+    LbAccessLogs,
     LbListenerDefaultActionRedirect,
     LbTargetGroup,
     LbTargetGroupHealthCheck,
@@ -29,7 +31,7 @@ class AlbInputs:
 
     ingress_cidrs: who may reach the listeners (port 80, and 443 with a certificate).
     certificate_arn: ACM certificate; when set, HTTP redirects to HTTPS and an HTTPS listener serves.
-    ssl_policy: TLS policy of the HTTPS listener.
+    ssl_policy: TLS policy of the HTTPS listener (TLS 1.2 or newer only).
     health_check_path: path the target group probes; healthy_codes: the accepted HTTP codes.
     deletion_protection: refuse deletion of the ALB through the API.
     idle_timeout: seconds an idle connection stays open (1..4000).
@@ -59,14 +61,29 @@ class AlbInputs:
                          "HTTP codes like 200 or 200-399")
         validate.in_range(MODULE, "idle_timeout", self.idle_timeout, 1, 4000)
         validate.in_range(MODULE, "deregistration_delay", self.deregistration_delay, 0, 3600)
+        if not any(marker in self.ssl_policy for marker in ("TLS13", "TLS-1-2", "FS-1-2")):
+            raise InputError("ssl_policy", f"{self.ssl_policy!r} admits TLS older than 1.2: choose an "
+                             "ELBSecurityPolicy-TLS13-* or *-TLS-1-2-* policy", module=MODULE)
+
+
+@dataclass(frozen=True)
+class AccessLogTarget:
+    """Where the ALB writes access logs (set by the stack from the logs module)."""
+
+    bucket: str
+    prefix: str
+    depends_on: list[ITerraformDependable] = field(default_factory=list)
 
 
 class Alb(Construct):
     """Outputs: security_group_id, target_group_arn, dns_name, zone_id, arn_suffix, listener."""
 
     def __init__(self, scope: Construct, id_: str, inputs: AlbInputs, *, name: str, vpc_id: str, vpc_cidr: str,
-                 subnet_ids: list[str], target_port: int) -> None:
+                 subnet_ids: list[str], target_port: int, certificate_arn: str | None = None,
+                 access_logs: AccessLogTarget | None = None) -> None:
         super().__init__(scope, id_)
+        # A certificate made by the stack (ACM, DNS-validated) takes the place of the input's ARN.
+        self._certificate_arn = certificate_arn or inputs.certificate_arn
         if len(name) > 32:
             raise InputError("name", f"load balancer name {name!r} is longer than AWS's 32 characters", module=MODULE)
         self.security_group = tracked(SecurityGroup(
@@ -81,7 +98,10 @@ class Alb(Construct):
             self, "this", name=name, internal=False, load_balancer_type="application",
             security_groups=[self.security_group_id], subnets=subnet_ids,
             enable_deletion_protection=inputs.deletion_protection, idle_timeout=inputs.idle_timeout,
-            drop_invalid_header_fields=True, tags={"Name": name, **inputs.tags}))
+            drop_invalid_header_fields=True, tags={"Name": name, **inputs.tags},
+            access_logs=None if access_logs is None else LbAccessLogs(
+                bucket=access_logs.bucket, prefix=access_logs.prefix, enabled=True),
+            depends_on=None if access_logs is None else access_logs.depends_on))
         self.target_group = tracked(LbTargetGroup(
             self, "target_group", name=name, port=target_port, protocol="HTTP", target_type="ip", vpc_id=vpc_id,
             deregistration_delay=str(inputs.deregistration_delay),
@@ -94,9 +114,11 @@ class Alb(Construct):
         self.dns_name: str = self.lb.dns_name
         self.zone_id: str = self.lb.zone_id
         self.arn_suffix: str = self.lb.arn_suffix
+        self.arn: str = self.lb.arn
+        self.target_group_arn_suffix: str = self.target_group.arn_suffix
 
     def _ingress(self, inputs: AlbInputs) -> None:
-        ports = [("http", 80)] + ([("https", 443)] if inputs.certificate_arn else [])
+        ports = [("http", 80)] + ([("https", 443)] if self._certificate_arn else [])
         for label, port in ports:
             for index, cidr in enumerate(inputs.ingress_cidrs):
                 suffix = "" if len(inputs.ingress_cidrs) == 1 else f"_{index + 1}"
@@ -107,7 +129,7 @@ class Alb(Construct):
 
     def _listeners(self, inputs: AlbInputs) -> LbListener:
         forward = LbListenerDefaultAction(type="forward", target_group_arn=self.target_group_arn)
-        if inputs.certificate_arn is None:
+        if self._certificate_arn is None:
             return tracked(LbListener(self, "http", load_balancer_arn=self.lb.arn, port=80, protocol="HTTP",
                                       default_action=[forward]))
         redirect = LbListenerDefaultAction(type="redirect", redirect=LbListenerDefaultActionRedirect(
@@ -115,5 +137,5 @@ class Alb(Construct):
         tracked(LbListener(self, "http", load_balancer_arn=self.lb.arn, port=80, protocol="HTTP",
                            default_action=[redirect]))
         return tracked(LbListener(self, "https", load_balancer_arn=self.lb.arn, port=443, protocol="HTTPS",
-                                  ssl_policy=inputs.ssl_policy, certificate_arn=inputs.certificate_arn,
+                                  ssl_policy=inputs.ssl_policy, certificate_arn=self._certificate_arn,
                                   default_action=[forward]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from generator import validate
 from generator.cdk import (
@@ -10,11 +11,14 @@ from generator.cdk import (
     DbInstance,
     DbParameterGroup,
     DbParameterGroupParameter,
+    IamRole,
+    IamRolePolicyAttachment,
     SecurityGroup,
     VpcSecurityGroupIngressRule,
     tracked,
 )
 from generator.errors import InputError
+from generator.jsonenc import terraform_json
 
 MODULE = "rds"
 PORT = 5432
@@ -32,6 +36,8 @@ class RdsInputs:
     final_snapshot: take a snapshot named <prefix>-final when the instance is deleted.
     backup_retention_days: automated backups kept (0 disables them; 1..35).
     slow_query_ms: log statements slower than this (log_min_duration_statement).
+    performance_insights: Performance Insights (7 days free); performance_insights_days: 7, or a multiple of 31.
+    monitoring_interval: Enhanced Monitoring every N seconds (0 = off; 1, 5, 10, 15, 30, 60), with its IAM role.
     """
 
     engine_version: str = "16"
@@ -46,6 +52,9 @@ class RdsInputs:
     backup_retention_days: int = 7
     slow_query_ms: int = 3000
     apply_immediately: bool = False
+    performance_insights: bool = False
+    performance_insights_days: int = 7
+    monitoring_interval: int = 0
     tags: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -59,6 +68,11 @@ class RdsInputs:
             raise InputError("username", f"{self.username!r} is reserved by RDS", module=MODULE)
         validate.in_range(MODULE, "backup_retention_days", self.backup_retention_days, 0, 35)
         validate.in_range(MODULE, "slow_query_ms", self.slow_query_ms, 0, 2147483647)
+        days = self.performance_insights_days
+        if days not in (7, 731) and not (days % 31 == 0 and 31 <= days <= 713):
+            raise InputError("performance_insights_days", f"{self.performance_insights_days} must be 7, 731 or a "
+                             "multiple of 31 up to 713", module=MODULE)
+        validate.one_of(MODULE, "monitoring_interval", self.monitoring_interval, (0, 1, 5, 10, 15, 30, 60))
 
 
 class Rds(Construct):
@@ -87,12 +101,31 @@ class Rds(Construct):
             final_snapshot_identifier=f"{name}-final" if inputs.final_snapshot else None,
             backup_retention_period=inputs.backup_retention_days, copy_tags_to_snapshot=True,
             auto_minor_version_upgrade=True, apply_immediately=inputs.apply_immediately,
-            enabled_cloudwatch_logs_exports=["postgresql"], tags={"Name": name, **inputs.tags}), "this")
+            enabled_cloudwatch_logs_exports=["postgresql"], tags={"Name": name, **inputs.tags},
+            **self._insight(inputs, name)), "this")
         self.address: str = self.instance.address
         self.port = PORT
         self.database_name = inputs.database_name
         self.master_secret_arn: str = self.instance.master_user_secret.get(0).secret_arn
         self.security_group_id: str = self.security_group.id
+
+    def _insight(self, inputs: RdsInputs, name: str) -> dict[str, Any]:
+        """Performance Insights and Enhanced Monitoring settings (nothing when both are off)."""
+        settings: dict[str, Any] = {}
+        if inputs.performance_insights:
+            settings.update(performance_insights_enabled=True,
+                            performance_insights_retention_period=inputs.performance_insights_days)
+        if inputs.monitoring_interval:
+            trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                             "Principal": {"Service": "monitoring.rds.amazonaws.com"}}]}
+            role = tracked(IamRole(self, "monitoring", name=f"{name}-rds-monitoring", assume_role_policy=terraform_json(
+                trust), description="RDS Enhanced Monitoring", tags={"Name": f"{name}-rds-monitoring", **inputs.tags}),
+                "rds_monitoring")
+            tracked(IamRolePolicyAttachment(
+                self, "monitoring_policy", role=role.name,
+                policy_arn="arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"), "rds_monitoring")
+            settings.update(monitoring_interval=inputs.monitoring_interval, monitoring_role_arn=role.arn)
+        return settings
 
     def allow_from(self, key: str, security_group_id: str, description: str) -> None:
         """Admit PostgreSQL connections from one security group (and nothing else)."""

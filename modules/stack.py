@@ -10,12 +10,18 @@ from dataclasses import dataclass, field
 
 from generator.cdk import Construct, TerraformOutput, tracked
 from generator.environment import Environment
-from modules.alb import Alb, AlbInputs
+from modules.alarms import AlarmInputs, Alarms, AlarmTargets
+from modules.alb import AccessLogTarget, Alb, AlbInputs
+from modules.dashboard import Dashboard, DashboardInputs
+from modules.dns import Dns, DnsInputs
 from modules.ecr import Ecr, EcrInputs
 from modules.ecs import Ecs, EcsInputs, EcsWiring, SecretRef
 from modules.iam import Iam, IamInputs
+from modules.logs import Logs, LogsInputs
+from modules.notifications import Notifications
 from modules.rds import Rds, RdsInputs
 from modules.vpc import Vpc, VpcInputs
+from modules.waf import Waf, WafInputs
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -28,14 +34,27 @@ class StackInputs:
     rds: RdsInputs = field(default_factory=RdsInputs)
     ecr: EcrInputs = field(default_factory=EcrInputs)
     iam: IamInputs = field(default_factory=IamInputs)
+    # The production layer; each part is one switch (None / False = off, nothing created, nothing billed).
+    logs: LogsInputs = field(default_factory=LogsInputs)
+    dns: DnsInputs | None = None
+    waf: WafInputs | None = None
+    alarms: AlarmInputs | None = None
+    dashboard: DashboardInputs | None = None
+
+    def __post_init__(self) -> None:
+        if self.alarms is not None:
+            self.alarms.max_connections(self.rds.instance_class)
 
     def compose(self, scope: Construct, env: Environment) -> None:
         name = env.prefix
         vpc = Vpc(scope, "vpc", self.vpc, name=name, region=env.region)
         ecr = Ecr(scope, "ecr", self.ecr, name=name)
         iam = Iam(scope, "iam", self.iam, name=name)
+        logs = Logs(scope, "logs", self.logs, name=name, vpc_id=vpc.vpc_id, account_id=vpc.account_id)
+        dns = None if self.dns is None else Dns(scope, "dns", self.dns, name=name)
         alb = Alb(scope, "alb", self.alb, name=name, vpc_id=vpc.vpc_id, vpc_cidr=vpc.cidr,
-                  subnet_ids=vpc.public_subnet_ids, target_port=self.ecs.container_port)
+                  subnet_ids=vpc.public_subnet_ids, target_port=self.ecs.container_port,
+                  certificate_arn=None if dns is None else dns.certificate_arn, access_logs=self._access_logs(logs))
         rds = Rds(scope, "rds", self.rds, name=name, vpc_id=vpc.vpc_id, db_subnet_group_name=vpc.db_subnet_group_name)
         ecs = Ecs(scope, "ecs", self.ecs, EcsWiring(
             vpc_id=vpc.vpc_id, subnet_ids=vpc.private_subnet_ids, alb_security_group_id=alb.security_group_id,
@@ -50,6 +69,38 @@ class StackInputs:
         iam.allow_log_writes(ecs.log_group_arn)
         iam.allow_secret_reads(ecs.secret_arns)
         self._outputs(scope, vpc, alb, ecr, ecs, rds)
+        self._production(scope, env, vpc, alb, ecs, rds, dns)
+
+    @staticmethod
+    def _access_logs(logs: Logs) -> AccessLogTarget | None:
+        if logs.access_log_bucket is None or logs.access_log_policy is None:
+            return None
+        return AccessLogTarget(logs.access_log_bucket, logs.access_log_prefix, [logs.access_log_policy])
+
+    def _production(self, scope: Construct, env: Environment, vpc: Vpc, alb: Alb, ecs: Ecs, rds: Rds,
+                    dns: Dns | None) -> None:
+        name = env.prefix
+        if dns is not None:
+            dns.alias_to(alb.dns_name, alb.zone_id)
+            tracked(TerraformOutput(scope, "service_url", value=f"https://{dns.domain_name}",
+                                    description="HTTPS address of the service"))
+        if self.waf is not None:
+            waf = Waf(scope, "waf", self.waf, name=name, load_balancer_arn=alb.arn)
+            tracked(TerraformOutput(scope, "web_acl_arn", value=waf.web_acl_arn, description="WAF web ACL"))
+        targets = AlarmTargets(
+            cluster_name=ecs.cluster_name, service_name=ecs.service_name, load_balancer=alb.arn_suffix,
+            target_group=alb.target_group_arn_suffix, db_instance=rds.instance.identifier,
+            db_allocated_gib=self.rds.allocated_storage, db_instance_class=self.rds.instance_class)
+        if self.alarms is not None:
+            topic = Notifications(scope, "notifications", self.alarms.notifications, name=name,
+                                  account_id=vpc.account_id)
+            Alarms(scope, "alarms", self.alarms, targets, name=name, topic_arn=topic.topic_arn)
+            tracked(TerraformOutput(scope, "alarm_topic_arn", value=topic.topic_arn,
+                                    description="SNS topic every alarm notifies"))
+        if self.dashboard is not None:
+            board = Dashboard(scope, "dashboard", self.dashboard, targets, name=name, region=env.region)
+            tracked(TerraformOutput(scope, "dashboard_name", value=board.dashboard_name,
+                                    description="CloudWatch dashboard"))
 
     @staticmethod
     def _outputs(scope: Construct, vpc: Vpc, alb: Alb, ecr: Ecr, ecs: Ecs, rds: Rds) -> None:

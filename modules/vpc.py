@@ -10,6 +10,7 @@ from generator import validate
 from generator.cdk import (
     Construct,
     DbSubnetGroup,
+    DefaultSecurityGroup,
     Eip,
     InternetGateway,
     NatGateway,
@@ -42,6 +43,8 @@ class VpcInputs:
     public_subnets / private_subnets / database_subnets: explicit CIDRs, one per AZ; computed when empty
       (tier t, zone i -> netnum t*8+i).
     s3_endpoint: add a free S3 gateway endpoint to the private and database route tables.
+    lock_default_security_group: take over the VPC's default security group and remove all its rules,
+      so nothing that lands in it by mistake can talk to anything.
     tags: extra tags on every VPC resource.
     """
 
@@ -54,6 +57,7 @@ class VpcInputs:
     private_subnets: tuple[str, ...] = ()
     database_subnets: tuple[str, ...] = ()
     s3_endpoint: bool = True
+    lock_default_security_group: bool = True
     tags: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -98,6 +102,11 @@ class Vpc(Construct):
         self.vpc = tracked(AwsVpc(self, "this", cidr_block=inputs.cidr, enable_dns_support=True,
                                   enable_dns_hostnames=True, tags={"Name": name, **inputs.tags}))
         self.vpc_id: str = self.vpc.id
+        # The VPC's owner is the account: no aws_caller_identity read, so a plan needs no STS call.
+        self.account_id: str = self.vpc.owner_id
+        if inputs.lock_default_security_group:
+            tracked(DefaultSecurityGroup(self, "default_security_group", vpc_id=self.vpc_id, ingress=[], egress=[],
+                                         tags={"Name": f"{name}-default-no-traffic", **inputs.tags}), "this")
         self.igw = tracked(InternetGateway(self, "igw", vpc_id=self.vpc_id, tags={"Name": name, **inputs.tags}),
                            "this")
         subnets = {tier: self._subnets(tier, cidrs[tier], name, inputs.tags) for tier in TIERS}

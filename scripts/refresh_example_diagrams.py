@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator import pipeline  # noqa: E402
+from generator.render import pipeline  # noqa: E402
 from tests.projectcopy import copy_project  # noqa: E402
 
 

@@ -13,12 +13,15 @@ from tests.conftest import ROOT
 
 EXPECTED_FILES = {"versions.tf", "backend.tf", "providers.tf", "vpc.tf", "alb.tf", "ecs.tf", "rds.tf", "ecr.tf",
                   "iam.tf", "outputs.tf", "ARCHITECTURE.md"}
+# The production layer: dev keeps the cheap part (alarms, dashboard), prod has all of it.
+PRODUCTION_FILES = {"dev": {"notifications.tf", "alarms.tf", "dashboard.tf"},
+                    "prod": {"notifications.tf", "alarms.tf", "dashboard.tf", "waf.tf", "dns.tf", "logs.tf"}}
 
 
 def test_every_environment_has_the_expected_files(rendered: list) -> None:
     assert [item.env for item in rendered] == ["dev", "prod"]
     for item in rendered:
-        assert set(item.files) == EXPECTED_FILES
+        assert set(item.files) == EXPECTED_FILES | PRODUCTION_FILES[item.env]
 
 
 def test_committed_hcl_is_byte_identical_to_the_render(rendered: list) -> None:

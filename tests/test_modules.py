@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from pathlib import Path
 
 import pytest
@@ -135,8 +136,8 @@ def test_adding_an_environment_is_one_small_file(project: Path) -> None:
 def test_prod_shape_has_a_nat_per_zone_and_protection(rendered: list) -> None:
     prod = next(item for item in rendered if item.env == "prod").files
     assert prod["vpc.tf"].count('resource "aws_nat_gateway"') == 3
-    assert "multi_az                        = true" in prod["rds.tf"]
-    assert "deletion_protection             = true" in prod["rds.tf"]
+    assert re.search(r"\n  multi_az +?= true\n", prod["rds.tf"])  # alignment follows the longest name
+    assert re.search(r"\n  deletion_protection +?= true\n", prod["rds.tf"])
     assert 'image_tag_mutability = "IMMUTABLE"' in prod["ecr.tf"]
     dev = next(item for item in rendered if item.env == "dev").files
     assert dev["vpc.tf"].count('resource "aws_nat_gateway"') == 1

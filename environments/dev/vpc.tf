@@ -11,6 +11,16 @@ resource "aws_vpc" "this" {
   }
 }
 
+resource "aws_default_security_group" "this" {
+  egress  = []
+  ingress = []
+  vpc_id  = aws_vpc.this.id
+
+  tags = {
+    Name = "acme-api-dev-default-no-traffic"
+  }
+}
+
 resource "aws_internet_gateway" "this" {
   vpc_id = aws_vpc.this.id
 

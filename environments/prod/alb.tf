@@ -20,6 +20,15 @@ resource "aws_vpc_security_group_ingress_rule" "alb_http" {
   to_port           = 80
 }
 
+resource "aws_vpc_security_group_ingress_rule" "alb_https" {
+  description       = "HTTPS from 0.0.0.0/0"
+  cidr_ipv4         = "0.0.0.0/0"
+  from_port         = 443
+  ip_protocol       = "tcp"
+  security_group_id = aws_security_group.alb.id
+  to_port           = 443
+}
+
 resource "aws_vpc_security_group_egress_rule" "alb_to_targets" {
   description       = "Targets in the VPC"
   cidr_ipv4         = "10.1.0.0/18"
@@ -39,9 +48,17 @@ resource "aws_lb" "this" {
   security_groups            = [aws_security_group.alb.id]
   subnets                    = [aws_subnet.public_a.id, aws_subnet.public_b.id, aws_subnet.public_c.id]
 
+  access_logs {
+    bucket  = aws_s3_bucket.access_logs.bucket
+    enabled = true
+    prefix  = "alb"
+  }
+
   tags = {
     Name = "acme-api-prod"
   }
+
+  depends_on = [aws_s3_bucket_policy.access_logs]
 }
 
 resource "aws_lb_target_group" "this" {
@@ -71,6 +88,24 @@ resource "aws_lb_listener" "http" {
   load_balancer_arn = aws_lb.this.arn
   port              = 80
   protocol          = "HTTP"
+
+  default_action {
+    type = "redirect"
+
+    redirect {
+      port        = "443"
+      protocol    = "HTTPS"
+      status_code = "HTTP_301"
+    }
+  }
+}
+
+resource "aws_lb_listener" "https" {
+  certificate_arn   = aws_acm_certificate_validation.this.certificate_arn
+  load_balancer_arn = aws_lb.this.arn
+  port              = 443
+  protocol          = "HTTPS"
+  ssl_policy        = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 
   default_action {
     target_group_arn = aws_lb_target_group.this.arn

@@ -38,3 +38,23 @@ output "db_master_secret_arn" {
   description = "Secrets Manager secret holding the master credentials"
   value       = aws_db_instance.this.master_user_secret[0].secret_arn
 }
+
+output "service_url" {
+  description = "HTTPS address of the service"
+  value       = "https://api.acme-api.example.com"
+}
+
+output "web_acl_arn" {
+  description = "WAF web ACL"
+  value       = aws_wafv2_web_acl.this.arn
+}
+
+output "alarm_topic_arn" {
+  description = "SNS topic every alarm notifies"
+  value       = aws_sns_topic.alarms.arn
+}
+
+output "dashboard_name" {
+  description = "CloudWatch dashboard"
+  value       = aws_cloudwatch_dashboard.this.dashboard_name
+}

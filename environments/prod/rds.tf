@@ -26,32 +26,63 @@ resource "aws_db_parameter_group" "this" {
   }
 }
 
+resource "aws_iam_role" "rds_monitoring" {
+  name        = "acme-api-prod-rds-monitoring"
+  description = "RDS Enhanced Monitoring"
+
+  assume_role_policy = jsonencode({
+    Statement = [
+      {
+        Action = "sts:AssumeRole"
+        Effect = "Allow"
+        Principal = {
+          Service = "monitoring.rds.amazonaws.com"
+        }
+      },
+    ]
+    Version = "2012-10-17"
+  })
+
+  tags = {
+    Name = "acme-api-prod-rds-monitoring"
+  }
+}
+
+resource "aws_iam_role_policy_attachment" "rds_monitoring" {
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
+  role       = aws_iam_role.rds_monitoring.name
+}
+
 resource "aws_db_instance" "this" {
-  identifier                      = "acme-api-prod"
-  allocated_storage               = 50
-  apply_immediately               = false
-  auto_minor_version_upgrade      = true
-  backup_retention_period         = 14
-  copy_tags_to_snapshot           = true
-  db_name                         = "app"
-  db_subnet_group_name            = aws_db_subnet_group.this.name
-  deletion_protection             = true
-  enabled_cloudwatch_logs_exports = ["postgresql"]
-  engine                          = "postgres"
-  engine_version                  = "16"
-  final_snapshot_identifier       = "acme-api-prod-final"
-  instance_class                  = "db.m7g.large"
-  manage_master_user_password     = true
-  max_allocated_storage           = 500
-  multi_az                        = true
-  parameter_group_name            = aws_db_parameter_group.this.name
-  port                            = 5432
-  publicly_accessible             = false
-  skip_final_snapshot             = false
-  storage_encrypted               = true
-  storage_type                    = "gp3"
-  username                        = "app"
-  vpc_security_group_ids          = [aws_security_group.database.id]
+  identifier                            = "acme-api-prod"
+  allocated_storage                     = 50
+  apply_immediately                     = false
+  auto_minor_version_upgrade            = true
+  backup_retention_period               = 14
+  copy_tags_to_snapshot                 = true
+  db_name                               = "app"
+  db_subnet_group_name                  = aws_db_subnet_group.this.name
+  deletion_protection                   = true
+  enabled_cloudwatch_logs_exports       = ["postgresql"]
+  engine                                = "postgres"
+  engine_version                        = "16"
+  final_snapshot_identifier             = "acme-api-prod-final"
+  instance_class                        = "db.m7g.large"
+  manage_master_user_password           = true
+  max_allocated_storage                 = 500
+  monitoring_interval                   = 60
+  monitoring_role_arn                   = aws_iam_role.rds_monitoring.arn
+  multi_az                              = true
+  parameter_group_name                  = aws_db_parameter_group.this.name
+  performance_insights_enabled          = true
+  performance_insights_retention_period = 7
+  port                                  = 5432
+  publicly_accessible                   = false
+  skip_final_snapshot                   = false
+  storage_encrypted                     = true
+  storage_type                          = "gp3"
+  username                              = "app"
+  vpc_security_group_ids                = [aws_security_group.database.id]
 
   tags = {
     Name = "acme-api-prod"

@@ -27,9 +27,11 @@ def build_app() -> object:
     from moto.moto_api import state_manager
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
+    from generator.localaws.production_shims import patch_production_models
     from generator.localaws.shims import ShimMiddleware, patch_models
 
     patch_models()
+    patch_production_models()
     for model in IMMEDIATE_MODELS:
         state_manager.set_transition(model_name=model, transition={"progression": "immediate"})
     return ShimMiddleware(DomainDispatcherApplication(create_backend_app))
@@ -62,6 +64,10 @@ def main(argv: list[str] | None = None) -> None:
     # moto otherwise loads thousands of sample AMIs per region on first EC2 call (seconds
     # each); nothing the modules create needs them.
     os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
+    from generator.localaws.production_shims import MANAGED_POLICY_SETTINGS
+
+    for key, value in MANAGED_POLICY_SETTINGS.items():  # AWS-managed IAM policies (RDS monitoring role)
+        os.environ.setdefault(key, value)
     try:
         serve(args.port_file, args.port)
     except KeyboardInterrupt:

@@ -96,17 +96,19 @@ def _providers(providers: dict[str, list[dict[str, Any]]]) -> list[Block]:
     return [Block("provider", (name,), _body(config, schema)) for name, configs in providers.items() for config in configs]
 
 
-def _body(spec: dict[str, Any], blocks: dict[str, Any]) -> list[Item]:
+def _body(spec: dict[str, Any], blocks: dict[str, Any], inner: bool = False) -> list[Item]:
     """Meta-arguments, one-line attributes, multi-line attributes, blocks, tags, lifecycle, depends_on."""
-    meta = [Attr(key, _value(key, spec[key])) for key in _META_FIRST if key in spec]
+    # Meta-arguments exist only on the top block: a nested `count` is a block (WAF's `count {}` action).
+    meta_keys = () if inner else _META_FIRST
+    meta = [Attr(key, _value(key, spec[key])) for key in meta_keys if key in spec]
     singles: list[Item] = []
     multis: list[Item] = []
     nested: list[Item] = []
-    for key in _attribute_order(spec):
+    for key in _attribute_order(spec, meta_keys):
         value = spec[key]
         if key in blocks:
             for body in value if isinstance(value, list) else [value]:
-                nested += [Blank(), Block(key, (), _body(body, blocks[key]))]
+                nested += [Blank(), Block(key, (), _body(body, blocks[key], inner=True))]
         elif isinstance(value, dict) or (isinstance(value, str) and as_document(value) is not None):
             multis += [Blank(), Attr(key, _value(key, value))]
         else:
@@ -125,8 +127,8 @@ def _plain_body(spec: dict[str, Any]) -> list[Item]:
     return _body(spec, {})
 
 
-def _attribute_order(spec: dict[str, Any]) -> list[str]:
-    skip = {"//", "tags", "lifecycle", "depends_on", *_META_FIRST}
+def _attribute_order(spec: dict[str, Any], meta_keys: tuple[str, ...] = _META_FIRST) -> list[str]:
+    skip = {"//", "tags", "lifecycle", "depends_on", *meta_keys}
     keys = [key for key in spec if key not in skip and spec[key] is not None]
     first = [key for key in _NAME_FIRST if key in keys]
     return first + [key for key in keys if key not in first]

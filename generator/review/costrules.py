@@ -32,7 +32,7 @@ FREE: frozenset[str] = frozenset({
     "aws_sns_topic_subscription", "aws_sns_topic_policy", "aws_wafv2_web_acl_association", "aws_wafv2_ip_set",
     "aws_wafv2_web_acl_logging_configuration", "aws_wafv2_rule_group", "aws_acm_certificate",
     "aws_acm_certificate_validation", "aws_cloudwatch_event_rule", "aws_cloudwatch_event_target",
-    "terraform_data", "null_resource",  # no cloud resource at all
+    "aws_chatbot_slack_channel_configuration", "aws_route53_record", "terraform_data", "null_resource",
 })
 
 

@@ -17,7 +17,7 @@ from generator.errors import HclgenError
 from generator.paths import work_dir
 
 CHECKOV_ENV_VAR = "HCLGEN_CHECKOV"
-CHECKOV_SPEC = "checkov>=3.2,<4"
+CHECKOV_SPEC = "checkov==3.3.30"  # pinned: the committed baselines are judged by this version
 INSTALL_TIMEOUT = 1800.0
 
 
