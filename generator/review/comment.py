@@ -18,6 +18,7 @@ import jinja2
 
 from generator.paths import templates_dir
 from generator.review.commentcost import CostGroup, cost_globals, cost_groups, policy_groups
+from generator.review.commentparts import output_text, parts_globals
 from generator.review.cost import EnvCost
 from generator.review.model import Action, EnvPlan, PlanReport, ResourceChange
 from generator.review.policy import PolicyReport
@@ -92,8 +93,14 @@ def summary(env: EnvPlan) -> str:
              (counts.replace, "replace"), (counts.imported, "import"), (counts.moved, "move"),
              (counts.forget, "forget")]
     words = [f"{n} to {verb}" for n, verb in parts if n]
+    if env.refresh_only and env.drift:
+        words.append(f"refresh-only: {plural(len(env.drift), 'drifted resource')} to accept into the state")
     if env.outputs_changed:
         words.append(f"{plural(env.outputs_changed, 'output')} to change")
+    if env.actions:
+        words.append(f"{plural(len(env.actions), 'action')} to run")
+    if env.deferred:
+        words.append(f"{len(env.deferred)} deferred")
     return ", ".join(words) or "no changes"
 
 
@@ -110,6 +117,9 @@ def attribute_lines(change: ResourceChange) -> list[str]:
     symbol = _SYMBOL.get(change.action, "~")
     lines = []
     for attr in change.attributes:
+        if attr.element:  # a set element (or a value in a JSON array) added or removed
+            lines.append(f"{'-' if attr.after is None else '+'} {attr.path}: {attr.before or attr.after}")
+            continue
         after = "null" if attr.after is None else attr.after
         value = after if change.action is Action.CREATE else \
             f"{'null' if attr.before is None else attr.before} -> {after}"
@@ -127,11 +137,24 @@ def source_link(source: str, source_url: str | None) -> str:
     return code(source)
 
 
+def _blocks(changes: Sequence[ResourceChange]) -> list[str]:
+    return [f"# {c.address}: {label(c)}" + "".join(f"\n    {line}" for line in attribute_lines(c)) for c in changes]
+
+
 def fallback_text(env: EnvPlan) -> str:
-    """A text plan built from the model, for plans recorded without terraform's own text."""
-    blocks = [f"# {c.address}: {label(c)}" + "".join(f"\n    {line}" for line in attribute_lines(c))
-              for c in env.changes]
-    return "\n".join(blocks) if blocks else "No changes."
+    """A text plan built from the model, for plans recorded without terraform's own text.
+
+    It says what the comment says: a failed plan is never "No changes.", drift and outputs show."""
+    parts = []
+    if env.errored:
+        parts.append(f"The plan failed{': ' + env.error if env.error else ''}; terraform recorded no complete plan"
+                     + (", the changes below are partial." if env.changes else "."))
+    if env.drift:
+        parts.append("Changed outside Terraform (drift):\n" + "\n".join(_blocks(env.drift)))
+    parts += _blocks(env.changes)
+    if env.outputs:
+        parts.append("Changes to outputs:\n" + "\n".join(f"    {o.name}: {output_text(o)}" for o in env.outputs))
+    return "\n".join(parts) if parts else "No changes."
 
 
 def plan_text(env: EnvPlan) -> str:
@@ -145,7 +168,7 @@ def _template() -> jinja2.Template:
         lstrip_blocks=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
     environment.filters.update(code=code, fence=fence, plural=plural, summary=summary, label=label)
     environment.globals.update(attribute_lines=attribute_lines, source_link=source_link,
-                               plan_text=plan_text, Action=Action, **cost_globals())
+                               plan_text=plan_text, Action=Action, **cost_globals(), **parts_globals())
     return environment.get_template(TEMPLATE)
 
 

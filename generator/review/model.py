@@ -12,7 +12,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from generator.review import planparts
 from generator.review.attrdiff import AttributeChange, attribute_changes
+from generator.review.planparts import ActionInvocation, CheckResult, DeferredChange, OutputChange
+from generator.review.schema import set_paths
 
 MAX_ATTRIBUTES = 40  # per resource in the comment; the full plan text has them all
 
@@ -92,15 +95,29 @@ class Counts:
 
 @dataclass(frozen=True)
 class EnvPlan:
-    """One environment's plan: counts, changed resources (destructive first), full text."""
+    """One environment's plan: counts, changed resources (destructive first), full text, and
+    what else a reviewer must see: drift, outputs, checks, deferred changes, actions."""
 
     env: str
     counts: Counts
     changes: tuple[ResourceChange, ...]
     full_text: str | None = None
-    outputs_changed: int = 0
     errored: bool = False
     error: str | None = None  # why the plan failed, when hclgen recorded it
+    outputs: tuple[OutputChange, ...] = ()
+    drift: tuple[ResourceChange, ...] = ()  # changed outside terraform (resource_drift)
+    checks: tuple[CheckResult, ...] = ()  # checks that did not pass
+    deferred: tuple[DeferredChange, ...] = ()
+    actions: tuple[ActionInvocation, ...] = ()
+    refresh_only: bool = False  # a `plan -refresh-only`: applying only records the drift in state
+
+    @property
+    def outputs_changed(self) -> int:
+        return len(self.outputs)
+
+    @property
+    def failed_checks(self) -> tuple[CheckResult, ...]:
+        return tuple(c for c in self.checks if c.failed)
 
     @property
     def destructive(self) -> tuple[ResourceChange, ...]:
@@ -112,12 +129,16 @@ class EnvPlan:
 
     @property
     def has_changes(self) -> bool:
-        """Whether applying would do anything: resources (incl. imports, moves, forgets) or outputs."""
-        return self.counts.total > 0 or self.outputs_changed > 0
+        """Whether applying would do anything: resources (incl. imports, moves, forgets), outputs,
+        actions, or (refresh-only) recording drift in the state."""
+        return (self.counts.total > 0 or self.outputs_changed > 0 or bool(self.actions)
+                or (self.refresh_only and bool(self.drift)))
 
     @property
     def no_changes(self) -> bool:
-        return not self.has_changes and not self.errored
+        """Nothing to apply, nothing drifted, deferred or failed: "the infrastructure matches"."""
+        return (not self.has_changes and not self.errored and not self.drift and not self.deferred
+                and not self.failed_checks)
 
 
 @dataclass(frozen=True)
@@ -139,6 +160,14 @@ class PlanReport:
     @property
     def errored(self) -> tuple[str, ...]:
         return tuple(env.env for env in self.envs if env.errored)
+
+    @property
+    def drifted(self) -> int:
+        return sum(len(env.drift) for env in self.envs)
+
+    @property
+    def failed_checks(self) -> int:
+        return sum(len(env.failed_checks) for env in self.envs)
 
 
 def classify(actions: Sequence[str]) -> Action:
@@ -183,8 +212,8 @@ def resource_change(rc: Mapping[str, Any], sources: Mapping[str, str],
     if action in (Action.CREATE, Action.UPDATE, Action.REPLACE):
         module = _INDEX.sub("", rc.get("module_address", ""))
         keys = configured.get((module, f"{rc.get('type')}.{rc.get('name')}"))
-        attrs = attribute_changes(change, creating=action is Action.CREATE,
-                                  replacing=action is Action.REPLACE, configured=keys)
+        attrs = attribute_changes(change, creating=action is Action.CREATE, replacing=action is Action.REPLACE,
+                                  configured=keys, sets=set_paths(rc.get("type", "")))
     reason = rc.get("action_reason")
     return ResourceChange(
         address=address, type=rc.get("type", ""), action=action,
@@ -218,10 +247,28 @@ def env_plan(env: str, plan: Mapping[str, Any], sources: Mapping[str, str] | Non
                for rc in plan.get("resource_changes", []) if rc.get("mode", "managed") == "managed"]
     kept = [c for c in changes if c.action is not Action.NOOP or c.imported or c.moved_from]
     kept.sort(key=_order)  # stable: non-destructive keep terraform's (address) order
-    outputs = sum(1 for oc in plan.get("output_changes", {}).values()
-                  if classify(oc.get("actions", [])) is not Action.NOOP)
+    drift = [resource_change(rc, sources or {}, configured) for rc in plan.get("resource_drift") or []
+             if rc.get("mode", "managed") == "managed"]
     return EnvPlan(env=env, counts=_counts(kept), changes=tuple(kept), full_text=full_text,
-                   outputs_changed=outputs, errored=bool(plan.get("errored")))
+                   errored=bool(plan.get("errored")), outputs=planparts.outputs(plan, classify),
+                   drift=tuple(c for c in drift if _drifted(c)),
+                   checks=planparts.checks(plan), deferred=planparts.deferred(plan, classify),
+                   actions=planparts.actions(plan), refresh_only=is_refresh_only(plan))
+
+
+def _drifted(change: ResourceChange) -> bool:
+    """Drift worth showing: deleted outside terraform, or attributes that really differ (a drift
+    entry whose differences are all provider normalisation, null vs [], is noise)."""
+    return change.action is Action.DESTROY or (change.action is not Action.NOOP and bool(change.attributes))
+
+
+def is_refresh_only(plan: Mapping[str, Any]) -> bool:
+    """A `plan -refresh-only` with drift. terraform's JSON has no flag for the mode (up to format
+    1.2); such a plan has resource_drift but no resource_changes key at all, where a normal plan
+    lists every resource, no-ops included."""
+    if "refresh_only" in plan:  # should a later format add the flag
+        return bool(plan["refresh_only"])
+    return bool(plan.get("resource_drift")) and "resource_changes" not in plan
 
 
 def failed_plan(env: str, error: str | None) -> EnvPlan:

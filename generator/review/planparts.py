@@ -1,0 +1,131 @@
+"""The parts of a plan beside resource changes: outputs, checks, deferred changes, action invocations.
+
+Each is read from its `terraform show -json` key into a frozen dataclass of the plan model
+(generator.review.model). Output values are masked when terraform marks them sensitive and shown
+as "(known after apply)" when unknown; they never leave here as raw secrets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from generator.review.attrdiff import SENSITIVE, UNKNOWN, display
+
+# checks statuses that need a reviewer's eye ("pass" needs none)
+FAILED_STATUSES = ("fail", "error")
+_DEFERRED_REASONS = {
+    "instance_count_unknown": "its count/for_each is not known yet",
+    "resource_config_unknown": "its configuration is not known yet",
+    "provider_config_unknown": "its provider configuration is not known yet",
+    "absent_prereq": "something it depends on does not exist yet",
+    "deferred_prereq": "something it depends on was deferred",
+}
+
+
+@dataclass(frozen=True)
+class OutputChange:
+    """One root output whose value changes. before/after are display text; None means absent."""
+
+    name: str
+    action: str  # create, update, delete
+    before: str | None
+    after: str | None
+    sensitive: bool = False
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """A check (check block, pre/postcondition, variable validation) that did not pass."""
+
+    address: str
+    kind: str  # "check", "resource", "output_value", "var"
+    status: str  # fail, error, unknown
+    problems: tuple[str, ...] = ()
+
+    @property
+    def failed(self) -> bool:
+        return self.status in FAILED_STATUSES
+
+
+@dataclass(frozen=True)
+class DeferredChange:
+    """A resource change terraform postponed to a later plan (Terraform 1.9+ deferred actions)."""
+
+    address: str
+    action: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ActionInvocation:
+    """A provider action the apply will run (Terraform 1.14 `action_invocations`)."""
+
+    address: str
+    trigger: str | None  # "after_create of aws_instance.web", None when invoked directly
+
+
+def _value(value: Any, sensitive: Any, unknown: Any) -> str | None:
+    if unknown is True:
+        return UNKNOWN
+    if value is None:
+        return None
+    return SENSITIVE if sensitive not in (False, None, {}, []) else display(value)
+
+
+def outputs(plan: Mapping[str, Any], classify: Any) -> tuple[OutputChange, ...]:
+    """The root outputs that change, in name order. `classify`: model.classify (actions -> Action)."""
+    out = []
+    for name, change in sorted((plan.get("output_changes") or {}).items()):
+        action = str(classify(change.get("actions", [])).value)
+        if action == "no-op":
+            continue
+        before_sens = change.get("before_sensitive", False)
+        after_sens = change.get("after_sensitive", False)
+        out.append(OutputChange(
+            name=name, action=action,
+            before=_value(change.get("before"), before_sens, False),
+            after=None if action == "destroy" else _value(change.get("after"), after_sens,
+                                                           change.get("after_unknown", False)),
+            sensitive=bool(before_sens or after_sens)))
+    return tuple(out)
+
+
+def checks(plan: Mapping[str, Any]) -> tuple[CheckResult, ...]:
+    """Every check that did not pass (failed first), with terraform's problem messages."""
+    out = []
+    for check in plan.get("checks") or []:
+        if check.get("status") == "pass":
+            continue
+        address = check.get("address") or {}
+        problems = [str(problem.get("message", "")) for instance in check.get("instances") or []
+                    for problem in instance.get("problems") or []]
+        out.append(CheckResult(address=str(address.get("to_display", "?")), kind=str(address.get("kind", "")),
+                               status=str(check.get("status", "unknown")), problems=tuple(dict.fromkeys(problems))))
+    return tuple(sorted(out, key=lambda c: (not c.failed, c.address)))
+
+
+def deferred(plan: Mapping[str, Any], classify: Any) -> tuple[DeferredChange, ...]:
+    out = []
+    for item in plan.get("deferred_changes") or []:
+        rc = item.get("resource_change") or {}
+        reason = str(item.get("reason", ""))
+        out.append(DeferredChange(address=str(rc.get("address", "?")),
+                                  action=str(classify(rc.get("change", {}).get("actions", [])).value),
+                                  reason=_DEFERRED_REASONS.get(reason, reason.replace("_", " "))))
+    return tuple(out)
+
+
+def _trigger(invocation: Mapping[str, Any]) -> str | None:
+    lifecycle = invocation.get("lifecycle_action_trigger")
+    if not isinstance(lifecycle, Mapping):
+        return None
+    event = str(lifecycle.get("action_trigger_event", "")).lower().replace("_", " ")
+    return f"{event} of {lifecycle.get('triggering_resource_address', '?')}".strip()
+
+
+def actions(plan: Mapping[str, Any]) -> tuple[ActionInvocation, ...]:
+    items: Sequence[Mapping[str, Any]] = plan.get("action_invocations") or []
+    return tuple(ActionInvocation(address=str(item.get("address", "?")), trigger=_trigger(item))
+                 for item in items if item)
