@@ -18,7 +18,7 @@ import jinja2
 
 from generator.paths import templates_dir
 from generator.review.commentcost import CostGroup, cost_globals, cost_groups, policy_groups
-from generator.review.commentparts import output_text, parts_globals
+from generator.review.commentparts import attribute_lines, label, parts_globals, plan_text, plural
 from generator.review.cost import EnvCost
 from generator.review.model import Action, EnvPlan, PlanReport, ResourceChange
 from generator.review.policy import PolicyReport
@@ -27,8 +27,6 @@ MARKER = "<!-- hclgen:plan-comment -->"
 DIAGRAM_LEGEND = "🟩 added · 🟨 changed · 🟧 replaced · 🟥 destroyed"
 MAX_CHARS = 65_536
 TEMPLATE = "plan_comment.md.j2"
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-_SYMBOL = {Action.CREATE: "+", Action.UPDATE: "~", Action.REPLACE: "~"}
 
 
 @dataclass(frozen=True)
@@ -82,10 +80,6 @@ def code(text: str) -> str:
     return f"{ticks}{pad}{text}{pad}{ticks}"
 
 
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
 def summary(env: EnvPlan) -> str:
     """`3 to add, 1 to destroy` or `no changes`."""
     counts = env.counts
@@ -104,61 +98,12 @@ def summary(env: EnvPlan) -> str:
     return ", ".join(words) or "no changes"
 
 
-def label(change: ResourceChange) -> str:
-    """`create`, `replace`, `import`, `move + update`, ..."""
-    extra = [word for word, on in (("import", change.imported), ("move", change.moved_from)) if on]
-    if change.action is Action.NOOP:
-        return " + ".join(extra) or "no-op"
-    return " + ".join([*extra, change.action.value])
-
-
-def attribute_lines(change: ResourceChange) -> list[str]:
-    """Terraform-style lines: `+ name = "x"`, `~ size = 1 -> 2  # forces replacement`."""
-    symbol = _SYMBOL.get(change.action, "~")
-    lines = []
-    for attr in change.attributes:
-        if attr.element:  # a set element (or a value in a JSON array) added or removed
-            lines.append(f"{'-' if attr.after is None else '+'} {attr.path}: {attr.before or attr.after}")
-            continue
-        after = "null" if attr.after is None else attr.after
-        value = after if change.action is Action.CREATE else \
-            f"{'null' if attr.before is None else attr.before} -> {after}"
-        lines.append(f"{symbol} {attr.path} = {value}{'  # forces replacement' if attr.forces_replacement else ''}")
-    if change.attributes_omitted:
-        lines.append(f"# … {plural(change.attributes_omitted, 'more attribute')}")
-    return lines
-
-
 def source_link(source: str, source_url: str | None) -> str:
     """`modules/vpc.py:42` as a link to that line when the repository's blob URL is known."""
     path, _, line = source.rpartition(":")
     if source_url and path and line.isdigit():
         return f"[{code(source)}]({source_url.rstrip('/')}/{path}#L{line})"
     return code(source)
-
-
-def _blocks(changes: Sequence[ResourceChange]) -> list[str]:
-    return [f"# {c.address}: {label(c)}" + "".join(f"\n    {line}" for line in attribute_lines(c)) for c in changes]
-
-
-def fallback_text(env: EnvPlan) -> str:
-    """A text plan built from the model, for plans recorded without terraform's own text.
-
-    It says what the comment says: a failed plan is never "No changes.", drift and outputs show."""
-    parts = []
-    if env.errored:
-        parts.append(f"The plan failed{': ' + env.error if env.error else ''}; terraform recorded no complete plan"
-                     + (", the changes below are partial." if env.changes else "."))
-    if env.drift:
-        parts.append("Changed outside Terraform (drift):\n" + "\n".join(_blocks(env.drift)))
-    parts += _blocks(env.changes)
-    if env.outputs:
-        parts.append("Changes to outputs:\n" + "\n".join(f"    {o.name}: {output_text(o)}" for o in env.outputs))
-    return "\n".join(parts) if parts else "No changes."
-
-
-def plan_text(env: EnvPlan) -> str:
-    return _ANSI.sub("", env.full_text).strip() if env.full_text else fallback_text(env)
 
 
 @functools.cache

@@ -84,11 +84,10 @@ def _array(before: list[Any], after: list[Any], path: str) -> Iterator[JsonLeaf]
             yield from walk(before[index] if index < len(before) else None,
                             after[index] if index < len(after) else None, f"{path}[{index}]")
         return
-    old = {item[key]: item for item in before}
-    new = {item[key]: item for item in after}
-    names = list(old) + [name for name in new if name not in old]
-    for name in names:
-        yield from walk(old.get(name), new.get(name), f"{path}[{json.dumps(name, ensure_ascii=False)}]")
+    by_old = {item[key]: item for item in before}
+    by_new = {item[key]: item for item in after}
+    for name in [*by_old, *(name for name in by_new if name not in by_old)]:
+        yield from walk(by_old.get(name), by_new.get(name), f"{path}[{json.dumps(name, ensure_ascii=False)}]")
 
 
 def walk(before: Any, after: Any, path: str = "") -> Iterator[JsonLeaf]:

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
 from generator.review import planparts
-from generator.review.attrdiff import AttributeChange, attribute_changes
+from generator.review.attrdiff import AttributeChange, attribute_changes, format_path
 from generator.review.planparts import ActionInvocation, CheckResult, DeferredChange, OutputChange
 from generator.review.schema import set_paths
 
@@ -33,18 +33,6 @@ STATEFUL_TYPES: frozenset[str] = frozenset({
     "aws_route53_zone", "aws_acm_certificate",
 })
 
-_REASONS = {
-    "replace_because_tainted": "tainted",
-    "replace_because_cannot_update": "an attribute cannot change in place",
-    "replace_by_request": "replacement requested",
-    "replace_by_triggers": "replace_triggered_by changed",
-    "delete_because_no_resource_config": "removed from the configuration",
-    "delete_because_no_module": "its module was removed",
-    "delete_because_wrong_repetition": "count/for_each was added or removed",
-    "delete_because_count_index": "count index no longer exists",
-    "delete_because_each_key": "for_each key no longer exists",
-    "delete_because_no_move_target": "moved block target is missing",
-}
 _INDEX = re.compile(r"\[[^\]]*\]")
 
 
@@ -219,7 +207,7 @@ def resource_change(rc: Mapping[str, Any], sources: Mapping[str, str],
         address=address, type=rc.get("type", ""), action=action,
         stateful=rc.get("type") in STATEFUL_TYPES, imported="importing" in change,
         moved_from=previous if previous and previous != rc["address"] else None,
-        reason=_REASONS.get(reason, reason.replace("_", " ")) if reason else None,
+        reason=planparts.ACTION_REASONS.get(reason, reason.replace("_", " ")) if reason else None,
         source=source_of(rc["address"], sources),
         attributes=tuple(attrs[:MAX_ATTRIBUTES]), attributes_omitted=max(0, len(attrs) - MAX_ATTRIBUTES),
     )
@@ -247,13 +235,40 @@ def env_plan(env: str, plan: Mapping[str, Any], sources: Mapping[str, str] | Non
                for rc in plan.get("resource_changes", []) if rc.get("mode", "managed") == "managed"]
     kept = [c for c in changes if c.action is not Action.NOOP or c.imported or c.moved_from]
     kept.sort(key=_order)  # stable: non-destructive keep terraform's (address) order
+    refresh_only = is_refresh_only(plan)
     drift = [resource_change(rc, sources or {}, configured) for rc in plan.get("resource_drift") or []
              if rc.get("mode", "managed") == "managed"]
+    if not refresh_only:
+        drift = relevant_drift(drift, plan)
     return EnvPlan(env=env, counts=_counts(kept), changes=tuple(kept), full_text=full_text,
                    errored=bool(plan.get("errored")), outputs=planparts.outputs(plan, classify),
                    drift=tuple(c for c in drift if _drifted(c)),
                    checks=planparts.checks(plan), deferred=planparts.deferred(plan, classify),
-                   actions=planparts.actions(plan), refresh_only=is_refresh_only(plan))
+                   actions=planparts.actions(plan), refresh_only=refresh_only)
+
+
+def _under(path: str, prefix: str) -> bool:
+    return not prefix or path == prefix or (path.startswith(prefix) and path[len(prefix)] in ".[ ")
+
+
+def relevant_drift(drift: Sequence[ResourceChange], plan: Mapping[str, Any]) -> list[ResourceChange]:
+    """Drift in a normal plan, as terraform shows it: only the attributes the plan's changes
+    depend on (relevant_attributes). The rest (an EIP's association filled in by the NAT gateway
+    created after it) is the provider catching up, not someone changing things outside terraform;
+    the plan's own changes already show what it reverts. A deleted resource is always relevant."""
+    relevant: dict[str, list[str]] = {}
+    for item in plan.get("relevant_attributes") or []:
+        relevant.setdefault(str(item.get("resource")), []).append(format_path(tuple(item.get("attribute") or ())))
+    out = []
+    for change in drift:
+        prefixes = relevant.get(change.address)
+        if change.action is Action.DESTROY:
+            out.append(change)
+        elif prefixes is not None:
+            prefixes = ["" if p == "(whole resource)" else p for p in prefixes]
+            kept = tuple(a for a in change.attributes if any(_under(a.path, p) for p in prefixes))
+            out.append(replace(change, attributes=kept))
+    return out
 
 
 def _drifted(change: ResourceChange) -> bool:

@@ -7,12 +7,27 @@ as "(known after apply)" when unknown; they never leave here as raw secrets.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from generator.review.attrdiff import SENSITIVE, UNKNOWN, display
+from generator.review.jsondiff import diff_strings
 
+# resource_changes' action_reason -> words
+ACTION_REASONS = {
+    "replace_because_tainted": "tainted",
+    "replace_because_cannot_update": "an attribute cannot change in place",
+    "replace_by_request": "replacement requested",
+    "replace_by_triggers": "replace_triggered_by changed",
+    "delete_because_no_resource_config": "removed from the configuration",
+    "delete_because_no_module": "its module was removed",
+    "delete_because_wrong_repetition": "count/for_each was added or removed",
+    "delete_because_count_index": "count index no longer exists",
+    "delete_because_each_key": "for_each key no longer exists",
+    "delete_because_no_move_target": "moved block target is missing",
+}
 # checks statuses that need a reviewer's eye ("pass" needs none)
 FAILED_STATUSES = ("fail", "error")
 _DEFERRED_REASONS = {
@@ -33,6 +48,7 @@ class OutputChange:
     before: str | None
     after: str | None
     sensitive: bool = False
+    inner: tuple[str, ...] = ()  # a JSON-document value's changed keys; before/after are then None
 
 
 @dataclass(frozen=True)
@@ -63,7 +79,8 @@ class ActionInvocation:
     """A provider action the apply will run (Terraform 1.14 `action_invocations`)."""
 
     address: str
-    trigger: str | None  # "after_create of aws_instance.web", None when invoked directly
+    event: str | None  # "after update"; None when invoked directly (`terraform apply -invoke`)
+    resource: str | None = None  # the resource whose lifecycle event triggers it
 
 
 def _value(value: Any, sensitive: Any, unknown: Any) -> str | None:
@@ -83,6 +100,12 @@ def outputs(plan: Mapping[str, Any], classify: Any) -> tuple[OutputChange, ...]:
             continue
         before_sens = change.get("before_sensitive", False)
         after_sens = change.get("after_sensitive", False)
+        inner = None if before_sens or after_sens else diff_strings(change.get("before"), change.get("after"))
+        if inner:
+            out.append(OutputChange(name, action, None, None, inner=tuple(
+                f"{leaf.path}: {'-' if leaf.after is None else '+'} {leaf.before or leaf.after}" if leaf.element
+                else f"{leaf.path}: {leaf.before or 'null'} -> {leaf.after or 'null'}" for leaf in inner)))
+            continue
         out.append(OutputChange(
             name=name, action=action,
             before=_value(change.get("before"), before_sens, False),
@@ -106,26 +129,36 @@ def checks(plan: Mapping[str, Any]) -> tuple[CheckResult, ...]:
     return tuple(sorted(out, key=lambda c: (not c.failed, c.address)))
 
 
+def _reason(item: Mapping[str, Any]) -> str:
+    reason = str(item.get("reason", ""))
+    return _DEFERRED_REASONS.get(reason, reason.replace("_", " ") or "no reason given")
+
+
 def deferred(plan: Mapping[str, Any], classify: Any) -> tuple[DeferredChange, ...]:
+    """deferred_changes (resources) and deferred_action_invocations (actions), in plan order."""
     out = []
     for item in plan.get("deferred_changes") or []:
         rc = item.get("resource_change") or {}
-        reason = str(item.get("reason", ""))
         out.append(DeferredChange(address=str(rc.get("address", "?")),
                                   action=str(classify(rc.get("change", {}).get("actions", [])).value),
-                                  reason=_DEFERRED_REASONS.get(reason, reason.replace("_", " "))))
+                                  reason=_reason(item)))
+    for item in plan.get("deferred_action_invocations") or []:
+        invocation = item.get("action_invocation") or {}
+        out.append(DeferredChange(address=str(invocation.get("address", "?")), action="action", reason=_reason(item)))
     return tuple(out)
 
 
-def _trigger(invocation: Mapping[str, Any]) -> str | None:
-    lifecycle = invocation.get("lifecycle_action_trigger")
+def _invocation(item: Mapping[str, Any]) -> ActionInvocation:
+    """Terraform spells the lifecycle event "AfterCreate"; it becomes "after create"."""
+    lifecycle = item.get("lifecycle_action_trigger")
+    address = str(item.get("address", "?"))
     if not isinstance(lifecycle, Mapping):
-        return None
-    event = str(lifecycle.get("action_trigger_event", "")).lower().replace("_", " ")
-    return f"{event} of {lifecycle.get('triggering_resource_address', '?')}".strip()
+        return ActionInvocation(address, None)
+    event = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", str(lifecycle.get("action_trigger_event", ""))).lower()
+    return ActionInvocation(address, event.replace("_", " ") or "lifecycle event",
+                            str(lifecycle.get("triggering_resource_address", "?")))
 
 
 def actions(plan: Mapping[str, Any]) -> tuple[ActionInvocation, ...]:
     items: Sequence[Mapping[str, Any]] = plan.get("action_invocations") or []
-    return tuple(ActionInvocation(address=str(item.get("address", "?")), trigger=_trigger(item))
-                 for item in items if item)
+    return tuple(_invocation(item) for item in items if item)
