@@ -172,6 +172,9 @@ def test_setup_terraform_wrapper_output_is_accepted(tmp_path: Path) -> None:
     path = tmp_path / "plan.json"
     path.write_text(wrapped)
     assert load_env_plan(path, "dev", None) == plan("update")
+    legacy = ("[command]/home/runner/work/_temp/x/terraform-bin show -json plan\n::debug::Terraform exited with code 0.\n"
+              + json.dumps(document("update")) + "\n::set-output name=stdout::{}\n::set-output name=exitcode::0\n")
+    assert unwrap(legacy) == document("update")
     path.write_text("[command]/usr/bin/terraform-bin show -json plan\n::debug::exitcode: 1\n")
     with pytest.raises(UsageError, match=r"cannot read plan .*no JSON object found"):
         load_env_plan(path, "dev", None)

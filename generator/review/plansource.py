@@ -30,12 +30,10 @@ def unwrap(text: str) -> Any:
     first (`[command]/home/runner/.../terraform-bin show -json plan`) and may add `::debug::`
     and `::set-output` workflow-command lines after it; plain JSON passes through unchanged.
     Raises ValueError when no JSON object is there."""
-    stripped = text.lstrip("\ufeff \t\r\n")
-    if stripped.startswith("{"):
-        try:
-            return json.loads(stripped)
-        except ValueError:
-            pass
+    try:
+        return json.loads(text)
+    except ValueError:
+        pass
     lines = text.splitlines(keepends=True)
     for index, line in enumerate(lines):
         if line.lstrip().startswith("{"):
