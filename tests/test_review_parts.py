@@ -197,3 +197,14 @@ def test_drift_outputs_and_checks_outlast_destroy_detail() -> None:
     for line in ("❌ **1 check failed in `dev`**", "🔀 **1 resource changed outside Terraform in `dev`**",
                  "- output `greeting`", "- ❌ **failed** `check.greeting_short`", "`aws_ecs_task_definition.app`"):
         assert line in text
+
+
+def test_checks_unknown_until_apply_are_counted_not_listed() -> None:
+    data = document("update")
+    data["checks"] = [*data["checks"], {"address": {"kind": "resource", "to_display": "aws_instance.web"},  # type: ignore[list-item]
+                                        "status": "unknown", "instances": []}]
+    env = env_plan("dev", data)
+    assert [c.address for c in env.checks] == ["check.greeting_short", "aws_instance.web"]
+    text = render_comment(PlanReport((env,)))
+    assert "- `dev`: 1 more check can only be evaluated during apply." in text
+    assert "`aws_instance.web`" not in text

@@ -1,4 +1,5 @@
-"""The parts of a plan beside resource changes: outputs, checks, deferred changes, action invocations.
+"""The parts of a plan beside resource changes: outputs, checks, deferred changes, action
+invocations (and the words for resource_changes' action_reason).
 
 Each is read from its `terraform show -json` key into a frozen dataclass of the plan model
 (generator.review.model). Output values are masked when terraform marks them sensitive and shown
