@@ -145,7 +145,8 @@ def _cuts(view: View, report: PlanReport, others: int, omitted_others: int, omit
     if not view.destructive_attributes:
         cuts.append("the attribute changes of each resource")
     elif not view.other_attributes:
-        cuts.append("the attribute changes of created, updated, imported and moved resources")
+        kinds = "created, updated, imported, moved and drifted" if report.drifted else "created, updated, imported and moved"
+        cuts.append(f"the attribute changes of {kinds} resources")
     if omitted_others:
         cuts.append(f"{omitted_others} of the {others} created, updated, imported or moved resources")
     if omitted_destructive:

@@ -1,5 +1,9 @@
 """The one plan model: `terraform show -json` -> EnvPlan. Pure: dicts in, frozen dataclasses out.
 
+Beside resource changes it carries drift (resource_drift), output changes, checks that did not
+pass, deferred changes and action invocations (generator.review.planparts), and whether the plan
+is refresh-only, so no consumer can say "No changes" over any of them.
+
 `plan`, `apply` and `destroy` decide and print from it (generator.review.summary), and the
 pull-request comment renders it (generator.review.comment), so they never disagree.
 """
