@@ -208,3 +208,16 @@ def test_checks_unknown_until_apply_are_counted_not_listed() -> None:
     text = render_comment(PlanReport((env,)))
     assert "- `dev`: 1 more check can only be evaluated during apply." in text
     assert "`aws_instance.web`" not in text
+
+
+def test_named_set_elements_are_diffed_inside() -> None:
+    def role(actions: list[str]) -> list[dict[str, str]]:
+        document = {"Statement": [{"Sid": "Read", "Effect": "Allow", "Action": actions, "Resource": "*"}]}
+        return [{"name": "logs", "policy": json.dumps({"Statement": []})},
+                {"name": "read", "policy": json.dumps(document)}]
+
+    attrs = attribute_changes({"before": {"inline_policy": role(["s3:GetObject"])},
+                               "after": {"inline_policy": list(reversed(role(["s3:GetObject", "s3:*"])))}},
+                              creating=False, sets=set_paths("aws_iam_role"))
+    assert [(a.path, a.before, a.after, a.element) for a in attrs] == [
+        ('inline_policy[name="read"].policy » Statement["Read"].Action', None, '"s3:*"', True)]

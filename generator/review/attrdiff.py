@@ -22,7 +22,18 @@ UNKNOWN = "(known after apply)"
 MAX_VALUE_CHARS = 160
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 
-KeyPath = tuple[str | int, ...]
+SET_IDENTITY_KEYS = ("name", "key", "id")  # a set element keeping one of these is the same element
+
+
+@dataclass(frozen=True)
+class Member:
+    """A set element named by an identity key: `inline_policy[name="read"]` in a path."""
+
+    key: str
+    value: str
+
+
+KeyPath = tuple[str | int | Member, ...]
 
 
 @dataclass(frozen=True)
@@ -64,6 +75,8 @@ def format_path(path: KeyPath) -> str:
     for part in path:
         if isinstance(part, int):
             out += f"[{part}]"
+        elif isinstance(part, Member):
+            out += f"[{part.key}={json.dumps(part.value, ensure_ascii=False)}]"
         elif _IDENTIFIER.match(part):
             out += f".{part}" if out else part
         else:
@@ -120,14 +133,27 @@ def _pruned(value: Any) -> Any:
     return {k: v for k, v in value.items() if not _empty(v)} if isinstance(value, dict) else value
 
 
+def _named(items: list[Any], key: str) -> dict[str, Any]:
+    """Elements by their value of `key`, only names that occur once."""
+    names = [item.get(key) for item in items if isinstance(item, dict) and isinstance(item.get(key), str)]
+    return {item[key]: item for item in items
+            if isinstance(item, dict) and isinstance(item.get(key), str) and names.count(item[key]) == 1}
+
+
 def _set_leaves(before: list[Any], after: list[Any], path: KeyPath) -> Iterator[_Leaf]:
+    """Removed and added elements; one removed and one added with the same name (an inline
+    policy whose document changed) are diffed inside instead, JSON strings included."""
     old, new = [compact(_pruned(v)) for v in before], [compact(_pruned(v)) for v in after]
-    for value, text in zip(before, old):
-        if text not in new:
-            yield _Leaf(path, display(_pruned(value)), None, element=True)
-    for value, text in zip(after, new):
-        if text not in old:
-            yield _Leaf(path, None, display(_pruned(value)), element=True)
+    removed = [value for value, text in zip(before, old) if text not in new]
+    added = [value for value, text in zip(after, new) if text not in old]
+    for key in SET_IDENTITY_KEYS:
+        gone, came = _named(removed, key), _named(added, key)
+        for name in [name for name in gone if name in came]:
+            yield from _walk(gone[name], came[name], (False, False), False, (*path, Member(key, name)))
+            removed.remove(gone[name])
+            added.remove(came[name])
+    yield from (_Leaf(path, display(_pruned(value)), None, element=True) for value in removed)
+    yield from (_Leaf(path, None, display(_pruned(value)), element=True) for value in added)
 
 
 def _leaf(before: Any, after: Any, path: KeyPath) -> Iterator[_Leaf]:
