@@ -23,11 +23,11 @@ def cost(target: str, usage_file: Path | None, region: str | None, as_json: bool
     whole env; for a plan it prices both sides and shows the delta and the changed lines.
     """
     from generator.review.costreport import estimate, plan_file, report_lines, to_json_document
-    from generator.review.plansource import read_json
+    from generator.review.plansource import read_plan_json
 
     found = plan_file(target)
     if found is not None:
-        plan, name, whole = read_json(found[0], "plan"), found[1], False
+        plan, name, whole = read_plan_json(found[0]), found[1], False
         if not isinstance(plan, dict) or "format_version" not in plan:
             raise UsageError(f"{found[0]} is not `terraform show -json` output")
     else:

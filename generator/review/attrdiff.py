@@ -1,7 +1,10 @@
 """Attribute-level diff of one `terraform show -json` resource change, with secrets masked.
 
 Values terraform marks sensitive (before_sensitive / after_sensitive) never leave this module
-as text: only the mask does. Unknown values (after_unknown) become "(known after apply)".
+as text: only the mask does (a sensitive JSON string is masked whole, never decoded). Unknown
+values (after_unknown) become "(known after apply)". Strings holding JSON documents are diffed
+inside, by key (generator.review.jsondiff); set-typed attributes (known from the provider schema,
+generator.review.schema) are diffed as sets: added and removed elements, not shifted positions.
 """
 
 from __future__ import annotations
@@ -12,12 +15,25 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from generator.review.jsondiff import JSON_MARK, compact, decode, diff_strings, empty
+
 SENSITIVE = "(sensitive value)"
 UNKNOWN = "(known after apply)"
 MAX_VALUE_CHARS = 160
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 
-KeyPath = tuple[str | int, ...]
+SET_IDENTITY_KEYS = ("name", "key", "id")  # a set element keeping one of these is the same element
+
+
+@dataclass(frozen=True)
+class Member:
+    """A set element named by an identity key: `inline_policy[name="read"]` in a path."""
+
+    key: str
+    value: str
+
+
+KeyPath = tuple[str | int | Member, ...]
 
 
 @dataclass(frozen=True)
@@ -28,6 +44,7 @@ class AttributeChange:
     before: str | None
     after: str | None
     forces_replacement: bool = False
+    element: bool = False  # a set element added (after) or removed (before), not a changed value
 
 
 @dataclass(frozen=True)
@@ -35,6 +52,8 @@ class _Leaf:
     path: KeyPath
     before: str | None
     after: str | None
+    inner: str = ""  # the path inside a JSON-document string, after JSON_MARK
+    element: bool = False
 
 
 def display(value: Any) -> str:
@@ -43,22 +62,11 @@ def display(value: Any) -> str:
     A string holding a JSON object or array (a policy, container definitions) is shown as
     `jsonencode({...})`, as terraform does, instead of as an escaped string.
     """
-    decoded = _json_document(value)
-    text = json.dumps(value if decoded is None else decoded, ensure_ascii=False, separators=(", ", ": "),
-                      sort_keys=True)
+    decoded = decode(value)
+    text = compact(value if decoded is None else decoded)
     if decoded is not None:
         text = f"jsonencode({text})"
     return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 1] + "…"
-
-
-def _json_document(value: Any) -> dict[str, Any] | list[Any] | None:
-    if not isinstance(value, str) or value.lstrip()[:1] not in ("{", "["):
-        return None
-    try:
-        decoded = json.loads(value)
-    except ValueError:
-        return None
-    return decoded if isinstance(decoded, (dict, list)) else None
 
 
 def format_path(path: KeyPath) -> str:
@@ -67,6 +75,8 @@ def format_path(path: KeyPath) -> str:
     for part in path:
         if isinstance(part, int):
             out += f"[{part}]"
+        elif isinstance(part, Member):
+            out += f"[{part.key}={json.dumps(part.value, ensure_ascii=False)}]"
         elif _IDENTIFIER.match(part):
             out += f".{part}" if out else part
         else:
@@ -75,8 +85,7 @@ def format_path(path: KeyPath) -> str:
 
 
 def _empty(value: Any) -> bool:
-    """null, "", [] and {}: providers flip between these without a real change."""
-    return value is None or value == "" or value == {} or value == []
+    return empty(value)
 
 
 def _get(value: Any, key: str | int) -> Any:
@@ -105,7 +114,59 @@ def _keys(before: Any, after: Any, unknown: Any) -> list[str | int] | None:
     return None
 
 
-def _walk(before: Any, after: Any, sens: tuple[Any, Any], unknown: Any, path: KeyPath) -> Iterator[_Leaf]:
+def schema_path(path: KeyPath) -> str:
+    """`ingress.cidr_blocks` for ("ingress", 0, "cidr_blocks"): the provider schema's view."""
+    return ".".join(part for part in path if isinstance(part, str))
+
+
+def _marked(marks: Any) -> bool:
+    """Whether a sensitive/unknown marker tree marks anything at all."""
+    if isinstance(marks, dict):
+        return any(_marked(v) for v in marks.values())
+    if isinstance(marks, list):
+        return any(_marked(v) for v in marks)
+    return marks is True
+
+
+def _pruned(value: Any) -> Any:
+    """A set element without its empty attributes (null, "", [], {}), which providers flip between."""
+    return {k: v for k, v in value.items() if not _empty(v)} if isinstance(value, dict) else value
+
+
+def _named(items: list[Any], key: str) -> dict[str, Any]:
+    """Elements by their value of `key`, only names that occur once."""
+    names = [item.get(key) for item in items if isinstance(item, dict) and isinstance(item.get(key), str)]
+    return {item[key]: item for item in items
+            if isinstance(item, dict) and isinstance(item.get(key), str) and names.count(item[key]) == 1}
+
+
+def _set_leaves(before: list[Any], after: list[Any], path: KeyPath) -> Iterator[_Leaf]:
+    """Removed and added elements; one removed and one added with the same name (an inline
+    policy whose document changed) are diffed inside instead, JSON strings included."""
+    old, new = [compact(_pruned(v)) for v in before], [compact(_pruned(v)) for v in after]
+    removed = [value for value, text in zip(before, old) if text not in new]
+    added = [value for value, text in zip(after, new) if text not in old]
+    for key in SET_IDENTITY_KEYS:
+        gone, came = _named(removed, key), _named(added, key)
+        for name in [name for name in gone if name in came]:
+            yield from _walk(gone[name], came[name], (False, False), False, (*path, Member(key, name)))
+            removed.remove(gone[name])
+            added.remove(came[name])
+    yield from (_Leaf(path, display(_pruned(value)), None, element=True) for value in removed)
+    yield from (_Leaf(path, None, display(_pruned(value)), element=True) for value in added)
+
+
+def _leaf(before: Any, after: Any, path: KeyPath) -> Iterator[_Leaf]:
+    inner = diff_strings(before, after)
+    if inner is not None:
+        for item in inner:
+            yield _Leaf(path, item.before, item.after, item.path, item.element)
+    elif before != after and not (_empty(before) and _empty(after)):
+        yield _Leaf(path, None if before is None else display(before), None if after is None else display(after))
+
+
+def _walk(before: Any, after: Any, sens: tuple[Any, Any], unknown: Any, path: KeyPath,
+          sets: frozenset[str] = frozenset()) -> Iterator[_Leaf]:
     before_sens, after_sens = sens
     if before_sens is True or after_sens is True:
         if unknown is True or (before != after and not (_empty(before) and _empty(after))):
@@ -117,14 +178,16 @@ def _walk(before: Any, after: Any, sens: tuple[Any, Any], unknown: Any, path: Ke
         return
     keys = _keys(before, after, unknown)
     if keys is None:
-        if before != after and not (_empty(before) and _empty(after)):
-            yield _Leaf(path, None if before is None else display(before),
-                        None if after is None else display(after))
+        yield from _leaf(before, after, path)
+        return
+    if (path and schema_path(path) in sets and isinstance(before or [], list) and isinstance(after or [], list)
+            and not any(_marked(m) for m in (*sens, unknown))):
+        yield from _set_leaves(before or [], after or [], path)
         return
     for key in keys:
         yield from _walk(_get(before, key), _get(after, key),
                          (_mark(before_sens, key), _mark(after_sens, key)),
-                         _mark(unknown, key), (*path, key))
+                         _mark(unknown, key), (*path, key), sets)
 
 
 def _forces(path: KeyPath, replace_paths: Sequence[KeyPath]) -> bool:
@@ -141,21 +204,23 @@ def _computed_noise(leaf: _Leaf, configured: frozenset[str] | None, replacing: b
 
 
 def attribute_changes(change: dict[str, Any], *, creating: bool, replacing: bool = False,
-                      configured: frozenset[str] | None = None) -> list[AttributeChange]:
+                      configured: frozenset[str] | None = None,
+                      sets: frozenset[str] = frozenset()) -> list[AttributeChange]:
     """The leaves that differ between before and after, those forcing a replacement first.
 
     For a create or a replace, unknown computed attributes (id, arn, ...) are left out unless
     the configuration sets that attribute (e.g. vpc_id = aws_vpc.this.id), and so is tags_all:
     they are noise there (a replace also drops unconfigured attributes that become null).
-    Updates keep both, since a default tag change shows only there.
+    Updates keep both, since a default tag change shows only there. `sets`: the resource's
+    set-typed attribute paths (generator.review.schema.set_paths).
     """
     before = None if creating else change.get("before")
     sens = (change.get("before_sensitive", False), change.get("after_sensitive", False))
     replace_paths = [tuple(p) for p in change.get("replace_paths") or [] if isinstance(p, list)]
     out: list[AttributeChange] = []
-    for leaf in _walk(before, change.get("after"), sens, change.get("after_unknown", False), ()):
+    for leaf in _walk(before, change.get("after"), sens, change.get("after_unknown", False), (), sets):
         if (creating or replacing) and _computed_noise(leaf, configured, replacing):
             continue
-        out.append(AttributeChange(format_path(leaf.path), leaf.before, leaf.after,
-                                   _forces(leaf.path, replace_paths)))
+        path = format_path(leaf.path) + (JSON_MARK + leaf.inner if leaf.inner else "")
+        out.append(AttributeChange(path, leaf.before, leaf.after, _forces(leaf.path, replace_paths), leaf.element))
     return sorted(out, key=lambda attr: not attr.forces_replacement)  # stable: path order otherwise

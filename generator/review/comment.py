@@ -18,6 +18,7 @@ import jinja2
 
 from generator.paths import templates_dir
 from generator.review.commentcost import CostGroup, cost_globals, cost_groups, policy_groups
+from generator.review.commentparts import attribute_lines, label, parts_globals, plan_text, plural
 from generator.review.cost import EnvCost
 from generator.review.model import Action, EnvPlan, PlanReport, ResourceChange
 from generator.review.policy import PolicyReport
@@ -26,8 +27,6 @@ MARKER = "<!-- hclgen:plan-comment -->"
 DIAGRAM_LEGEND = "🟩 added · 🟨 changed · 🟧 replaced · 🟥 destroyed"
 MAX_CHARS = 65_536
 TEMPLATE = "plan_comment.md.j2"
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-_SYMBOL = {Action.CREATE: "+", Action.UPDATE: "~", Action.REPLACE: "~"}
 
 
 @dataclass(frozen=True)
@@ -81,10 +80,6 @@ def code(text: str) -> str:
     return f"{ticks}{pad}{text}{pad}{ticks}"
 
 
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
 def summary(env: EnvPlan) -> str:
     """`3 to add, 1 to destroy` or `no changes`."""
     counts = env.counts
@@ -92,31 +87,15 @@ def summary(env: EnvPlan) -> str:
              (counts.replace, "replace"), (counts.imported, "import"), (counts.moved, "move"),
              (counts.forget, "forget")]
     words = [f"{n} to {verb}" for n, verb in parts if n]
+    if env.refresh_only and env.drift:
+        words.append(f"refresh-only: {plural(len(env.drift), 'drifted resource')} to accept into the state")
     if env.outputs_changed:
         words.append(f"{plural(env.outputs_changed, 'output')} to change")
+    if env.actions:
+        words.append(f"{plural(len(env.actions), 'action')} to run")
+    if env.deferred:
+        words.append(f"{len(env.deferred)} deferred")
     return ", ".join(words) or "no changes"
-
-
-def label(change: ResourceChange) -> str:
-    """`create`, `replace`, `import`, `move + update`, ..."""
-    extra = [word for word, on in (("import", change.imported), ("move", change.moved_from)) if on]
-    if change.action is Action.NOOP:
-        return " + ".join(extra) or "no-op"
-    return " + ".join([*extra, change.action.value])
-
-
-def attribute_lines(change: ResourceChange) -> list[str]:
-    """Terraform-style lines: `+ name = "x"`, `~ size = 1 -> 2  # forces replacement`."""
-    symbol = _SYMBOL.get(change.action, "~")
-    lines = []
-    for attr in change.attributes:
-        after = "null" if attr.after is None else attr.after
-        value = after if change.action is Action.CREATE else \
-            f"{'null' if attr.before is None else attr.before} -> {after}"
-        lines.append(f"{symbol} {attr.path} = {value}{'  # forces replacement' if attr.forces_replacement else ''}")
-    if change.attributes_omitted:
-        lines.append(f"# … {plural(change.attributes_omitted, 'more attribute')}")
-    return lines
 
 
 def source_link(source: str, source_url: str | None) -> str:
@@ -127,17 +106,6 @@ def source_link(source: str, source_url: str | None) -> str:
     return code(source)
 
 
-def fallback_text(env: EnvPlan) -> str:
-    """A text plan built from the model, for plans recorded without terraform's own text."""
-    blocks = [f"# {c.address}: {label(c)}" + "".join(f"\n    {line}" for line in attribute_lines(c))
-              for c in env.changes]
-    return "\n".join(blocks) if blocks else "No changes."
-
-
-def plan_text(env: EnvPlan) -> str:
-    return _ANSI.sub("", env.full_text).strip() if env.full_text else fallback_text(env)
-
-
 @functools.cache
 def _template() -> jinja2.Template:
     environment = jinja2.Environment(
@@ -145,7 +113,7 @@ def _template() -> jinja2.Template:
         lstrip_blocks=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
     environment.filters.update(code=code, fence=fence, plural=plural, summary=summary, label=label)
     environment.globals.update(attribute_lines=attribute_lines, source_link=source_link,
-                               plan_text=plan_text, Action=Action, **cost_globals())
+                               plan_text=plan_text, Action=Action, **cost_globals(), **parts_globals())
     return environment.get_template(TEMPLATE)
 
 
@@ -177,7 +145,8 @@ def _cuts(view: View, report: PlanReport, others: int, omitted_others: int, omit
     if not view.destructive_attributes:
         cuts.append("the attribute changes of each resource")
     elif not view.other_attributes:
-        cuts.append("the attribute changes of created, updated, imported and moved resources")
+        kinds = "created, updated, imported, moved and drifted" if report.drifted else "created, updated, imported and moved"
+        cuts.append(f"the attribute changes of {kinds} resources")
     if omitted_others:
         cuts.append(f"{omitted_others} of the {others} created, updated, imported or moved resources")
     if omitted_destructive:

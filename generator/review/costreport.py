@@ -128,7 +128,7 @@ def plan_file(target: str) -> tuple[Path, str] | None:
 
 def plan_cost(path: Path, env: str) -> EnvCost:
     """The cost estimate of one plan (file or folder), with the env's usage assumptions."""
-    from generator.review.plansource import read_json
+    from generator.review.plansource import read_plan_json
 
     plan_path = path / "plan.json" if path.is_dir() else path
-    return estimate(env, read_json(plan_path, "plan"))
+    return estimate(env, read_plan_json(plan_path))

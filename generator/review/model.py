@@ -1,5 +1,9 @@
 """The one plan model: `terraform show -json` -> EnvPlan. Pure: dicts in, frozen dataclasses out.
 
+Beside resource changes it carries drift (resource_drift), output changes, checks that did not
+pass, deferred changes and action invocations (generator.review.planparts), and whether the plan
+is refresh-only, so no consumer can say "No changes" over any of them.
+
 `plan`, `apply` and `destroy` decide and print from it (generator.review.summary), and the
 pull-request comment renders it (generator.review.comment), so they never disagree.
 """
@@ -8,11 +12,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
-from generator.review.attrdiff import AttributeChange, attribute_changes
+from generator.review import planparts
+from generator.review.attrdiff import AttributeChange, attribute_changes, format_path
+from generator.review.planparts import ActionInvocation, CheckResult, DeferredChange, OutputChange
+from generator.review.schema import set_paths
 
 MAX_ATTRIBUTES = 40  # per resource in the comment; the full plan text has them all
 
@@ -30,18 +37,6 @@ STATEFUL_TYPES: frozenset[str] = frozenset({
     "aws_route53_zone", "aws_acm_certificate",
 })
 
-_REASONS = {
-    "replace_because_tainted": "tainted",
-    "replace_because_cannot_update": "an attribute cannot change in place",
-    "replace_by_request": "replacement requested",
-    "replace_by_triggers": "replace_triggered_by changed",
-    "delete_because_no_resource_config": "removed from the configuration",
-    "delete_because_no_module": "its module was removed",
-    "delete_because_wrong_repetition": "count/for_each was added or removed",
-    "delete_because_count_index": "count index no longer exists",
-    "delete_because_each_key": "for_each key no longer exists",
-    "delete_because_no_move_target": "moved block target is missing",
-}
 _INDEX = re.compile(r"\[[^\]]*\]")
 
 
@@ -92,15 +87,29 @@ class Counts:
 
 @dataclass(frozen=True)
 class EnvPlan:
-    """One environment's plan: counts, changed resources (destructive first), full text."""
+    """One environment's plan: counts, changed resources (destructive first), full text, and
+    what else a reviewer must see: drift, outputs, checks, deferred changes, actions."""
 
     env: str
     counts: Counts
     changes: tuple[ResourceChange, ...]
     full_text: str | None = None
-    outputs_changed: int = 0
     errored: bool = False
     error: str | None = None  # why the plan failed, when hclgen recorded it
+    outputs: tuple[OutputChange, ...] = ()
+    drift: tuple[ResourceChange, ...] = ()  # changed outside terraform (resource_drift)
+    checks: tuple[CheckResult, ...] = ()  # checks that did not pass
+    deferred: tuple[DeferredChange, ...] = ()
+    actions: tuple[ActionInvocation, ...] = ()
+    refresh_only: bool = False  # a `plan -refresh-only`: applying only records the drift in state
+
+    @property
+    def outputs_changed(self) -> int:
+        return len(self.outputs)
+
+    @property
+    def failed_checks(self) -> tuple[CheckResult, ...]:
+        return tuple(c for c in self.checks if c.failed)
 
     @property
     def destructive(self) -> tuple[ResourceChange, ...]:
@@ -112,12 +121,16 @@ class EnvPlan:
 
     @property
     def has_changes(self) -> bool:
-        """Whether applying would do anything: resources (incl. imports, moves, forgets) or outputs."""
-        return self.counts.total > 0 or self.outputs_changed > 0
+        """Whether applying would do anything: resources (incl. imports, moves, forgets), outputs,
+        actions, or (refresh-only) recording drift in the state."""
+        return (self.counts.total > 0 or self.outputs_changed > 0 or bool(self.actions)
+                or (self.refresh_only and bool(self.drift)))
 
     @property
     def no_changes(self) -> bool:
-        return not self.has_changes and not self.errored
+        """Nothing to apply, nothing drifted, deferred or failed: "the infrastructure matches"."""
+        return (not self.has_changes and not self.errored and not self.drift and not self.deferred
+                and not self.failed_checks)
 
 
 @dataclass(frozen=True)
@@ -139,6 +152,14 @@ class PlanReport:
     @property
     def errored(self) -> tuple[str, ...]:
         return tuple(env.env for env in self.envs if env.errored)
+
+    @property
+    def drifted(self) -> int:
+        return sum(len(env.drift) for env in self.envs)
+
+    @property
+    def failed_checks(self) -> int:
+        return sum(len(env.failed_checks) for env in self.envs)
 
 
 def classify(actions: Sequence[str]) -> Action:
@@ -183,14 +204,14 @@ def resource_change(rc: Mapping[str, Any], sources: Mapping[str, str],
     if action in (Action.CREATE, Action.UPDATE, Action.REPLACE):
         module = _INDEX.sub("", rc.get("module_address", ""))
         keys = configured.get((module, f"{rc.get('type')}.{rc.get('name')}"))
-        attrs = attribute_changes(change, creating=action is Action.CREATE,
-                                  replacing=action is Action.REPLACE, configured=keys)
+        attrs = attribute_changes(change, creating=action is Action.CREATE, replacing=action is Action.REPLACE,
+                                  configured=keys, sets=set_paths(rc.get("type", "")))
     reason = rc.get("action_reason")
     return ResourceChange(
         address=address, type=rc.get("type", ""), action=action,
         stateful=rc.get("type") in STATEFUL_TYPES, imported="importing" in change,
         moved_from=previous if previous and previous != rc["address"] else None,
-        reason=_REASONS.get(reason, reason.replace("_", " ")) if reason else None,
+        reason=planparts.ACTION_REASONS.get(reason, reason.replace("_", " ")) if reason else None,
         source=source_of(rc["address"], sources),
         attributes=tuple(attrs[:MAX_ATTRIBUTES]), attributes_omitted=max(0, len(attrs) - MAX_ATTRIBUTES),
     )
@@ -218,10 +239,55 @@ def env_plan(env: str, plan: Mapping[str, Any], sources: Mapping[str, str] | Non
                for rc in plan.get("resource_changes", []) if rc.get("mode", "managed") == "managed"]
     kept = [c for c in changes if c.action is not Action.NOOP or c.imported or c.moved_from]
     kept.sort(key=_order)  # stable: non-destructive keep terraform's (address) order
-    outputs = sum(1 for oc in plan.get("output_changes", {}).values()
-                  if classify(oc.get("actions", [])) is not Action.NOOP)
+    refresh_only = is_refresh_only(plan)
+    drift = [resource_change(rc, sources or {}, configured) for rc in plan.get("resource_drift") or []
+             if rc.get("mode", "managed") == "managed"]
+    if not refresh_only:
+        drift = relevant_drift(drift, plan)
     return EnvPlan(env=env, counts=_counts(kept), changes=tuple(kept), full_text=full_text,
-                   outputs_changed=outputs, errored=bool(plan.get("errored")))
+                   errored=bool(plan.get("errored")), outputs=planparts.outputs(plan, classify),
+                   drift=tuple(c for c in drift if _drifted(c)),
+                   checks=planparts.checks(plan), deferred=planparts.deferred(plan, classify),
+                   actions=planparts.actions(plan), refresh_only=refresh_only)
+
+
+def _under(path: str, prefix: str) -> bool:
+    return not prefix or path == prefix or (path.startswith(prefix) and path[len(prefix)] in ".[ ")
+
+
+def relevant_drift(drift: Sequence[ResourceChange], plan: Mapping[str, Any]) -> list[ResourceChange]:
+    """Drift in a normal plan, as terraform shows it: only the attributes the plan's changes
+    depend on (relevant_attributes). The rest (an EIP's association filled in by the NAT gateway
+    created after it) is the provider catching up, not someone changing things outside terraform;
+    the plan's own changes already show what it reverts. A deleted resource is always relevant."""
+    relevant: dict[str, list[str]] = {}
+    for item in plan.get("relevant_attributes") or []:
+        relevant.setdefault(str(item.get("resource")), []).append(format_path(tuple(item.get("attribute") or ())))
+    out = []
+    for change in drift:
+        prefixes = relevant.get(change.address)
+        if change.action is Action.DESTROY:
+            out.append(change)
+        elif prefixes is not None:
+            prefixes = ["" if p == "(whole resource)" else p for p in prefixes]
+            kept = tuple(a for a in change.attributes if any(_under(a.path, p) for p in prefixes))
+            out.append(replace(change, attributes=kept))
+    return out
+
+
+def _drifted(change: ResourceChange) -> bool:
+    """Drift worth showing: deleted outside terraform, or attributes that really differ (a drift
+    entry whose differences are all provider normalisation, null vs [], is noise)."""
+    return change.action is Action.DESTROY or (change.action is not Action.NOOP and bool(change.attributes))
+
+
+def is_refresh_only(plan: Mapping[str, Any]) -> bool:
+    """A `plan -refresh-only` with drift. terraform's JSON has no flag for the mode (up to format
+    1.2); such a plan has resource_drift but no resource_changes key at all, where a normal plan
+    lists every resource, no-ops included."""
+    if "refresh_only" in plan:  # should a later format add the flag
+        return bool(plan["refresh_only"])
+    return bool(plan.get("resource_drift")) and "resource_changes" not in plan
 
 
 def failed_plan(env: str, error: str | None) -> EnvPlan:

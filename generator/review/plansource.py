@@ -23,6 +23,38 @@ def read_json(path: Path, what: str) -> Any:
         raise UsageError(f"cannot read {what} {path}: {err}") from None
 
 
+def unwrap(text: str) -> Any:
+    """The JSON document in a captured `terraform show -json` stdout.
+
+    hashicorp/setup-terraform's wrapper (terraform_wrapper: true, the default) echoes the command
+    first (`[command]/home/runner/.../terraform-bin show -json plan`) and may add `::debug::`
+    and `::set-output` workflow-command lines after it; plain JSON passes through unchanged.
+    Raises ValueError when no JSON object is there."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        pass
+    lines = text.splitlines(keepends=True)
+    for index, line in enumerate(lines):
+        if line.lstrip().startswith("{"):
+            rest = "".join(lines[index:]).lstrip()
+            document, _ = json.JSONDecoder().raw_decode(rest)
+            return document
+        if line.strip() and not line.startswith(("[command]", "::")):
+            break
+    raise ValueError("no JSON object found (expected `terraform show -json` output)")
+
+
+def read_plan_json(path: Path) -> Any:
+    """A plan JSON file, as `terraform show -json` wrote it or as CI captured it (see unwrap)."""
+    try:
+        return unwrap(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise UsageError(f"plan {path} does not exist") from None
+    except (OSError, ValueError) as err:
+        raise UsageError(f"cannot read plan {path}: {err}") from None
+
+
 def _env_name(plan_path: Path, meta: planfiles.PlanMeta | None, override: str | None) -> str:
     if override:
         return override
@@ -57,7 +89,7 @@ def load_env_plan(path: Path, env_override: str | None, sources: Path | None) ->
     meta = planfiles.read_meta(folder)
     if path.is_dir() and meta is not None and meta.failed:
         return failed_plan(_env_name(plan_path, meta, env_override), meta.error or None)
-    plan = read_json(plan_path, "plan")
+    plan = read_plan_json(plan_path)
     if not isinstance(plan, dict) or "format_version" not in plan:
         raise UsageError(f"{plan_path} is not `terraform show -json` output")
     env = _env_name(plan_path, meta, env_override)
@@ -74,7 +106,7 @@ def plan_diagrams(paths: tuple[Path, ...], plans: list[EnvPlan], sources: Path |
     for path, plan in zip(paths, plans):
         if plan.errored or not plan.changes:
             continue
-        document = read_json(path / planfiles.PLAN_JSON if path.is_dir() else path, "plan")
+        document = read_plan_json(path / planfiles.PLAN_JSON if path.is_dir() else path)
         text = plan_diagram(plan.env, document, load_sources(sources or _default_sources(plan.env)))
         if text:
             out[plan.env] = text

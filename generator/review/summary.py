@@ -18,7 +18,22 @@ def headline(plan: EnvPlan) -> str:
     text = f"{plan.env}: {c.add} to add, {c.change} to change, {c.destroy} to destroy, {c.replace} to replace"
     extra = [f"{n} to {word}" for n, word in ((c.imported, "import"), (c.moved, "move"), (c.forget, "forget")) if n]
     outputs = [f"{plan.outputs_changed} output change(s)"] if plan.outputs_changed else []
-    return ", ".join([text, *extra, *outputs])
+    more = [f"{n} {word}" for n, word in ((len(plan.actions), "action(s) to run"), (len(plan.deferred), "deferred"))
+            if n]
+    return ", ".join([text, *extra, *outputs, *more]) + (" (refresh-only)" if plan.refresh_only else "")
+
+
+def notices(plan: EnvPlan) -> list[str]:
+    """One line each for drift and failed checks: the things a plan can hide behind zero counts."""
+    out = []
+    if plan.drift:
+        out.append(f"  drift    {len(plan.drift)} resource(s) changed outside Terraform: "
+                   + ", ".join(c.address for c in plan.drift[:5]) + (" ..." if len(plan.drift) > 5 else ""))
+    failed = plan.failed_checks
+    if failed:
+        out.append(f"  checks   {len(failed)} failed: " + "; ".join(
+            f"{c.address}" + (f" ({c.problems[0]})" if c.problems else "") for c in failed[:5]))
+    return out
 
 
 def _picked(plan: EnvPlan, kind: Action | str) -> list[ResourceChange]:
@@ -30,8 +45,9 @@ def _picked(plan: EnvPlan, kind: Action | str) -> list[ResourceChange]:
 
 
 def lines(plan: EnvPlan) -> list[str]:
-    """Headline, then destroys and replaces (always all), then the rest, each kind cut at 25."""
-    out = [headline(plan)]
+    """Headline, drift and failed checks, then destroys and replaces (always all), then the
+    rest, each kind cut at 25."""
+    out = [headline(plan), *notices(plan)]
     for label, kind in _KINDS:
         picked = _picked(plan, kind)
         limit = len(picked) if kind in (Action.DESTROY, Action.REPLACE) else LISTED_PER_KIND
