@@ -102,6 +102,32 @@ from cdktf_cdktf_provider_aws.vpc import Vpc  # noqa: E402
 from cdktf_cdktf_provider_aws.vpc_endpoint import VpcEndpoint  # noqa: E402
 from cdktf_cdktf_provider_aws.vpc_security_group_egress_rule import VpcSecurityGroupEgressRule  # noqa: E402
 from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurityGroupIngressRule  # noqa: E402
+from cdktf_cdktf_provider_aws.appautoscaling_scheduled_action import (  # noqa: E402
+    AppautoscalingScheduledAction,
+    AppautoscalingScheduledActionScalableTargetAction,
+)
+from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAlarm  # noqa: E402
+from cdktf_cdktf_provider_aws.codedeploy_app import CodedeployApp  # noqa: E402
+from cdktf_cdktf_provider_aws.codedeploy_deployment_group import CodedeployDeploymentGroup  # noqa: E402
+from cdktf_cdktf_provider_aws.data_aws_iam_openid_connect_provider import (  # noqa: E402
+    DataAwsIamOpenidConnectProvider,
+)
+from cdktf_cdktf_provider_aws.db_proxy import DbProxy, DbProxyAuth  # noqa: E402
+from cdktf_cdktf_provider_aws.db_proxy_default_target_group import (  # noqa: E402
+    DbProxyDefaultTargetGroup,
+    DbProxyDefaultTargetGroupConnectionPoolConfig,
+)
+from cdktf_cdktf_provider_aws.db_proxy_target import DbProxyTarget  # noqa: E402
+from cdktf_cdktf_provider_aws.ecs_service import EcsServiceDeploymentController  # noqa: E402
+from cdktf_cdktf_provider_aws.iam_openid_connect_provider import IamOpenidConnectProvider  # noqa: E402
+from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment  # noqa: E402
+from cdktf_cdktf_provider_aws.rds_cluster import RdsCluster  # noqa: E402
+from cdktf_cdktf_provider_aws.rds_cluster_instance import RdsClusterInstance  # noqa: E402
+from cdktf_cdktf_provider_aws.rds_cluster_parameter_group import (  # noqa: E402
+    RdsClusterParameterGroup,
+    RdsClusterParameterGroupParameter,
+)
+from cdktf_cdktf_provider_aws.ssm_parameter import SsmParameter  # noqa: E402
 from constructs import Construct  # noqa: E402
 
 R = TypeVar("R", bound=TerraformElement)
@@ -202,6 +228,25 @@ __all__ = [
     "VpcEndpoint",
     "VpcSecurityGroupEgressRule",
     "VpcSecurityGroupIngressRule",
+    "AppautoscalingScheduledAction",
+    "AppautoscalingScheduledActionScalableTargetAction",
+    "CloudwatchMetricAlarm",
+    "CodedeployApp",
+    "CodedeployDeploymentGroup",
+    "DataAwsIamOpenidConnectProvider",
+    "DbProxy",
+    "DbProxyAuth",
+    "DbProxyDefaultTargetGroup",
+    "DbProxyDefaultTargetGroupConnectionPoolConfig",
+    "DbProxyTarget",
+    "EcsServiceDeploymentController",
+    "IamOpenidConnectProvider",
+    "IamRolePolicyAttachment",
+    "RdsCluster",
+    "RdsClusterInstance",
+    "RdsClusterParameterGroup",
+    "RdsClusterParameterGroupParameter",
+    "SsmParameter",
     "Tracked",
     "recording",
     "tracked",

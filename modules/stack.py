@@ -11,10 +11,19 @@ from dataclasses import dataclass, field
 from generator.cdk import Construct, TerraformOutput, tracked
 from generator.environment import Environment
 from modules.alb import Alb, AlbInputs
+from modules.aurora import Aurora, AuroraInputs
+from modules.aurora_alarms import AuroraAlarmInputs
+from modules.codedeploy import BlueGreenInputs
+from modules.deploy import Deploy, DeployInputs
 from modules.ecr import Ecr, EcrInputs
 from modules.ecs import Ecs, EcsInputs, EcsWiring, SecretRef
 from modules.iam import Iam, IamInputs
+from modules.oidc import Oidc, OidcInputs
+from modules.params import Params, ParamsInputs
 from modules.rds import Rds, RdsInputs
+from modules.rds_proxy import RdsProxyInputs
+from modules.scaling import Scaling, ScalingInputs
+from modules.stack_parts import blue_green, database, outputs, proxy
 from modules.vpc import Vpc, VpcInputs
 
 
@@ -28,6 +37,18 @@ class StackInputs:
     rds: RdsInputs = field(default_factory=RdsInputs)
     ecr: EcrInputs = field(default_factory=EcrInputs)
     iam: IamInputs = field(default_factory=IamInputs)
+    oidc: OidcInputs | None = None
+    """GitHub Actions OIDC provider and this env's plan/apply CI roles (None: none)."""
+    deploy: DeployInputs = field(default_factory=DeployInputs)
+    scaling: ScalingInputs = field(default_factory=ScalingInputs)
+    aurora: AuroraInputs | None = None
+    """Aurora PostgreSQL cluster instead of the RDS instance (`rds` is then unused)."""
+    aurora_alarms: AuroraAlarmInputs = field(default_factory=AuroraAlarmInputs)
+    rds_proxy: RdsProxyInputs | None = None
+    """RDS Proxy between the service and the database (None: tasks connect directly)."""
+    params: ParamsInputs = field(default_factory=ParamsInputs)
+    blue_green: BlueGreenInputs | None = None
+    """CodeDeploy blue/green deploys of the service (None: ECS rolling updates)."""
 
     def compose(self, scope: Construct, env: Environment) -> None:
         name = env.prefix
@@ -36,23 +57,38 @@ class StackInputs:
         iam = Iam(scope, "iam", self.iam, name=name)
         alb = Alb(scope, "alb", self.alb, name=name, vpc_id=vpc.vpc_id, vpc_cidr=vpc.cidr,
                   subnet_ids=vpc.public_subnet_ids, target_port=self.ecs.container_port)
-        rds = Rds(scope, "rds", self.rds, name=name, vpc_id=vpc.vpc_id, db_subnet_group_name=vpc.db_subnet_group_name)
+        rds = database(scope, self, vpc, name)
+        db_proxy = proxy(scope, self, vpc, rds, name)
+        deploy = Deploy(scope, "deploy", self.deploy, project=env.project, env=env.name,
+                        initial_tag=self.ecs.image_tag) if self.deploy.tag_from_parameter else None
+        params = Params(scope, "params", self.params, project=env.project, env=env.name)
+        switch = blue_green(scope, self, vpc, alb, name)
         ecs = Ecs(scope, "ecs", self.ecs, EcsWiring(
             vpc_id=vpc.vpc_id, subnet_ids=vpc.private_subnet_ids, alb_security_group_id=alb.security_group_id,
             target_group_arn=alb.target_group_arn, image_repository_url=ecr.image_repository_url,
             execution_role_arn=iam.execution_role_arn, task_role_arn=iam.task_role_arn, region=env.region,
-            environment={"DB_HOST": rds.address, "DB_PORT": str(rds.port), "DB_NAME": rds.database_name},
+            environment={"DB_HOST": db_proxy.endpoint if db_proxy else rds.address, "DB_PORT": str(rds.port),
+                         "DB_NAME": rds.database_name},
             secrets={"DB_USERNAME": SecretRef(rds.master_secret_arn, "username"),
                      "DB_PASSWORD": SecretRef(rds.master_secret_arn, "password")},
-            depends_on=[alb.listener]), name=name)
-        rds.allow_from("service", ecs.security_group_id, "PostgreSQL from the ECS service")
+            depends_on=[alb.listener], image_tag=deploy.image_tag if deploy else None, parameters=params.arns,
+            blue_green=switch is not None, scheduled_scaling=bool(self.scaling.schedules)), name=name)
+        (db_proxy or rds).allow_from("service", ecs.security_group_id, "PostgreSQL from the ECS service")
         iam.allow_image_pull([ecr.repository_arns[repo] for repo in self.ecr.repositories])
         iam.allow_log_writes(ecs.log_group_arn)
         iam.allow_secret_reads(ecs.secret_arns)
+        iam.allow_parameter_reads([params.arns[key] for key in sorted(params.arns)])
+        Scaling(scope, "scaling", self.scaling, name=name, target=ecs.scaling_target, capacity=self.ecs.capacity,
+                request_label=f"{alb.arn_suffix}/{alb.target_group.arn_suffix}")
+        if switch is not None:
+            switch.attach(ecs.cluster_name, ecs.service_name)
+        oidc = Oidc(scope, "oidc", self.oidc, name=name, env_name=env.name,
+                    backend=env.backend) if self.oidc else None
         self._outputs(scope, vpc, alb, ecr, ecs, rds)
+        outputs(scope, oidc=oidc, deploy=deploy, rds=rds, db_proxy=db_proxy, ecs=ecs, switch=switch)
 
     @staticmethod
-    def _outputs(scope: Construct, vpc: Vpc, alb: Alb, ecr: Ecr, ecs: Ecs, rds: Rds) -> None:
+    def _outputs(scope: Construct, vpc: Vpc, alb: Alb, ecr: Ecr, ecs: Ecs, rds: Rds | Aurora) -> None:
         tracked(TerraformOutput(scope, "vpc_id", value=vpc.vpc_id, description="ID of the VPC"))
         tracked(TerraformOutput(scope, "alb_dns_name", value=alb.dns_name,
                                 description="Public DNS name of the load balancer"))

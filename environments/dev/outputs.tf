@@ -38,3 +38,18 @@ output "db_master_secret_arn" {
   description = "Secrets Manager secret holding the master credentials"
   value       = aws_db_instance.this.master_user_secret[0].secret_arn
 }
+
+output "ci_plan_role_arn" {
+  description = "GitHub Actions: role for pull-request plans (AWS_PLAN_ROLE_ARNS)"
+  value       = aws_iam_role.plan.arn
+}
+
+output "ci_apply_role_arn" {
+  description = "GitHub Actions: role for applies and deploys (AWS_APPLY_ROLE_ARN of the GitHub environment)"
+  value       = aws_iam_role.apply.arn
+}
+
+output "image_tag_parameter" {
+  description = "SSM parameter holding the running image tag"
+  value       = aws_ssm_parameter.image_tag.name
+}

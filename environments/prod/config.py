@@ -4,7 +4,10 @@ from generator.environment import Environment
 from modules.alb import AlbInputs
 from modules.ecr import EcrInputs
 from modules.ecs import EcsInputs
+from modules.oidc import OidcInputs
+from modules.params import ParamsInputs
 from modules.rds import RdsInputs
+from modules.scaling import ScalingInputs, ScheduledWindow
 from modules.stack import StackInputs
 from modules.vpc import VpcInputs
 
@@ -22,5 +25,14 @@ ENVIRONMENT = Environment(
         rds=RdsInputs(instance_class="db.m7g.large", multi_az=True, deletion_protection=True, final_snapshot=True,
                       allocated_storage=50, max_allocated_storage=500, backup_retention_days=14),
         ecr=EcrInputs(tag_mutability="IMMUTABLE", keep_last=50),
+        # prod has its own AWS account, so it creates its own GitHub OIDC provider; the apply role
+        # trusts only jobs in the `prod` GitHub environment (deployment branch: main, reviewers).
+        oidc=OidcInputs(repository="acme/acme-api"),
+        # Month-end peak (seed 002): from three days before the last day until the 1st, KST.
+        scaling=ScalingInputs(
+            schedules=(ScheduledWindow.month_end(days_before=3, min_capacity=4, max_capacity=12,
+                                                 timezone="Asia/Seoul"),),
+            memory_target=75),
+        params=ParamsInputs(values={"LOG_LEVEL": "info"}),
     ),
 )
