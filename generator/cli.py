@@ -40,9 +40,10 @@ def cli() -> None:
 def _register() -> None:
     from generator.commands import synth as synth_commands
     from generator.commands import bootstrap, local, review, terraform
+    from generator.commands import deploy as deploy_commands
 
     for command in [*synth_commands.COMMANDS, *terraform.COMMANDS, *local.COMMANDS, *bootstrap.COMMANDS,
-                    *review.COMMANDS]:
+                    *review.COMMANDS, *deploy_commands.COMMANDS]:
         cli.add_command(command)
 
 

@@ -62,6 +62,9 @@ def main(argv: list[str] | None = None) -> None:
     # moto otherwise loads thousands of sample AMIs per region on first EC2 call (seconds
     # each); nothing the modules create needs them.
     os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
+    # AWS managed policies (PowerUserAccess for the CI apply role, AWSCodeDeployRoleForECS) exist
+    # in every real account; moto has them only when asked to load them.
+    os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
     try:
         serve(args.port_file, args.port)
     except KeyboardInterrupt:

@@ -133,3 +133,14 @@ def test_policy_as_if_tls() -> None:
     assert "Condition" not in json.loads(policy_as_if_tls(json.dumps(allow_tls)))["Statement"][0]
     other = {"Statement": [{"Effect": "Deny", "Condition": {"StringEquals": {"aws:SourceVpce": "x"}}}]}
     assert json.loads(policy_as_if_tls(json.dumps(other)))["Statement"] == other["Statement"]
+
+
+def test_aws_managed_policies_are_attachable(server: local_aws.Server) -> None:
+    iam = client(server, "iam")
+    trust = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "codedeploy.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+    iam.create_role(RoleName="managed-check", AssumeRolePolicyDocument=json.dumps(trust))
+    for arn in ("arn:aws:iam::aws:policy/PowerUserAccess", "arn:aws:iam::aws:policy/AWSCodeDeployRoleForECS"):
+        iam.attach_role_policy(RoleName="managed-check", PolicyArn=arn)
+    attached = iam.list_attached_role_policies(RoleName="managed-check")["AttachedPolicies"]
+    assert {p["PolicyName"] for p in attached} == {"PowerUserAccess", "AWSCodeDeployRoleForECS"}
