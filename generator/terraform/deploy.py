@@ -52,7 +52,7 @@ def deploy(root: Path, name: str, image_tag: str, *, local: bool, auto_approve: 
         if extra:
             ssm.put_parameter(Name=parameter, Value=previous, Type="String", Overwrite=True)
             raise RefusedError(f"deploy rolls only the image, but the plan of {name} also changes "
-                               f"{', '.join(extra[:5])}; apply main first (`python main.py apply {name}`). "
+                               f"{', '.join(extra[:5])}; apply main first (`python main.py apply {name}{ws.local_flag()}`). "
                                f"The tag is back at {previous}")
         if outcome.summary.has_changes:
             if not auto_approve and not rails.confirm_apply(name):
