@@ -12,7 +12,7 @@ from generator.emit import GENERATED_MARK
 from tests.conftest import ROOT
 
 EXPECTED_FILES = {"versions.tf", "backend.tf", "providers.tf", "vpc.tf", "alb.tf", "ecs.tf", "rds.tf", "ecr.tf",
-                  "iam.tf", "outputs.tf"}
+                  "iam.tf", "outputs.tf", "oidc.tf", "deploy.tf", "scaling.tf", "params.tf"}
 
 
 def test_every_environment_has_the_expected_files(rendered: list) -> None:
