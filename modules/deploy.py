@@ -49,6 +49,8 @@ class Deploy(Construct):
             self, "image_tag", name=self.parameter_name, type="String", insecure_value=initial_tag,
             description="Image tag the ECS service runs; written by CI deploys (python main.py deploy)",
             # Deploys own the value after creation: an apply must never put the first tag back.
+            # insecure_value, not value: the provider marks `value` sensitive, which would hide
+            # the whole container definition in every plan; an image tag is no secret.
             lifecycle=TerraformResourceLifecycle(ignore_changes=["insecure_value"]),
             tags={"Name": self.parameter_name, **inputs.tags}))
         self.image_tag: str = self.parameter.insecure_value

@@ -29,7 +29,8 @@ from modules.vpc import Vpc, VpcInputs
 
 @dataclass(frozen=True, kw_only=True)
 class StackInputs:
-    """Inputs of the six modules; every field has a default suited to a small dev environment."""
+    """Inputs of the six modules and the optional parts; every field has a default suited to a small
+    dev environment (the optional parts default off)."""
 
     vpc: VpcInputs = field(default_factory=VpcInputs)
     alb: AlbInputs = field(default_factory=AlbInputs)
@@ -40,13 +41,17 @@ class StackInputs:
     oidc: OidcInputs | None = None
     """GitHub Actions OIDC provider and this env's plan/apply CI roles (None: none)."""
     deploy: DeployInputs = field(default_factory=DeployInputs)
+    """Where the running image tag lives (an SSM parameter CI deploys write; docs/ci-and-deploys.md)."""
     scaling: ScalingInputs = field(default_factory=ScalingInputs)
+    """Scheduled windows and memory/request target tracking beside ecs' CPU tracking."""
     aurora: AuroraInputs | None = None
     """Aurora PostgreSQL cluster instead of the RDS instance (`rds` is then unused)."""
     aurora_alarms: AuroraAlarmInputs = field(default_factory=AuroraAlarmInputs)
+    """Thresholds and SNS topic of the Aurora cluster alarms (with `aurora` only)."""
     rds_proxy: RdsProxyInputs | None = None
     """RDS Proxy between the service and the database (None: tasks connect directly)."""
     params: ParamsInputs = field(default_factory=ParamsInputs)
+    """Non-secret app settings in SSM Parameter Store, injected as env vars."""
     blue_green: BlueGreenInputs | None = None
     """CodeDeploy blue/green deploys of the service (None: ECS rolling updates)."""
 
