@@ -139,7 +139,7 @@ class Oidc(Construct):
                  backend: Backend) -> None:
         super().__init__(scope, id_)
         if len(name) > 51:
-            raise InputError("repository", f"role names '{name}-github-*' exceed IAM's 64 characters", module=MODULE)
+            raise InputError("name", f"role names '{name}-github-*' exceed IAM's 64 characters", module=MODULE)
         self.provider_arn = self._provider(inputs)
         self.plan_role = self._role("plan", f"{name}-github-plan", "Read-only terraform plan from pull requests",
                                     inputs.plan_subject(), inputs)
