@@ -133,6 +133,30 @@ from cdktf_cdktf_provider_aws.sns_topic_subscription import SnsTopicSubscription
 from cdktf_cdktf_provider_aws.wafv2_web_acl import Wafv2WebAcl  # noqa: E402
 from cdktf_cdktf_provider_aws.wafv2_web_acl_association import Wafv2WebAclAssociation  # noqa: E402
 from cdktf_cdktf_provider_aws.wafv2_web_acl_logging_configuration import Wafv2WebAclLoggingConfiguration  # noqa: E402
+from cdktf_cdktf_provider_aws.appautoscaling_scheduled_action import (  # noqa: E402
+    AppautoscalingScheduledAction,
+    AppautoscalingScheduledActionScalableTargetAction,
+)
+from cdktf_cdktf_provider_aws.codedeploy_app import CodedeployApp  # noqa: E402
+from cdktf_cdktf_provider_aws.codedeploy_deployment_group import CodedeployDeploymentGroup  # noqa: E402
+from cdktf_cdktf_provider_aws.data_aws_iam_openid_connect_provider import (  # noqa: E402
+    DataAwsIamOpenidConnectProvider,
+)
+from cdktf_cdktf_provider_aws.db_proxy import DbProxy, DbProxyAuth  # noqa: E402
+from cdktf_cdktf_provider_aws.db_proxy_default_target_group import (  # noqa: E402
+    DbProxyDefaultTargetGroup,
+    DbProxyDefaultTargetGroupConnectionPoolConfig,
+)
+from cdktf_cdktf_provider_aws.db_proxy_target import DbProxyTarget  # noqa: E402
+from cdktf_cdktf_provider_aws.ecs_service import EcsServiceDeploymentController  # noqa: E402
+from cdktf_cdktf_provider_aws.iam_openid_connect_provider import IamOpenidConnectProvider  # noqa: E402
+from cdktf_cdktf_provider_aws.rds_cluster import RdsCluster  # noqa: E402
+from cdktf_cdktf_provider_aws.rds_cluster_instance import RdsClusterInstance  # noqa: E402
+from cdktf_cdktf_provider_aws.rds_cluster_parameter_group import (  # noqa: E402
+    RdsClusterParameterGroup,
+    RdsClusterParameterGroupParameter,
+)
+from cdktf_cdktf_provider_aws.ssm_parameter import SsmParameter  # noqa: E402
 from constructs import Construct  # noqa: E402
 
 R = TypeVar("R", bound=TerraformElement)
@@ -182,94 +206,31 @@ def tracked(item: R, name: str | None = None, *, moved_from: str | None = None) 
 
 
 __all__ = [
-    "App",
-    "AppautoscalingPolicy",
+    "AcmCertificate", "AcmCertificateValidation", "App", "AppautoscalingPolicy",
     "AppautoscalingPolicyTargetTrackingScalingPolicyConfiguration",
     "AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecification",
-    "AppautoscalingTarget",
-    "AwsProvider",
-    "AwsProviderDefaultTags",
-    "CloudwatchLogGroup",
-    "Construct",
-    "DbInstance",
-    "DbParameterGroup",
-    "DbParameterGroupParameter",
-    "DbSubnetGroup",
-    "EcrLifecyclePolicy",
-    "EcrRepository",
-    "EcrRepositoryEncryptionConfiguration",
-    "EcrRepositoryImageScanningConfiguration",
-    "EcsCluster",
-    "EcsClusterSetting",
-    "EcsService",
-    "EcsServiceDeploymentCircuitBreaker",
-    "EcsServiceLoadBalancer",
-    "EcsServiceNetworkConfiguration",
-    "EcsTaskDefinition",
-    "EcsTaskDefinitionRuntimePlatform",
-    "Eip",
-    "Fn",
-    "ITerraformDependable",
-    "IamRole",
-    "IamRolePolicy",
-    "InternetGateway",
-    "Lb",
-    "LbListener",
-    "LbListenerDefaultAction",
-    "LbListenerDefaultActionRedirect",
-    "LbTargetGroup",
-    "LbTargetGroupHealthCheck",
-    "NatGateway",
-    "Route",
-    "RouteTable",
-    "RouteTableAssociation",
-    "S3Backend",
-    "SecurityGroup",
-    "Subnet",
-    "TerraformDataSource",
-    "TerraformElement",
-    "TerraformOutput",
-    "TerraformResource",
-    "TerraformResourceLifecycle",
-    "TerraformStack",
-    "Token",
-    "Vpc",
-    "VpcEndpoint",
-    "VpcSecurityGroupEgressRule",
-    "VpcSecurityGroupIngressRule",
-    "Tracked",
-    "recording",
-    "tracked",
+    "AppautoscalingScheduledAction", "AppautoscalingScheduledActionScalableTargetAction",
+    "AppautoscalingTarget", "AwsProvider", "AwsProviderDefaultTags", "ChatbotSlackChannelConfiguration",
+    "CloudwatchDashboard", "CloudwatchLogGroup", "CloudwatchMetricAlarm", "CodedeployApp",
+    "CodedeployDeploymentGroup", "Construct", "DataAwsCallerIdentity", "DataAwsElbServiceAccount",
+    "DataAwsIamOpenidConnectProvider", "DataAwsRoute53Zone", "DbInstance", "DbParameterGroup",
+    "DbParameterGroupParameter", "DbProxy", "DbProxyAuth", "DbProxyDefaultTargetGroup",
+    "DbProxyDefaultTargetGroupConnectionPoolConfig", "DbProxyTarget", "DbSubnetGroup", "DefaultSecurityGroup",
+    "EcrLifecyclePolicy", "EcrRepository", "EcrRepositoryEncryptionConfiguration",
+    "EcrRepositoryImageScanningConfiguration", "EcsCluster", "EcsClusterSetting", "EcsService",
+    "EcsServiceDeploymentCircuitBreaker", "EcsServiceDeploymentController", "EcsServiceLoadBalancer",
+    "EcsServiceNetworkConfiguration", "EcsTaskDefinition", "EcsTaskDefinitionRuntimePlatform", "Eip", "FlowLog",
+    "Fn", "ITerraformDependable", "IamOpenidConnectProvider", "IamRole", "IamRolePolicy",
+    "IamRolePolicyAttachment", "InternetGateway", "KmsAlias", "KmsKey", "Lb", "LbAccessLogs", "LbListener",
+    "LbListenerDefaultAction", "LbListenerDefaultActionRedirect", "LbTargetGroup", "LbTargetGroupHealthCheck",
+    "NatGateway", "RdsCluster", "RdsClusterInstance", "RdsClusterParameterGroup",
+    "RdsClusterParameterGroupParameter", "Route", "Route53Record", "RouteTable", "RouteTableAssociation",
+    "S3Backend", "S3Bucket", "S3BucketLifecycleConfiguration", "S3BucketOwnershipControls", "S3BucketPolicy",
+    "S3BucketPublicAccessBlock", "S3BucketServerSideEncryptionConfigurationA",
+    "S3BucketServerSideEncryptionConfigurationRuleA", "S3BucketVersioningA", "SecurityGroup", "SnsTopic",
+    "SnsTopicSubscription", "SsmParameter", "Subnet", "TerraformDataSource", "TerraformElement",
+    "TerraformOutput", "TerraformResource", "TerraformResourceLifecycle", "TerraformStack", "Token", "Tracked",
+    "Vpc", "VpcEndpoint", "VpcSecurityGroupEgressRule", "VpcSecurityGroupIngressRule", "Wafv2WebAcl",
+    "Wafv2WebAclAssociation", "Wafv2WebAclLoggingConfiguration", "recording", "tracked",
 ]
 
-# The production layer's bindings (kept apart so parallel additions above merge cleanly).
-__all__ += [
-    "AcmCertificate",
-    "AcmCertificateValidation",
-    "ChatbotSlackChannelConfiguration",
-    "CloudwatchDashboard",
-    "CloudwatchMetricAlarm",
-    "DataAwsCallerIdentity",
-    "DataAwsElbServiceAccount",
-    "DataAwsRoute53Zone",
-    "DefaultSecurityGroup",
-    "FlowLog",
-    "IamRolePolicyAttachment",
-    "KmsAlias",
-    "KmsKey",
-    "LbAccessLogs",
-    "Route53Record",
-    "S3Bucket",
-    "S3BucketLifecycleConfiguration",
-    "S3BucketOwnershipControls",
-    "S3BucketPolicy",
-    "S3BucketPublicAccessBlock",
-    "S3BucketServerSideEncryptionConfigurationA",
-    "S3BucketServerSideEncryptionConfigurationRuleA",
-    "S3BucketVersioningA",
-    "SnsTopic",
-    "SnsTopicSubscription",
-    "Wafv2WebAcl",
-    "Wafv2WebAclAssociation",
-    "Wafv2WebAclLoggingConfiguration",
-]

@@ -107,6 +107,7 @@ class AlarmTargets:
     db_instance: str
     db_allocated_gib: int
     db_instance_class: str
+    rds_alarms: bool = True  # False for an Aurora cluster: modules/aurora_alarms.py watches it instead
 
 
 def _metric(namespace: str, name: str, stat: str, dimensions: Mapping[str, str]) -> dict[str, Any]:
@@ -132,6 +133,10 @@ class Alarms(Construct):
                    "desired - running", inputs.running_tasks_below_desired, {
                        "desired": _metric("ECS/ContainerInsights", "DesiredTaskCount", "Average", service),
                        "running": _metric("ECS/ContainerInsights", "RunningTaskCount", "Average", service)})
+        if targets.rds_alarms:
+            self._database(inputs, targets, database)
+
+    def _database(self, inputs: AlarmInputs, targets: AlarmTargets, database: Mapping[str, str]) -> None:
         self._simple("rds_cpu", "Database CPU", "AWS/RDS", "CPUUtilization", "Average", database,
                      inputs.rds_cpu_percent)
         free_bytes = targets.db_allocated_gib * GIB * inputs.rds_free_storage_percent // 100

@@ -17,6 +17,7 @@ from generator.cdk import (
     EcsClusterSetting,
     EcsService,
     EcsServiceDeploymentCircuitBreaker,
+    EcsServiceDeploymentController,
     EcsServiceLoadBalancer,
     EcsServiceNetworkConfiguration,
     EcsTaskDefinition,
@@ -133,6 +134,10 @@ class EcsWiring:
     environment: Mapping[str, str] = field(default_factory=dict)
     secrets: Mapping[str, SecretRef] = field(default_factory=dict)
     depends_on: list[ITerraformDependable] = field(default_factory=list)
+    image_tag: str | None = None  # overrides inputs.image_tag (the deploy parameter's value)
+    parameters: Mapping[str, str] = field(default_factory=dict)  # env var -> SSM parameter ARN
+    blue_green: bool = False  # CodeDeploy controls task definition and target groups
+    scheduled_scaling: bool = False  # scheduled actions own the scalable target's min/max
 
 
 class Ecs(Construct):
@@ -163,17 +168,20 @@ class Ecs(Construct):
         self.service = self._service(inputs, wiring, name, task.arn)
         self.cluster_name: str = self.cluster.name
         self.service_name: str = self.service.name
-        self._autoscaling(inputs, name)
+        self.scaling_target = self._autoscaling(inputs, name, wiring)
+        self.task_definition_arn: str = task.arn
+        self.container_port = inputs.container_port
 
     def _containers(self, inputs: EcsInputs, wiring: EcsWiring, secrets: Mapping[str, SecretRef]) -> str:
         environment = {**wiring.environment, **inputs.environment}
+        value_from = {**wiring.parameters, **{key: ref.value_from for key, ref in secrets.items()}}
         container = {
             "name": CONTAINER,
-            "image": f"{wiring.image_repository_url}:{inputs.image_tag}",
+            "image": f"{wiring.image_repository_url}:{wiring.image_tag or inputs.image_tag}",
             "essential": True,
             "portMappings": [{"containerPort": inputs.container_port, "protocol": "tcp"}],
             "environment": [{"name": key, "value": environment[key]} for key in sorted(environment)],
-            "secrets": [{"name": key, "valueFrom": secrets[key].value_from} for key in sorted(secrets)],
+            "secrets": [{"name": key, "valueFrom": value_from[key]} for key in sorted(value_from)],
             "logConfiguration": {"logDriver": "awslogs", "options": {
                 "awslogs-group": self.log_group.name, "awslogs-region": wiring.region,
                 "awslogs-stream-prefix": CONTAINER}},
@@ -204,16 +212,22 @@ class Ecs(Construct):
                 subnets=wiring.subnet_ids, security_groups=[self.security_group_id], assign_public_ip=False),
             load_balancer=[EcsServiceLoadBalancer(target_group_arn=wiring.target_group_arn, container_name=CONTAINER,
                                                   container_port=inputs.container_port)],
-            deployment_circuit_breaker=EcsServiceDeploymentCircuitBreaker(enable=True, rollback=True),
-            # Autoscaling owns the running count once the service exists.
-            lifecycle=TerraformResourceLifecycle(ignore_changes=["desired_count"]),
+            deployment_circuit_breaker=None if wiring.blue_green else EcsServiceDeploymentCircuitBreaker(
+                enable=True, rollback=True),
+            deployment_controller=EcsServiceDeploymentController(type="CODE_DEPLOY") if wiring.blue_green else None,
+            # Autoscaling owns the running count once the service exists (and CodeDeploy, when on,
+            # the task definition and target group).
+            lifecycle=TerraformResourceLifecycle(ignore_changes=["desired_count", *(
+                ["task_definition", "load_balancer"] if wiring.blue_green else [])]),
             depends_on=list(wiring.depends_on), tags={"Name": name, **inputs.tags}), "this")
 
-    def _autoscaling(self, inputs: EcsInputs, name: str) -> None:
+    def _autoscaling(self, inputs: EcsInputs, name: str, wiring: EcsWiring) -> AppautoscalingTarget:
         low, high = inputs.capacity
         target = tracked(AppautoscalingTarget(
             self, "scaling_target", service_namespace="ecs", scalable_dimension="ecs:service:DesiredCount",
-            resource_id=f"service/{self.cluster.name}/{self.service.name}", min_capacity=low, max_capacity=high),
+            resource_id=f"service/{self.cluster.name}/{self.service.name}", min_capacity=low, max_capacity=high,
+            lifecycle=TerraformResourceLifecycle(ignore_changes=["min_capacity", "max_capacity"])
+            if wiring.scheduled_scaling else None),
             "service")
         tracked(AppautoscalingPolicy(
             self, "service_cpu", name=f"{name}-cpu", policy_type="TargetTrackingScaling",
@@ -223,3 +237,4 @@ class Ecs(Construct):
                 target_value=inputs.cpu_target, scale_in_cooldown=300, scale_out_cooldown=60,
                 predefined_metric_specification=PredefinedMetric(
                     predefined_metric_type="ECSServiceAverageCPUUtilization"))))
+        return target

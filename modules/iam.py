@@ -89,3 +89,12 @@ class Iam(Construct):
                      "Resource": list(secret_arns)}
         tracked(IamRolePolicy(self, "execution_secrets", name="read-secrets", role=self.execution_role.id,
                               policy=policy([statement])))
+
+    def allow_parameter_reads(self, parameter_arns: Sequence[str]) -> None:
+        """Execution role may read exactly the SSM parameters injected into the task."""
+        if not parameter_arns:
+            return
+        statement = {"Sid": "ReadParameters", "Effect": "Allow", "Action": "ssm:GetParameters",
+                     "Resource": list(parameter_arns)}
+        tracked(IamRolePolicy(self, "execution_parameters", name="read-parameters", role=self.execution_role.id,
+                              policy=policy([statement])))

@@ -12,21 +12,30 @@ from generator.cdk import Construct, TerraformOutput, tracked
 from generator.environment import Environment
 from modules.alarms import AlarmInputs, Alarms, AlarmTargets
 from modules.alb import AccessLogTarget, Alb, AlbInputs
+from modules.aurora import Aurora, AuroraInputs
+from modules.aurora_alarms import AuroraAlarmInputs
+from modules.codedeploy import BlueGreenInputs
 from modules.dashboard import Dashboard, DashboardInputs
+from modules.deploy import Deploy, DeployInputs
 from modules.dns import Dns, DnsInputs
 from modules.ecr import Ecr, EcrInputs
 from modules.ecs import Ecs, EcsInputs, EcsWiring, SecretRef
 from modules.iam import Iam, IamInputs
 from modules.logs import Logs, LogsInputs
 from modules.notifications import Notifications
+from modules.oidc import Oidc, OidcInputs
+from modules.params import Params, ParamsInputs
 from modules.rds import Rds, RdsInputs
+from modules.rds_proxy import RdsProxyInputs
+from modules.scaling import Scaling, ScalingInputs
+from modules.stack_parts import blue_green, database, outputs, proxy
 from modules.vpc import Vpc, VpcInputs
 from modules.waf import Waf, WafInputs
 
 
 @dataclass(frozen=True, kw_only=True)
 class StackInputs:
-    """Inputs of the six modules; every field has a default suited to a small dev environment."""
+    """Inputs of the modules; every field has a default suited to a small dev environment."""
 
     vpc: VpcInputs = field(default_factory=VpcInputs)
     alb: AlbInputs = field(default_factory=AlbInputs)
@@ -39,10 +48,27 @@ class StackInputs:
     dns: DnsInputs | None = None
     waf: WafInputs | None = None
     alarms: AlarmInputs | None = None
+    """SNS topic + alarms; with `aurora` the cluster alarms notify this topic too (unless they name their own)."""
     dashboard: DashboardInputs | None = None
+    oidc: OidcInputs | None = None
+    """GitHub Actions OIDC provider and this env's plan/apply CI roles (None: none)."""
+    deploy: DeployInputs = field(default_factory=DeployInputs)
+    """Where the running image tag lives (an SSM parameter CI deploys write; docs/ci-and-deploys.md)."""
+    scaling: ScalingInputs = field(default_factory=ScalingInputs)
+    """Scheduled windows and memory/request target tracking beside ecs' CPU tracking."""
+    aurora: AuroraInputs | None = None
+    """Aurora PostgreSQL cluster instead of the RDS instance (`rds` is then unused)."""
+    aurora_alarms: AuroraAlarmInputs = field(default_factory=AuroraAlarmInputs)
+    """Thresholds (and optionally their own SNS topic) of the Aurora cluster alarms (with `aurora` only)."""
+    rds_proxy: RdsProxyInputs | None = None
+    """RDS Proxy between the service and the database (None: tasks connect directly)."""
+    params: ParamsInputs = field(default_factory=ParamsInputs)
+    """Non-secret app settings in SSM Parameter Store, injected as env vars."""
+    blue_green: BlueGreenInputs | None = None
+    """CodeDeploy blue/green deploys of the service (None: ECS rolling updates)."""
 
     def __post_init__(self) -> None:
-        if self.alarms is not None:
+        if self.alarms is not None and self.aurora is None:
             self.alarms.max_connections(self.rds.instance_class)
 
     def compose(self, scope: Construct, env: Environment) -> None:
@@ -52,24 +78,41 @@ class StackInputs:
         iam = Iam(scope, "iam", self.iam, name=name)
         logs = Logs(scope, "logs", self.logs, name=name, vpc_id=vpc.vpc_id, account_id=vpc.account_id)
         dns = None if self.dns is None else Dns(scope, "dns", self.dns, name=name)
+        topic = None if self.alarms is None else Notifications(scope, "notifications", self.alarms.notifications,
+                                                                name=name, account_id=vpc.account_id)
         alb = Alb(scope, "alb", self.alb, name=name, vpc_id=vpc.vpc_id, vpc_cidr=vpc.cidr,
                   subnet_ids=vpc.public_subnet_ids, target_port=self.ecs.container_port,
                   certificate_arn=None if dns is None else dns.certificate_arn, access_logs=self._access_logs(logs))
-        rds = Rds(scope, "rds", self.rds, name=name, vpc_id=vpc.vpc_id, db_subnet_group_name=vpc.db_subnet_group_name)
+        rds = database(scope, self, vpc, name, topic_arn=None if topic is None else topic.topic_arn)
+        db_proxy = proxy(scope, self, vpc, rds, name)
+        deploy = Deploy(scope, "deploy", self.deploy, project=env.project, env=env.name,
+                        initial_tag=self.ecs.image_tag) if self.deploy.tag_from_parameter else None
+        params = Params(scope, "params", self.params, project=env.project, env=env.name)
+        switch = blue_green(scope, self, vpc, alb, name)
         ecs = Ecs(scope, "ecs", self.ecs, EcsWiring(
             vpc_id=vpc.vpc_id, subnet_ids=vpc.private_subnet_ids, alb_security_group_id=alb.security_group_id,
             target_group_arn=alb.target_group_arn, image_repository_url=ecr.image_repository_url,
             execution_role_arn=iam.execution_role_arn, task_role_arn=iam.task_role_arn, region=env.region,
-            environment={"DB_HOST": rds.address, "DB_PORT": str(rds.port), "DB_NAME": rds.database_name},
+            environment={"DB_HOST": db_proxy.endpoint if db_proxy else rds.address, "DB_PORT": str(rds.port),
+                         "DB_NAME": rds.database_name},
             secrets={"DB_USERNAME": SecretRef(rds.master_secret_arn, "username"),
                      "DB_PASSWORD": SecretRef(rds.master_secret_arn, "password")},
-            depends_on=[alb.listener]), name=name)
-        rds.allow_from("service", ecs.security_group_id, "PostgreSQL from the ECS service")
+            depends_on=[alb.listener], image_tag=deploy.image_tag if deploy else None, parameters=params.arns,
+            blue_green=switch is not None, scheduled_scaling=bool(self.scaling.schedules)), name=name)
+        (db_proxy or rds).allow_from("service", ecs.security_group_id, "PostgreSQL from the ECS service")
         iam.allow_image_pull([ecr.repository_arns[repo] for repo in self.ecr.repositories])
         iam.allow_log_writes(ecs.log_group_arn)
         iam.allow_secret_reads(ecs.secret_arns)
+        iam.allow_parameter_reads([params.arns[key] for key in sorted(params.arns)])
+        Scaling(scope, "scaling", self.scaling, name=name, target=ecs.scaling_target, capacity=self.ecs.capacity,
+                request_label=f"{alb.arn_suffix}/{alb.target_group.arn_suffix}")
+        if switch is not None:
+            switch.attach(ecs.cluster_name, ecs.service_name)
+        oidc = Oidc(scope, "oidc", self.oidc, name=name, env_name=env.name,
+                    backend=env.backend) if self.oidc else None
         self._outputs(scope, vpc, alb, ecr, ecs, rds)
-        self._production(scope, env, vpc, alb, ecs, rds, dns)
+        self._production(scope, env, alb, ecs, rds, dns, topic)
+        outputs(scope, oidc=oidc, deploy=deploy, rds=rds, db_proxy=db_proxy, ecs=ecs, switch=switch)
 
     @staticmethod
     def _access_logs(logs: Logs) -> AccessLogTarget | None:
@@ -77,8 +120,8 @@ class StackInputs:
             return None
         return AccessLogTarget(logs.access_log_bucket, logs.access_log_prefix, [logs.access_log_policy])
 
-    def _production(self, scope: Construct, env: Environment, vpc: Vpc, alb: Alb, ecs: Ecs, rds: Rds,
-                    dns: Dns | None) -> None:
+    def _production(self, scope: Construct, env: Environment, alb: Alb, ecs: Ecs, rds: Rds | Aurora,
+                    dns: Dns | None, topic: Notifications | None) -> None:
         name = env.prefix
         if dns is not None:
             dns.alias_to(alb.dns_name, alb.zone_id)
@@ -87,13 +130,14 @@ class StackInputs:
         if self.waf is not None:
             waf = Waf(scope, "waf", self.waf, name=name, load_balancer_arn=alb.arn)
             tracked(TerraformOutput(scope, "web_acl_arn", value=waf.web_acl_arn, description="WAF web ACL"))
+        # An Aurora cluster has its own alarm set (modules/aurora_alarms.py); the dashboard shows its writer.
+        instance = rds.writer_instance_id if isinstance(rds, Aurora) else rds.instance.identifier
         targets = AlarmTargets(
             cluster_name=ecs.cluster_name, service_name=ecs.service_name, load_balancer=alb.arn_suffix,
-            target_group=alb.target_group_arn_suffix, db_instance=rds.instance.identifier,
-            db_allocated_gib=self.rds.allocated_storage, db_instance_class=self.rds.instance_class)
-        if self.alarms is not None:
-            topic = Notifications(scope, "notifications", self.alarms.notifications, name=name,
-                                  account_id=vpc.account_id)
+            target_group=alb.target_group_arn_suffix, db_instance=instance,
+            db_allocated_gib=self.rds.allocated_storage, db_instance_class=self.rds.instance_class,
+            rds_alarms=not isinstance(rds, Aurora))
+        if self.alarms is not None and topic is not None:
             Alarms(scope, "alarms", self.alarms, targets, name=name, topic_arn=topic.topic_arn)
             tracked(TerraformOutput(scope, "alarm_topic_arn", value=topic.topic_arn,
                                     description="SNS topic every alarm notifies"))
@@ -103,7 +147,7 @@ class StackInputs:
                                     description="CloudWatch dashboard"))
 
     @staticmethod
-    def _outputs(scope: Construct, vpc: Vpc, alb: Alb, ecr: Ecr, ecs: Ecs, rds: Rds) -> None:
+    def _outputs(scope: Construct, vpc: Vpc, alb: Alb, ecr: Ecr, ecs: Ecs, rds: Rds | Aurora) -> None:
         tracked(TerraformOutput(scope, "vpc_id", value=vpc.vpc_id, description="ID of the VPC"))
         tracked(TerraformOutput(scope, "alb_dns_name", value=alb.dns_name,
                                 description="Public DNS name of the load balancer"))

@@ -111,7 +111,7 @@ def test_every_alb_service_database_nat_and_tier_is_drawn_in_place(env: str, doc
     db = labels[node_id("aws_db_instance.this")]
     assert ("Multi-AZ" in db) == (env == "prod") and ("Single-AZ" in db) == (env == "dev")
     service = labels[node_id("aws_ecs_service.this")]
-    assert {"dev": "1 task<br/>0.25 vCPU / 512 MiB", "prod": "2 tasks (scales 2–6)<br/>1 vCPU / 2048 MiB"}[env] in service
+    assert {"dev": "1 task (scales 1–2)<br/>0.25 vCPU / 512 MiB", "prod": "2 tasks (scales 2–6)<br/>1 vCPU / 2048 MiB"}[env] in service
     assert len([n for n in labels if n.startswith("aws_nat_gateway_")]) == {"dev": 1, "prod": 3}[env]
 
 

@@ -112,6 +112,40 @@ def test_outputs_as_json(project: Project) -> None:
     assert outputs["ecs_cluster_name"]["value"] == "acme-api-dev"
 
 
+def _running_image(project: Project) -> str:
+    ecs = project.aws("ecs")
+    service = ecs.describe_services(cluster="acme-api-dev", services=["acme-api-dev"])["services"][0]
+    task = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])["taskDefinition"]
+    return str(task["containerDefinitions"][0]["image"])
+
+
+def test_deploy_rolls_the_image_and_the_next_apply_keeps_it(project: Project) -> None:
+    assert _running_image(project).endswith("/acme-api-dev-app:latest")
+    out = ok(project.run("deploy", "dev", "--image-tag", "abc1234", "--local", "--auto-approve"))
+    assert "replace  aws_ecs_task_definition.this" in out and "change   aws_ecs_service.this" in out
+    assert "dev: deployed image tag abc1234 (was latest)" in out
+    assert _running_image(project).endswith("/acme-api-dev-app:abc1234")
+    parameter = project.aws("ssm").get_parameter(Name="/acme-api/dev/deploy/image_tag")["Parameter"]
+    assert parameter["Value"] == "abc1234"
+    # The committed HCL still says "latest"; the next apply plans no change and keeps what CI deployed.
+    applied = ok(project.run("apply", "dev", "--local", "--auto-approve"))
+    assert "dev: 0 to add, 0 to change, 0 to destroy, 0 to replace" in applied
+    assert "dev: no changes; nothing to apply" in applied
+    assert _running_image(project).endswith("/acme-api-dev-app:abc1234")
+
+
+def test_deploy_refuses_unapplied_changes_and_puts_the_tag_back(project: Project) -> None:
+    repository = project.aws("ecr").describe_repositories()["repositories"][0]["repositoryName"]
+    project.aws("ecr").delete_lifecycle_policy(repositoryName=repository)  # drift: the plan would do more
+    refused = project.run("deploy", "dev", "--image-tag", "def5678", "--local", "--auto-approve")
+    assert refused.returncode == 3, refused.stdout[-2000:] + refused.stderr[-2000:]
+    assert "deploy rolls only the image" in refused.stderr and "aws_ecr_lifecycle_policy" in refused.stderr
+    parameter = project.aws("ssm").get_parameter(Name="/acme-api/dev/deploy/image_tag")["Parameter"]
+    assert parameter["Value"] == "abc1234"
+    assert _running_image(project).endswith("/acme-api-dev-app:abc1234")
+    ok(project.run("apply", "dev", "--local", "--auto-approve"))  # heal the drift for the tests below
+
+
 def test_plan_all_runs_in_parallel_and_feeds_the_comment(project: Project) -> None:
     result = project.run("plan", "--all", "--local", "--detailed-exitcode")
     assert result.returncode == 2, result.stdout[-3000:] + result.stderr[-3000:]  # prod is not applied

@@ -11,6 +11,7 @@ import pytest
 from generator.render import pipeline
 from tests import tf
 from tests.conftest import ROOT
+from tests.test_terraform import _planned
 
 EXAMPLES = sorted(p.name for p in (ROOT / "examples").iterdir() if (p / "config.py").exists())
 
@@ -47,3 +48,26 @@ def test_example_validates(name: str, example_project: Path, tmp_path: Path) -> 
     report = json.loads(tf.terraform(workdir, "validate", "-json", "-no-color", rc=rc).stdout)
     assert report["valid"] is True and report["warning_count"] == 0, report
     assert tf.terraform(workdir, "fmt", "-check", "-list=true", "-no-color", rc=rc).stdout == ""
+
+
+@pytest.mark.terraform
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_example_hcl_plans_exactly_what_cdktf_synthesized(name: str, example_project: Path, tmp_path: Path) -> None:
+    from generator.render.emit import emit
+    from generator.render.project import load
+    from generator.render.synth import synthesize
+
+    (document,) = synthesize(load(example_project, [name]), example_project)
+    rc = tf.cli_config(tmp_path)
+    json_root, hcl_root = tmp_path / "cdktf", tmp_path / "hcl"
+    json_root.mkdir()
+    hcl_root.mkdir()
+    (json_root / "cdk.tf.json").write_text(json.dumps(document.document, indent=2))
+    for file_name, text in emit(document).items():
+        (hcl_root / file_name).write_text(text)
+
+    from_json = _planned(tf.offline_plan(json_root, rc))
+    from_hcl = _planned(tf.offline_plan(hcl_root, rc))
+
+    assert len(from_hcl["resources"]) >= 40
+    assert from_hcl == from_json

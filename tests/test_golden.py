@@ -12,7 +12,8 @@ from generator.render.emit import GENERATED_MARK
 from tests.conftest import ROOT
 
 EXPECTED_FILES = {"versions.tf", "backend.tf", "providers.tf", "vpc.tf", "alb.tf", "ecs.tf", "rds.tf", "ecr.tf",
-                  "iam.tf", "outputs.tf", "ARCHITECTURE.md"}
+                  "iam.tf", "outputs.tf", "ARCHITECTURE.md",
+                  "oidc.tf", "deploy.tf", "scaling.tf", "params.tf"}
 # The production layer: dev keeps the cheap part (alarms, dashboard), prod has all of it.
 PRODUCTION_FILES = {"dev": {"notifications.tf", "alarms.tf", "dashboard.tf"},
                     "prod": {"notifications.tf", "alarms.tf", "dashboard.tf", "waf.tf", "dns.tf", "logs.tf"}}

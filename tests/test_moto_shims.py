@@ -134,3 +134,26 @@ def test_policy_as_if_tls() -> None:
     assert "Condition" not in json.loads(policy_as_if_tls(json.dumps(allow_tls)))["Statement"][0]
     other = {"Statement": [{"Effect": "Deny", "Condition": {"StringEquals": {"aws:SourceVpce": "x"}}}]}
     assert json.loads(policy_as_if_tls(json.dumps(other)))["Statement"] == other["Statement"]
+
+
+def test_aws_managed_policies_are_attachable(server: local_aws.Server) -> None:
+    iam = client(server, "iam")
+    trust = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "codedeploy.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+    iam.create_role(RoleName="managed-check", AssumeRolePolicyDocument=json.dumps(trust))
+    for arn in ("arn:aws:iam::aws:policy/PowerUserAccess", "arn:aws:iam::aws:policy/AWSCodeDeployRoleForECS"):
+        iam.attach_role_policy(RoleName="managed-check", PolicyArn=arn)
+    attached = iam.list_attached_role_policies(RoleName="managed-check")["AttachedPolicies"]
+    assert {p["PolicyName"] for p in attached} == {"PowerUserAccess", "AWSCodeDeployRoleForECS"}
+
+
+def test_aurora_cluster_reports_what_was_created(server: local_aws.Server) -> None:
+    rds = client(server, "rds")
+    rds.create_db_cluster(DBClusterIdentifier="aurora-check", Engine="aurora-postgresql", MasterUsername="app",
+                          ManageMasterUserPassword=True)
+    rds.create_db_instance(DBInstanceIdentifier="aurora-check-1", DBClusterIdentifier="aurora-check",
+                           Engine="aurora-postgresql", DBInstanceClass="db.r7g.large", EnablePerformanceInsights=True)
+    cluster = rds.describe_db_clusters(DBClusterIdentifier="aurora-check")["DBClusters"][0]
+    assert cluster["EngineMode"] == "provisioned" and "ScalingConfigurationInfo" not in cluster
+    instance = rds.describe_db_instances(DBInstanceIdentifier="aurora-check-1")["DBInstances"][0]
+    assert instance["PerformanceInsightsEnabled"] is True

@@ -105,7 +105,7 @@ def test_lifecycle_plans_dev_through_create_noop_update_replace_destroy_move(tmp
     result = subprocess.run([sys.executable, str(SCRIPT), "--lifecycle", "--out", str(tmp_path)],
                             capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    expected = {"create": Counts(add=69), "noop": Counts(), "update": Counts(change=2),
+    expected = {"create": Counts(add=84), "noop": Counts(), "update": Counts(change=2),
                 "replace": Counts(change=2, replace=2), "destroy": Counts(destroy=1), "move": Counts(moved=3)}
     for scenario, counts in expected.items():
         folder = tmp_path / f"dev-{scenario}"

@@ -80,23 +80,65 @@ def test_plan_workflow() -> None:
     assert doc["permissions"] == {"contents": "read", "pull-requests": "write", "id-token": "write"}
     assert doc["concurrency"]["cancel-in-progress"] is True  # a newer push supersedes the plan
     assert "github.event.pull_request.number" in doc["concurrency"]["group"]
-    job = doc["jobs"]["plan"]
-    assert "permissions" not in job
-    assert uses(job, "hashicorp/setup-terraform")["with"]["terraform_version"] == "1.11.x"
-    assert uses(job, "aws-actions/configure-aws-credentials")["with"]["role-to-assume"] == "${{ vars.AWS_PLAN_ROLE_ARN }}"
-    assert ".hclgen/plans" in uses(job, "actions/upload-artifact")["with"]["path"]
-    uses(job, "actions/setup-python")
-    assert uses(job, "actions/checkout")["with"]["fetch-depth"] == 0
-    script = runs(job)
+    jobs = doc["jobs"]
+    assert all("permissions" not in job for job in jobs.values())
+    check = jobs["check"]
+    assert uses(check, "actions/checkout")["with"]["fetch-depth"] == 0
+    script = runs(check)
     order = ["make venv", "python main.py synth --check", "terraform fmt -check -recursive environments",
-             "validate", 'python main.py plan --affected --base "origin/$BASE_REF"',
-             'python main.py policy --install --affected --base "origin/$BASE_REF"',
-             "python main.py comment .hclgen/plans/*/ --post"]
+             "validate", 'python main.py affected --base "origin/$BASE_REF" --github-output']
     positions = [script.index(part) for part in order]
     assert positions == sorted(positions)
-    comment = next(s for s in steps(job) if "--post" in s.get("run", ""))
-    assert comment["env"]["GITHUB_TOKEN"] == "${{ github.token }}"
-    assert comment["if"] == "${{ !cancelled() }}"  # a failed plan still updates the comment
+    assert check["outputs"]["envs"] == "${{ steps.affected.outputs.envs }}"
+
+
+def test_each_env_plans_with_its_own_read_only_role() -> None:
+    jobs = workflow("plan.yml")["jobs"]
+    plan = jobs["plan"]
+    assert plan["needs"] == "check" and plan["strategy"]["matrix"]["env"] == "${{ fromJSON(needs.check.outputs.envs) }}"
+    assert plan["strategy"]["fail-fast"] is False  # one env's failure must not hide the others' plans
+    assert uses(plan, "hashicorp/setup-terraform")["with"]["terraform_version"] == "1.11.x"
+    role = uses(plan, "aws-actions/configure-aws-credentials")["with"]["role-to-assume"]
+    assert "fromJSON(vars.AWS_PLAN_ROLE_ARNS || '{}')[matrix.env]" in role
+    assert 'python main.py plan "$ENV_NAME"' in runs(plan)
+    script = runs(plan)
+    assert script.index('python main.py plan "$ENV_NAME"') < script.index(
+        'python main.py policy "$ENV_NAME" --install --base "origin/$BASE_REF"')
+    assert uses(plan, "actions/checkout")["with"]["fetch-depth"] == 0  # the base branch, for policy
+    upload = uses(plan, "actions/upload-artifact")
+    assert upload["if"] == "${{ !cancelled() }}"  # a failed plan is uploaded as failed
+    assert ".hclgen/plans/${{ matrix.env }}/" in upload["with"]["path"]
+    assert ".hclgen/sources/${{ matrix.env }}.json" in upload["with"]["path"]
+
+
+def test_one_comment_collects_every_plan() -> None:
+    comment_job = workflow("plan.yml")["jobs"]["comment"]
+    assert comment_job["needs"] == ["check", "plan"]
+    assert "!cancelled()" in comment_job["if"] and "needs.check.result == 'success'" in comment_job["if"]
+    download = uses(comment_job, "actions/download-artifact")["with"]
+    assert download["merge-multiple"] is True and download["path"] == ".hclgen"
+    assert "attempt${{ github.run_attempt }}" in download["pattern"]
+    post = next(s for s in steps(comment_job) if "--post" in s.get("run", ""))
+    assert "python main.py comment .hclgen/plans/*/ --post" in post["run"]
+    assert post["env"]["GITHUB_TOKEN"] == "${{ github.token }}"
+
+
+def test_deploy_workflow_rolls_the_image_through_the_deploy_command() -> None:
+    doc = workflow("deploy.yml")
+    assert doc["on"]["repository_dispatch"] == {"types": ["deploy"]}
+    inputs = doc["on"]["workflow_dispatch"]["inputs"]
+    assert inputs["environment"]["options"] == ["dev", "prod"] and inputs["image_tag"]["required"] is True
+    assert doc["permissions"] == {"contents": "read", "id-token": "write"}
+    job = doc["jobs"]["deploy"]
+    chosen = "inputs.environment || github.event.client_payload.environment"
+    assert job["environment"] == "${{ " + chosen + " }}"
+    # The apply jobs' group: a deploy never runs beside an apply of the same env.
+    assert job["concurrency"] == {"group": "apply-${{ " + chosen + " }}", "cancel-in-progress": False}
+    assert uses(job, "aws-actions/configure-aws-credentials")["with"]["role-to-assume"] == \
+        "${{ vars.AWS_APPLY_ROLE_ARN }}"
+    step = next(s for s in steps(job) if "main.py deploy" in s.get("run", ""))
+    assert step["run"] == 'python main.py deploy "$ENV_NAME" --image-tag "$IMAGE_TAG" --auto-approve'
+    assert "client_payload.image_tag" in step["env"]["IMAGE_TAG"]  # via env, never spliced into the script
 
 
 def test_apply_workflow_triggers_and_permissions() -> None:

@@ -14,7 +14,10 @@ from modules.ecr import EcrInputs
 from modules.ecs import EcsInputs
 from modules.logs import LogsInputs
 from modules.notifications import NotificationInputs, SlackChannel
+from modules.oidc import OidcInputs
+from modules.params import ParamsInputs
 from modules.rds import RdsInputs
+from modules.scaling import ScalingInputs, ScheduledWindow
 from modules.stack import StackInputs
 from modules.vpc import VpcInputs
 from modules.waf import DEFAULT_GROUPS, WafInputs
@@ -44,5 +47,14 @@ ENVIRONMENT = Environment(
             emails=("oncall@acme-api.example.com",),
             slack=SlackChannel(workspace_id="T0123ABCD", channel_id="C0123ABCD"))),
         dashboard=DashboardInputs(),
+        # prod has its own AWS account, so it creates its own GitHub OIDC provider; the apply role
+        # trusts only jobs in the `prod` GitHub environment (deployment branch: main, reviewers).
+        oidc=OidcInputs(repository="acme/acme-api"),
+        # Month-end peak (seed 002): from three days before the last day until the 1st, KST.
+        scaling=ScalingInputs(
+            schedules=(ScheduledWindow.month_end(days_before=3, min_capacity=4, max_capacity=12,
+                                                 timezone="Asia/Seoul"),),
+            memory_target=75),
+        params=ParamsInputs(values={"LOG_LEVEL": "info"}),
     ),
 )

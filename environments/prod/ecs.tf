@@ -53,7 +53,7 @@ resource "aws_ecs_task_definition" "this" {
         },
       ]
       essential = true
-      image     = "${aws_ecr_repository.app.repository_url}:1.0.0"
+      image     = "${aws_ecr_repository.app.repository_url}:${aws_ssm_parameter.image_tag.insecure_value}"
       logConfiguration = {
         logDriver = "awslogs"
         options = {
@@ -78,6 +78,10 @@ resource "aws_ecs_task_definition" "this" {
         {
           name      = "DB_USERNAME"
           valueFrom = "${aws_db_instance.this.master_user_secret[0].secret_arn}:username::"
+        },
+        {
+          name      = "LOG_LEVEL"
+          valueFrom = aws_ssm_parameter.app_log_level.arn
         },
       ]
     },
@@ -163,6 +167,10 @@ resource "aws_appautoscaling_target" "service" {
   resource_id        = "service/${aws_ecs_cluster.this.name}/${aws_ecs_service.this.name}"
   scalable_dimension = "ecs:service:DesiredCount"
   service_namespace  = "ecs"
+
+  lifecycle {
+    ignore_changes = [min_capacity, max_capacity]
+  }
 }
 
 resource "aws_appautoscaling_policy" "service_cpu" {

@@ -105,3 +105,20 @@ resource "aws_iam_role_policy" "execution_secrets" {
     Version = "2012-10-17"
   })
 }
+
+resource "aws_iam_role_policy" "execution_parameters" {
+  name = "read-parameters"
+  role = aws_iam_role.execution.id
+
+  policy = jsonencode({
+    Statement = [
+      {
+        Action   = "ssm:GetParameters"
+        Effect   = "Allow"
+        Resource = [aws_ssm_parameter.app_log_level.arn]
+        Sid      = "ReadParameters"
+      },
+    ]
+    Version = "2012-10-17"
+  })
+}

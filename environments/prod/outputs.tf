@@ -58,3 +58,18 @@ output "dashboard_name" {
   description = "CloudWatch dashboard"
   value       = aws_cloudwatch_dashboard.this.dashboard_name
 }
+
+output "ci_plan_role_arn" {
+  description = "GitHub Actions: role for pull-request plans (AWS_PLAN_ROLE_ARNS)"
+  value       = aws_iam_role.plan.arn
+}
+
+output "ci_apply_role_arn" {
+  description = "GitHub Actions: role for applies and deploys (AWS_APPLY_ROLE_ARN of the GitHub environment)"
+  value       = aws_iam_role.apply.arn
+}
+
+output "image_tag_parameter" {
+  description = "SSM parameter holding the running image tag"
+  value       = aws_ssm_parameter.image_tag.name
+}

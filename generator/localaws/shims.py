@@ -30,6 +30,8 @@ patch_models() adjusts moto models in-process (the launcher calls it once):
 7. Security group rules that reference another group lose their description in moto's
    DescribeSecurityGroupRules, so each plan re-added it on such
    aws_vpc_security_group_ingress_rule resources.
+8. Aurora clusters: generator/localaws/rds_cluster_shims.py (empty ScalingConfigurationInfo,
+   forgotten Performance Insights).
 """
 
 from __future__ import annotations
@@ -165,6 +167,9 @@ def patch_models() -> None:
     def description(self: Any) -> str | None:
         return self.ip_range.get("Description") or (self.source_group or {}).get("Description")
 
+    from generator.localaws.rds_cluster_shims import patch_rds_clusters
+
+    patch_rds_clusters()  # Aurora: see that module
     FakeBucket.get_permission = get_permission  # type: ignore[method-assign]
     SecurityGroupRule.description = property(description)  # type: ignore[method-assign,assignment]
     DBParameterGroup.update_parameters = update_parameters  # type: ignore[method-assign]
