@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from generator.terraform import planfiles, operations
+from generator.terraform import planfiles, operations, runlock
 from generator import runner
 from generator.errors import HclgenError, UsageError
 from generator.render.project import env_names
@@ -41,6 +41,11 @@ def plan_many(root: Path, names: list[str], *, local: bool, detailed_exitcode: b
     """Exit code 1 if any plan failed, else 2 if any has changes (with detailed_exitcode), else 0."""
     if not names:
         return 0
+    with runlock.hold(root, names, f"plan {' '.join(names)}"):
+        return _plan_locked(root, names, local=local, detailed_exitcode=detailed_exitcode, jobs=jobs)
+
+
+def _plan_locked(root: Path, names: list[str], *, local: bool, detailed_exitcode: bool, jobs: int) -> int:
     # Opened one by one: the first --local one starts the shared local AWS.
     workspaces = [operations.open_workspace(root, name, local=local) for name in names]
     if len(names) == 1:

@@ -15,7 +15,7 @@ import click
 
 from generator.localaws import server as local_aws
 from generator.review import model, summary
-from generator.terraform import planfiles, rails, workspace
+from generator.terraform import planfiles, rails, runlock, workspace
 from generator.errors import HclgenError
 from generator.render.project import load
 from generator.terraform.workspace import Workspace
@@ -74,12 +74,13 @@ def plan(ws: Workspace, *, detailed_exitcode: bool = False, destroy: bool = Fals
 
 def apply(root: Path, name: str, *, local: bool, auto_approve: bool, override_branch: bool = False) -> int:
     rails.require_terminal(auto_approve, "apply")
-    rails.check_synced(root, [name])
-    rails.check_branch(root, name, override=override_branch, flag=APPLY_OVERRIDE_FLAG)
-    ws = open_workspace(root, name, local=local)
-    return plan_then_apply(ws, destroy=False, nothing="no changes; nothing to apply",
-                           confirm=None if auto_approve else lambda: rails.confirm_apply(name),
-                           cancelled="apply cancelled; nothing was changed")
+    with runlock.hold(root, [name], f"apply {name}"):
+        rails.check_synced(root, [name])
+        rails.check_branch(root, name, override=override_branch, flag=APPLY_OVERRIDE_FLAG)
+        ws = open_workspace(root, name, local=local)
+        return plan_then_apply(ws, destroy=False, nothing="no changes; nothing to apply",
+                               confirm=None if auto_approve else lambda: rails.confirm_apply(name),
+                               cancelled="apply cancelled; nothing was changed")
 
 
 def plan_then_apply(ws: Workspace, *, destroy: bool, nothing: str, confirm: Callable[[], bool] | None,
