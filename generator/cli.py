@@ -15,6 +15,9 @@ class HclgenGroup(click.Group):
     """Turns HclgenError into one line on stderr and its exit code; no tracebacks."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        from generator.terraform.rails import warn_if_unprotected
+
+        warn_if_unprotected()
         try:
             result = super().invoke(ctx)
         except HclgenError as err:

@@ -101,6 +101,7 @@ class EnvPlan:
     outputs_changed: int = 0
     errored: bool = False
     error: str | None = None  # why the plan failed, when hclgen recorded it
+    stale: tuple[str, ...] = ()  # committed files that differ from what the Python renders
 
     @property
     def destructive(self) -> tuple[ResourceChange, ...]:
