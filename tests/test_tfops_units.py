@@ -97,7 +97,8 @@ def test_protected_env_needs_clean_main(tmp_path: Path, monkeypatch: pytest.Monk
     rails.check_branch(repo, "prod", override=True, flag="--override-branch-check")
     assert "!!! --override-branch-check: changing protected environment prod" in capsys.readouterr().err
     runner.git_output(repo, "checkout", "-q", "-b", "main")
-    rails.check_branch(repo, "prod", override=False, flag="--x")
+    with pytest.raises(RefusedError, match="branch 'main' has no upstream"):  # main equal to origin: test_rails.py
+        rails.check_branch(repo, "prod", override=False, flag="--x")
     (repo / "file.txt").write_text("changed")
     with pytest.raises(RefusedError, match=r"uncommitted changes \(file.txt\)"):
         rails.check_branch(repo, "prod", override=False, flag="--x")
