@@ -138,7 +138,11 @@ def output(root: Path, name: str, *, local: bool, as_json: bool, output_name: st
     ws = open_workspace(root, name, local=local)
     workspace.init(ws)
     args = ["output", *(["-json"] if as_json else []), *([output_name] if output_name else [])]
-    ws.run(*args)
+    result = ws.run(*args)
+    if "No outputs found" in result.stdout + result.stderr or (as_json and not output_name
+                                                                and result.stdout.strip() == "{}"):
+        raise HclgenError(f"{name} has no outputs: it was never applied, or it was destroyed "
+                          f"(`{command('apply', name)}`)")
     return 0
 
 
