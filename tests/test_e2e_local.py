@@ -200,10 +200,30 @@ def test_apply_refuses_stale_hcl(project: Project) -> None:
     path.write_text(original.replace("10.0.0.0/18", "10.0.0.0/16", 1) if "10.0.0.0/18" in original else original + "\n# edited\n")
     try:
         result = project.run("apply", "dev", "--local", "--auto-approve")
+        planned = project.run("plan", "dev", "--local")
     finally:
         path.write_text(original)
     assert result.returncode == 3
     assert "environments/dev/vpc.tf" in result.stderr and "python main.py synth" in result.stderr
+    assert planned.returncode == 0, planned.stderr[-2000:]
+    assert "WARNING: dev: this plan is of committed HCL that is NOT what the Python renders" in planned.stderr
+    assert "plan saved in .hclgen/plans/dev/" in planned.stderr
+    meta = json.loads((project.root / ".hclgen" / "plans" / "dev" / "meta.json").read_text())
+    assert meta["stale"] == ["environments/dev/vpc.tf"]
+    comment = ok(project.run("comment", str(project.root / ".hclgen" / "plans" / "dev")))
+    assert "the committed HCL is not what the Python renders** (`environments/dev/vpc.tf`)" in comment
+
+
+def test_replacing_a_tainted_database_needs_its_own_flag(project: Project) -> None:
+    from generator.terraform import operations
+
+    operations.open_workspace(project.root, "dev", local=True).run("taint", "aws_db_instance.this")
+    refused = project.run("apply", "dev", "--local", "--auto-approve")
+    assert refused.returncode == 3, refused.stderr[-2000:]
+    assert "aws_db_instance.this (replace)" in refused.stderr and "--allow-stateful-replace" in refused.stderr
+    assert "python main.py untaint dev aws_db_instance.this" in refused.stderr
+    ok(project.run("untaint", "dev", "aws_db_instance.this", "--local"))
+    assert project.run("plan", "dev", "--local", "--detailed-exitcode").returncode == 0
 
 
 def test_prod_refuses_off_main(tmp_path: Path) -> None:
