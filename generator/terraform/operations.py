@@ -7,6 +7,7 @@ at once (`plan --all` / `--affected`) are planned by generator.terraform.multipl
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -152,15 +153,20 @@ def init(root: Path, name: str, *, local: bool, upgrade: bool = False) -> int:
     return 0
 
 
+def _no_color() -> list[str]:
+    """force-unlock and untaint ignore TF_CLI_ARGS_<cmd> colour settings: pass the flag itself."""
+    return [] if sys.stdout.isatty() else ["-no-color"]
+
+
 def untaint(root: Path, name: str, address: str, *, local: bool) -> int:
     ws = open_workspace(root, name, local=local)
     workspace.init(ws)
-    ws.run("untaint", address)
+    ws.run("untaint", *_no_color(), address)
     return 0
 
 
 def unlock(root: Path, name: str, lock_id: str, *, local: bool) -> int:
     ws = open_workspace(root, name, local=local)
     workspace.init(ws)
-    ws.run("force-unlock", "-force", lock_id)
+    ws.run("force-unlock", "-force", *_no_color(), lock_id)
     return 0
