@@ -24,6 +24,7 @@ import pytest
 
 from generator.localaws import server as local_aws
 from generator.render.project import load
+from generator.terraform import runlock
 from tests.conftest import copy_project
 
 # In CI a missing terraform is a failure (tests/conftest.py), never a silent skip.
@@ -239,6 +240,42 @@ def test_prod_refuses_off_main(tmp_path: Path) -> None:
     assert "prod is protected: the checkout is on branch 'feature', not 'main'" in refused.stderr
     assert "--override-branch-check" in refused.stderr
     assert local_aws.status(root) is None  # refused before anything ran
+
+
+def test_ctrl_c_during_parallel_plans_exits_130_and_releases_every_lock(project: Project) -> None:
+    proc = project.start("plan", "--all", "--local", "--jobs", "2")
+    assert proc.stdout is not None
+    seen = []
+    for line in proc.stdout:
+        seen.append(line)
+        if "planning 2 environments" in line:
+            break
+    deadline = time.monotonic() + 120
+    while len([pid for pid in _descendants(proc.pid) if _name(pid) == "terraform"]) < 2:
+        assert time.monotonic() < deadline and proc.poll() is None, "".join(seen)
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGINT)
+    seen += proc.stdout.readlines()
+    assert proc.wait(timeout=300) == 130, "".join(seen)[-3000:]
+    assert "Traceback" not in "".join(seen)
+    assert project.lock_object() is None, "the state lock of dev was left behind"
+    with runlock.hold(project.root, ["dev", "prod"], "test"):  # the run locks are free again
+        pass
+    assert project.run("plan", "dev", "--local", "--detailed-exitcode").returncode == 0
+
+
+def _descendants(pid: int) -> list[int]:
+    found = _children(pid)
+    for child in list(found):
+        found += _descendants(child)
+    return found
+
+
+def _name(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
 
 
 def _ids(state: dict[str, Any], kind: str) -> list[str]:

@@ -10,7 +10,7 @@ import click
 
 from generator.terraform import planfiles, operations, rails, runlock
 from generator import runner
-from generator.errors import HclgenError, UsageError
+from generator.errors import ExitCode, HclgenError, UsageError
 from generator.render.project import env_names
 from generator.terraform.workspace import Workspace
 
@@ -75,7 +75,10 @@ def _plan_locked(root: Path, names: list[str], *, local: bool, detailed_exitcode
 
 
 def _overall(codes: list[int]) -> int:
-    return 1 if 1 in codes else 2 if 2 in codes else 0
+    """Interrupted (130) wins, then any failure (1), then changes (2)."""
+    if ExitCode.INTERRUPTED in codes:
+        return int(ExitCode.INTERRUPTED)
+    return 1 if any(code not in (0, 2) for code in codes) else 2 if 2 in codes else 0
 
 
 def _plan_one(ws: Workspace, detailed_exitcode: bool, stale: dict[str, list[str]], *, loud: bool = True) -> int:
@@ -87,6 +90,6 @@ def _plan_one(ws: Workspace, detailed_exitcode: bool, stale: dict[str, list[str]
         if not loud:
             raise
         click.secho(f"error: {ws.name}: {err}", fg="red", err=True)
-        return 1
+        return int(ExitCode.INTERRUPTED) if err.exit_code == ExitCode.INTERRUPTED else 1
     outcome.saved.discard_private()
     return outcome.code
