@@ -161,3 +161,11 @@ def test_bad_input_is_one_named_line_and_writes_nothing(repo: Path, case: Case) 
     assert 1 <= len(lines) <= 2, done.stderr
     assert case.expect in done.stderr, done.stderr
     assert _state(repo) == before, "a bad input must not write anything"
+
+
+def test_main_py_without_the_dependencies_prints_one_line_with_the_fix(repo: Path) -> None:
+    done = subprocess.run([sys.executable, "-S", "main.py", "envs"], cwd=repo, capture_output=True, text=True,
+                          env={"PATH": os.environ.get("PATH", ""), "PYTHONPATH": ""})  # -S: no site-packages
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert "No module named" in done.stderr and ".venv/bin/python main.py" in done.stderr
