@@ -9,19 +9,21 @@ STAMP := $(VENV)/.installed
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is required")'
+	@echo "creating $(VENV) and installing the dependencies (1-2 minutes)..."
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
+	@echo "installed; use $(BIN)/python main.py ... (or: source $(BIN)/activate)"
 	@touch $(STAMP)
 
 venv: $(STAMP)
 
 # The main job, against the embedded local AWS (no account, no credentials): check the
-# committed HCL, apply dev, print its outputs. `python main.py local down` stops the local AWS.
+# committed HCL, apply dev (terraform lists its outputs at the end). `python main.py local down` stops the local AWS.
 demo: venv
 	$(BIN)/python main.py synth --check
 	$(BIN)/python main.py apply dev --local --auto-approve
-	$(BIN)/python main.py output dev --local
+	@echo "the outputs are listed above; again: $(BIN)/python main.py output dev --local"
 
 test: venv
 	$(BIN)/pytest

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import click
@@ -14,6 +15,9 @@ class HclgenGroup(click.Group):
     """Turns HclgenError into one line on stderr and its exit code; no tracebacks."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        from generator.terraform.rails import warn_if_unprotected
+
+        warn_if_unprotected()
         try:
             result = super().invoke(ctx)
         except HclgenError as err:
@@ -53,4 +57,19 @@ _register()
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point for `python main.py` and the `hclgen` console script."""
-    cli.main(args=argv, prog_name=program())
+    try:
+        result = cli.main(args=argv, prog_name=program(), standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError as err:
+        click.echo(err.ctx.get_help() if err.ctx is not None else "", err=True)
+        sys.exit(ExitCode.USAGE)
+    except click.UsageError as err:  # click's own three-line usage block, as one line
+        where = err.ctx.command_path if err.ctx is not None else program()
+        click.echo(f"error: {err.format_message()} (see `{where} --help`)", err=True)
+        sys.exit(err.exit_code)
+    except click.Abort:  # Ctrl-C / EOF at a prompt
+        click.echo("interrupted", err=True)
+        sys.exit(ExitCode.INTERRUPTED)
+    except click.ClickException as err:
+        click.echo(f"error: {err.format_message()}", err=True)
+        sys.exit(err.exit_code)
+    sys.exit(result if isinstance(result, int) else 0)

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
+from generator import validate
 from generator.errors import InputError
 
 if TYPE_CHECKING:
     from generator.cdk import Construct
 
 _NAME = re.compile(r"^[a-z][a-z0-9-]{0,20}$")
-_REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
 TERRAFORM_REQUIRED_VERSION = ">= 1.11"
@@ -63,15 +64,25 @@ class Environment:
     moves: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        validate.types(self)
         if not _NAME.match(self.name):
             raise InputError("name", f"{self.name!r} must be lowercase letters, digits and dashes (max 21)")
         if not _NAME.match(self.project):
             raise InputError("project", f"{self.project!r} must be lowercase letters, digits and dashes (max 21)")
-        if not _REGION.match(self.region):
-            raise InputError("region", f"{self.region!r} is not an AWS region name")
+        validate.region(None, "region", self.region)
         if not _BUCKET.match(self.state_bucket) or ".." in self.state_bucket:
             raise InputError("state_bucket", f"{self.state_bucket!r} is not a valid S3 bucket name")
         self._check_moves()
+        self._check_stack()
+
+    def _check_stack(self) -> None:
+        """Type-check every inputs dataclass of the stack (module = the stack's field name)."""
+        if dataclasses.is_dataclass(self.stack):
+            for item in dataclasses.fields(self.stack):
+                value = getattr(self.stack, item.name)
+                if dataclasses.is_dataclass(value):
+                    validate.types(value, item.name)
+            validate.types(self.stack, None)
 
     def _check_moves(self) -> None:
         from generator.render.moved import ADDRESS, resource_type

@@ -35,6 +35,7 @@ _daemons: dict[int, subprocess.Popen[bytes]] = {}
 # Ctrl-C to them, since only it receives signals and terraform runs in its own process group.
 _running: set[subprocess.Popen[bytes]] = set()
 _running_lock = threading.Lock()
+_interrupted_pids: set[int] = set()
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,9 @@ def run_terraform(args: Sequence[str], *, cwd: Path, env: Mapping[str, str], ech
     finally:
         with _running_lock:
             _running.discard(proc)
+            signalled = proc.pid in _interrupted_pids  # by interrupt_running(), from another thread
+            _interrupted_pids.discard(proc.pid)
+    interrupted = interrupted or signalled
     for pump in pumps:
         pump.join()
     return Completed(proc.returncode, out.decode(errors="replace"), err.decode(errors="replace"),
@@ -112,6 +116,8 @@ def interrupt_running() -> int:
     with _running_lock:
         alive = [proc for proc in _running if proc.poll() is None]
     for proc in alive:
+        with _running_lock:
+            _interrupted_pids.add(proc.pid)
         proc.send_signal(signal.SIGINT)
     return len(alive)
 

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import ipaddress
 import re
-from collections.abc import Iterable
+import types as types_module
+import typing
+from collections import abc
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from generator.errors import InputError
 
@@ -56,3 +62,168 @@ def within(module: str, field: str, networks: list[ipaddress.IPv4Network], paren
 def tf_name(value: str) -> str:
     """A Terraform-safe local name from a human one ('my-app' -> 'my_app')."""
     return re.sub(r"[^a-z0-9_]", "_", value.lower())
+
+
+# Generic type check of input dataclasses, from their resolved type hints ---------------------
+
+TAG_KEY_MAX = 128  # AWS tag limits (keys 128, values 256 characters)
+TAG_VALUE_MAX = 256
+
+
+def types(obj: object, module: str | None = None, prefix: str = "") -> None:
+    """Check every field of a dataclass instance against its type hints, recursively.
+
+    Raises InputError naming the dotted field ("environment.PORT", module "ecs"). Nested
+    dataclasses are walked too, so any new inputs dataclass is covered without extra code."""
+    hints = _hints(type(obj))
+    for item in dataclasses.fields(obj):  # type: ignore[arg-type]
+        name = f"{prefix}{item.name}"
+        value = getattr(obj, item.name)
+        _check(value, hints.get(item.name, Any), module, name)
+        if item.name == "tags" and isinstance(value, Mapping):
+            tag_limits(module, name, value)
+
+
+def tag_limits(module: str | None, field: str, tags: Mapping[object, object]) -> None:
+    for key, value in tags.items():
+        if not 1 <= len(str(key)) <= TAG_KEY_MAX:
+            raise InputError(field, f"tag key {str(key)[:40]!r}... must be 1..{TAG_KEY_MAX} characters", module=module)
+        if len(str(value)) > TAG_VALUE_MAX:
+            raise InputError(f"{field}.{key}", f"tag value is {len(str(value))} characters; AWS allows "
+                             f"{TAG_VALUE_MAX}", module=module)
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    try:
+        return typing.get_type_hints(cls)
+    except (NameError, TypeError):  # a hint that cannot be resolved (TYPE_CHECKING import): skip it
+        return {}
+
+
+def _describe(value: object) -> str:
+    shown = repr(value)
+    return f"{shown[:60]}..." if len(shown) > 60 else shown
+
+
+def _fail(module: str | None, name: str, value: object, expected: str) -> typing.NoReturn:
+    raise InputError(name, f"{_describe(value)} is {type(value).__name__}, expected {expected}", module=module)
+
+
+_SIMPLE: dict[type, str] = {str: "a string", int: "a whole number", float: "a number", bool: "True or False"}
+
+
+def _check(value: object, hint: Any, module: str | None, name: str) -> None:
+    if hint is Any or isinstance(hint, typing.TypeVar):
+        return
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if hint in _SIMPLE:
+        _check_simple(value, hint, module, name)
+    elif hint is type(None):
+        if value is not None:
+            _fail(module, name, value, "None")
+    elif origin is typing.Literal:
+        if value not in args or type(value) is not type(next(a for a in args if a == value)):
+            raise InputError(name, f"{_describe(value)} must be one of {', '.join(map(repr, args))}", module=module)
+    elif origin in (typing.Union, types_module.UnionType):
+        _check_union(value, args, module, name)
+    elif dataclasses.is_dataclass(hint) and isinstance(hint, type):
+        if not isinstance(value, hint):
+            _fail(module, name, value, f"{hint.__name__}(...)")
+        types(value, module, f"{name}.")
+    elif origin is not None:
+        _check_generic(value, origin, args, module, name)
+    elif isinstance(hint, type) and not _is_protocol(hint) and not isinstance(value, hint):
+        _fail(module, name, value, hint.__name__)
+
+
+def _check_simple(value: object, hint: type, module: str | None, name: str) -> None:
+    if hint is float:
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    elif hint is int:
+        ok = isinstance(value, int) and not isinstance(value, bool)  # bool is a subclass of int
+    else:
+        ok = isinstance(value, hint)
+    if not ok:
+        _fail(module, name, value, _SIMPLE[hint])
+
+
+def _check_union(value: object, args: tuple[Any, ...], module: str | None, name: str) -> None:
+    errors: list[InputError] = []
+    for arg in args:
+        try:
+            _check(value, arg, module, name)
+            return
+        except InputError as err:
+            errors.append(err)
+    inner = [err for err in errors if err.field != name]  # an error deeper down says more
+    if inner:
+        raise inner[0]
+    expected = " or ".join("None" if arg is type(None) else getattr(arg, "__name__", str(arg)) for arg in args)
+    _fail(module, name, value, expected)
+
+
+def _check_generic(value: object, origin: Any, args: tuple[Any, ...], module: str | None, name: str) -> None:
+    if origin in (tuple, list, Sequence, abc.Sequence, set, frozenset):
+        kind = {tuple: tuple, list: list, set: set, frozenset: frozenset}.get(origin, (list, tuple))
+        if not isinstance(value, kind) or isinstance(value, str):
+            _fail(module, name, value, f"a {getattr(origin, '__name__', 'sequence')}")
+        items = list(value)
+        if origin is tuple and args and not (len(args) == 2 and args[1] is Ellipsis):
+            if len(items) != len(args):
+                raise InputError(name, f"needs {len(args)} items, got {len(items)}", module=module)
+            for index, (item, arg) in enumerate(zip(items, args)):
+                _check(item, arg, module, f"{name}[{index}]")
+            return
+        for index, item in enumerate(items):
+            _check(item, args[0] if args else Any, module, f"{name}[{index}]")
+    elif origin in (dict, Mapping, abc.Mapping, abc.MutableMapping):
+        if not isinstance(value, abc.Mapping):
+            raise InputError(name, f"{_describe(value)} is {type(value).__name__}, expected a mapping (dict)",
+                             module=module)
+        key_hint, value_hint = args if len(args) == 2 else (Any, Any)
+        for key, item in value.items():
+            _check(key, key_hint, module, f"{name} key {key!r}" if not isinstance(key, str) else name)
+            _check(item, value_hint, module, f"{name}.{key}")
+    elif isinstance(origin, type) and not isinstance(value, origin):
+        _fail(module, name, value, origin.__name__)
+
+
+def _is_protocol(hint: type) -> bool:
+    return bool(getattr(hint, "_is_protocol", False))
+
+
+# Facts from botocore's bundled data (a dependency already), not lists typed by hand -------------
+
+@functools.lru_cache(maxsize=1)
+def aws_regions() -> frozenset[str]:
+    """Every region botocore's endpoint data knows, across partitions (aws, aws-cn, aws-us-gov...)."""
+    import botocore.session
+
+    session = botocore.session.get_session()
+    regions: set[str] = set()
+    for partition in session.get_available_partitions():
+        regions.update(session.get_available_regions("ec2", partition_name=partition))
+    return frozenset(regions)
+
+
+@functools.lru_cache(maxsize=1)
+def ec2_instance_types() -> frozenset[str]:
+    """EC2 instance types from botocore's EC2 model; RDS classes are "db." plus one of them."""
+    import botocore.session
+
+    shape = botocore.session.get_session().get_service_model("ec2").shape_for("InstanceType")
+    return frozenset(shape.enum)
+
+
+def region(module: str | None, field: str, value: str) -> None:
+    if value not in aws_regions():
+        raise InputError(field, f"{value!r} is not an AWS region botocore knows (e.g. us-east-1, ap-northeast-2)",
+                         module=module)
+
+
+def rds_instance_class(module: str, field: str, value: str) -> None:
+    if value == "db.serverless" or (value.startswith("db.") and value[3:] in ec2_instance_types()):
+        return
+    raise InputError(field, f"{value!r} is not an RDS instance class (db.<EC2 instance type>, e.g. db.t4g.micro)",
+                     module=module)

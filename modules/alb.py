@@ -49,6 +49,7 @@ class AlbInputs:
     tags: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        validate.types(self, MODULE)
         if not self.ingress_cidrs:
             raise InputError("ingress_cidrs", "give at least one CIDR", module=MODULE)
         for value in self.ingress_cidrs:

@@ -41,6 +41,7 @@ class EcrInputs:
     tags: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        validate.types(self, MODULE)
         if not self.repositories:
             raise InputError("repositories", "give at least one repository name", module=MODULE)
         for repo in self.repositories:

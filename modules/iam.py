@@ -23,20 +23,35 @@ class IamInputs:
     """Roles.
 
     task_statements: IAM statements (Python dicts) granting the application's own permissions.
+    allow_wildcards: accept statements whose Action or Resource is "*" (refused unless set).
     permissions_boundary_arn: boundary attached to both roles, when your organisation requires one.
     """
 
     task_statements: tuple[Mapping[str, Any], ...] = ()
+    allow_wildcards: bool = False
     permissions_boundary_arn: str | None = None
     tags: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        validate.types(self, MODULE)
         for index, statement in enumerate(self.task_statements):
             if not {"Effect", "Action", "Resource"} <= set(statement):
                 raise InputError(f"task_statements[{index}]", "needs Effect, Action and Resource", module=MODULE)
+            for key in ("Action", "Resource"):
+                if _has_wildcard(statement[key]) and not self.allow_wildcards:
+                    raise InputError(f"task_statements[{index}].{key}", f"{statement[key]!r} grants everything; name "
+                                     "the actions/resources, or set allow_wildcards=True if you mean it",
+                                     module=MODULE)
         if self.permissions_boundary_arn is not None:
             validate.matches(MODULE, "permissions_boundary_arn", self.permissions_boundary_arn,
                              r"arn:aws[a-z-]*:iam::\d{12}:policy/.+", "an IAM policy ARN")
+
+
+def _has_wildcard(value: object) -> bool:
+    """A bare "*" or a service-wide "svc:*" action list entry (prefixes like "s3:Get*" are allowed)."""
+    values = [value] if isinstance(value, str) else list(value) if isinstance(value, (list, tuple)) else []
+    return any(isinstance(item, str) and (item == "*" or item.endswith(":*") and ":" not in item[:-2])
+               for item in values)
 
 
 def policy(statements: Sequence[Mapping[str, Any]]) -> str:

@@ -58,8 +58,9 @@ class RdsInputs:
     tags: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        validate.types(self, MODULE)
         validate.matches(MODULE, "engine_version", self.engine_version, r"1[3-7]", "a PostgreSQL major version 13..17")
-        validate.matches(MODULE, "instance_class", self.instance_class, r"db\.[a-z0-9]+\.[a-z0-9]+", "an RDS class")
+        validate.rds_instance_class(MODULE, "instance_class", self.instance_class)
         validate.in_range(MODULE, "allocated_storage", self.allocated_storage, 20, 65536)
         validate.in_range(MODULE, "max_allocated_storage", self.max_allocated_storage, self.allocated_storage, 65536)
         validate.identifier(MODULE, "database_name", self.database_name)

@@ -28,6 +28,7 @@ MODULE = "vpc"
 TIERS = ("public", "private", "database")
 TIER_STRIDE = 8  # netnums reserved per tier: room for up to 6 AZs plus growth, fixed so CIDRs never shift
 
+MAX_PREFIX = 23  # 3 tiers x TIER_STRIDE netnums need 5 subnet bits; AWS subnets are /28 at the smallest
 NatMode = Literal["none", "single", "per_az"]
 
 
@@ -61,11 +62,15 @@ class VpcInputs:
     tags: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        validate.types(self, MODULE)
         network = validate.cidr(MODULE, "cidr", self.cidr)
         validate.in_range(MODULE, "az_count", self.az_count, 1, 6)
         if self.azs and not 1 <= len(self.azs) <= 6:
             raise InputError("azs", f"{len(self.azs)} zones given: give 1 to 6", module=MODULE)
         validate.one_of(MODULE, "nat", self.nat, ("none", "single", "per_az"))
+        if network.prefixlen > MAX_PREFIX:
+            raise InputError("cidr", f"{self.cidr} is too small: three subnet tiers need a /{MAX_PREFIX} or larger "
+                             "VPC (e.g. 10.0.0.0/18)", module=MODULE)
         validate.in_range(MODULE, "subnet_bits", self.subnet_bits, 5, 28 - network.prefixlen)
         subnets = self.subnet_cidrs("<region>")
         for tier in TIERS:

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import re
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+
+from tests import goldens
 
 from generator.review.comment import MARKER, MAX_CHARS, fence, render_comment, size, tidy
 from generator.review.model import Action, Counts, EnvPlan, PlanReport, env_plan
@@ -53,12 +54,7 @@ def bench_module() -> ModuleType:
 
 
 def check_golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("HCLGEN_UPDATE_GOLDENS"):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    assert path.is_file(), f"missing golden {path}: run with HCLGEN_UPDATE_GOLDENS=1"
-    assert text == path.read_text(), f"{name} differs from the golden (HCLGEN_UPDATE_GOLDENS=1 to accept)"
+    goldens.check(GOLDEN / name, text)
 
 
 @pytest.mark.parametrize(("golden", "fixtures", "limit"), [
@@ -183,7 +179,9 @@ def test_lifecycle_update_shows_each_changed_attribute_before_and_after() -> Non
     }
     assert "📝 **Changes planned, nothing destroyed:** `dev` 2 to change." in text
     assert "~ retention_in_days = 14 -> 30" in text and "~ backup_retention_period = 1 -> 7" in text
-    assert f"**update** `aws_db_instance.this` · defined in [`modules/rds.py:78`]({BLOBS}/modules/rds.py#L78)" in text
+    line = next(n for n, code in enumerate((HERE.parent / "modules" / "rds.py").read_text().splitlines(), 1)
+                if "tracked(DbInstance(" in code)
+    assert f"**update** `aws_db_instance.this` · defined in [`modules/rds.py:{line}`]({BLOBS}/modules/rds.py#L{line})" in text
 
 
 def test_lifecycle_replace_puts_the_stateful_database_first_with_its_warning() -> None:

@@ -147,7 +147,7 @@ def test_invalid_production_inputs_name_the_field(build: object, field: str, wor
 
 
 def test_unknown_instance_class_asks_for_max_connections(project: Path) -> None:
-    stack = ('rds=RdsInputs(instance_class="db.x9.huge"), alarms=AlarmInputs()')
+    stack = ('rds=RdsInputs(instance_class="db.z1d.large"), alarms=AlarmInputs()')  # real class, memory unknown
     imports = "from modules.alarms import AlarmInputs\nfrom modules.rds import RdsInputs\n"
     _write_config(project, "qa", imports + CONFIG.format(name="qa", stack=stack))
     with pytest.raises(ConfigError) as caught:

@@ -67,7 +67,7 @@ def test_lock_error_names_the_lock_and_the_unlock_command(monkeypatch: pytest.Mo
 def test_other_failures_read_clearly() -> None:
     with pytest.raises(TerraformError, match="was interrupted; terraform stopped cleanly") as caught:
         diagnostics.check(runner.Completed(1, "", "", interrupted=True), env="dev", what="apply")
-    assert caught.value.exit_code == 1
+    assert caught.value.exit_code == 130  # 128 + SIGINT, as shells report it
     with pytest.raises(TerraformError, match="changed since this plan was made"):
         diagnostics.check(runner.Completed(1, "", "│ Error: Saved plan is stale\n"), env="dev", what="apply")
     boxed = "│ Error: Instance cannot be destroyed\n│ Resource aws_db_instance.this has\n│ lifecycle.prevent_destroy set\n"
@@ -97,7 +97,8 @@ def test_protected_env_needs_clean_main(tmp_path: Path, monkeypatch: pytest.Monk
     rails.check_branch(repo, "prod", override=True, flag="--override-branch-check")
     assert "!!! --override-branch-check: changing protected environment prod" in capsys.readouterr().err
     runner.git_output(repo, "checkout", "-q", "-b", "main")
-    rails.check_branch(repo, "prod", override=False, flag="--x")
+    with pytest.raises(RefusedError, match="branch 'main' has no upstream"):  # main equal to origin: test_rails.py
+        rails.check_branch(repo, "prod", override=False, flag="--x")
     (repo / "file.txt").write_text("changed")
     with pytest.raises(RefusedError, match=r"uncommitted changes \(file.txt\)"):
         rails.check_branch(repo, "prod", override=False, flag="--x")

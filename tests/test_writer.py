@@ -78,3 +78,48 @@ def test_synth_of_all_envs_is_one_transaction(project: Path, monkeypatch: pytest
     assert _tree(project / "environments") == before
     pipeline.write(project, rendered)
     assert pipeline.stale_paths(project, use_cache=False) == []
+
+
+STEPS = [("stage", "fsync"), ("backup", "link"), ("swap", "replace"), ("delete", "remove")]
+
+
+@pytest.mark.parametrize(("step", "call"), STEPS, ids=[step for step, _ in STEPS])
+@pytest.mark.parametrize("nth", [1, 2])
+def test_an_injected_failure_at_each_step_leaves_the_files_and_no_leftovers(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str, call: str, nth: int) -> None:
+    for name in ("a.tf", "b.tf", "gone1.tf", "gone2.tf"):
+        (tmp_path / name).write_text(f"old {name}\n")
+    before = _tree(tmp_path)
+    real = getattr(writer.os, call)
+    calls = {"n": 0}
+
+    def failing(*args: object, **kwargs: object) -> object:
+        calls["n"] += 1
+        if calls["n"] == nth:
+            raise OSError(5, f"injected failure in {step}")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(writer.os, call, failing)
+    with pytest.raises(HclgenError, match="no file was changed"):
+        writer.apply({tmp_path / "a.tf": "new a\n", tmp_path / "b.tf": "new b\n", tmp_path / "c.tf": "new c\n",
+                      tmp_path / "gone1.tf": None, tmp_path / "gone2.tf": None})
+    assert calls["n"] >= nth, f"the {step} step was never reached"
+    assert _tree(tmp_path) == before  # no .hclgen-tmp / .hclgen-bak left either
+
+
+def test_a_folder_at_the_backup_path_is_a_clean_error(tmp_path: Path) -> None:
+    (tmp_path / "a.tf").write_text("old\n")
+    (tmp_path / ".a.tf.hclgen-bak").mkdir()
+    with pytest.raises(HclgenError, match="could not write .*a.tf: .*; no file was changed"):
+        writer.apply({tmp_path / "a.tf": "new\n"})
+    assert (tmp_path / "a.tf").read_text() == "old\n"
+    assert not (tmp_path / ".a.tf.hclgen-tmp").exists()
+
+
+def test_leftovers_of_a_killed_run_are_cleaned_next_time_and_git_ignored(tmp_path: Path) -> None:
+    (tmp_path / ".a.tf.hclgen-tmp").write_text("half\n")
+    (tmp_path / ".b.tf.hclgen-bak").write_text("old\n")
+    writer.apply({tmp_path / "a.tf": "new\n"})
+    assert _tree(tmp_path) == {"a.tf": b"new\n"}
+    ignored = (Path(__file__).parent.parent / ".gitignore").read_text().splitlines()
+    assert ".*.hclgen-tmp" in ignored and ".*.hclgen-bak" in ignored

@@ -88,6 +88,8 @@ def affected(base: str, github_output: bool) -> None:
         click.echo(line, err=True)
     for name in result.envs:
         click.echo(name)
+    if not result.envs:
+        click.echo(f"no environment is affected by the change since {base}", err=True)
     if github_output:
         target = os.environ.get("GITHUB_OUTPUT")
         if not target:

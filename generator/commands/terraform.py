@@ -64,8 +64,11 @@ def plan_command(envs: tuple[str, ...], all_envs: bool, affected: bool, base: st
 @click.option("--auto-approve", is_flag=True, help="Apply without asking (required without a terminal).")
 @click.option("--override-branch-check", "override_branch", is_flag=True,
               help="Allow a protected env (prod) off a clean main checkout. Loudly reported.")
+@click.option("--allow-stateful-replace", "allow_stateful", is_flag=True,
+              help="Allow replacing or destroying stateful resources (databases, buckets...); "
+                   "--auto-approve alone does not.")
 @_local
-def apply_command(env: str, auto_approve: bool, override_branch: bool, local: bool) -> int:
+def apply_command(env: str, auto_approve: bool, override_branch: bool, allow_stateful: bool, local: bool) -> int:
     """Plan ENV, show the summary, confirm, and apply exactly that plan.
 
     Refuses when the committed HCL is not what the Python renders.
@@ -73,7 +76,7 @@ def apply_command(env: str, auto_approve: bool, override_branch: bool, local: bo
     from generator.terraform import operations
 
     return operations.apply(project_root(), env, local=local, auto_approve=auto_approve,
-                       override_branch=override_branch)
+                       override_branch=override_branch, allow_stateful=allow_stateful)
 
 
 @click.command("destroy")
@@ -104,6 +107,17 @@ def output_command(env: str, name: str | None, as_json: bool, local: bool) -> in
     return operations.output(project_root(), env, local=local, as_json=as_json, output_name=name)
 
 
+@click.command("untaint")
+@click.argument("env")
+@click.argument("address")
+@_local
+def untaint_command(env: str, address: str, local: bool) -> int:
+    """Clear ENV's taint on ADDRESS (terraform untaint), so apply updates it instead of replacing it."""
+    from generator.terraform import operations
+
+    return operations.untaint(project_root(), env, address, local=local)
+
+
 @click.command("unlock")
 @click.argument("env")
 @click.argument("lock_id")
@@ -119,4 +133,4 @@ def unlock_command(env: str, lock_id: str, local: bool) -> int:
 
 
 COMMANDS: list[click.Command] = [init_command, plan_command, apply_command, destroy_command,
-                                 output_command, unlock_command]
+                                 output_command, untaint_command, unlock_command]

@@ -72,6 +72,7 @@ def write(root: Path, rendered: list[RenderedEnv]) -> list[Difference]:
             changes[root / rel] = None
     digest = cache.inputs_digest(root)
     changes.update(_source_maps(rendered, root, digest))
+    changes.update(_manifests(rendered, root))
     writer.apply(changes)
     cache.store(root, {item.env: _hashes(item.files) for item in rendered}, digest)
     return diffs
@@ -125,6 +126,26 @@ def generated_files(env_root: Path) -> Iterator[Path]:
                 yield path
 
 
+def manifest_path(root: Path, env: str) -> Path:
+    return work_dir(root) / "manifests" / f"{env}.json"
+
+
+def owned_files(root: Path, env_root: Path) -> list[Path]:
+    """Generated-looking files synth itself wrote here (its manifest): only these are removed.
+
+    A user's copy that keeps the generated header is never deleted."""
+    path = manifest_path(root, env_root.name)
+    try:
+        names = set(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        names = set()
+    return [p for p in generated_files(env_root) if p.name in names]
+
+
+def _manifests(rendered: list[RenderedEnv], root: Path) -> dict[Path, str | None]:
+    return {manifest_path(root, item.env): json.dumps(sorted(item.files), indent=2) + "\n" for item in rendered}
+
+
 def _difference(root: Path, env: str, env_root: Path, files: dict[str, str]) -> Difference:
     diff = Difference(env)
     for name, text in sorted(files.items()):
@@ -134,7 +155,7 @@ def _difference(root: Path, env: str, env_root: Path, files: dict[str, str]) -> 
             diff.created.append(rel)
         elif path.read_text(encoding="utf-8") != text:
             diff.updated.append(rel)
-    diff.removed = [p.relative_to(root).as_posix() for p in generated_files(env_root) if p.name not in files]
+    diff.removed = [p.relative_to(root).as_posix() for p in owned_files(root, env_root) if p.name not in files]
     return diff
 
 
@@ -144,7 +165,7 @@ def _stale_by_hash(root: Path, env_root: Path, hashes: dict[str, str]) -> list[s
         path = env_root / name
         if not path.exists() or _sha(path.read_bytes()) != digest:
             stale.append(path.relative_to(root).as_posix())
-    stale += [p.relative_to(root).as_posix() for p in generated_files(env_root)
+    stale += [p.relative_to(root).as_posix() for p in owned_files(root, env_root)
               if p.name not in hashes and not (p.name == MOVED_FILE and movedfile.is_canonical(p, env_root.name))]
     return stale
 

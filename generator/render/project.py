@@ -54,7 +54,10 @@ def _load_one(root: Path, name: str) -> LoadedEnv:
     except InputError as err:
         raise ConfigError(err.message, env=name, module=err.module, field=err.field) from None
     except TypeError as err:
-        raise _missing_value(err, name) from None
+        missing = _missing_value(err, name)
+        raise (missing if missing is not None else _crashed(root, path, err, name)) from None
+    except (Exception, SystemExit) as err:  # noqa: BLE001 - any failure of user code is one line
+        raise _crashed(root, path, err, name) from None
     env = getattr(module, CONFIG_VARIABLE, None)
     if not isinstance(env, Environment):
         raise ConfigError(f"{path.relative_to(root)} must define {CONFIG_VARIABLE} = Environment(...)", env=name)
@@ -63,10 +66,43 @@ def _load_one(root: Path, name: str) -> LoadedEnv:
     return LoadedEnv(env=env, root=path.parent, config_path=path)
 
 
-def _missing_value(err: TypeError, env: str) -> ConfigError:
+def _crashed(root: Path, path: Path, err: BaseException, env: str) -> ConfigError:
+    """`environments/dev/config.py:LINE: NameError: ...` for a config that raises or exits."""
+    line = _line_in(path, err)
+    where = f"{_relative(root, path)}:{line}" if line else _relative(root, path)
+    if isinstance(err, SystemExit):
+        detail = f"calls sys.exit({err.code!r}) while loading; a config only defines {CONFIG_VARIABLE}"
+    elif isinstance(err, SyntaxError):
+        detail = f"SyntaxError: {err.msg}"
+    else:
+        text = str(err).splitlines()[0] if str(err) else ""
+        detail = f"{type(err).__name__}: {text}" if text else type(err).__name__
+    return ConfigError(f"{where}: {detail}")  # the path names the env
+
+
+def _line_in(path: Path, err: BaseException) -> int | None:
+    if isinstance(err, SyntaxError) and err.filename and Path(err.filename).resolve() == path.resolve():
+        return err.lineno
+    line = None
+    trace = err.__traceback__
+    while trace is not None:
+        if Path(trace.tb_frame.f_code.co_filename).resolve() == path.resolve():
+            line = trace.tb_lineno
+        trace = trace.tb_next
+    return line
+
+
+def _relative(root: Path, path: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def _missing_value(err: TypeError, env: str) -> ConfigError | None:
     match = _MISSING_ARG.search(str(err))
     if not match:
-        return ConfigError(str(err), env=env)
+        return None
     owner, fields = match.groups()
     module = owner.removesuffix("Inputs").lower() or None
     return ConfigError(f"required value missing: {fields.replace(chr(39), '')}", env=env, module=module)

@@ -19,10 +19,13 @@ def apply(changes: Mapping[Path, str | None]) -> None:
     backups; then each target is swapped in with os.replace. Any failure restores every file
     already swapped, so a crash part-way never leaves a mix of old and new files.
     """
+    clean_leftovers({path.parent for path in changes})
     staged = _stage(changes)
-    backups = _backup([path for path in changes if path.exists()])
+    backups: dict[Path, Path] = {}
     done: list[Path] = []
+    path = next(iter(changes), Path("."))
     try:
+        backups = _backup([target for target in changes if target.exists()])
         for path, text in changes.items():
             if text is None:
                 os.remove(path)
@@ -37,6 +40,22 @@ def apply(changes: Mapping[Path, str | None]) -> None:
         _discard(backups.values())
 
 
+def clean_leftovers(folders: set[Path]) -> list[Path]:
+    """Remove `.*.hclgen-tmp` / `.*.hclgen-bak` a killed run left (they are git-ignored too)."""
+    removed: list[Path] = []
+    for folder in sorted(folders):
+        for pattern in (f".*{_TMP}", f".*{_BAK}"):
+            for leftover in sorted(folder.glob(pattern)):
+                try:
+                    leftover.unlink()
+                except IsADirectoryError:
+                    continue  # not ours to delete; _backup then fails with a clear message
+                except OSError:
+                    continue
+                removed.append(leftover)
+    return removed
+
+
 def _sibling(path: Path, suffix: str) -> Path:
     return path.with_name(f".{path.name}{suffix}")
 
@@ -49,11 +68,11 @@ def _stage(changes: Mapping[Path, str | None]) -> dict[Path, Path]:
                 continue
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = _sibling(path, _TMP)
+            staged[path] = tmp  # before writing, so a failure part-way still discards it
             with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
                 handle.write(text)
                 handle.flush()
                 os.fsync(handle.fileno())
-            staged[path] = tmp
     except OSError as err:
         _discard(staged.values())
         raise HclgenError(f"could not stage {path}: {err.strerror or err}; no file was changed") from None
@@ -62,11 +81,15 @@ def _stage(changes: Mapping[Path, str | None]) -> dict[Path, Path]:
 
 def _backup(paths: list[Path]) -> dict[Path, Path]:
     backups: dict[Path, Path] = {}
-    for path in paths:
-        backup = _sibling(path, _BAK)
-        backup.unlink(missing_ok=True)
-        os.link(path, backup)
-        backups[path] = backup
+    try:
+        for path in paths:
+            backup = _sibling(path, _BAK)
+            backup.unlink(missing_ok=True)
+            os.link(path, backup)
+            backups[path] = backup
+    except OSError:
+        _discard(backups.values())
+        raise
     return backups
 
 
@@ -80,4 +103,7 @@ def _rollback(done: list[Path], backups: dict[Path, Path]) -> None:
 
 def _discard(paths: object) -> None:
     for path in list(paths):  # type: ignore[call-overload]
-        Path(path).unlink(missing_ok=True)
+        try:
+            Path(path).unlink(missing_ok=True)
+        except OSError:  # e.g. a folder in the way: never turn cleanup into a traceback
+            continue

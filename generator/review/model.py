@@ -96,6 +96,7 @@ class EnvPlan:
     full_text: str | None = None
     errored: bool = False
     error: str | None = None  # why the plan failed, when hclgen recorded it
+    stale: tuple[str, ...] = ()  # committed files that differ from what the Python renders
     outputs: tuple[OutputChange, ...] = ()
     drift: tuple[ResourceChange, ...] = ()  # changed outside terraform (resource_drift)
     checks: tuple[CheckResult, ...] = ()  # checks that did not pass

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from pathlib import Path
+from dataclasses import replace
 from typing import Any
 
 from generator.errors import UsageError
@@ -95,7 +96,8 @@ def load_env_plan(path: Path, env_override: str | None, sources: Path | None) ->
     env = _env_name(plan_path, meta, env_override)
     text_path = folder / planfiles.PLAN_TEXT
     text = text_path.read_text(encoding="utf-8", errors="replace") if text_path.is_file() else None
-    return env_plan(env, plan, load_sources(sources or _default_sources(env)), text)
+    planned = env_plan(env, plan, load_sources(sources or _default_sources(env)), text)
+    return replace(planned, stale=tuple(meta.stale)) if meta is not None and meta.stale else planned
 
 
 def plan_diagrams(paths: tuple[Path, ...], plans: list[EnvPlan], sources: Path | None) -> dict[str, str]:

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from generator.terraform import rails, operations, workspace
+from generator.terraform import rails, operations, runlock, workspace
 from generator.terraform.state import managed_addresses, protected_in_state
 from generator.errors import HclgenError, RefusedError
 from generator.terraform.workspace import Workspace
@@ -25,6 +25,11 @@ PROTECTED_DESTROY_FLAG = "--destroy-protected-env"
 def destroy(root: Path, name: str, *, local: bool, auto_approve: bool, protected_ok: bool = False,
             override_branch: bool = False) -> int:
     _check_confirmation_possible(name, auto_approve=auto_approve, protected_ok=protected_ok)
+    with runlock.hold(root, [name], f"destroy {name}"):
+        return _destroy_locked(root, name, local=local, auto_approve=auto_approve, override_branch=override_branch)
+
+
+def _destroy_locked(root: Path, name: str, *, local: bool, auto_approve: bool, override_branch: bool) -> int:
     rails.check_branch(root, name, override=override_branch, flag=operations.APPLY_OVERRIDE_FLAG)
     ws = operations.open_workspace(root, name, local=local)
     workspace.init(ws)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from generator.errors import RefusedError, TerraformError
+from generator.errors import ExitCode, RefusedError, TerraformError
 from generator.runner import Completed
 from generator.program import command
 
@@ -47,7 +47,7 @@ def check(result: Completed, *, env: str, what: str, local_flag: str = "", ok: t
     code = result.code or 1
     if result.interrupted:
         raise TerraformError(f"terraform {what} for {env} was interrupted; terraform stopped cleanly "
-                             "and released the state lock. Re-run to finish", exit_code=code)
+                             "and released the state lock. Re-run to finish", exit_code=ExitCode.INTERRUPTED)
     lock = lock_info(result.stderr)
     if lock is not None:
         holder = " ".join(part for part in (lock.operation, f"by {lock.who}" if lock.who else "",

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import click
 
-from generator.terraform import planfiles, operations
+from generator.terraform import planfiles, operations, rails, runlock
 from generator import runner
-from generator.errors import HclgenError, UsageError
+from generator.errors import ExitCode, HclgenError, UsageError
 from generator.render.project import env_names
 from generator.terraform.workspace import Workspace
 
@@ -41,17 +41,26 @@ def plan_many(root: Path, names: list[str], *, local: bool, detailed_exitcode: b
     """Exit code 1 if any plan failed, else 2 if any has changes (with detailed_exitcode), else 0."""
     if not names:
         return 0
+    with runlock.hold(root, names, f"plan {' '.join(names)}"):
+        return _plan_locked(root, names, local=local, detailed_exitcode=detailed_exitcode, jobs=jobs)
+
+
+def _plan_locked(root: Path, names: list[str], *, local: bool, detailed_exitcode: bool, jobs: int) -> int:
+    stale = rails.stale_by_env(root, names)
+    for name in names:
+        if name in stale:
+            rails.warn(operations.stale_warning(name, stale[name]))
     # Opened one by one: the first --local one starts the shared local AWS.
     workspaces = [operations.open_workspace(root, name, local=local) for name in names]
     if len(names) == 1:
-        return _plan_one(workspaces[0], detailed_exitcode, loud=False)  # its error is the command's
+        return _plan_one(workspaces[0], detailed_exitcode, stale, loud=False)  # its error is the command's
     if jobs <= 1:
-        return _overall([_plan_one(ws, detailed_exitcode) for ws in workspaces])
+        return _overall([_plan_one(ws, detailed_exitcode, stale) for ws in workspaces])
     workspaces = [dataclasses.replace(ws, quiet=True) for ws in workspaces]
     click.echo(f"planning {len(names)} environments, {min(jobs, len(names))} at a time", err=True)
     codes: dict[str, int] = {}
     with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="plan") as pool:
-        futures = {pool.submit(_plan_one, ws, detailed_exitcode): ws.name for ws in workspaces}
+        futures = {pool.submit(_plan_one, ws, detailed_exitcode, stale): ws.name for ws in workspaces}
         pending: set[Future[int]] = set(futures)
         while pending:
             try:
@@ -66,18 +75,21 @@ def plan_many(root: Path, names: list[str], *, local: bool, detailed_exitcode: b
 
 
 def _overall(codes: list[int]) -> int:
-    return 1 if 1 in codes else 2 if 2 in codes else 0
+    """Interrupted (130) wins, then any failure (1), then changes (2)."""
+    if ExitCode.INTERRUPTED in codes:
+        return int(ExitCode.INTERRUPTED)
+    return 1 if any(code not in (0, 2) for code in codes) else 2 if 2 in codes else 0
 
 
-def _plan_one(ws: Workspace, detailed_exitcode: bool, *, loud: bool = True) -> int:
+def _plan_one(ws: Workspace, detailed_exitcode: bool, stale: dict[str, list[str]], *, loud: bool = True) -> int:
     """One env's plan; a failure is recorded beside the plans so the PR comment can say so."""
     try:
-        outcome = operations.plan(ws, detailed_exitcode=detailed_exitcode)
+        outcome = operations.plan(ws, detailed_exitcode=detailed_exitcode, stale=stale.get(ws.name))
     except HclgenError as err:
         planfiles.SavedPlan.for_run(ws.plan_dir).publish_failure(ws.name, str(err))
         if not loud:
             raise
         click.secho(f"error: {ws.name}: {err}", fg="red", err=True)
-        return 1
+        return int(ExitCode.INTERRUPTED) if err.exit_code == ExitCode.INTERRUPTED else 1
     outcome.saved.discard_private()
     return outcome.code

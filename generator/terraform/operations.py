@@ -7,6 +7,7 @@ at once (`plan --all` / `--affected`) are planned by generator.terraform.multipl
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -15,7 +16,7 @@ import click
 
 from generator.localaws import server as local_aws
 from generator.review import model, summary
-from generator.terraform import planfiles, rails, workspace
+from generator.terraform import planfiles, rails, runlock, workspace
 from generator.errors import HclgenError
 from generator.render.project import load
 from generator.terraform.workspace import Workspace
@@ -50,7 +51,8 @@ class PlanOutcome:
     saved: planfiles.SavedPlan
 
 
-def plan(ws: Workspace, *, detailed_exitcode: bool = False, destroy: bool = False) -> PlanOutcome:
+def plan(ws: Workspace, *, detailed_exitcode: bool = False, destroy: bool = False,
+         stale: list[str] | None = None) -> PlanOutcome:
     """terraform plan into this run's own file, published with its JSON; prints the summary.
 
     outcome.saved.private_file stays for apply_saved() to apply (the caller discards it)."""
@@ -66,31 +68,55 @@ def plan(ws: Workspace, *, detailed_exitcode: bool = False, destroy: bool = Fals
         raise
     planned = model.env_plan(ws.name, json.loads(shown.stdout))
     meta = planfiles.PlanMeta(env=ws.name, local=ws.local, destroy=destroy, has_changes=planned.has_changes,
-                              plan_id=saved.private_file.name)
+                              plan_id=saved.private_file.name, stale=list(stale or []))
     saved.publish(shown.stdout, text.stdout if text.code == 0 else None, meta)
     click.echo("\n".join(summary.lines(planned)))
+    click.echo(f"{ws.name}: plan saved in {_shown(ws.root, saved.folder)}/ ({planfiles.PLAN_FILE}, "
+               f"{planfiles.PLAN_TEXT}, {planfiles.PLAN_JSON})", err=True)
+    if stale:
+        rails.warn(stale_warning(ws.name, stale))
     return PlanOutcome(result.code if detailed_exitcode else 0, planned, saved)
 
 
-def apply(root: Path, name: str, *, local: bool, auto_approve: bool, override_branch: bool = False) -> int:
+def stale_warning(env: str, stale: list[str]) -> str:
+    shown = ", ".join(stale[:5]) + (f" and {len(stale) - 5} more" if len(stale) > 5 else "")
+    return (f"WARNING: {env}: this plan is of committed HCL that is NOT what the Python renders ({shown}); "
+            f"run `{command('synth')}` and review; apply refuses until then")
+
+
+def _shown(root: Path, path: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def apply(root: Path, name: str, *, local: bool, auto_approve: bool, override_branch: bool = False,
+          allow_stateful: bool = False) -> int:
     rails.require_terminal(auto_approve, "apply")
-    rails.check_synced(root, [name])
-    rails.check_branch(root, name, override=override_branch, flag=APPLY_OVERRIDE_FLAG)
-    ws = open_workspace(root, name, local=local)
-    return plan_then_apply(ws, destroy=False, nothing="no changes; nothing to apply",
-                           confirm=None if auto_approve else lambda: rails.confirm_apply(name),
-                           cancelled="apply cancelled; nothing was changed")
+    with runlock.hold(root, [name], f"apply {name}"):
+        rails.check_synced(root, [name])
+        rails.check_branch(root, name, override=override_branch, flag=APPLY_OVERRIDE_FLAG)
+        ws = open_workspace(root, name, local=local)
+        return plan_then_apply(ws, destroy=False, nothing="no changes; nothing to apply",
+                               confirm=None if auto_approve else lambda: rails.confirm_apply(name),
+                               cancelled="apply cancelled; nothing was changed", allow_stateful=allow_stateful)
 
 
 def plan_then_apply(ws: Workspace, *, destroy: bool, nothing: str, confirm: Callable[[], bool] | None,
-                    cancelled: str, before_apply: Callable[[], None] | None = None) -> int:
+                    cancelled: str, before_apply: Callable[[], None] | None = None,
+                    allow_stateful: bool | None = None) -> int:
     """The skeleton of apply and destroy: plan, stop when there is nothing to do, confirm
-    (None: already approved), apply exactly that plan file, and always drop the private file."""
+    (None: already approved), apply exactly that plan file, and always drop the private file.
+    allow_stateful None skips the stateful check (destroy has its own confirmations)."""
     outcome = plan(ws, destroy=destroy)
     try:
         if not outcome.plan.has_changes:
             click.echo(f"{ws.name}: {nothing}")
             return 0
+        if allow_stateful is not None:
+            risky = [(c.address, str(c.action)) for c in outcome.plan.destructive if c.stateful]
+            rails.check_stateful(ws.name, risky, allowed=allow_stateful, flag=rails.STATEFUL_FLAG)
         if confirm is not None and not confirm():
             raise HclgenError(cancelled)
         if before_apply is not None:
@@ -113,7 +139,11 @@ def output(root: Path, name: str, *, local: bool, as_json: bool, output_name: st
     ws = open_workspace(root, name, local=local)
     workspace.init(ws)
     args = ["output", *(["-json"] if as_json else []), *([output_name] if output_name else [])]
-    ws.run(*args)
+    result = ws.run(*args)
+    if "No outputs found" in result.stdout + result.stderr or (as_json and not output_name
+                                                                and result.stdout.strip() == "{}"):
+        raise HclgenError(f"{name} has no outputs: it was never applied, or it was destroyed "
+                          f"(`{command('apply', name)}`)")
     return 0
 
 
@@ -123,8 +153,20 @@ def init(root: Path, name: str, *, local: bool, upgrade: bool = False) -> int:
     return 0
 
 
+def _no_color() -> list[str]:
+    """force-unlock and untaint ignore TF_CLI_ARGS_<cmd> colour settings: pass the flag itself."""
+    return [] if sys.stdout.isatty() else ["-no-color"]
+
+
+def untaint(root: Path, name: str, address: str, *, local: bool) -> int:
+    ws = open_workspace(root, name, local=local)
+    workspace.init(ws)
+    ws.run("untaint", *_no_color(), address)
+    return 0
+
+
 def unlock(root: Path, name: str, lock_id: str, *, local: bool) -> int:
     ws = open_workspace(root, name, local=local)
     workspace.init(ws)
-    ws.run("force-unlock", "-force", lock_id)
+    ws.run("force-unlock", "-force", *_no_color(), lock_id)
     return 0

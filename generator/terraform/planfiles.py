@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
 from generator.errors import UsageError
@@ -34,6 +34,7 @@ class PlanMeta:
     applied: bool = False
     failed: bool = False
     error: str | None = None  # why the plan failed, when failed
+    stale: list[str] = field(default_factory=list)  # committed files that differ from the Python
     schema: int = META_SCHEMA
 
     def to_json(self) -> str:

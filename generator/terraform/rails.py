@@ -1,8 +1,9 @@
 """Safety rails in front of apply and destroy.
 
 HCLGEN_PROTECTED_ENVS: comma-separated environments that may change only from a clean
-checkout of the release branch (default "prod"). HCLGEN_PROTECTED_BRANCH: that branch
-(default "main").
+checkout of the release branch whose HEAD equals its upstream (default "prod"; set but empty:
+nothing is protected, warned on every run). HCLGEN_PROTECTED_BRANCH: that branch (default "main").
+Replacing or destroying a stateful resource in an apply needs --allow-stateful-replace.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from generator.program import command
 
 PROTECTED_ENVS_VAR = "HCLGEN_PROTECTED_ENVS"
 PROTECTED_BRANCH_VAR = "HCLGEN_PROTECTED_BRANCH"
+STATEFUL_FLAG = "--allow-stateful-replace"
 
 
 def protected_envs() -> frozenset[str]:
@@ -75,7 +77,60 @@ def _branch_problem(root: Path) -> str | None:
     if dirty:
         files = ", ".join(line[3:] for line in dirty[:3]) + (" ..." if len(dirty) > 3 else "")
         return f"the work tree has uncommitted changes ({files})"
+    return _upstream_problem(root, wanted)
+
+
+def _upstream_problem(root: Path, branch: str) -> str | None:
+    """HEAD must equal the remote branch it tracks: an unpushed (or unpulled) main is not main."""
+    try:
+        upstream = runner.git_output(root, "rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}").strip()
+    except HclgenError:
+        return (f"branch '{branch}' has no upstream, so whether it matches the remote cannot be checked "
+                f"(`git branch -u origin/{branch}`)")
+    try:
+        head = runner.git_output(root, "rev-parse", "HEAD").strip()
+        remote = runner.git_output(root, "rev-parse", "@{u}").strip()
+    except HclgenError as err:
+        return f"the remote branch cannot be compared ({err})"
+    if head != remote:
+        return (f"HEAD {head[:8]} is not {upstream} {remote[:8]} (as last fetched): push or pull, "
+                "so what is applied is what is reviewed")
     return None
+
+
+def warn_if_unprotected() -> None:
+    """An empty HCLGEN_PROTECTED_ENVS turns every rail off: say so on every run."""
+    raw = os.environ.get(PROTECTED_ENVS_VAR)
+    if raw is not None and not protected_envs():
+        warn(f"warning: {PROTECTED_ENVS_VAR} is set but empty: no environment is protected "
+             "(unset it to protect prod)")
+
+
+def stale_by_env(root: Path, names: list[str]) -> dict[str, list[str]]:
+    """env -> its committed files that differ from what the Python renders (only stale envs)."""
+    from generator.render.pipeline import stale_paths
+
+    out: dict[str, list[str]] = {}
+    for path in stale_paths(root, names):
+        parts = Path(path).parts
+        env = parts[1] if len(parts) > 2 and parts[0] == "environments" else None
+        for name in ([env] if env in names else names):
+            out.setdefault(name, []).append(path)
+    return out
+
+
+def check_stateful(env: str, changes: list[tuple[str, str]], *, allowed: bool, flag: str) -> None:
+    """Refuse replacing/destroying stateful resources (databases, buckets...) without `flag`."""
+    if not changes:
+        return
+    named = ", ".join(f"{address} ({action})" for address, action in changes)
+    if allowed:
+        shout(f"!!! {flag}: {env}: {named} - their data goes !!!")
+        return
+    first = changes[0][0]
+    raise RefusedError(f"{env}: the plan would {named}, losing their data; pass {flag} if you mean it "
+                       f"(--auto-approve is not enough), or if it is only tainted: "
+                       f"`{command('untaint', env, first)}`")
 
 
 def has_terminal() -> bool:

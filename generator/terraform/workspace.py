@@ -157,7 +157,7 @@ def _fingerprint(ws: Workspace, backend_args: list[str]) -> str:
 
 def init(ws: Workspace, *, upgrade: bool = False, force: bool = False) -> runner.Completed | None:
     """terraform init when the HCL, backend settings or mirror changed since the last one."""
-    from generator.errors import TerraformError
+    from generator.errors import ExitCode, TerraformError
 
     backend_args = ws.backend_args()
     stamp = ws.data_dir / "hclgen-init.stamp"
@@ -174,6 +174,9 @@ def init(ws: Workspace, *, upgrade: bool = False, force: bool = False) -> runner
     result = ws.run(*args, ok=None, stdout_to_stderr=True)
     if result.code != 0:
         stamp.unlink(missing_ok=True)
+        if result.interrupted:
+            raise TerraformError(f"terraform init for {ws.name} was interrupted; re-run to finish",
+                                 exit_code=ExitCode.INTERRUPTED)
         hint = "" if ws.local else (f"; if the state bucket is missing, run `{command('bootstrap', ws.name)}`"
                                     f", and check your AWS credentials")
         raise TerraformError(f"terraform init failed for {ws.name} (exit {result.code}){hint}",
