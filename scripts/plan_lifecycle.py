@@ -55,8 +55,8 @@ MODULE_EDITS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "move": (
         ("modules/rds.py", 'tags={"Name": f"{name}-{family}", **inputs.tags}), "this")',
          'tags={"Name": f"{name}-{family}", **inputs.tags}), "primary")'),
-        ("modules/rds.py", 'enabled_cloudwatch_logs_exports=["postgresql"], tags={"Name": name, **inputs.tags}), "this")',
-         'enabled_cloudwatch_logs_exports=["postgresql"], tags={"Name": name, **inputs.tags}), "primary")'),
+        ("modules/rds.py", '**self._insight(inputs, name)), "this")',
+         '**self._insight(inputs, name)), "primary")'),
         ("modules/vpc.py", 'self.vpc = tracked(AwsVpc(self, "this",', 'self.vpc = tracked(AwsVpc(self, "main",'),
     ),
 }

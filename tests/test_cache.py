@@ -44,8 +44,10 @@ def test_any_input_change_misses_the_cache(synthed: Path, relative: str) -> None
 def test_a_config_change_is_caught_by_the_render_it_forces(synthed: Path) -> None:
     config = synthed / "environments" / "dev" / "config.py"
     config.write_text(config.read_text().replace('instance_class="db.t4g.micro"', 'instance_class="db.t4g.small"'))
-    # The diagram labels the database with its class, so ARCHITECTURE.md goes stale with rds.tf.
-    assert pipeline.stale_paths(synthed) == ["environments/dev/ARCHITECTURE.md", "environments/dev/rds.tf"]
+    # The diagram labels the database with its class, and the connections alarm derives its threshold
+    # from the class memory, so ARCHITECTURE.md and alarms.tf go stale with rds.tf.
+    assert pipeline.stale_paths(synthed) == ["environments/dev/ARCHITECTURE.md", "environments/dev/alarms.tf",
+                                             "environments/dev/rds.tf"]
 
 
 def test_architecture_file_is_covered_by_check_cache_and_stale_removal(synthed: Path) -> None:

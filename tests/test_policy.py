@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -113,7 +114,7 @@ def test_a_config_change_that_weakens_prod_shows_its_new_finding_in_the_comment(
     config.write_text(weakened)
     synth = CliRunner().invoke(cli, ["synth", "prod"])
     assert synth.exit_code == 0, synth.output
-    assert "deletion_protection             = false" in (project / "environments" / "prod" / "rds.tf").read_text()
+    assert re.search(r"deletion_protection +=\s+false", (project / "environments" / "prod" / "rds.tf").read_text())
 
     result = CliRunner().invoke(cli, ["policy", "prod", "--base", "main"])
     assert result.exit_code == 0, result.output
