@@ -29,3 +29,21 @@ def rendered() -> list:
     from generator.render import pipeline
 
     return pipeline.render(ROOT)
+
+
+@pytest.fixture(scope="session")
+def checkov() -> Path:
+    """checkov in its own virtualenv (.hclgen/tools/checkov, as `policy --install` makes it), created on
+    first use; skipped where it cannot be installed, except under CI=true, where that fails."""
+    from generator.errors import HclgenError
+    from generator.review.toolvenv import find_checkov, install_checkov
+
+    found = find_checkov(ROOT)
+    if found is not None:
+        return found
+    try:
+        return install_checkov(ROOT)
+    except HclgenError as err:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI must run the checkov test, but checkov could not be installed: {err}")
+        pytest.skip(f"checkov could not be installed into its own virtualenv (.hclgen/tools/checkov): {err}")

@@ -13,28 +13,10 @@ import os
 import subprocess
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import ROOT
 
 PROD = ROOT / "environments" / "prod"
 BASELINE = PROD / "checkov-baseline.txt"
-
-
-def _checkov() -> Path:
-    """checkov from its own virtualenv (.hclgen/tools/checkov, the one `policy --install` makes)."""
-    from generator.errors import HclgenError
-    from generator.review.toolvenv import find_checkov, install_checkov
-
-    found = find_checkov(ROOT)
-    if found is not None:
-        return found
-    try:
-        return install_checkov(ROOT)
-    except HclgenError as err:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI must run the checkov baseline test, but checkov could not be installed: {err}")
-        pytest.skip(f"checkov could not be installed: {err}")
 
 
 def baseline() -> dict[str, str]:
@@ -55,10 +37,10 @@ def test_every_baseline_line_has_a_reason() -> None:
     assert accepted and all(len(reason) > 20 for reason in accepted.values())
 
 
-def test_prod_passes_checkov_except_the_baseline(tmp_path: Path) -> None:
+def test_prod_passes_checkov_except_the_baseline(tmp_path: Path, checkov: Path) -> None:
     # --skip-download and BC_SKIP_MAPPING: no calls to the Prisma Cloud API (no network here, none needed).
     env = {**os.environ, "BC_SKIP_MAPPING": "TRUE", "HOME": str(tmp_path)}
-    result = subprocess.run([str(_checkov()), "-d", str(PROD), "--framework", "terraform", "--quiet", "--compact",
+    result = subprocess.run([str(checkov), "-d", str(PROD), "--framework", "terraform", "--quiet", "--compact",
                              "--skip-download", "-o", "json"], capture_output=True, text=True, env=env, timeout=600)
     assert result.returncode in (0, 1), result.stderr[-2000:]
     reports = json.loads(result.stdout)

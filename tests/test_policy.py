@@ -19,7 +19,6 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
-from generator.errors import HclgenError
 from generator.review.policy import Finding, PolicyReport, compare, from_json, parse_baseline, parse_findings, to_json
 from tests.conftest import ROOT
 
@@ -77,22 +76,6 @@ def plan_folder(tmp_path: Path, fixture: str, env: str) -> Path:
     shutil.copyfile(FIXTURES / fixture / "plan.json", folder / "plan.json")
     (folder / "meta.json").write_text(json.dumps({"env": env}))
     return folder
-
-
-@pytest.fixture(scope="session")
-def checkov() -> Path:
-    """checkov in its own virtualenv, created on first use (pip from PyPI)."""
-    from generator.review.toolvenv import find_checkov, install_checkov
-
-    found = find_checkov(ROOT)
-    if found is not None:
-        return found
-    try:
-        return install_checkov(ROOT)
-    except HclgenError as err:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI must run the checkov test, but checkov could not be installed: {err}")
-        pytest.skip(f"checkov could not be installed into its own virtualenv (.hclgen/tools/checkov): {err}")
 
 
 def git(root: Path, *args: str) -> None:
