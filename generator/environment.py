@@ -53,6 +53,9 @@ class Environment:
     moves: resources whose address changed, {old address: new address}, e.g.
       {"aws_ecr_repository.api": "aws_ecr_repository.app"}, for renames synth cannot match on
       its own (it stops and says so); synth writes their `moved` blocks into moved.tf.
+    after: environments this one is promoted after, e.g. ("dev",) for prod: the generated
+      apply workflow applies it only once each of them applied successfully (or had nothing to
+      apply). Names must be other environments of the project; the order must have no cycle.
     """
 
     name: str
@@ -62,6 +65,7 @@ class Environment:
     stack: Blueprint
     tags: Mapping[str, str] = field(default_factory=dict)
     moves: Mapping[str, str] = field(default_factory=dict)
+    after: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         validate.types(self)
@@ -73,7 +77,18 @@ class Environment:
         if not _BUCKET.match(self.state_bucket) or ".." in self.state_bucket:
             raise InputError("state_bucket", f"{self.state_bucket!r} is not a valid S3 bucket name")
         self._check_moves()
+        self._check_after()
         self._check_stack()
+
+    def _check_after(self) -> None:
+        """The form of `after`; unknown names and cycles need every env (render/promotion.py)."""
+        for other in self.after:
+            if not _NAME.match(other):
+                raise InputError("after", f"{other!r} is not an environment name")
+            if other == self.name:
+                raise InputError("after", f"{self.name} cannot be promoted after itself")
+        if len(set(self.after)) != len(self.after):
+            raise InputError("after", f"{list(self.after)} names an environment twice")
 
     def _check_stack(self) -> None:
         """Type-check every inputs dataclass of the stack (module = the stack's field name)."""

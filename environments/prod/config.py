@@ -27,6 +27,7 @@ ENVIRONMENT = Environment(
     project="acme-api",
     region="ap-northeast-2",
     state_bucket="acme-api-terraform-state-prod",
+    after=("dev",),  # promoted after dev: the apply workflow applies prod once dev applied
     tags={"Owner": "platform-team", "CostCenter": "prod"},
     stack=StackInputs(
         vpc=VpcInputs(cidr="10.1.0.0/18", az_count=3, nat="per_az"),

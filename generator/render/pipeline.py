@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.render import cache, writer
+from generator.render import cache, workflows, writer
 from generator.render.emit import GENERATED_MARK, emit
 from generator.paths import work_dir
 from generator.render import movedfile
@@ -23,6 +23,7 @@ class RenderedEnv:
     root: Path  # environments/<env>/
     files: dict[str, str]  # file name -> text
     sources: dict[str, str]  # resource address -> "modules/x.py:42"
+    after: tuple[str, ...] = ()  # the env's promotion order (Environment.after)
 
 
 @dataclass
@@ -51,7 +52,7 @@ def render(root: Path, names: list[str] | tuple[str, ...] = (),
         files = {**emit(document), ARCHITECTURE_FILE: architecture_markdown(document, sources)}
         moves = movedfile.moved_tf(loaded.root, document, movedfile.declared_moves(document, loaded.env.moves))
         files.update({MOVED_FILE: moves} if moves else {})
-        rendered.append(RenderedEnv(loaded.env.name, loaded.root, files, sources))
+        rendered.append(RenderedEnv(loaded.env.name, loaded.root, files, sources, loaded.env.after))
         if progress:
             progress(loaded.env.name)
     return rendered
@@ -61,9 +62,17 @@ def differences(root: Path, rendered: list[RenderedEnv]) -> list[Difference]:
     return [_difference(root, item.env, item.root, item.files) for item in rendered]
 
 
+def workflow_files(root: Path, rendered: list[RenderedEnv]) -> dict[str, str] | None:
+    """The CI workflows when `rendered` holds every env of the project (they list them all), else None."""
+    if sorted(item.env for item in rendered) != env_names(root):
+        return None
+    return workflows.render({item.env: item.after for item in rendered})
+
+
 def write(root: Path, rendered: list[RenderedEnv]) -> list[Difference]:
-    """Bring every environment's files in line with `rendered` in one transaction."""
+    """Bring every environment's files (and, for all envs, the workflows) in line, in one transaction."""
     diffs = differences(root, rendered)
+    flows = workflow_files(root, rendered)
     changes: dict[Path, str | None] = {}
     for item, diff in zip(rendered, diffs):
         for rel in diff.created + diff.updated:
@@ -73,21 +82,35 @@ def write(root: Path, rendered: list[RenderedEnv]) -> list[Difference]:
     digest = cache.inputs_digest(root)
     changes.update(_source_maps(rendered, root, digest))
     changes.update(_manifests(rendered, root))
+    hashes = {item.env: _hashes(item.files) for item in rendered}
+    if flows is not None:
+        flow_diff = workflows.difference(root, flows)
+        diffs.append(Difference("workflows", flow_diff.created, flow_diff.updated, flow_diff.removed))
+        changes.update(workflows.changes(root, flows))
+        hashes[workflows.CACHE_KEY] = workflows.hashes(flows)
     writer.apply(changes)
-    cache.store(root, {item.env: _hashes(item.files) for item in rendered}, digest)
+    cache.store(root, hashes, digest)
     return diffs
 
 
 def stale_paths(root: Path, names: list[str] | tuple[str, ...] = (), use_cache: bool = True) -> list[str]:
     """Repo-relative paths whose committed text differs from what Python renders ([] = up to date).
 
-    With a cache hit the configs are not even imported (importing modules loads cdktf).
+    With a cache hit the configs are not even imported (importing modules loads cdktf). Without
+    names the workflows under .github/workflows/ are checked too.
     """
     wanted = list(names) or env_names(root)
-    expected = cache.lookup(root, wanted) if use_cache and set(wanted) <= set(env_names(root)) else None
+    keys = wanted + ([] if names else [workflows.CACHE_KEY])
+    expected = cache.lookup(root, keys) if use_cache and set(wanted) <= set(env_names(root)) else None
     if expected is None:
-        return sorted(p for d in differences(root, render(root, names)) for p in d.paths)
-    return sorted(p for env in wanted for p in _stale_by_hash(root, root / "environments" / env, expected[env]))
+        rendered = render(root, names)
+        flows = None if names else workflow_files(root, rendered)
+        flow_paths = workflows.difference(root, flows).paths if flows is not None else []
+        return sorted([p for d in differences(root, rendered) for p in d.paths] + flow_paths)
+    stale = [p for env in wanted for p in _stale_by_hash(root, root / "environments" / env, expected[env])]
+    if not names:
+        stale += workflows.stale_by_hash(root, expected[workflows.CACHE_KEY])
+    return sorted(stale)
 
 
 def sources_path(root: Path, env: str) -> Path:
