@@ -50,3 +50,12 @@ def test_everything_gives_one_reason_per_env() -> None:
     result = everything(ENVS, "no base commit to compare with")
     assert result.envs == ("dev", "prod")
     assert result.lines() == ["dev: no base commit to compare with", "prod: no base commit to compare with"]
+
+
+def test_matrix_lists_each_env_with_the_changed_paths() -> None:
+    result = affected_envs(["environments/prod/vpc.tf", "modules/vpc.py", "README.md"], ENVS)
+    assert result.matrix() == {"include": [{"env": "dev", "reasons": ["modules/vpc.py"]},
+                                           {"env": "prod", "reasons": ["environments/prod/vpc.tf", "modules/vpc.py"]}]}
+    assert affected_envs(["README.md"], ENVS).matrix() == {"include": []}
+    assert everything(ENVS, "no base commit to compare with").matrix()["include"][1] == {
+        "env": "prod", "reasons": ["no base commit to compare with"]}

@@ -108,7 +108,20 @@ def test_affected_lists_envs_and_writes_github_output(git_project: Path, tmp_pat
     assert result.exit_code == 0, result.output
     assert result.stdout == "prod\n"
     assert result.stderr == "prod: environments/prod/config.py changed\n"
-    assert out.read_text() == 'envs=["prod"]\n'
+    assert out.read_text() == ('envs=["prod"]\n'
+                               'matrix={"include":[{"env":"prod","reasons":["environments/prod/config.py"]}]}\n')
+
+
+def test_affected_json_is_the_matrix_with_reasons(git_project: Path) -> None:
+    commit(git_project, "modules/vpc.py", "environments/dev/config.py", "README.md")
+    result = CliRunner().invoke(cli, ["affected", "--base", "HEAD~1", "--json"],
+                                env={"HCLGEN_ROOT": str(git_project)})
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {"include": [
+        {"env": "dev", "reasons": ["environments/dev/config.py", "modules/vpc.py"]},
+        {"env": "prod", "reasons": ["modules/vpc.py"]}]}
+    nothing = CliRunner().invoke(cli, ["affected", "--base", "HEAD", "--json"], env={"HCLGEN_ROOT": str(git_project)})
+    assert json.loads(nothing.stdout) == {"include": []}
 
 
 def test_affected_shared_input_and_null_base(git_project: Path) -> None:

@@ -77,25 +77,31 @@ def comment(plan_json: tuple[Path, ...], post: bool, env_name: str | None, sourc
 @click.command("affected")
 @click.option("--base", default="origin/main", show_default=True, metavar="REF",
               help="Compare HEAD with this commit (all zeros or empty: every env).")
-@click.option("--github-output", is_flag=True, help="Also write envs=<JSON list> to $GITHUB_OUTPUT.")
-def affected(base: str, github_output: bool) -> None:
+@click.option("--github-output", is_flag=True,
+              help="Also write envs=<JSON list> and matrix=<JSON {\"include\": [{env, reasons}]}> to $GITHUB_OUTPUT.")
+@click.option("--json", "as_json", is_flag=True, help="Print the matrix JSON (env and reasons) instead of names.")
+def affected(base: str, github_output: bool, as_json: bool) -> None:
     """Print the environments a change touches, one per line (reasons on stderr)."""
     from generator.paths import project_root
     from generator.review.changed import affected_since
 
+    target = os.environ.get("GITHUB_OUTPUT")
+    if github_output and not target:
+        raise UsageError("--github-output needs GITHUB_OUTPUT (set by GitHub Actions)")
     result = affected_since(project_root(), base)
     for line in result.lines():
         click.echo(line, err=True)
-    for name in result.envs:
-        click.echo(name)
+    if as_json:
+        click.echo(json.dumps(result.matrix(), indent=2))
+    else:
+        for name in result.envs:
+            click.echo(name)
     if not result.envs:
         click.echo(f"no environment is affected by the change since {base}", err=True)
-    if github_output:
-        target = os.environ.get("GITHUB_OUTPUT")
-        if not target:
-            raise UsageError("--github-output needs GITHUB_OUTPUT (set by GitHub Actions)")
+    if github_output and target:
         with open(target, "a", encoding="utf-8") as handle:
             handle.write(f"envs={json.dumps(list(result.envs))}\n")
+            handle.write(f"matrix={json.dumps(result.matrix(), separators=(',', ':'))}\n")
 
 
 COMMANDS: list[click.Command] = [comment, affected]

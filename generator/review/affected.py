@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 ENVIRONMENTS_DIR = "environments/"
 # Inputs that feed every environment's rendered HCL or the tool that renders and applies it.
@@ -13,14 +14,23 @@ SHARED_FILES: tuple[str, ...] = ("pyproject.toml",)
 
 @dataclass(frozen=True)
 class Affected:
-    """The affected envs (in the order the env names were given) and the reasons for each."""
+    """The affected envs (in the order the env names were given) and the reasons for each.
+
+    reasons are sentences for people; causes the bare changed paths (or the one stated reason)
+    behind them, for the CI matrix."""
 
     envs: tuple[str, ...]
     reasons: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    causes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
         """One human line per env: `dev: environments/dev/alb.tf changed; ...`."""
         return [f"{env}: {'; '.join(self.reasons[env])}" for env in self.envs]
+
+    def matrix(self) -> dict[str, Any]:
+        """The GitHub Actions matrix: {"include": [{"env": "dev", "reasons": ["modules/ecs.py"]}, ...]}."""
+        return {"include": [{"env": env, "reasons": list(self.causes.get(env) or self.reasons[env])}
+                            for env in self.envs]}
 
 
 def normalize(path: str) -> str:
@@ -59,12 +69,14 @@ def affected_envs(changed: Iterable[str], env_names: Sequence[str]) -> Affected:
             continue
         env = env_of(path)
         if env in known:
-            own[env].append(f"{path} changed")
+            own[env].append(path)
         elif shared_input(path):
-            shared.append(f"shared input {path} changed")
-    reasons = {name: tuple(dict.fromkeys(own[name] + shared)) for name in env_names}
-    envs = tuple(name for name in env_names if reasons[name])
-    return Affected(envs=envs, reasons={name: reasons[name] for name in envs})
+            shared.append(path)
+    causes = {name: tuple(dict.fromkeys(own[name] + shared)) for name in env_names}
+    envs = tuple(name for name in env_names if causes[name])
+    reasons = {name: tuple(dict.fromkeys([f"{p} changed" for p in own[name]]
+                                         + [f"shared input {p} changed" for p in shared])) for name in envs}
+    return Affected(envs=envs, reasons=reasons, causes={name: causes[name] for name in envs})
 
 
 def everything(env_names: Sequence[str], why: str) -> Affected:
