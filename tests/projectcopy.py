@@ -7,6 +7,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_PARTS = ("generator", "modules", "environments", "templates", "pyproject.toml", "main.py")
+LOCK_FILE = ".terraform.lock.hcl"  # committed: the copy pins the same providers (CI inits read-only)
+
+
+def _ignored(folder: str, names: list[str]) -> set[str]:
+    return {name for name in names if (name.startswith(".") and name != LOCK_FILE) or name == "__pycache__"}
 
 
 def copy_project(target: Path, source: Path = ROOT) -> Path:
@@ -14,7 +19,7 @@ def copy_project(target: Path, source: Path = ROOT) -> Path:
     for part in PROJECT_PARTS:
         path = source / part
         if path.is_dir():
-            shutil.copytree(path, target / part, ignore=shutil.ignore_patterns(".*", "__pycache__"))
+            shutil.copytree(path, target / part, ignore=_ignored)
         elif path.exists():
             shutil.copy2(path, target / part)
     return target

@@ -8,6 +8,11 @@ and a generated -backend-config file (S3 backend).
 HCLGEN_PLUGIN_MIRROR: a folder holding providers in Terraform's unpacked mirror layout.
 When set, every terraform run uses a generated CLI config that installs providers only
 from there (for machines without access to the Terraform registry).
+
+Providers are pinned by each env's committed environments/<env>/.terraform.lock.hcl, which
+`terraform init` creates and updates locally. In CI (CI=true or GITHUB_ACTIONS=true) init runs
+with -lockfile=readonly, so a pull request's plan and main's apply install the same builds and a
+lock file that does not match the configuration is an error instead of a silent rewrite.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import runner
@@ -27,6 +32,14 @@ from generator.program import command
 
 MIRROR_ENV_VAR = "HCLGEN_PLUGIN_MIRROR"
 _COLOURED_COMMANDS = ("init", "plan", "apply", "destroy", "output")
+LOCK_FILE = ".terraform.lock.hcl"
+# What terraform says when a read-only lock file does not fit the configuration or the package.
+_LOCK_MISMATCH = ("lock file is read-only", "doesn't match any of the checksums", "dependency lock file")
+
+
+def in_ci() -> bool:
+    """True on a CI runner (GitHub Actions and most others set CI=true)."""
+    return os.environ.get("CI", "").lower() == "true" or os.environ.get("GITHUB_ACTIONS", "").lower() == "true"
 # Credentials and endpoints of the user's own AWS setup that must not leak into --local runs.
 _AWS_VARS_DROPPED_LOCALLY = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN",
                              "AWS_SECURITY_TOKEN", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE",
@@ -41,6 +54,11 @@ class Workspace:
     loaded: LoadedEnv
     server: Server | None = None
     quiet: bool = False  # keep terraform's own output (parallel plans print summaries only)
+    lock_readonly: bool = field(default_factory=in_ci)  # init -lockfile=readonly (CI)
+
+    @property
+    def lock_file(self) -> Path:
+        return self.tf_root / LOCK_FILE
 
     @property
     def name(self) -> str:
@@ -152,7 +170,39 @@ def _fingerprint(ws: Workspace, backend_args: list[str]) -> str:
         digest.update(Path(args.split("=", 1)[1]).read_bytes())
     for tf in sorted(ws.tf_root.glob("*.tf")) + sorted(ws.tf_root.glob("*.tf.json")):
         digest.update(tf.name.encode() + b"\0" + tf.read_bytes())
+    digest.update(repr(ws.lock_readonly).encode())
+    if ws.lock_file.is_file():  # a pulled lock file change re-inits (installs the pinned build)
+        digest.update(ws.lock_file.read_bytes())
     return digest.hexdigest()
+
+
+def _check_lock(ws: Workspace, upgrade: bool) -> None:
+    from generator.errors import TerraformError
+
+    if not ws.lock_readonly:
+        return
+    where = _relative(ws.root, ws.lock_file)
+    if upgrade:
+        raise TerraformError(f"init --upgrade rewrites {where}; in CI the lock file is read-only: "
+                             f"upgrade locally (`{command('init', ws.name, '--upgrade')}`) and commit it")
+    if not ws.lock_file.is_file():
+        raise TerraformError(f"{where} is missing; in CI providers must be pinned: run "
+                             f"`{command('init', ws.name)}` locally and commit {where}")
+
+
+def _lock_error(ws: Workspace, result: runner.Completed) -> str | None:
+    if not ws.lock_readonly or not any(text in result.stdout + result.stderr for text in _LOCK_MISMATCH):
+        return None
+    where = _relative(ws.root, ws.lock_file)
+    return (f"terraform init for {ws.name}: the providers do not match {where} (read-only in CI); "
+            f"run `{command('init', ws.name, '--upgrade')}` locally, review and commit {where}")
+
+
+def _relative(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def init(ws: Workspace, *, upgrade: bool = False, force: bool = False) -> runner.Completed | None:
@@ -166,20 +216,24 @@ def init(ws: Workspace, *, upgrade: bool = False, force: bool = False) -> runner
         return None
     if not any(ws.tf_root.glob("*.tf")) and not any(ws.tf_root.glob("*.tf.json")):
         raise TerraformError(f"{ws.tf_root} holds no Terraform files yet: run `{command('synth')}` first")
+    _check_lock(ws, upgrade)
     ws.data_dir.mkdir(parents=True, exist_ok=True)
     # -reconfigure only locally: the port of the local server changes between runs, while for
     # real AWS a changed backend must stop and ask (terraform's migrate-state question).
     args = ["init", "-input=false", *backend_args, *(["-reconfigure"] if ws.local else []),
-            *(["-upgrade"] if upgrade else [])]
+            *(["-upgrade"] if upgrade else []), *(["-lockfile=readonly"] if ws.lock_readonly else [])]
     result = ws.run(*args, ok=None, stdout_to_stderr=True)
     if result.code != 0:
         stamp.unlink(missing_ok=True)
         if result.interrupted:
             raise TerraformError(f"terraform init for {ws.name} was interrupted; re-run to finish",
                                  exit_code=ExitCode.INTERRUPTED)
+        lock = _lock_error(ws, result)
+        if lock is not None:
+            raise TerraformError(lock, exit_code=result.code)
         hint = "" if ws.local else (f"; if the state bucket is missing, run `{command('bootstrap', ws.name)}`"
                                     f", and check your AWS credentials")
         raise TerraformError(f"terraform init failed for {ws.name} (exit {result.code}){hint}",
                              exit_code=result.code)
-    stamp.write_text(fingerprint)
+    stamp.write_text(_fingerprint(ws, backend_args))  # after init: it may have written the lock file
     return result
