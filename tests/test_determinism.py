@@ -15,10 +15,14 @@ import hashlib, json
 from pathlib import Path
 from generator.render import pipeline
 out = {}
-for item in pipeline.render(Path('.').resolve()):
+root = Path('.').resolve()
+rendered = pipeline.render(root)
+for item in rendered:
     for name, text in item.files.items():
         out[f"{item.env}/{name}"] = hashlib.sha256(text.encode()).hexdigest()
     out[f"{item.env}/sources"] = hashlib.sha256(json.dumps(item.sources, sort_keys=True).encode()).hexdigest()
+for name, text in pipeline.workflow_files(root, rendered).items():
+    out[f".github/workflows/{name}"] = hashlib.sha256(text.encode()).hexdigest()
 print(json.dumps(out, sort_keys=True))
 """
 
@@ -32,9 +36,10 @@ def _render(seed: str) -> dict[str, str]:
 
 def test_output_does_not_depend_on_hash_seed_or_process() -> None:
     first, second = _render("1"), _render("4242")
-    assert len(first) == 41  # per env: its .tf files, ARCHITECTURE.md and the source map
+    # per env: its .tf files, ARCHITECTURE.md and the source map; and the 4 workflows
+    assert len(first) == 45
     assert first == second
     for key, digest in first.items():
-        if key.endswith((".tf", ".md")):
-            committed = (ROOT / "environments" / key).read_bytes()
+        if key.endswith((".tf", ".md", ".yml")):
+            committed = (ROOT / ("" if key.startswith(".github/") else "environments") / key).read_bytes()
             assert hashlib.sha256(committed).hexdigest() == digest, key
