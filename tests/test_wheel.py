@@ -9,6 +9,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import venv
+import zipfile
 from pathlib import Path
 
 from tests.conftest import ROOT
@@ -22,6 +23,9 @@ def test_wheel_installs_and_renders_the_comment(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(wheels), str(ROOT)],
                    check=True, capture_output=True, cwd=tmp_path)
     (wheel,) = wheels.glob("hclgen-*.whl")
+    with zipfile.ZipFile(wheel) as archive:  # synth renders .github/workflows/ from these
+        shipped = {name for name in archive.namelist() if name.startswith("generator/templates/workflows/")}
+    assert {f"generator/templates/workflows/{name}.yml.j2" for name in ("plan", "apply", "drift", "deploy")} <= shipped
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
     pip = [str(env_dir / "bin" / "python"), "-m", "pip", "install", "--quiet"]

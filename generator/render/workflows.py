@@ -16,6 +16,7 @@ from pathlib import Path
 
 import jinja2
 
+from generator.errors import HclgenError
 from generator.paths import templates_dir, work_dir
 from generator.render import promotion
 
@@ -55,8 +56,11 @@ def render(order: Mapping[str, Sequence[str]]) -> dict[str, str]:
     environment.filters["job"] = lambda env: f"apply-{env}"
     environment.filters["flow"] = lambda items: f"[{', '.join(items)}]"  # job ids: safe plain scalars
     context = {"envs": sorted(order), "stages": stages}
+    templates = sorted(template_folder().glob(f"*{TEMPLATE_SUFFIX}"))
+    if not templates:  # never read "no templates" as "remove every generated workflow"
+        raise HclgenError(f"no workflow templates (*{TEMPLATE_SUFFIX}) in {template_folder()}; reinstall hclgen")
     files = {}
-    for template in sorted(template_folder().glob(f"*{TEMPLATE_SUFFIX}")):
+    for template in templates:
         name = template.name.removesuffix(".j2")
         header = (f"# {MARK} from templates/workflows/{template.name}.\n"
                   "# Do not edit by hand: change the template (or the environments) and re-run synth.\n")
