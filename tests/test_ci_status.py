@@ -189,3 +189,10 @@ def test_ci_record_bad_input_is_one_line(project: Path, value: str | None, args:
     result = CliRunner().invoke(cli, ["ci-record", "--job", "check", *args], env=env)
     assert result.exit_code == 2 and result.output == message + "\n"
     assert not (project / ".hclgen" / "status").exists()
+
+
+def test_checks_passed_without_an_affected_list_is_not_green(project: Path) -> None:
+    record(project, "check", json.dumps({"synth-check": {"outcome": "success", "conclusion": "success", "outputs": {}}}))
+    text = comment(project).output
+    assert "**No plan to show**: the check job recorded no affected list (its step `affected` did not run" in text
+    assert GREEN not in text

@@ -134,3 +134,15 @@ def test_reapproved_applies_anyway_and_says_so_loudly(github: FakeGitHub, capsys
 def test_apply_flags_are_checked_before_any_terraform(args: list[str], env: dict[str, str], message: str) -> None:
     result = CliRunner().invoke(cli, ["apply", "dev", "--auto-approve", *args], env=env)
     assert result.exit_code == 2 and result.output.startswith(message) and result.output.count("\n") == 1
+
+
+def test_timestamps_unknown_and_sensitive_values_leave_only_the_path() -> None:
+    from generator.review.attrdiff import SENSITIVE, UNKNOWN, AttributeChange
+    from generator.review.model import Action, Counts, ResourceChange
+
+    attrs = (AttributeChange("tags.Stamp", None, '"2026-11-25T10:00:00Z"'), AttributeChange("arn", None, UNKNOWN),
+             AttributeChange("password", SENSITIVE, SENSITIVE), AttributeChange("name", None, '"web"'))
+    change = ResourceChange("aws_x.y", "aws_x", Action.UPDATE, False, attributes=attrs)
+    lines = digest_lines(EnvPlan("dev", Counts(change=1), (change,)))
+    assert lines == ["~ aws_x.y update", "~ aws_x.y: attribute arn", '~ aws_x.y: attribute name = "web"',
+                     "~ aws_x.y: attribute password", "~ aws_x.y: attribute tags.Stamp"]

@@ -11,7 +11,7 @@ import click
 @click.command("ci-record")
 @click.option("--job", required=True, metavar="JOB", help="The workflow job's id (the check job: `check`).")
 @click.option("--env", "env_name", metavar="ENV", help="The env a matrix job worked on.")
-@click.option("--name", "names", multiple=True, metavar="ID=NAME",
+@click.option("--name", "--names", "names", multiple=True, metavar="ID=NAME",
               help="Human name of a step id (repeatable); the generated workflows' ids have names already.")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), metavar="DIR",
               help="Folder of the records; default .hclgen/status.")

@@ -34,8 +34,10 @@ def _post(body: str) -> None:
 @click.option("--status-dir", type=click.Path(path_type=Path, file_okay=False), metavar="DIR",
               help="The CI jobs' step records (`ci-record`, e.g. .hclgen/status): failed steps are shown "
                    "first, envs without a plan as failed; without the check job's record, never green.")
+@click.option("--check-job", default="check", show_default=True, metavar="JOB",
+              help="With --status-dir: the job whose record holds the checks and the affected env list.")
 def comment(plan_json: tuple[Path, ...], post: bool, env_name: str | None, sources: Path | None,
-            diagram: bool, status_dir: Path | None) -> None:
+            diagram: bool, status_dir: Path | None, check_job: str) -> None:
     """Render one markdown comment from `terraform show -json` plan files (or plan folders).
 
     A plan folder (.hclgen/plans/ENV/) whose last plan failed shows as failed, with its error.
@@ -69,7 +71,7 @@ def comment(plan_json: tuple[Path, ...], post: bool, env_name: str | None, sourc
     diagrams = plan_diagrams(plan_json, plans, sources) if diagram else {}
     from generator.review import digest, status
 
-    ci = status.read_status(status_dir) if status_dir is not None else None
+    ci = status.read_status(status_dir, check_job) if status_dir is not None else None
     envs = status.with_status(plans, ci) if ci is not None else tuple(plans)
     body = render_comment(PlanReport(envs), artifacts_url=artifacts, source_url=blobs, diagrams=diagrams,
                           costs=costs, policy=policy, status=ci, trailer=digest.block(plans))

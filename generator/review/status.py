@@ -172,6 +172,14 @@ class CiStatus:
         """The one case for "no environment is affected": the checks passed and listed none."""
         return not self.checks_failed and self.affected == ()
 
+    @property
+    def no_plans_reason(self) -> str:
+        """Why there is no plan to show, when that is not "nothing is affected"."""
+        if self.checks_failed:
+            return "the checks did not finish, so which environments this change affects is not known"
+        return (f"the check job recorded no affected list (its step `{AFFECTED_STEP}` did not run or has no "
+                "`envs` output), so which environments this change affects is not known")
+
     def env_failure(self, env: str) -> Failure | None:
         return next((f for f in self.failures if f.env == env), None)
 
