@@ -14,7 +14,7 @@ import base64
 import hashlib
 import re
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 
 from generator.review.attrdiff import SENSITIVE, UNKNOWN
 from generator.review.model import Action, EnvPlan, ResourceChange
@@ -130,6 +130,3 @@ def describe(found: Sequence[str], limit: int = 3) -> str:
     shown = "; ".join(found[:limit])
     return shown + (f"; and {len(found) - limit} more" if len(found) > limit else "")
 
-
-def digests_of(plans: Mapping[str, EnvPlan]) -> dict[str, str]:
-    return {env: digest(digest_lines(plan)) for env, plan in plans.items()}
