@@ -13,6 +13,7 @@ class ExitCode(IntEnum):
     USAGE = 2  # bad input: unknown env, invalid config or flag
     CHANGES = 2  # plan --detailed-exitcode: the plan has changes (terraform's convention)
     REFUSED = 3  # a safety rail refused (stale HCL, protected env off its branch, no terminal)
+    UNREVIEWED = 4  # apply --verify-reviewed: the fresh plan is not the one reviewed in the merged PR
     INTERRUPTED = 130  # Ctrl-C / SIGTERM: 128 + SIGINT, as shells report it
 
 
@@ -69,3 +70,9 @@ class RefusedError(HclgenError):
     """A safety rail refused the command (stale HCL, prod off main, no terminal to confirm)."""
 
     exit_code = ExitCode.REFUSED
+
+
+class UnreviewedError(HclgenError):
+    """apply --verify-reviewed: the plan differs from the reviewed one, or none was reviewed."""
+
+    exit_code = ExitCode.UNREVIEWED

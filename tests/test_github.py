@@ -41,6 +41,7 @@ class FakeGitHub:
     seen: list[Seen] = field(default_factory=list)
     script: list[tuple[int, dict[str, str], Any]] = field(default_factory=list)
     url: str = ""
+    pulls: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # commit sha -> its pull requests
 
     def add(self, body: str) -> dict[str, Any]:
         comment = {"id": 1000 + len(self.comments), "body": body,
@@ -64,6 +65,9 @@ class FakeGitHub:
             return 200, link, chunk
         if split.path == listing and method == "POST":
             return 201, {}, self.add(body["body"])
+        commits = f"/repos/{REPO}/commits/"
+        if split.path.startswith(commits) and split.path.endswith("/pulls") and method == "GET":
+            return 200, {}, self.pulls.get(split.path[len(commits):-len("/pulls")], [])
         prefix = f"/repos/{REPO}/issues/comments/"
         if split.path.startswith(prefix) and method == "PATCH":
             comment = next(c for c in self.comments if c["id"] == int(split.path[len(prefix):]))

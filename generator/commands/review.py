@@ -31,8 +31,13 @@ def _post(body: str) -> None:
 @click.option("--diagram/--no-diagram", default=True, show_default=True,
               help="A compact architecture diagram per changed env, changed resources marked "
                    "(dropped first when the comment is too long).")
+@click.option("--status-dir", type=click.Path(path_type=Path, file_okay=False), metavar="DIR",
+              help="The CI jobs' step records (`ci-record`, e.g. .hclgen/status): failed steps are shown "
+                   "first, envs without a plan as failed; without the check job's record, never green.")
+@click.option("--check-job", default="check", show_default=True, metavar="JOB",
+              help="With --status-dir: the job whose record holds the checks and the affected env list.")
 def comment(plan_json: tuple[Path, ...], post: bool, env_name: str | None, sources: Path | None,
-            diagram: bool) -> None:
+            diagram: bool, status_dir: Path | None, check_job: str) -> None:
     """Render one markdown comment from `terraform show -json` plan files (or plan folders).
 
     A plan folder (.hclgen/plans/ENV/) whose last plan failed shows as failed, with its error.
@@ -41,7 +46,9 @@ def comment(plan_json: tuple[Path, ...], post: bool, env_name: str | None, sourc
     environments/ENV/usage.toml); checkov findings saved by `policy` are shown when present.
 
     Prints it, appends it to $GITHUB_STEP_SUMMARY when set, and with --post creates or
-    updates the pull request's plan comment. No PLAN_JSON: says no environment is affected.
+    updates the pull request's plan comment. No PLAN_JSON: says no environment is affected
+    (with --status-dir only when the check job recorded success and an empty affected list).
+    Each planned env's digest is recorded in a hidden marker for `apply --verify-reviewed`.
     """
     from generator.review.comment import render_comment
     from generator.review.github import run_urls
@@ -62,8 +69,12 @@ def comment(plan_json: tuple[Path, ...], post: bool, env_name: str | None, sourc
     policy = load_policy(names) if plans else None
     artifacts, blobs = run_urls(os.environ)
     diagrams = plan_diagrams(plan_json, plans, sources) if diagram else {}
-    body = render_comment(PlanReport(tuple(plans)), artifacts_url=artifacts, source_url=blobs, diagrams=diagrams,
-                          costs=costs, policy=policy)
+    from generator.review import digest, status
+
+    ci = status.read_status(status_dir, check_job) if status_dir is not None else None
+    envs = status.with_status(plans, ci) if ci is not None else tuple(plans)
+    body = render_comment(PlanReport(envs), artifacts_url=artifacts, source_url=blobs, diagrams=diagrams,
+                          costs=costs, policy=policy, status=ci, trailer=digest.block(plans))
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         with open(summary, "a", encoding="utf-8") as handle:

@@ -67,16 +67,32 @@ def plan_command(envs: tuple[str, ...], all_envs: bool, affected: bool, base: st
 @click.option("--allow-stateful-replace", "allow_stateful", is_flag=True,
               help="Allow replacing or destroying stateful resources (databases, buckets...); "
                    "--auto-approve alone does not.")
+@click.option("--verify-reviewed", is_flag=True,
+              help="CI on main: stop (exit 4) unless the fresh plan is the one reviewed in the merged pull "
+                   "request of GITHUB_SHA (its digest in the plan comment).")
+@click.option("--reapproved", is_flag=True,
+              help="With --verify-reviewed: apply even so (a re-approved run); the difference is reported loudly.")
 @_local
-def apply_command(env: str, auto_approve: bool, override_branch: bool, allow_stateful: bool, local: bool) -> int:
+def apply_command(env: str, auto_approve: bool, override_branch: bool, allow_stateful: bool,
+                  verify_reviewed: bool, reapproved: bool, local: bool) -> int:
     """Plan ENV, show the summary, confirm, and apply exactly that plan.
 
     Refuses when the committed HCL is not what the Python renders.
     """
+    import os
+
+    from generator.errors import UsageError
     from generator.terraform import operations
 
+    if reapproved and not verify_reviewed:
+        raise UsageError("--reapproved goes with --verify-reviewed")
+    verify = None
+    if verify_reviewed:
+        from generator.review.reviewed import Verifier
+
+        verify = Verifier(os.environ, reapproved=reapproved)
     return operations.apply(project_root(), env, local=local, auto_approve=auto_approve,
-                       override_branch=override_branch, allow_stateful=allow_stateful)
+                            override_branch=override_branch, allow_stateful=allow_stateful, verify=verify)
 
 
 @click.command("destroy")

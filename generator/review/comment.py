@@ -22,11 +22,13 @@ from generator.review.commentparts import attribute_lines, label, parts_globals,
 from generator.review.cost import EnvCost
 from generator.review.model import Action, EnvPlan, PlanReport, ResourceChange
 from generator.review.policy import PolicyReport
+from generator.review.status import CiStatus
 
 MARKER = "<!-- hclgen:plan-comment -->"
 DIAGRAM_LEGEND = "🟩 added · 🟨 changed · 🟧 replaced · 🟥 destroyed"
 MAX_CHARS = 65_536
 TEMPLATE = "plan_comment.md.j2"
+COLLAPSE_FROM = 2  # with this many envs or more, the no-op envs share one line
 
 
 @dataclass(frozen=True)
@@ -175,20 +177,32 @@ class Extras:
     costs: tuple[EnvCost, ...] = ()
     policy: PolicyReport | None = None
     diagrams: Mapping[str, str] = field(default_factory=dict)  # env -> compact Mermaid diagram
+    status: CiStatus | None = None  # the CI jobs' step records (failures shown first)
+
+
+def collapsed(report: PlanReport) -> list[str]:
+    """The envs listed on the one "No changes" line instead of a row and a section each."""
+    if len(report.envs) < COLLAPSE_FROM:
+        return []
+    return [env.env for env in report.envs if env.no_changes and not env.stale]
 
 
 def _render(report: PlanReport, view: View, artifacts_url: str | None, source_url: str | None,
             limit: int = MAX_CHARS, extras: Extras = Extras()) -> str:
     destructive = _groups(report.envs, "destructive", view.keep_destructive)
     others = _groups(report.envs, "others", view.keep_others)
-    costs = cost_groups(extras.costs, lines=view.cost_lines, changes=view.cost_changes)
+    quiet = collapsed(report)
+    costs = cost_groups([c for c in extras.costs if c.env not in quiet], lines=view.cost_lines,
+                        changes=view.cost_changes)
     cuts = _cuts(view, report, sum(len(env.others) for env in report.envs),
                  sum(g.omitted for g in others), sum(g.omitted for g in destructive), bool(extras.diagrams), costs)
     shown = sorted(extras.diagrams.items()) if view.diagrams else []
     return tidy(_template().render(
         marker=MARKER, report=report, destructive_groups=destructive, other_groups=others, cuts=cuts,
         view=view, artifacts_url=artifacts_url, source_url=source_url, limit=limit, diagrams=shown,
-        legend=DIAGRAM_LEGEND, cost_groups=costs, policy=extras.policy, policy_groups=policy_groups(extras.policy)))
+        legend=DIAGRAM_LEGEND, cost_groups=costs, policy=extras.policy, policy_groups=policy_groups(extras.policy),
+        collapsed=quiet, status=extras.status,
+        nothing_affected=extras.status.nothing_affected if extras.status is not None else True))
 
 
 def _truncate(text: str, limit: int) -> str:
@@ -215,15 +229,23 @@ def _largest(fits: Callable[[int], str | None], high: int) -> tuple[int, str] | 
 def render_comment(report: PlanReport, *, artifacts_url: str | None = None,
                    source_url: str | None = None, limit: int = MAX_CHARS,
                    diagrams: Mapping[str, str] | None = None, costs: Sequence[EnvCost] = (),
-                   policy: PolicyReport | None = None) -> str:
+                   policy: PolicyReport | None = None, status: CiStatus | None = None,
+                   trailer: str = "") -> str:
     """The markdown comment at the most detailed view that fits in `limit` characters.
 
     `diagrams`: env -> Mermaid text of its compact architecture diagram, changes marked.
     Order of cuts: full plan text; top cost lines; attributes of non-destructive changes; the
     diagrams; changed cost lines; all attributes; then the non-destructive list shortened; last
     the destroy/replace list shortened. Cost totals and policy findings always stay.
+    `status`: the CI step records; failed steps come first and no failure reads as green.
+    `trailer`: hidden markers (the digests) appended after the text, within the limit.
     """
-    extras = Extras(tuple(costs), policy, dict(diagrams or {}))
+    if trailer:
+        body = render_comment(report, artifacts_url=artifacts_url, source_url=source_url,
+                              limit=limit - size(trailer) - 2, diagrams=diagrams, costs=costs,
+                              policy=policy, status=status)
+        return f"{body.rstrip(chr(10))}\n\n{trailer}\n"
+    extras = Extras(tuple(costs), policy, dict(diagrams or {}), status)
 
     def attempt(view: View) -> str | None:
         text = _render(report, view, artifacts_url, source_url, limit, extras)

@@ -129,6 +129,12 @@ class GitHubClient:
             yield from response.json()
             url, params = self._next_page(response), None
 
+    def pulls_for_commit(self, repository: str, sha: str) -> list[dict[str, Any]]:
+        """The pull requests associated with a commit (for a merge commit on main: the merged one)."""
+        pulls: list[dict[str, Any]] = self._request("GET", f"repos/{repository}/commits/{sha}/pulls",
+                                                    params={"per_page": PER_PAGE}).json()
+        return pulls
+
     def create_comment(self, repository: str, number: int, body: str) -> dict[str, Any]:
         created: dict[str, Any] = self._request(
             "POST", f"repos/{repository}/issues/{number}/comments", body={"body": body}).json()

@@ -15,6 +15,9 @@ from generator.review.model import EnvPlan, env_plan, failed_plan
 from generator.terraform import planfiles
 
 
+FOLDER_SOURCES = "sources.json"
+
+
 def read_json(path: Path, what: str) -> Any:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
@@ -72,6 +75,12 @@ def _default_sources(env: str) -> Path | None:
     return candidate if candidate.is_file() else None
 
 
+def _sources_for(path: Path, env: str, given: Path | None) -> Path | None:
+    """--sources, else the plan folder's own sources.json (an `artifact` folder), else .hclgen/sources/."""
+    own = path / FOLDER_SOURCES
+    return given or (own if path.is_dir() and own.is_file() else _default_sources(env))
+
+
 def load_sources(path: Path | None) -> Mapping[str, str]:
     """A source map (address -> "file:line"); empty without one."""
     if path is None:
@@ -96,7 +105,7 @@ def load_env_plan(path: Path, env_override: str | None, sources: Path | None) ->
     env = _env_name(plan_path, meta, env_override)
     text_path = folder / planfiles.PLAN_TEXT
     text = text_path.read_text(encoding="utf-8", errors="replace") if text_path.is_file() else None
-    planned = env_plan(env, plan, load_sources(sources or _default_sources(env)), text)
+    planned = env_plan(env, plan, load_sources(_sources_for(path, env, sources)), text)
     return replace(planned, stale=tuple(meta.stale)) if meta is not None and meta.stale else planned
 
 
@@ -109,7 +118,7 @@ def plan_diagrams(paths: tuple[Path, ...], plans: list[EnvPlan], sources: Path |
         if plan.errored or not plan.changes:
             continue
         document = read_plan_json(path / planfiles.PLAN_JSON if path.is_dir() else path)
-        text = plan_diagram(plan.env, document, load_sources(sources or _default_sources(plan.env)))
+        text = plan_diagram(plan.env, document, load_sources(_sources_for(path, plan.env, sources)))
         if text:
             out[plan.env] = text
     return out

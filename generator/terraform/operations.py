@@ -92,7 +92,8 @@ def _shown(root: Path, path: Path) -> str:
 
 
 def apply(root: Path, name: str, *, local: bool, auto_approve: bool, override_branch: bool = False,
-          allow_stateful: bool = False) -> int:
+          allow_stateful: bool = False, verify: Callable[[model.EnvPlan], None] | None = None) -> int:
+    """`verify` (apply --verify-reviewed) sees the fresh plan before anything is applied and raises to stop."""
     rails.require_terminal(auto_approve, "apply")
     with runlock.hold(root, [name], f"apply {name}"):
         rails.check_synced(root, [name])
@@ -100,12 +101,14 @@ def apply(root: Path, name: str, *, local: bool, auto_approve: bool, override_br
         ws = open_workspace(root, name, local=local)
         return plan_then_apply(ws, destroy=False, nothing="no changes; nothing to apply",
                                confirm=None if auto_approve else lambda: rails.confirm_apply(name),
-                               cancelled="apply cancelled; nothing was changed", allow_stateful=allow_stateful)
+                               cancelled="apply cancelled; nothing was changed", allow_stateful=allow_stateful,
+                               verify=verify)
 
 
 def plan_then_apply(ws: Workspace, *, destroy: bool, nothing: str, confirm: Callable[[], bool] | None,
                     cancelled: str, before_apply: Callable[[], None] | None = None,
-                    allow_stateful: bool | None = None) -> int:
+                    allow_stateful: bool | None = None,
+                    verify: Callable[[model.EnvPlan], None] | None = None) -> int:
     """The skeleton of apply and destroy: plan, stop when there is nothing to do, confirm
     (None: already approved), apply exactly that plan file, and always drop the private file.
     allow_stateful None skips the stateful check (destroy has its own confirmations)."""
@@ -114,6 +117,8 @@ def plan_then_apply(ws: Workspace, *, destroy: bool, nothing: str, confirm: Call
         if not outcome.plan.has_changes:
             click.echo(f"{ws.name}: {nothing}")
             return 0
+        if verify is not None:
+            verify(outcome.plan)
         if allow_stateful is not None:
             risky = [(c.address, str(c.action)) for c in outcome.plan.destructive if c.stateful]
             rails.check_stateful(ws.name, risky, allowed=allow_stateful, flag=rails.STATEFUL_FLAG)

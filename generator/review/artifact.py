@@ -1,0 +1,58 @@
+"""`artifact ENV`: what reviewers need from a saved plan, safe to upload.
+
+From .hclgen/plans/ENV/: plan.txt (terraform's own text masks sensitive values), plan.json with
+every sensitive value replaced (generator.review.redact), meta.json, and the env's source map
+(.hclgen/sources/ENV.json, as sources.json). The raw plan.tfplan holds secrets in clear text and
+is copied only when asked. `comment DIR` renders the folder exactly as the original plan folder.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.errors import UsageError
+from generator.paths import work_dir
+from generator.render.pipeline import sources_path
+from generator.review.plansource import FOLDER_SOURCES, read_plan_json
+from generator.review.redact import strip_plan
+from generator.terraform import planfiles
+
+SOURCES_FILE = FOLDER_SOURCES
+
+
+@dataclass(frozen=True)
+class Copied:
+    folder: Path
+    files: tuple[str, ...]
+
+
+def make_artifact(root: Path, env: str, out: Path, *, include_tfplan: bool = False) -> Copied:
+    """Fill `out` with env's reviewable plan files; a failed plan is copied as failed (meta.json)."""
+    folder = work_dir(root) / "plans" / env
+    meta = planfiles.read_meta(folder)
+    if meta is None:
+        raise UsageError(f"{env} has no saved plan in {folder} (no meta.json): run `plan {env}` first")
+    if meta.env != env:
+        raise UsageError(f"{folder / planfiles.META_FILE} is the plan of {meta.env!r}, not {env!r}")
+    plan_json = folder / planfiles.PLAN_JSON
+    stripped = None if meta.failed else strip_plan(read_plan_json(plan_json))
+    if include_tfplan and not meta.failed and not (folder / planfiles.PLAN_FILE).is_file():
+        raise UsageError(f"--include-tfplan: {folder / planfiles.PLAN_FILE} does not exist")
+    if out.exists():
+        shutil.rmtree(out)  # nothing of an earlier artifact may pass for this plan's
+    out.mkdir(parents=True)
+    files = [planfiles.META_FILE]
+    shutil.copyfile(folder / planfiles.META_FILE, out / planfiles.META_FILE)
+    if stripped is not None:
+        (out / planfiles.PLAN_JSON).write_text(json.dumps(stripped, indent=1) + "\n", encoding="utf-8")
+        files.append(planfiles.PLAN_JSON)
+    for name, source in ((planfiles.PLAN_TEXT, folder / planfiles.PLAN_TEXT),
+                         (SOURCES_FILE, sources_path(root, env)),
+                         *([(planfiles.PLAN_FILE, folder / planfiles.PLAN_FILE)] if include_tfplan else [])):
+        if source.is_file():  # a failed plan's folder holds only meta.json
+            shutil.copyfile(source, out / name)
+            files.append(name)
+    return Copied(out, tuple(files))
