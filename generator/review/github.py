@@ -139,6 +139,12 @@ class GitHubClient:
             "PATCH", f"repos/{repository}/issues/comments/{comment_id}", body={"body": body}).json()
         return updated
 
+    def pulls_for_commit(self, repository: str, sha: str) -> list[dict[str, Any]]:
+        """The pull requests a commit belongs to (for a commit on main: the merged one)."""
+        pulls: list[dict[str, Any]] = self._request(
+            "GET", f"repos/{repository}/commits/{sha}/pulls", params={"per_page": PER_PAGE}).json()
+        return pulls
+
     def _next_page(self, response: httpx.Response) -> str | None:
         url = response.links.get("next", {}).get("url")
         if url is None:
