@@ -89,7 +89,7 @@ def post(client: ghissues.IssueClient, repository: str, plans: Sequence[EnvPlan]
             what, issue = ghissues.upsert(client, repository, tracked(plan.env), issue_body(plan))
             out.append(f"{plan.env}: {what} issue #{issue.get('number')}" + _url(issue))
         else:
-            what, closed = ghissues.close(client, repository, tracked(plan.env), clean_comment(plan.env, run))
+            _, closed = ghissues.close(client, repository, tracked(plan.env), clean_comment(plan.env, run))
             out.append(f"{plan.env}: closed issue #{closed.get('number')}" + _url(closed) if closed
                        else f"{plan.env}: clean, no drift issue open")
     return out

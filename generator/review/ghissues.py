@@ -48,6 +48,9 @@ def run_url(environ: Mapping[str, str] | None = None) -> str | None:
 class IssueClient(GitHubClient):
     """GitHubClient plus the issue endpoints (same retries, pagination and one-line errors)."""
 
+    def __enter__(self) -> IssueClient:
+        return self
+
     def open_issues(self, repository: str, label: str) -> Iterator[dict[str, Any]]:
         """Open issues carrying `label`, every page; pull requests left out."""
         url: str | None = f"repos/{repository}/issues"
