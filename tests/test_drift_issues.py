@@ -119,3 +119,9 @@ def test_drift_unknown_env_is_an_error_not_drift() -> None:
     result = CliRunner().invoke(cli, ["drift", "nosuchenv"])
     assert result.exit_code == 1, result.output
     assert "nosuchenv" in result.output
+
+
+@pytest.mark.parametrize("args", [[], ["dev", "--all"]])
+def test_drift_needs_envs_or_all(args: list[str]) -> None:
+    result = CliRunner().invoke(cli, ["drift", *args])
+    assert result.exit_code == 1 and "name the environments to check for drift, or pass --all" in result.output

@@ -43,11 +43,14 @@ def drift_command(envs: tuple[str, ...], all_envs: bool, post: bool, local: bool
 def _drift(envs: tuple[str, ...], all_envs: bool, post: bool, local: bool, jobs: int) -> int:
     from generator.render import pipeline
     from generator.review import driftreport, ghissues
-    from generator.terraform import drift, multiplan
+    from generator.render.project import env_names
+    from generator.terraform import drift
 
     root = project_root()
     repo = ghissues.repository_from_env(os.environ) if post else None  # before minutes of planning
-    names = multiplan.choose(root, envs, all_envs=all_envs, affected=False, base=None)
+    if bool(envs) == all_envs:
+        raise UsageError("name the environments to check for drift, or pass --all")
+    names = list(envs) or env_names(root)
     pipeline.ensure_sources(root, names)
     results = drift.check_many(root, names, local=local, jobs=jobs)
     plans = [result.plan for result in results]
