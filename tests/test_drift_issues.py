@@ -125,3 +125,34 @@ def test_drift_unknown_env_is_an_error_not_drift() -> None:
 def test_drift_needs_envs_or_all(args: list[str]) -> None:
     result = CliRunner().invoke(cli, ["drift", *args])
     assert result.exit_code == 1 and "name the environments to check for drift, or pass --all" in result.output
+
+
+def test_drift_watch_keeps_only_what_the_configuration_manages() -> None:
+    """Right after an apply a refresh-only plan lists computed attributes that move by themselves
+    (latest_restorable_time, an EIP's association) and null -> 0 normalisation: not drift."""
+    from generator.terraform.drift import managed_drift
+
+    def entry(address: str, before: dict[str, Any], after: dict[str, Any], actions: list[str] | None = None) -> dict[str, Any]:
+        kind, name = address.split(".")
+        return {"address": address, "mode": "managed", "type": kind, "name": name,
+                "change": {"actions": actions or ["update"], "before": before, "after": after, "after_unknown": {}}}
+
+    document: dict[str, Any] = {
+        "format_version": "1.2",
+        "configuration": {"root_module": {"resources": [
+            {"type": "aws_db_instance", "name": "this", "expressions": {"instance_class": {}, "period": {}}},
+            {"type": "aws_eip", "name": "nat", "expressions": {"domain": {}}},
+            {"type": "aws_ecr_repository", "name": "app", "expressions": {"name": {}}}]}},
+        "resource_drift": [
+            entry("aws_db_instance.this", {"instance_class": "db.t4g.micro", "latest_restorable_time": "a", "period": None},
+                  {"instance_class": "db.t4g.small", "latest_restorable_time": "b", "period": 0}),
+            entry("aws_eip.nat", {"association_id": ""}, {"association_id": "eipassoc-1"}),
+            entry("aws_ecr_repository.app", {"name": "app", "tags_all": {}}, {"name": "app", "tags_all": {"x": "1"}}),
+            entry("aws_ecr_repository.gone", {"name": "gone"}, {}, ["delete"]),
+        ]}
+    plan = managed_drift(env_plan("dev", document), document)
+    assert [(c.address, [a.path for a in c.attributes]) for c in plan.drift] == [
+        ("aws_db_instance.this", ["instance_class"]), ("aws_ecr_repository.app", ["tags_all.x"]),
+        ("aws_ecr_repository.gone", [])]
+    quiet = {**document, "resource_drift": document["resource_drift"][1:2]}
+    assert managed_drift(env_plan("dev", quiet), quiet).drift == ()

@@ -5,22 +5,29 @@ The plans are saved like `plan`'s, but in their own folder, .hclgen/drift/<env>/
 plan.txt, meta.json, plan.tfplan), so a drift run never replaces the plan that a reviewer, the
 comment or `apply` reads in .hclgen/plans/<env>/. Several envs run in parallel like `plan --all`.
 
-Whether an env drifted is decided from the model, not from terraform's exit code: terraform
-also exits 2 for drift entries that are only provider normalisation (null vs []), which the
-model drops as noise.
+Whether an env drifted is decided from the model, not from terraform's exit code. A refresh-only
+plan lists every attribute that differs from the state, and right after an apply many do by
+themselves: computed-only ones (an RDS instance's latest_restorable_time, the EIP association
+the NAT gateway made, a role's inline_policy that other resources manage) and provider
+normalisation (null vs 0 or []). Drift watch reports what someone changed in the managed
+configuration: attributes the configuration sets, tags, and deleted resources (see managed_drift).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 
 from generator.errors import ExitCode, HclgenError
 from generator.paths import work_dir
-from generator.review.model import EnvPlan, failed_plan
+from generator.review.model import Action, EnvPlan, configured_keys, failed_plan
 from generator.terraform import multiplan, operations, planfiles, runlock, workspace
 from generator.terraform.workspace import Workspace
 
@@ -92,11 +99,45 @@ def check_one(ws: Workspace) -> EnvDrift:
         saved.discard_private()
     try:
         planned = load_env_plan(saved.folder, ws.name, None)
+        planned = managed_drift(planned, json.loads(saved.json_file.read_text(encoding="utf-8")))
     except HclgenError as err:
         return _failed(saved.folder, ws.name, err)
     saved.write_meta(dataclasses.replace(saved.read_meta() or planfiles.PlanMeta(env=ws.name),
                                          has_changes=bool(planned.drift)))
     return EnvDrift(planned, saved.folder)
+
+
+_ALWAYS = frozenset({"tags", "tags_all"})  # default_tags land in tags_all, never configured per resource
+_EMPTY = frozenset({None, "null", "0", '""', "[]", "{}", "false"})
+_INDEX = re.compile(r"\[[^\]]*\]")
+_TOP = re.compile(r"^[^.\[]+")
+
+
+def managed_drift(plan: EnvPlan, document: Mapping[str, Any]) -> EnvPlan:
+    """The plan with only drift in what the configuration manages: a deleted resource, or an
+    attribute the configuration sets (or tags) whose value really changed (not null -> 0)."""
+    configured = configured_keys(document)
+    managed: dict[str, frozenset[str]] = {}
+    for rc in document.get("resource_drift") or []:
+        module = _INDEX.sub("", str(rc.get("module_address", "")))
+        managed[str(rc.get("address"))] = configured.get((module, f"{rc.get('type')}.{rc.get('name')}"),
+                                                         frozenset()) | _ALWAYS
+    kept = []
+    for change in plan.drift:
+        if change.action is Action.DESTROY:
+            kept.append(change)
+            continue
+        keys = managed.get(change.address, _ALWAYS)
+        attributes = tuple(a for a in change.attributes if _top(a.path) in keys
+                           and not (a.before in _EMPTY and a.after in _EMPTY))
+        if attributes:
+            kept.append(dataclasses.replace(change, attributes=attributes))
+    return dataclasses.replace(plan, drift=tuple(kept))
+
+
+def _top(path: str) -> str:
+    found = _TOP.match(path)
+    return found.group(0) if found else path
 
 
 def _failed(folder: Path, env: str, err: HclgenError) -> EnvDrift:
