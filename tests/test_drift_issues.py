@@ -3,6 +3,7 @@ env, opened, updated in place, left alone when unchanged, closed when the env is
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -156,3 +157,11 @@ def test_drift_watch_keeps_only_what_the_configuration_manages() -> None:
         ("aws_ecr_repository.gone", [])]
     quiet = {**document, "resource_drift": document["resource_drift"][1:2]}
     assert managed_drift(env_plan("dev", quiet), quiet).drift == ()
+
+
+def test_issue_body_ignores_terraforms_full_text() -> None:
+    """terraform's text lists attributes that change on every refresh; the body must not."""
+    plan = refresh_only("prod", {"team": "x"})
+    first = driftreport.issue_body(replace(plan, full_text="latest_restorable_time = 10:00"))
+    assert first == driftreport.issue_body(replace(plan, full_text="latest_restorable_time = 10:05"))
+    assert "latest_restorable_time" not in first and "# aws_ecr_repository.app: update" in first

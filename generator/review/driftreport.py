@@ -1,13 +1,15 @@
 """The drift report (console, step summary, one GitHub issue per drifted env), rendered by the
 plan comment's renderer from refresh-only plans in the one plan model.
 
-An issue body holds only what the plans say (no run link, no time), so an unchanged drift
-leaves the issue untouched; the run link goes in the comment that closes it.
+An issue body holds only what the plans say (no run link, no time, not terraform's full plan
+text), so an unchanged drift leaves the issue untouched; the run link goes in the comment that
+closes it. terraform's full refresh-only plan text is saved in .hclgen/drift/<env>/plan.txt.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from generator.program import command
 from generator.review import ghissues
@@ -35,8 +37,10 @@ def status_line(plan: EnvPlan) -> str:
 
 
 def _rendered(plans: Sequence[EnvPlan], limit: int) -> str:
-    """The plan comment of these refresh-only plans without its own marker and title."""
-    text = render_comment(PlanReport(tuple(plans)), limit=limit)
+    """The plan comment of these refresh-only plans without its own marker and title. The plan
+    text shown is the model's, of the drift kept: terraform's own lists attributes that move by
+    themselves (a time, an association) and would change the issue body on every run."""
+    text = render_comment(PlanReport(tuple(replace(plan, full_text=None) for plan in plans)), limit=limit)
     if not text.startswith(_RENDERED_HEAD):
         raise AssertionError("the plan comment template no longer starts with its marker and title")
     return text[len(_RENDERED_HEAD):].lstrip("\n")
