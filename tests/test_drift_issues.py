@@ -165,3 +165,14 @@ def test_issue_body_ignores_terraforms_full_text() -> None:
     first = driftreport.issue_body(replace(plan, full_text="latest_restorable_time = 10:00"))
     assert first == driftreport.issue_body(replace(plan, full_text="latest_restorable_time = 10:05"))
     assert "latest_restorable_time" not in first and "# aws_ecr_repository.app: update" in first
+
+
+def test_exit_code_error_wins_over_drift() -> None:
+    from pathlib import Path
+
+    from generator.terraform.drift import EnvDrift, overall
+
+    clean, drifted = EnvDrift(refresh_only("dev", None), Path(".")), EnvDrift(refresh_only("prod", {"a": "b"}), Path("."))
+    failed = EnvDrift(failed_plan("stage", "boom"), Path("."))
+    assert [overall([clean]), overall([clean, drifted]), overall([drifted, failed])] == [0, 2, 1]
+    assert overall([drifted, EnvDrift(failed_plan("qa", "interrupted"), Path("."), interrupted=True)]) == 130

@@ -76,7 +76,7 @@ def markdown(table: list[Row]) -> str:
         picked = [f"`{r.env}`" for r in table if r.status == status]
         return ", ".join(picked) or "none"
 
-    head = [f"## Apply summary", "",
+    head = ["## Apply summary", "",
             f"Applied: {names('applied')} · failed: {names('failed')}"
             + (f" · cancelled: {names('cancelled')}" if any(r.status == "cancelled" for r in table) else "")
             + f" · still pending: {names('pending')}", "",
