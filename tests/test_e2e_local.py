@@ -117,7 +117,6 @@ def test_drift_behind_terraforms_back_is_found_and_named(project: Project) -> No
     clean = project.run("drift", "dev", "--local")
     assert clean.returncode == 0, clean.stdout[-3000:] + clean.stderr[-3000:]
     assert "dev: clean, no drift" in clean.stderr
-    (project.root / "drift-report.md").write_text(clean.stdout)
     ecr = project.aws("ecr")
     repository = ecr.describe_repositories()["repositories"][0]
     ecr.tag_resource(resourceArn=repository["repositoryArn"], tags=[{"Key": "changed-by", "Value": "console"}])
@@ -126,10 +125,10 @@ def test_drift_behind_terraforms_back_is_found_and_named(project: Project) -> No
     finally:
         ecr.untag_resource(resourceArn=repository["repositoryArn"], tagKeys=["changed-by"])
     assert drifted.returncode == 2, drifted.stdout[-3000:] + drifted.stderr[-3000:]
-    assert "dev: 1 resource drifted: aws_ecr_repository." in drifted.stderr
+    assert "dev: 1 resource drifted: aws_ecr_repository.app (tags.changed-by, tags_all.changed-by)" in drifted.stderr
     assert "changed outside Terraform in `dev`" in drifted.stdout
-    (project.root / "drift-report.md").write_text(drifted.stdout)
-    assert "tags.changed-by" in drifted.stdout and '"console"' in drifted.stdout
+    assert '~ tags.changed-by = null -> "console"' in drifted.stdout
+    assert "`aws_ecr_repository.app` · defined in `modules/ecr.py:" in drifted.stdout
     saved = json.loads((project.root / ".hclgen" / "drift" / "dev" / "plan.json").read_text())
     assert "aws_ecr_repository" in [d["type"] for d in saved["resource_drift"]]  # terraform's, with the noise
     assert project.run("drift", "dev", "--local").returncode == 0  # put back: clean again
