@@ -120,7 +120,7 @@ def _report_one(env: str, outcome: str, log_file: Path | None, post: bool) -> No
             lines = applyreport.post_success(client, repo.name, env, run)
         click.echo("\n".join(lines))
         return
-    what = applyreport.detail(*_plan_facts(root, env), _read_log(log_file))
+    what = applyreport.detail(*applyreport.plan_facts(root, env), _read_log(log_file))
     if repo is None:
         click.echo(f"would comment on the merged pull request of {run.sha or '$GITHUB_SHA'}:\n\n"
                    + applyreport.pr_comment(env, run, what)
@@ -130,22 +130,6 @@ def _report_one(env: str, outcome: str, log_file: Path | None, post: bool) -> No
     with ghissues.IssueClient(repo.api_url, repo.token) as client:
         lines = applyreport.post_failure(client, repo.name, env, run, what)
     click.echo("\n".join(lines))
-
-
-def _plan_facts(root: Path, env: str) -> tuple[list[str] | None, str | None]:
-    """(summary lines of the plan being applied, or the plan's error) from .hclgen/plans/ENV."""
-    from generator.review import summary
-    from generator.review.plansource import load_env_plan
-    from generator.terraform import planfiles
-    from generator.paths import work_dir
-
-    folder = work_dir(root) / "plans" / env
-    meta = planfiles.read_meta(folder)
-    if meta is not None and meta.failed:
-        return None, meta.error or "the plan failed"
-    if not (folder / planfiles.PLAN_JSON).is_file():
-        return None, None
-    return summary.lines(load_env_plan(folder, env, None)), None
 
 
 def _read_log(path: Path | None) -> str | None:

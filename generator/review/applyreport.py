@@ -51,6 +51,22 @@ def log_excerpt(text: str) -> str:
     return "\n".join(part + ([f"... {more} more lines in the workflow log"] if more > 0 else []))
 
 
+def plan_facts(root: Path, env: str) -> tuple[list[str] | None, str | None]:
+    """(summary lines of the plan being applied, or the plan's error) from .hclgen/plans/ENV."""
+    from generator.paths import work_dir
+    from generator.review import summary
+    from generator.review.plansource import load_env_plan
+    from generator.terraform import planfiles
+
+    folder = work_dir(root) / "plans" / env
+    meta = planfiles.read_meta(folder)
+    if meta is not None and meta.failed:
+        return None, meta.error or "the plan failed"
+    if not (folder / planfiles.PLAN_JSON).is_file():
+        return None, None
+    return summary.lines(load_env_plan(folder, env, None)), None
+
+
 def detail(plan_summary: list[str] | None, plan_error: str | None, log: str | None) -> str:
     """Markdown: what failed as far as the files say (the apply log, the plan being applied)."""
     parts = []
