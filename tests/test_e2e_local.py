@@ -112,6 +112,29 @@ def test_second_plan_reports_no_changes(project: Project) -> None:
     assert (folder / "plan.tfplan").is_file()
 
 
+def test_drift_behind_terraforms_back_is_found_and_named(project: Project) -> None:
+    reviewed = (project.root / ".hclgen" / "plans" / "dev" / "meta.json").read_text()
+    clean = project.run("drift", "dev", "--local")
+    assert clean.returncode == 0, clean.stdout[-3000:] + clean.stderr[-3000:]
+    assert "dev: clean, no drift" in clean.stderr
+    ecr = project.aws("ecr")
+    repository = ecr.describe_repositories()["repositories"][0]
+    ecr.tag_resource(resourceArn=repository["repositoryArn"], tags=[{"Key": "changed-by", "Value": "console"}])
+    try:
+        drifted = project.run("drift", "dev", "--local")
+    finally:
+        ecr.untag_resource(resourceArn=repository["repositoryArn"], tagKeys=["changed-by"])
+    assert drifted.returncode == 2, drifted.stdout[-3000:] + drifted.stderr[-3000:]
+    assert "dev: 1 resource drifted: aws_ecr_repository.app (tags.changed-by, tags_all.changed-by)" in drifted.stderr
+    assert "changed outside Terraform in `dev`" in drifted.stdout
+    assert '~ tags.changed-by = null -> "console"' in drifted.stdout
+    assert "`aws_ecr_repository.app` · defined in `modules/ecr.py:" in drifted.stdout
+    saved = json.loads((project.root / ".hclgen" / "drift" / "dev" / "plan.json").read_text())
+    assert "aws_ecr_repository" in [d["type"] for d in saved["resource_drift"]]  # terraform's, with the noise
+    assert project.run("drift", "dev", "--local").returncode == 0  # put back: clean again
+    assert (project.root / ".hclgen" / "plans" / "dev" / "meta.json").read_text() == reviewed  # its own folder
+
+
 def test_outputs_as_json(project: Project) -> None:
     outputs = json.loads(ok(project.run("output", "dev", "--local", "--json")))
     assert outputs["vpc_id"]["value"].startswith("vpc-")

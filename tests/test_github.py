@@ -41,6 +41,7 @@ class FakeGitHub:
     seen: list[Seen] = field(default_factory=list)
     script: list[tuple[int, dict[str, str], Any]] = field(default_factory=list)
     url: str = ""
+    issues: list[dict[str, Any]] = field(default_factory=list)  # issues and pull requests, as GitHub lists them
     pulls: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # commit sha -> its pull requests
 
     def add(self, body: str) -> dict[str, Any]:
@@ -73,7 +74,43 @@ class FakeGitHub:
             comment = next(c for c in self.comments if c["id"] == int(split.path[len(prefix):]))
             comment["body"] = body["body"]
             return 200, {}, comment
-        return 404, {}, {"message": "Not Found"}
+        return self.issue_routes(method, split.path, query, body) or (404, {}, {"message": "Not Found"})
+
+    def add_issue(self, title: str, body: str, labels: list[str], *, state: str = "open",
+                  pull_request: bool = False) -> dict[str, Any]:
+        number = 100 + len(self.issues)
+        issue: dict[str, Any] = {"number": number, "title": title, "body": body, "state": state,
+                                 "labels": [{"name": name} for name in labels], "comments": [],
+                                 "html_url": f"https://github.com/{REPO}/issues/{number}"}
+        if pull_request:
+            issue["pull_request"] = {"url": f"https://api.github.com/repos/{REPO}/pulls/{number}"}
+        self.issues.append(issue)
+        return issue
+
+    def issue_routes(self, method: str, path: str, query: dict[str, list[str]],
+                     body: Any) -> tuple[int, dict[str, str], Any] | None:
+        """List (label and state filters, paginated), create, update, comment."""
+        listing = f"/repos/{REPO}/issues"
+        if path == listing and method == "GET":
+            label, state = query.get("labels", [""])[0], query.get("state", ["open"])[0]
+            found = [i for i in self.issues if (state == "all" or i["state"] == state)
+                     and (not label or label in [x["name"] for x in i["labels"]])]
+            page = int(query.get("page", ["1"])[0])
+            start = (page - 1) * self.page_size
+            more = start + self.page_size < len(found)
+            link = {"Link": f'<{self.url}{listing}?labels={label}&state={state}&page={page + 1}>; rel="next"'} if more else {}
+            return 200, link, found[start:start + self.page_size]
+        if path == listing and method == "POST":
+            return 201, {}, self.add_issue(body["title"], body["body"], body.get("labels", []))
+        parts = path[len(listing) + 1:].split("/") if path.startswith(listing + "/") else []
+        issue = next((i for i in self.issues if parts and parts[0].isdigit() and i["number"] == int(parts[0])), None)
+        if issue is not None and len(parts) == 1 and method == "PATCH":
+            issue.update(body)
+            return 200, {}, issue
+        if issue is not None and parts[1:] == ["comments"] and method == "POST":
+            issue["comments"].append(body["body"])
+            return 201, {}, {"id": 5000 + len(issue["comments"]), "body": body["body"]}
+        return None
 
 
 @pytest.fixture

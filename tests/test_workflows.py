@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -11,6 +12,8 @@ from typing import Any
 
 import pytest
 import yaml
+
+from generator.review import applysummary
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"
@@ -227,9 +230,13 @@ def test_the_apply_summary_always_runs_with_every_env_result() -> None:
     assert summary["if"] == "always()" and summary["needs"] == ["check", "apply-dev", "apply-prod"]
     step = next(s for s in steps(summary) if "report-apply --summary" in s.get("run", ""))
     assert step["run"] == 'python main.py report-apply --summary --envs "$ENVS" --results "$RESULTS"'
-    assert step["env"]["ENVS"] == "${{ needs.check.outputs.envs || '[]' }}"
-    assert step["env"]["RESULTS"] == ('{"dev": "${{ needs.apply-dev.result }}", '
-                                      '"prod": "${{ needs.apply-prod.result }}"}')
+    assert step["env"]["RESULTS"] == "${{ toJSON(needs) }}"
+    # what report-apply reads: every env in promotion order, and GitHub's needs object
+    needs = {"check": {"result": "success", "outputs": {}}, "apply-dev": {"result": "failure", "outputs": {}},
+             "apply-prod": {"result": "skipped", "outputs": {}}}
+    envs, results = applysummary.parse(step["env"]["ENVS"], json.dumps(needs))
+    assert envs == ["dev", "prod"]
+    assert [(row.env, row.status) for row in applysummary.rows(envs, results)] == [("dev", "failed"), ("prod", "pending")]
 
 
 def test_drift_runs_daily_over_every_env_with_the_plan_role() -> None:

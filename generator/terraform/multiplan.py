@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
@@ -15,6 +17,7 @@ from generator.render.project import env_names
 from generator.terraform.workspace import Workspace
 
 DEFAULT_JOBS = 2
+T = TypeVar("T")
 
 
 def choose(root: Path, names: tuple[str, ...], *, all_envs: bool, affected: bool, base: str | None) -> list[str]:
@@ -58,10 +61,17 @@ def _plan_locked(root: Path, names: list[str], *, local: bool, detailed_exitcode
         return _overall([_plan_one(ws, detailed_exitcode, stale) for ws in workspaces])
     workspaces = [dataclasses.replace(ws, quiet=True) for ws in workspaces]
     click.echo(f"planning {len(names)} environments, {min(jobs, len(names))} at a time", err=True)
-    codes: dict[str, int] = {}
-    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="plan") as pool:
-        futures = {pool.submit(_plan_one, ws, detailed_exitcode, stale): ws.name for ws in workspaces}
-        pending: set[Future[int]] = set(futures)
+    codes = in_parallel(workspaces, lambda ws: _plan_one(ws, detailed_exitcode, stale), jobs=jobs)
+    return _overall(list(codes.values()))
+
+
+def in_parallel(workspaces: list[Workspace], work: Callable[[Workspace], T], *, jobs: int) -> dict[str, T]:
+    """work(ws) for each workspace, at most `jobs` at once; env name -> result. Ctrl-C is passed
+    to the running terraform processes, which stop cleanly; their results are still collected."""
+    results: dict[str, T] = {}
+    with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="plan") as pool:
+        futures = {pool.submit(work, ws): ws.name for ws in workspaces}
+        pending: set[Future[T]] = set(futures)
         while pending:
             try:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -70,8 +80,8 @@ def _plan_locked(root: Path, names: list[str], *, local: bool, detailed_exitcode
                 click.echo(f"\ninterrupt passed to {count} running terraform plan(s); waiting for them", err=True)
                 continue
             for future in done:
-                codes[futures[future]] = future.result()
-    return _overall(list(codes.values()))
+                results[futures[future]] = future.result()
+    return {ws.name: results[ws.name] for ws in workspaces}
 
 
 def _overall(codes: list[int]) -> int:

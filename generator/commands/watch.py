@@ -1,0 +1,144 @@
+"""drift (what changed outside Terraform) and report-apply (failed applies are loud)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from generator.errors import ExitCode, HclgenError, UsageError
+from generator.paths import project_root
+from generator.terraform.multiplan import DEFAULT_JOBS
+
+
+def _step_summary(text: str) -> None:
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if target:
+        with open(target, "a", encoding="utf-8") as handle:
+            handle.write(text.rstrip("\n") + "\n\n")
+
+
+@click.command("drift")
+@click.argument("envs", nargs=-1, metavar="[ENV]...")
+@click.option("--all", "all_envs", is_flag=True, help="Check every environment.")
+@click.option("--post", is_flag=True, help="Keep one GitHub issue per drifted env: open, update, close when clean.")
+@click.option("--local", is_flag=True, help="Check the embedded local AWS instead of real AWS.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 16), default=DEFAULT_JOBS, show_default=True,
+              help="Environments checked at once.")
+def drift_command(envs: tuple[str, ...], all_envs: bool, post: bool, local: bool, jobs: int) -> int:
+    """Plan environments with -refresh-only and report what changed outside Terraform.
+
+    Exit 0: no drift; 2: drift in any env; 1: an error (each failing env named). The plans are
+    saved in .hclgen/drift/ENV/; the report is printed (and appended to $GITHUB_STEP_SUMMARY).
+    """
+    try:
+        return _drift(envs, all_envs, post, local, jobs)
+    except HclgenError as err:  # exit 2 means drift here: every error is 1 (or 130)
+        if err.exit_code != ExitCode.INTERRUPTED:
+            err.exit_code = ExitCode.FAILURE
+        raise
+
+
+def _drift(envs: tuple[str, ...], all_envs: bool, post: bool, local: bool, jobs: int) -> int:
+    from generator.render import pipeline
+    from generator.review import driftreport, ghissues
+    from generator.render.project import env_names
+    from generator.terraform import drift
+
+    root = project_root()
+    repo = ghissues.repository_from_env(os.environ) if post else None  # before minutes of planning
+    if bool(envs) == all_envs:
+        raise UsageError("name the environments to check for drift, or pass --all")
+    names = list(envs) or env_names(root)
+    pipeline.ensure_sources(root, names)
+    results = drift.check_many(root, names, local=local, jobs=jobs)
+    plans = [result.plan for result in results]
+    for plan in plans:
+        click.echo(driftreport.status_line(plan), err=True)
+    text = driftreport.report(plans)
+    click.echo(text, nl=False)
+    _step_summary(text)
+    if repo is not None:
+        with ghissues.IssueClient(repo.api_url, repo.token) as client:
+            for line in driftreport.post(client, repo.name, plans, ghissues.run_url(os.environ)):
+                click.echo(line, err=True)
+    return drift.overall(results)
+
+
+@click.command("report-apply")
+@click.argument("env", required=False)
+@click.option("--outcome", type=click.Choice(["success", "failure", "cancelled"]),
+              help="How ENV's apply ended (the apply step's `steps.<id>.outcome`).")
+@click.option("--log", "log_file", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
+              help="The apply's captured output: its error part goes in the comment and the issue.")
+@click.option("--summary", is_flag=True, help="Summarise the apply run: --envs and --results.")
+@click.option("--envs", "envs_json", metavar="JSON", help="With --summary: env names in promotion order.")
+@click.option("--results", "results_json", metavar="JSON",
+              help="With --summary: `${{ toJSON(needs) }}` of the apply jobs (job id apply-<env>).")
+@click.option("--post", is_flag=True, help="Post to GitHub; without it, print what would be posted.")
+def report_apply_command(env: str | None, outcome: str | None, log_file: Path | None, summary: bool,
+                         envs_json: str | None, results_json: str | None, post: bool) -> None:
+    """Report an apply: on failure comment on the merged pull request of GITHUB_SHA and open or
+    update the env's "Apply failed" issue; on success close it. With --summary, print (and
+    append to $GITHUB_STEP_SUMMARY) which envs applied, failed, and are still pending."""
+    if summary:
+        if env or outcome or log_file or post:
+            raise UsageError("--summary takes only --envs and --results")
+        if envs_json is None or results_json is None:
+            raise UsageError("--summary needs --envs JSON and --results JSON")
+        from generator.review.applysummary import summarize
+
+        text, _ = summarize(envs_json, results_json)
+        click.echo(text, nl=False)
+        _step_summary(text)
+        return
+    if not env or not outcome:
+        raise UsageError("name the ENV and its --outcome (success, failure or cancelled), or pass --summary")
+    if envs_json or results_json:
+        raise UsageError("--envs and --results go with --summary")
+    _report_one(env, outcome, log_file, post)
+
+
+def _report_one(env: str, outcome: str, log_file: Path | None, post: bool) -> None:
+    from generator.render.project import load
+    from generator.review import applyreport, ghissues
+
+    root = project_root()
+    load(root, [env])  # an unknown env is a one-line error before anything is posted
+    run = applyreport.Run.from_env(os.environ)
+    if outcome == "cancelled":
+        click.echo(f"{env}: the apply was cancelled; nothing posted (the env stays as it was, its change pending)")
+        return
+    repo = ghissues.repository_from_env(os.environ) if post else None
+    if outcome == "success":
+        if repo is None:
+            click.echo(f"would close the open issue \"{applyreport.tracked(env).title}\" (if any) with:\n\n"
+                       + applyreport.success_comment(env, run))
+            return
+        with ghissues.IssueClient(repo.api_url, repo.token) as client:
+            lines = applyreport.post_success(client, repo.name, env, run)
+        click.echo("\n".join(lines))
+        return
+    what = applyreport.detail(*applyreport.plan_facts(root, env), _read_log(log_file))
+    if repo is None:
+        click.echo(f"would comment on the merged pull request of {run.sha or '$GITHUB_SHA'}:\n\n"
+                   + applyreport.pr_comment(env, run, what)
+                   + f"\nwould open or update the issue \"{applyreport.tracked(env).title}\":\n\n"
+                   + applyreport.issue_body(env, run, None, what))
+        return
+    with ghissues.IssueClient(repo.api_url, repo.token) as client:
+        lines = applyreport.post_failure(client, repo.name, env, run, what)
+    click.echo("\n".join(lines))
+
+
+def _read_log(path: Path | None) -> str | None:
+    if path is None:
+        return None
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError as err:
+        raise UsageError(f"cannot read --log {path}: {err.strerror or err}") from None
+
+
+COMMANDS: list[click.Command] = [drift_command, report_apply_command]
