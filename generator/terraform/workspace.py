@@ -193,6 +193,8 @@ def init(ws: Workspace, *, upgrade: bool = False, force: bool = False) -> runner
         if result.interrupted:
             raise TerraformError(f"terraform init for {ws.name} was interrupted; re-run to finish",
                                  exit_code=ExitCode.INTERRUPTED)
+        if diagnostics.credentials_missing(result.stderr):
+            raise TerraformError(diagnostics.missing_credentials(ws.name, ws.local_flag()), exit_code=result.code)
         hint = "" if ws.local else (f"; if the state bucket is missing, run `{command('bootstrap', ws.name)}`"
                                     f", and check your AWS credentials")
         raise TerraformError(f"terraform init failed for {ws.name} (exit {result.code}){hint}",
