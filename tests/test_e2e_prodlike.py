@@ -161,7 +161,7 @@ def test_replacing_the_protected_database_is_refused_twice(project: ProdLike) ->
     line = _last_line(refused)
     assert f"{DB} (replace)" in line and "--allow-stateful-replace" in line
     assert f"untaint prodlike {DB}" in line
-    assert "1 to replace" in refused.stdout  # the plan summary was shown before the refusal
+    assert f"replace  {DB}" in refused.stdout  # the plan summary was shown before the refusal
 
     forced = project.run("apply", "prodlike", "--local", "--auto-approve", "--allow-stateful-replace")
     assert forced.returncode == ExitCode.REFUSED, forced.stdout[-2000:] + forced.stderr[-3000:]
