@@ -53,8 +53,8 @@ def root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 def test_the_workspace_adds_nothing_to_the_committed_backend(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_PROFILE", "someone")  # not in any config file: loading the config must not care
     ws = operations.open_workspace(root, "dev", local=False)
-    monkeypatch.setenv("AWS_PROFILE", "someone")
     assert ws.server is None and ws.backend_args() == []
     assert ws.data_dir == root / ".hclgen" / "terraform" / "dev" / "aws"
     env = ws.environ()
