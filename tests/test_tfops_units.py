@@ -87,6 +87,11 @@ def test_aws_refusals_and_missing_credentials_read_as_one_line() -> None:
                                            r"protection is on") as caught:
         diagnostics.check(runner.Completed(1, "", protected), env="prod", what="apply", local_flag=" --local")
     assert "untaint prod aws_db_instance.this --local`" in str(caught.value) and "\n" not in str(caught.value)
+    streamed = ("aws_ecs_task_definition.this: Destroying... [id=x]\naws_ecs_task_definition.this: Destruction "
+                "complete after 0s\naws_db_instance.this: Destroying... [id=db-1]\n")
+    unnamed = protected.split("\n│ \n")[0]  # a failed delete's box names no address: the stream does
+    with pytest.raises(RefusedError, match=r"prod: AWS refused to delete aws_db_instance.this: "):
+        diagnostics.check(runner.Completed(1, streamed, unnamed), env="prod", what="apply")
     no_credentials = "│ Error: No valid credential sources found\n│ \n│ Please see https://...\n"
     with pytest.raises(TerraformError, match="no AWS credentials for dev: terraform found none") as missing:
         diagnostics.check(runner.Completed(1, "", no_credentials), env="dev", what="plan")

@@ -15,6 +15,8 @@ _PREVENT_DESTROY = re.compile(r"Resource (\S+) has lifecycle\.prevent_destroy se
 # AWS's words (RDS instance / cluster, ELBv2): the provider's delete call was refused.
 _DELETION_PROTECTED = re.compile(r"Cannot delete protected|deletion protection is enabled|"
                                  r"disable deletion protection", re.IGNORECASE)
+_DESTROYING = re.compile(r"^(\S+): Destroying\.\.\.", re.MULTILINE)
+_DESTROYED = re.compile(r"^(\S+): Destruction complete", re.MULTILINE)
 _WITH = re.compile(r"\bwith ([A-Za-z0-9_.\[\]\"-]+),")
 _CREDENTIALS = re.compile(r"No valid credential sources found|failed to refresh cached credentials|"
                           r"NoCredentialProviders", re.IGNORECASE)
@@ -71,7 +73,7 @@ def check(result: Completed, *, env: str, what: str, local_flag: str = "", ok: t
                            f"remove it for them in environments/{env}/config.py, run `{command('synth')}` "
                            f"and `{command('apply', env)}`, then retry")
     if _DELETION_PROTECTED.search(plain):
-        blocked = sorted(set(_WITH.findall(plain))) or ["a resource"]
+        blocked = sorted(set(_WITH.findall(plain)) | unfinished_destroys(result.stdout)) or ["a resource"]
         raise RefusedError(f"{env}: AWS refused to delete {', '.join(blocked)}: its deletion protection is on, so "
                            "it and its data are still there. To replace it on purpose, set deletion_protection "
                            f"to False in environments/{env}/config.py, `{command('synth')}`, apply, then retry; "
@@ -91,3 +93,9 @@ def missing_credentials(env: str, local_flag: str) -> str:
 def credentials_missing(stderr: str) -> bool:
     plain = " ".join(line.lstrip("│ \t") for line in _ANSI.sub("", stderr).splitlines())
     return bool(_CREDENTIALS.search(plain))
+
+
+def unfinished_destroys(stdout: str) -> set[str]:
+    """Addresses terraform began destroying but did not finish (a delete error names no address)."""
+    text = _ANSI.sub("", stdout)
+    return set(_DESTROYING.findall(text)) - set(_DESTROYED.findall(text))
