@@ -19,11 +19,12 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 # The main job, against the embedded local AWS (no account, no credentials): check the
-# committed HCL, apply dev (terraform lists its outputs at the end). `python main.py local down` stops the local AWS.
+# committed HCL, apply dev (progress and the plan summary; terraform's whole output goes to
+# .hclgen/logs/dev-apply.log, `-v` streams it), list the outputs. `python main.py local down` stops the local AWS.
 demo: venv
 	$(BIN)/python main.py synth --check
 	$(BIN)/python main.py apply dev --local --auto-approve
-	@echo "the outputs are listed above; again: $(BIN)/python main.py output dev --local"
+	$(BIN)/python main.py output dev --local
 
 test: venv
 	$(BIN)/pytest

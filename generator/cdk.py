@@ -3,13 +3,21 @@
 Everything else imports cdktf types from here, so moving to another CDK for Terraform
 (e.g. the CDK Terrain fork) is an edit to this file alone.
 
-Speed: `cdktf_cdktf_provider_aws/__init__.py` imports all ~1,500 resource submodules (about
-18 s). We register a bare package object first, so importing a submodule loads only that
-submodule and the shared jsii assembly (about 4 s in all).
+Speed: the jsii bindings cost seconds to load, and an environment config imports modules/*
+only for their input dataclasses. So nothing loads at import time: each name below is a
+stand-in (generator.cdkload.Binding) that loads its binding on first real use (a call, an
+attribute, isinstance), and a module construct subclassing Construct gets its real jsii base
+when first instantiated. `envs`, config errors and whatever only reads configs never start
+the jsii runtime. Type checkers see the real classes: the TYPE_CHECKING imports below, which
+are also the table the stand-ins are made from.
+`cdktf_cdktf_provider_aws/__init__.py` imports all ~1,500 resource submodules (about 18 s):
+a bare package object is registered first, so a submodule loads only itself and the shared
+jsii assembly.
 """
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import os
 import sys
@@ -19,7 +27,129 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from generator.cdkload import Binding, type_checking_imports
+
+if TYPE_CHECKING:
+    from cdktf import (
+        App,
+        Fn,
+        ITerraformDependable,
+        S3Backend,
+        TerraformDataSource,
+        TerraformElement,
+        TerraformOutput,
+        TerraformResource,
+        TerraformResourceLifecycle,
+        TerraformStack,
+        Token,
+    )
+    from cdktf_cdktf_provider_aws.appautoscaling_policy import (
+        AppautoscalingPolicy,
+        AppautoscalingPolicyTargetTrackingScalingPolicyConfiguration,
+        AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecification,
+    )
+    from cdktf_cdktf_provider_aws.appautoscaling_target import AppautoscalingTarget
+    from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
+    from cdktf_cdktf_provider_aws.db_instance import DbInstance
+    from cdktf_cdktf_provider_aws.db_parameter_group import DbParameterGroup, DbParameterGroupParameter
+    from cdktf_cdktf_provider_aws.db_subnet_group import DbSubnetGroup
+    from cdktf_cdktf_provider_aws.ecr_lifecycle_policy import EcrLifecyclePolicy
+    from cdktf_cdktf_provider_aws.ecr_repository import (
+        EcrRepository,
+        EcrRepositoryEncryptionConfiguration,
+        EcrRepositoryImageScanningConfiguration,
+    )
+    from cdktf_cdktf_provider_aws.ecs_cluster import EcsCluster, EcsClusterSetting
+    from cdktf_cdktf_provider_aws.ecs_service import (
+        EcsService,
+        EcsServiceDeploymentCircuitBreaker,
+        EcsServiceLoadBalancer,
+        EcsServiceNetworkConfiguration,
+    )
+    from cdktf_cdktf_provider_aws.ecs_task_definition import (
+        EcsTaskDefinition,
+        EcsTaskDefinitionRuntimePlatform,
+    )
+    from cdktf_cdktf_provider_aws.eip import Eip
+    from cdktf_cdktf_provider_aws.iam_role import IamRole
+    from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
+    from cdktf_cdktf_provider_aws.internet_gateway import InternetGateway
+    from cdktf_cdktf_provider_aws.lb import Lb
+    from cdktf_cdktf_provider_aws.lb_listener import (
+        LbListener,
+        LbListenerDefaultAction,
+        LbListenerDefaultActionRedirect,
+    )
+    from cdktf_cdktf_provider_aws.lb_target_group import LbTargetGroup, LbTargetGroupHealthCheck
+    from cdktf_cdktf_provider_aws.nat_gateway import NatGateway
+    from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
+    from cdktf_cdktf_provider_aws.route import Route
+    from cdktf_cdktf_provider_aws.route_table import RouteTable
+    from cdktf_cdktf_provider_aws.route_table_association import RouteTableAssociation
+    from cdktf_cdktf_provider_aws.security_group import SecurityGroup
+    from cdktf_cdktf_provider_aws.subnet import Subnet
+    from cdktf_cdktf_provider_aws.vpc import Vpc
+    from cdktf_cdktf_provider_aws.vpc_endpoint import VpcEndpoint
+    from cdktf_cdktf_provider_aws.vpc_security_group_egress_rule import VpcSecurityGroupEgressRule
+    from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurityGroupIngressRule
+    # Production layer: alarms, dashboard, WAF, HTTPS, logs (nested blocks are passed as dicts).
+    from cdktf_cdktf_provider_aws.acm_certificate import AcmCertificate
+    from cdktf_cdktf_provider_aws.acm_certificate_validation import AcmCertificateValidation
+    from cdktf_cdktf_provider_aws.chatbot_slack_channel_configuration import ChatbotSlackChannelConfiguration
+    from cdktf_cdktf_provider_aws.cloudwatch_dashboard import CloudwatchDashboard
+    from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAlarm
+    from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
+    from cdktf_cdktf_provider_aws.data_aws_elb_service_account import DataAwsElbServiceAccount
+    from cdktf_cdktf_provider_aws.data_aws_route53_zone import DataAwsRoute53Zone
+    from cdktf_cdktf_provider_aws.default_security_group import DefaultSecurityGroup
+    from cdktf_cdktf_provider_aws.flow_log import FlowLog
+    from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
+    from cdktf_cdktf_provider_aws.kms_alias import KmsAlias
+    from cdktf_cdktf_provider_aws.kms_key import KmsKey
+    from cdktf_cdktf_provider_aws.lb import LbAccessLogs
+    from cdktf_cdktf_provider_aws.route53_record import Route53Record
+    from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
+    from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import S3BucketLifecycleConfiguration
+    from cdktf_cdktf_provider_aws.s3_bucket_ownership_controls import S3BucketOwnershipControls
+    from cdktf_cdktf_provider_aws.s3_bucket_policy import S3BucketPolicy
+    from cdktf_cdktf_provider_aws.s3_bucket_public_access_block import S3BucketPublicAccessBlock
+    from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import (
+        S3BucketServerSideEncryptionConfigurationA,
+        S3BucketServerSideEncryptionConfigurationRuleA,
+    )
+    from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioningA
+    from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
+    from cdktf_cdktf_provider_aws.sns_topic_subscription import SnsTopicSubscription
+    from cdktf_cdktf_provider_aws.wafv2_web_acl import Wafv2WebAcl
+    from cdktf_cdktf_provider_aws.wafv2_web_acl_association import Wafv2WebAclAssociation
+    from cdktf_cdktf_provider_aws.wafv2_web_acl_logging_configuration import Wafv2WebAclLoggingConfiguration
+    from cdktf_cdktf_provider_aws.appautoscaling_scheduled_action import (
+        AppautoscalingScheduledAction,
+        AppautoscalingScheduledActionScalableTargetAction,
+    )
+    from cdktf_cdktf_provider_aws.codedeploy_app import CodedeployApp
+    from cdktf_cdktf_provider_aws.codedeploy_deployment_group import CodedeployDeploymentGroup
+    from cdktf_cdktf_provider_aws.data_aws_iam_openid_connect_provider import (
+        DataAwsIamOpenidConnectProvider,
+    )
+    from cdktf_cdktf_provider_aws.db_proxy import DbProxy, DbProxyAuth
+    from cdktf_cdktf_provider_aws.db_proxy_default_target_group import (
+        DbProxyDefaultTargetGroup,
+        DbProxyDefaultTargetGroupConnectionPoolConfig,
+    )
+    from cdktf_cdktf_provider_aws.db_proxy_target import DbProxyTarget
+    from cdktf_cdktf_provider_aws.ecs_service import EcsServiceDeploymentController
+    from cdktf_cdktf_provider_aws.iam_openid_connect_provider import IamOpenidConnectProvider
+    from cdktf_cdktf_provider_aws.rds_cluster import RdsCluster
+    from cdktf_cdktf_provider_aws.rds_cluster_instance import RdsClusterInstance
+    from cdktf_cdktf_provider_aws.rds_cluster_parameter_group import (
+        RdsClusterParameterGroup,
+        RdsClusterParameterGroupParameter,
+    )
+    from cdktf_cdktf_provider_aws.ssm_parameter import SsmParameter
+    from constructs import Construct
 
 
 def _register_lazy_package(name: str) -> None:
@@ -35,131 +165,20 @@ def _register_lazy_package(name: str) -> None:
     sys.modules[name] = package
 
 
-# jsii prints a full-screen banner on every run under Node 18/20; README recommends Node 22+.
-os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "18,20")
-_register_lazy_package("cdktf_cdktf_provider_aws")
+def _load(module: str, name: str) -> Any:
+    """The real class behind a stand-in (the first call starts the jsii runtime)."""
+    if module not in sys.modules:
+        # jsii prints a full-screen banner on every run under Node 18/20; README recommends Node 22+.
+        os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "18,20")
+        _register_lazy_package("cdktf_cdktf_provider_aws")
+    return getattr(importlib.import_module(module), name)
 
-# ruff: noqa: E402  (the lazy package must be registered before these imports)
-from cdktf import (  # noqa: E402
-    App,
-    Fn,
-    ITerraformDependable,
-    S3Backend,
-    TerraformDataSource,
-    TerraformElement,
-    TerraformOutput,
-    TerraformResource,
-    TerraformResourceLifecycle,
-    TerraformStack,
-    Token,
-)
-from cdktf_cdktf_provider_aws.appautoscaling_policy import (  # noqa: E402
-    AppautoscalingPolicy,
-    AppautoscalingPolicyTargetTrackingScalingPolicyConfiguration,
-    AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecification,
-)
-from cdktf_cdktf_provider_aws.appautoscaling_target import AppautoscalingTarget  # noqa: E402
-from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup  # noqa: E402
-from cdktf_cdktf_provider_aws.db_instance import DbInstance  # noqa: E402
-from cdktf_cdktf_provider_aws.db_parameter_group import DbParameterGroup, DbParameterGroupParameter  # noqa: E402
-from cdktf_cdktf_provider_aws.db_subnet_group import DbSubnetGroup  # noqa: E402
-from cdktf_cdktf_provider_aws.ecr_lifecycle_policy import EcrLifecyclePolicy  # noqa: E402
-from cdktf_cdktf_provider_aws.ecr_repository import (  # noqa: E402
-    EcrRepository,
-    EcrRepositoryEncryptionConfiguration,
-    EcrRepositoryImageScanningConfiguration,
-)
-from cdktf_cdktf_provider_aws.ecs_cluster import EcsCluster, EcsClusterSetting  # noqa: E402
-from cdktf_cdktf_provider_aws.ecs_service import (  # noqa: E402
-    EcsService,
-    EcsServiceDeploymentCircuitBreaker,
-    EcsServiceLoadBalancer,
-    EcsServiceNetworkConfiguration,
-)
-from cdktf_cdktf_provider_aws.ecs_task_definition import (  # noqa: E402
-    EcsTaskDefinition,
-    EcsTaskDefinitionRuntimePlatform,
-)
-from cdktf_cdktf_provider_aws.eip import Eip  # noqa: E402
-from cdktf_cdktf_provider_aws.iam_role import IamRole  # noqa: E402
-from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy  # noqa: E402
-from cdktf_cdktf_provider_aws.internet_gateway import InternetGateway  # noqa: E402
-from cdktf_cdktf_provider_aws.lb import Lb  # noqa: E402
-from cdktf_cdktf_provider_aws.lb_listener import (  # noqa: E402
-    LbListener,
-    LbListenerDefaultAction,
-    LbListenerDefaultActionRedirect,
-)
-from cdktf_cdktf_provider_aws.lb_target_group import LbTargetGroup, LbTargetGroupHealthCheck  # noqa: E402
-from cdktf_cdktf_provider_aws.nat_gateway import NatGateway  # noqa: E402
-from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags  # noqa: E402
-from cdktf_cdktf_provider_aws.route import Route  # noqa: E402
-from cdktf_cdktf_provider_aws.route_table import RouteTable  # noqa: E402
-from cdktf_cdktf_provider_aws.route_table_association import RouteTableAssociation  # noqa: E402
-from cdktf_cdktf_provider_aws.security_group import SecurityGroup  # noqa: E402
-from cdktf_cdktf_provider_aws.subnet import Subnet  # noqa: E402
-from cdktf_cdktf_provider_aws.vpc import Vpc  # noqa: E402
-from cdktf_cdktf_provider_aws.vpc_endpoint import VpcEndpoint  # noqa: E402
-from cdktf_cdktf_provider_aws.vpc_security_group_egress_rule import VpcSecurityGroupEgressRule  # noqa: E402
-from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurityGroupIngressRule  # noqa: E402
-# Production layer: alarms, dashboard, WAF, HTTPS, logs (nested blocks are passed as dicts).
-from cdktf_cdktf_provider_aws.acm_certificate import AcmCertificate  # noqa: E402
-from cdktf_cdktf_provider_aws.acm_certificate_validation import AcmCertificateValidation  # noqa: E402
-from cdktf_cdktf_provider_aws.chatbot_slack_channel_configuration import ChatbotSlackChannelConfiguration  # noqa: E402
-from cdktf_cdktf_provider_aws.cloudwatch_dashboard import CloudwatchDashboard  # noqa: E402
-from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAlarm  # noqa: E402
-from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity  # noqa: E402
-from cdktf_cdktf_provider_aws.data_aws_elb_service_account import DataAwsElbServiceAccount  # noqa: E402
-from cdktf_cdktf_provider_aws.data_aws_route53_zone import DataAwsRoute53Zone  # noqa: E402
-from cdktf_cdktf_provider_aws.default_security_group import DefaultSecurityGroup  # noqa: E402
-from cdktf_cdktf_provider_aws.flow_log import FlowLog  # noqa: E402
-from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment  # noqa: E402
-from cdktf_cdktf_provider_aws.kms_alias import KmsAlias  # noqa: E402
-from cdktf_cdktf_provider_aws.kms_key import KmsKey  # noqa: E402
-from cdktf_cdktf_provider_aws.lb import LbAccessLogs  # noqa: E402
-from cdktf_cdktf_provider_aws.route53_record import Route53Record  # noqa: E402
-from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket  # noqa: E402
-from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import S3BucketLifecycleConfiguration  # noqa: E402
-from cdktf_cdktf_provider_aws.s3_bucket_ownership_controls import S3BucketOwnershipControls  # noqa: E402
-from cdktf_cdktf_provider_aws.s3_bucket_policy import S3BucketPolicy  # noqa: E402
-from cdktf_cdktf_provider_aws.s3_bucket_public_access_block import S3BucketPublicAccessBlock  # noqa: E402
-from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import (  # noqa: E402
-    S3BucketServerSideEncryptionConfigurationA,
-    S3BucketServerSideEncryptionConfigurationRuleA,
-)
-from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioningA  # noqa: E402
-from cdktf_cdktf_provider_aws.sns_topic import SnsTopic  # noqa: E402
-from cdktf_cdktf_provider_aws.sns_topic_subscription import SnsTopicSubscription  # noqa: E402
-from cdktf_cdktf_provider_aws.wafv2_web_acl import Wafv2WebAcl  # noqa: E402
-from cdktf_cdktf_provider_aws.wafv2_web_acl_association import Wafv2WebAclAssociation  # noqa: E402
-from cdktf_cdktf_provider_aws.wafv2_web_acl_logging_configuration import Wafv2WebAclLoggingConfiguration  # noqa: E402
-from cdktf_cdktf_provider_aws.appautoscaling_scheduled_action import (  # noqa: E402
-    AppautoscalingScheduledAction,
-    AppautoscalingScheduledActionScalableTargetAction,
-)
-from cdktf_cdktf_provider_aws.codedeploy_app import CodedeployApp  # noqa: E402
-from cdktf_cdktf_provider_aws.codedeploy_deployment_group import CodedeployDeploymentGroup  # noqa: E402
-from cdktf_cdktf_provider_aws.data_aws_iam_openid_connect_provider import (  # noqa: E402
-    DataAwsIamOpenidConnectProvider,
-)
-from cdktf_cdktf_provider_aws.db_proxy import DbProxy, DbProxyAuth  # noqa: E402
-from cdktf_cdktf_provider_aws.db_proxy_default_target_group import (  # noqa: E402
-    DbProxyDefaultTargetGroup,
-    DbProxyDefaultTargetGroupConnectionPoolConfig,
-)
-from cdktf_cdktf_provider_aws.db_proxy_target import DbProxyTarget  # noqa: E402
-from cdktf_cdktf_provider_aws.ecs_service import EcsServiceDeploymentController  # noqa: E402
-from cdktf_cdktf_provider_aws.iam_openid_connect_provider import IamOpenidConnectProvider  # noqa: E402
-from cdktf_cdktf_provider_aws.rds_cluster import RdsCluster  # noqa: E402
-from cdktf_cdktf_provider_aws.rds_cluster_instance import RdsClusterInstance  # noqa: E402
-from cdktf_cdktf_provider_aws.rds_cluster_parameter_group import (  # noqa: E402
-    RdsClusterParameterGroup,
-    RdsClusterParameterGroupParameter,
-)
-from cdktf_cdktf_provider_aws.ssm_parameter import SsmParameter  # noqa: E402
-from constructs import Construct  # noqa: E402
 
-R = TypeVar("R", bound=TerraformElement)
+if not TYPE_CHECKING:
+    globals().update({name: Binding(module, real, _load)
+                      for name, (module, real) in type_checking_imports(Path(__file__)).items()})
+
+R = TypeVar("R", bound="TerraformElement")
 
 
 @dataclass(frozen=True)

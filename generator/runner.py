@@ -17,7 +17,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -81,11 +81,13 @@ def _quiet_cli_env() -> dict[str, str]:
 
 
 def run_terraform(args: Sequence[str], *, cwd: Path, env: Mapping[str, str], echo_stdout: bool = True,
-                  echo_stderr: bool = True, stdout_to_stderr: bool = False) -> Completed:
+                  echo_stderr: bool = True, stdout_to_stderr: bool = False, log: Path | None = None,
+                  watch: Callable[[bytes], None] | None = None) -> Completed:
     """Run terraform with output streamed live (and kept); signals are forwarded, not fatal.
 
     stdout_to_stderr: stream terraform's stdout to our stderr (chatter such as init's that
-    must not mix into output meant for a pipe, e.g. `output --json`)."""
+    must not mix into output meant for a pipe, e.g. `output --json`). log: append what would
+    be echoed to this file instead. watch: sees every chunk of stdout (progress counting)."""
     terraform_version()
     argv = [terraform_binary(), *args]
     proc = subprocess.Popen(argv, cwd=cwd, env=dict(env), stdin=subprocess.DEVNULL,
@@ -94,9 +96,10 @@ def run_terraform(args: Sequence[str], *, cwd: Path, env: Mapping[str, str], ech
     with _running_lock:
         _running.add(proc)
     out, err = bytearray(), bytearray()
-    stdout_sink = _sink(sys.stderr if stdout_to_stderr else sys.stdout) if echo_stdout else None
-    pumps = [_pump(proc.stdout, stdout_sink, out),
-             _pump(proc.stderr, _sink(sys.stderr) if echo_stderr else None, err)]
+    log_handle = log.open("ab") if log is not None else None
+    stdout_sink = (log_handle or _sink(sys.stderr if stdout_to_stderr else sys.stdout)) if echo_stdout else None
+    pumps = [_pump(proc.stdout, stdout_sink, out, watch),
+             _pump(proc.stderr, (log_handle or _sink(sys.stderr)) if echo_stderr else None, err)]
     try:
         interrupted = _wait_forwarding(proc)
     finally:
@@ -107,6 +110,8 @@ def run_terraform(args: Sequence[str], *, cwd: Path, env: Mapping[str, str], ech
     interrupted = interrupted or signalled
     for pump in pumps:
         pump.join()
+    if log_handle is not None:
+        log_handle.close()
     return Completed(proc.returncode, out.decode(errors="replace"), err.decode(errors="replace"),
                      interrupted)
 
@@ -126,12 +131,15 @@ def _sink(stream: Any) -> IO[bytes] | Any:
     return getattr(stream, "buffer", stream)
 
 
-def _pump(source: IO[bytes], sink: Any, keep: bytearray) -> threading.Thread:
+def _pump(source: IO[bytes], sink: Any, keep: bytearray,
+          watch: Callable[[bytes], None] | None = None) -> threading.Thread:
     def copy() -> None:
         for chunk in iter(lambda: os.read(source.fileno(), 65536), b""):
             keep.extend(chunk)
             if sink is not None:
                 _write(sink, chunk)
+            if watch is not None:
+                watch(chunk)
         source.close()
 
     thread = threading.Thread(target=copy, daemon=True)

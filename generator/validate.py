@@ -195,25 +195,25 @@ def _is_protocol(hint: type) -> bool:
 
 # Facts from botocore's bundled data (a dependency already), not lists typed by hand -------------
 
+# Read with botocore's data loader, not a Session: a session resolves the user's profile, and a
+# config must load the same whatever AWS_PROFILE says (an unknown profile raised ProfileNotFound).
 @functools.lru_cache(maxsize=1)
 def aws_regions() -> frozenset[str]:
     """Every region botocore's endpoint data knows, across partitions (aws, aws-cn, aws-us-gov...)."""
-    import botocore.session
+    from botocore.loaders import create_loader
 
-    session = botocore.session.get_session()
-    regions: set[str] = set()
-    for partition in session.get_available_partitions():
-        regions.update(session.get_available_regions("ec2", partition_name=partition))
-    return frozenset(regions)
+    partitions = create_loader().load_data("endpoints")["partitions"]
+    return frozenset(name for partition in partitions for name in partition["regions"])
 
 
 @functools.lru_cache(maxsize=1)
 def ec2_instance_types() -> frozenset[str]:
     """EC2 instance types from botocore's EC2 model; RDS classes are "db." plus one of them."""
-    import botocore.session
+    from botocore.loaders import create_loader
+    from botocore.model import ServiceModel
 
-    shape = botocore.session.get_session().get_service_model("ec2").shape_for("InstanceType")
-    return frozenset(shape.enum)
+    model = ServiceModel(create_loader().load_service_model("ec2", "service-2"), "ec2")
+    return frozenset(model.shape_for("InstanceType").enum)
 
 
 def region(module: str | None, field: str, value: str) -> None:

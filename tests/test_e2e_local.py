@@ -85,7 +85,7 @@ def test_bootstrap_is_idempotent(project: Project) -> None:
 
 
 def test_interrupted_apply_then_rerun_converges(project: Project) -> None:
-    proc = project.start("apply", "dev", "--local", "--auto-approve")
+    proc = project.start("apply", "dev", "--local", "--auto-approve", "-v")  # -v: terraform's lines as they come
     assert proc.stdout is not None
     seen, completed = [], 0
     for line in proc.stdout:

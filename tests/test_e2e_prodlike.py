@@ -15,14 +15,17 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import boto3
 import pytest
 
+from generator.errors import ExitCode
 from generator.localaws import server as local_aws
 from generator.render.project import load
+from generator.terraform import operations
 from tests.conftest import copy_project
 from tests.test_e2e_local import Project, ok
 
@@ -132,3 +135,54 @@ def test_alarms_dashboard_and_database_insights(project: ProdLike) -> None:
     (database,) = project.aws("rds").describe_db_instances(DBInstanceIdentifier="acme-api-prodlike")["DBInstances"]
     assert database["MultiAZ"] and database["MonitoringInterval"] == 60
     assert database["MonitoringRoleArn"].endswith(":role/acme-api-prodlike-rds-monitoring")
+
+
+DB = "aws_db_instance.this"
+
+
+def _last_line(result: subprocess.CompletedProcess[str]) -> str:
+    lines = result.stderr.strip().splitlines()
+    assert lines and "Traceback" not in result.stderr, result.stderr[-3000:]
+    return lines[-1]
+
+
+def _plan_is_clean(project: ProdLike) -> None:
+    plan = project.run("plan", "prodlike", "--local", "--detailed-exitcode")
+    assert plan.returncode == 0, plan.stdout[-3000:] + plan.stderr[-2000:]
+    assert "prodlike: 0 to add, 0 to change, 0 to destroy, 0 to replace" in plan.stdout
+
+
+def test_replacing_the_protected_database_is_refused_twice(project: ProdLike) -> None:
+    """A tainted RDS instance: the stateful rail refuses; with its flag AWS's deletion protection does."""
+    ws = operations.open_workspace(project.root, "prodlike", local=True)
+    ws.run("taint", "-no-color", DB)
+    refused = project.run("apply", "prodlike", "--local", "--auto-approve")
+    assert refused.returncode == ExitCode.REFUSED, refused.stderr[-3000:]
+    line = _last_line(refused)
+    assert f"{DB} (replace)" in line and "--allow-stateful-replace" in line
+    assert f"untaint prodlike {DB}" in line
+    assert f"replace  {DB}" in refused.stdout  # the plan summary was shown before the refusal
+
+    forced = project.run("apply", "prodlike", "--local", "--auto-approve", "--allow-stateful-replace")
+    assert forced.returncode == ExitCode.REFUSED, forced.stdout[-2000:] + forced.stderr[-3000:]
+    line = _last_line(forced)
+    assert line.startswith("error: prodlike: AWS refused to delete") and DB in line and "deletion protection" in line
+    assert len(forced.stderr.splitlines()) < 40  # the tail of terraform's error, not its whole output
+    (database,) = project.aws("rds").describe_db_instances(DBInstanceIdentifier="acme-api-prodlike")["DBInstances"]
+    assert database["DBInstanceStatus"] == "available" and database["DeletionProtection"]
+
+    ok(project.run("untaint", "prodlike", DB, "--local"))
+    # terraform destroyed the dependents it replaces with the DB (the task definition) before AWS
+    # refused the DB's delete; the next apply recreates them and touches the DB no more.
+    converged = ok(project.run("apply", "prodlike", "--local", "--auto-approve"))
+    assert "Apply complete!" in converged and DB not in converged
+    _plan_is_clean(project)
+
+
+def test_destroying_the_prodlike_env_is_refused_up_front(project: ProdLike) -> None:
+    refused = project.run("destroy", "prodlike", "--local", "--auto-approve")
+    assert refused.returncode == ExitCode.REFUSED, refused.stderr[-3000:]
+    line = _last_line(refused)
+    assert "cannot destroy prodlike: deletion protection is on for" in line
+    assert DB in line and "aws_lb.this" in line and "environments/prodlike/config.py" in line
+    _plan_is_clean(project)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator.review import model, summary
-from generator.terraform import destroy, planfiles, rails, diagnostics
+from generator.terraform import destroy, planfiles, rails, diagnostics, tflog
 from generator.terraform.state import protected_in_state
 from generator import runner
 from generator.errors import RefusedError, TerraformError, UsageError
@@ -77,6 +77,37 @@ def test_other_failures_read_clearly() -> None:
         diagnostics.check(runner.Completed(5, "", "boom"), env="dev", what="plan")
     assert failed.value.exit_code == 5
     diagnostics.check(runner.Completed(2, "", ""), env="dev", what="plan", ok=(0, 2))
+
+
+def test_aws_refusals_and_missing_credentials_read_as_one_line() -> None:
+    protected = ("│ Error: deleting RDS DB Instance (acme-api-prod): operation error RDS: DeleteDBInstance, "
+                 "api error InvalidParameterCombination: Cannot delete protected DB Instance, please disable "
+                 "deletion protection and try again.\n│ \n│   with aws_db_instance.this,\n")
+    with pytest.raises(RefusedError, match=r"prod: AWS refused to delete aws_db_instance.this: its deletion "
+                                           r"protection is on") as caught:
+        diagnostics.check(runner.Completed(1, "", protected), env="prod", what="apply", local_flag=" --local")
+    assert "untaint prod aws_db_instance.this --local`" in str(caught.value) and "\n" not in str(caught.value)
+    streamed = ("aws_ecs_task_definition.this: Destroying... [id=x]\naws_ecs_task_definition.this: Destruction "
+                "complete after 0s\naws_db_instance.this: Destroying... [id=db-1]\n")
+    unnamed = protected.split("\n│ \n")[0]  # a failed delete's box names no address: the stream does
+    with pytest.raises(RefusedError, match=r"prod: AWS refused to delete aws_db_instance.this: "):
+        diagnostics.check(runner.Completed(1, streamed, unnamed), env="prod", what="apply")
+    no_credentials = "│ Error: No valid credential sources found\n│ \n│ Please see https://...\n"
+    with pytest.raises(TerraformError, match="no AWS credentials for dev: terraform found none") as missing:
+        diagnostics.check(runner.Completed(1, "", no_credentials), env="dev", what="plan")
+    assert "`python main.py plan dev --local`" in str(missing.value) or "plan dev --local" in str(missing.value)
+
+
+def test_progress_counts_completions_across_chunks(capsys: pytest.CaptureFixture[str]) -> None:
+    progress = tflog.Progress("dev", "apply", 10)
+    lines = b"".join(b"aws_vpc.n%d: Creation complete after 1s [id=x]\n" % n for n in range(9))
+    for start in range(0, len(lines), 7):  # split mid-line, as pipes do
+        progress(lines[start:start + 7])
+    progress(b"aws_vpc.read: Read complete after 0s\naws_lb.this: Destruction complete after 2s\n")
+    assert progress.done == 10
+    assert capsys.readouterr().err.splitlines() == ["dev: apply 5/10 resources done"]
+    assert tflog.final_line("x\nApply complete! Resources: 3 added, 0 changed, 0 destroyed.\n\nOutputs:\n") == (
+        "Apply complete! Resources: 3 added, 0 changed, 0 destroyed.")
 
 
 def _repo(path: Path, branch: str) -> Path:

@@ -20,6 +20,12 @@ def _local(command: F) -> F:
     return click.option("--local", is_flag=True, help=LOCAL_HELP)(command)
 
 
+def _verbose(command: F) -> F:
+    return click.option("--verbose", "-v", is_flag=True,
+                        help="Stream terraform's whole output here (default: progress lines and a "
+                             "summary; the full output goes to .hclgen/logs/ENV-COMMAND.log).")(command)
+
+
 @click.command("init")
 @click.argument("env")
 @click.option("--upgrade", is_flag=True, help="Let terraform pick newer allowed provider versions.")
@@ -42,8 +48,9 @@ def init_command(env: str, upgrade: bool, local: bool) -> int:
 @click.option("--detailed-exitcode", is_flag=True,
               help="Exit 0 when there are no changes, 2 when there are, 1 on error (as terraform).")
 @_local
+@_verbose
 def plan_command(envs: tuple[str, ...], all_envs: bool, affected: bool, base: str, jobs: int,
-                 detailed_exitcode: bool, local: bool) -> int:
+                 detailed_exitcode: bool, local: bool, verbose: bool) -> int:
     """Plan environments; saves .hclgen/plans/ENV/{plan.tfplan,plan.json,plan.txt,meta.json}.
 
     Name them, or pass --all, or --affected to plan only those a change touches (their own
@@ -56,7 +63,8 @@ def plan_command(envs: tuple[str, ...], all_envs: bool, affected: bool, base: st
     names = multiplan.choose(root, envs, all_envs=all_envs, affected=affected, base=base)
     if names:
         pipeline.ensure_sources(root, names)
-    return multiplan.plan_many(root, names, local=local, detailed_exitcode=detailed_exitcode, jobs=jobs)
+    return multiplan.plan_many(root, names, local=local, detailed_exitcode=detailed_exitcode, jobs=jobs,
+                               verbose=verbose)
 
 
 @click.command("apply")
@@ -73,8 +81,9 @@ def plan_command(envs: tuple[str, ...], all_envs: bool, affected: bool, base: st
 @click.option("--reapproved", is_flag=True,
               help="With --verify-reviewed: apply even so (a re-approved run); the difference is reported loudly.")
 @_local
+@_verbose
 def apply_command(env: str, auto_approve: bool, override_branch: bool, allow_stateful: bool,
-                  verify_reviewed: bool, reapproved: bool, local: bool) -> int:
+                  verify_reviewed: bool, reapproved: bool, local: bool, verbose: bool) -> int:
     """Plan ENV, show the summary, confirm, and apply exactly that plan.
 
     Refuses when the committed HCL is not what the Python renders.
@@ -92,7 +101,8 @@ def apply_command(env: str, auto_approve: bool, override_branch: bool, allow_sta
 
         verify = Verifier(os.environ, reapproved=reapproved)
     return operations.apply(project_root(), env, local=local, auto_approve=auto_approve,
-                            override_branch=override_branch, allow_stateful=allow_stateful, verify=verify)
+                            override_branch=override_branch, allow_stateful=allow_stateful, verify=verify,
+                            verbose=verbose)
 
 
 @click.command("destroy")
@@ -103,12 +113,14 @@ def apply_command(env: str, auto_approve: bool, override_branch: bool, allow_sta
 @click.option("--override-branch-check", "override_branch", is_flag=True,
               help="Allow a protected env off a clean main checkout. Loudly reported.")
 @_local
-def destroy_command(env: str, auto_approve: bool, protected_ok: bool, override_branch: bool, local: bool) -> int:
+@_verbose
+def destroy_command(env: str, auto_approve: bool, protected_ok: bool, override_branch: bool, local: bool,
+                    verbose: bool) -> int:
     """Destroy everything in ENV (type the env name to confirm)."""
     from generator.terraform import destroy
 
     return destroy.destroy(project_root(), env, local=local, auto_approve=auto_approve,
-                           protected_ok=protected_ok, override_branch=override_branch)
+                           protected_ok=protected_ok, override_branch=override_branch, verbose=verbose)
 
 
 @click.command("output")

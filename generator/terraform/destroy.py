@@ -23,15 +23,17 @@ PROTECTED_DESTROY_FLAG = "--destroy-protected-env"
 
 
 def destroy(root: Path, name: str, *, local: bool, auto_approve: bool, protected_ok: bool = False,
-            override_branch: bool = False) -> int:
+            override_branch: bool = False, verbose: bool = True) -> int:
     _check_confirmation_possible(name, auto_approve=auto_approve, protected_ok=protected_ok)
     with runlock.hold(root, [name], f"destroy {name}"):
-        return _destroy_locked(root, name, local=local, auto_approve=auto_approve, override_branch=override_branch)
+        return _destroy_locked(root, name, local=local, auto_approve=auto_approve, override_branch=override_branch,
+                               verbose=verbose)
 
 
-def _destroy_locked(root: Path, name: str, *, local: bool, auto_approve: bool, override_branch: bool) -> int:
+def _destroy_locked(root: Path, name: str, *, local: bool, auto_approve: bool, override_branch: bool,
+                    verbose: bool) -> int:
     rails.check_branch(root, name, override=override_branch, flag=operations.APPLY_OVERRIDE_FLAG)
-    ws = operations.open_workspace(root, name, local=local)
+    ws = operations.open_workspace(root, name, local=local, log_as=None if verbose else "destroy")
     workspace.init(ws)
     check_protections(ws)
     shout = (lambda: rails.shout(f"!!! destroying protected environment {name} !!!")) if rails.is_protected(name) else None

@@ -16,7 +16,7 @@ import click
 
 from generator.localaws import server as local_aws
 from generator.review import model, summary
-from generator.terraform import planfiles, rails, runlock, workspace
+from generator.terraform import planfiles, rails, runlock, tflog, workspace
 from generator.errors import HclgenError
 from generator.render.project import load
 from generator.terraform.workspace import Workspace
@@ -25,12 +25,13 @@ from generator.program import command
 APPLY_OVERRIDE_FLAG = "--override-branch-check"
 
 
-def open_workspace(root: Path, name: str, *, local: bool) -> Workspace:
+def open_workspace(root: Path, name: str, *, local: bool, log_as: str | None = None) -> Workspace:
     """The env's workspace; with local, the local AWS is started if needed and its state
-    bucket bootstrapped."""
+    bucket bootstrapped. log_as (the command): terraform's output goes to a log file instead."""
     loaded = load(root, [name])[0]
+    log = tflog.start(root, name, log_as) if log_as else None
     if not local:
-        return Workspace(root, loaded)
+        return Workspace(root, loaded, log=log)
     server, started = local_aws.ensure(root)
     if started:
         click.echo(f"started local AWS at {server.endpoint} (pid {server.pid}); "
@@ -41,7 +42,7 @@ def open_workspace(root: Path, name: str, *, local: bool) -> Workspace:
     report = statebucket.ensure_state_bucket(s3, loaded.env.backend)
     if report and report[0].startswith("created"):
         click.echo(f"local AWS: {report[0]}", err=True)
-    return Workspace(root, loaded, server)
+    return Workspace(root, loaded, server, log=log)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,8 @@ def plan(ws: Workspace, *, detailed_exitcode: bool = False, destroy: bool = Fals
     outcome.saved.private_file stays for apply_saved() to apply (the caller discards it)."""
     workspace.init(ws)
     saved = planfiles.SavedPlan.for_run(ws.plan_dir)
+    if ws.log is not None:
+        click.echo(f"{ws.name}: terraform plan{' -destroy' if destroy else ''}", err=True)
     try:
         args = ["plan", "-input=false", f"-out={saved.private_file}", "-detailed-exitcode"]
         result = ws.run(*args, *(["-destroy"] if destroy else []), ok=(0, 2))
@@ -92,13 +95,14 @@ def _shown(root: Path, path: Path) -> str:
 
 
 def apply(root: Path, name: str, *, local: bool, auto_approve: bool, override_branch: bool = False,
-          allow_stateful: bool = False, verify: Callable[[model.EnvPlan], None] | None = None) -> int:
+          allow_stateful: bool = False, verify: Callable[[model.EnvPlan], None] | None = None,
+          verbose: bool = True) -> int:
     """`verify` (apply --verify-reviewed) sees the fresh plan before anything is applied and raises to stop."""
     rails.require_terminal(auto_approve, "apply")
     with runlock.hold(root, [name], f"apply {name}"):
         rails.check_synced(root, [name])
         rails.check_branch(root, name, override=override_branch, flag=APPLY_OVERRIDE_FLAG)
-        ws = open_workspace(root, name, local=local)
+        ws = open_workspace(root, name, local=local, log_as=None if verbose else "apply")
         return plan_then_apply(ws, destroy=False, nothing="no changes; nothing to apply",
                                confirm=None if auto_approve else lambda: rails.confirm_apply(name),
                                cancelled="apply cancelled; nothing was changed", allow_stateful=allow_stateful,
@@ -126,14 +130,22 @@ def plan_then_apply(ws: Workspace, *, destroy: bool, nothing: str, confirm: Call
             raise HclgenError(cancelled)
         if before_apply is not None:
             before_apply()
-        return apply_saved(ws, outcome.saved)
+        return apply_saved(ws, outcome.saved, outcome.plan)
     finally:
         outcome.saved.discard_private()
 
 
-def apply_saved(ws: Workspace, saved: planfiles.SavedPlan) -> int:
+def apply_saved(ws: Workspace, saved: planfiles.SavedPlan, planned: model.EnvPlan | None = None) -> int:
     """Apply exactly this run's plan file (terraform refuses it if the state moved since)."""
-    ws.run("apply", "-input=false", str(saved.private_file))
+    progress = None
+    if ws.log is not None and planned is not None:
+        counts = planned.counts
+        progress = tflog.Progress(ws.name, "apply", counts.add + counts.change + counts.destroy + 2 * counts.replace)
+        click.echo(f"{ws.name}: terraform apply ({progress.total} resource operations)", err=True)
+    result = ws.run("apply", "-input=false", str(saved.private_file), watch=progress)
+    final = tflog.final_line(result.stdout) if ws.log is not None else None
+    if final:
+        click.echo(f"{ws.name}: {final}")
     meta = saved.read_meta()
     if meta is not None and meta.plan_id == saved.private_file.name:  # still this run's published plan
         saved.write_meta(replace(meta, applied=True))

@@ -20,11 +20,14 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import click
+
 from generator import runner
-from generator.terraform import diagnostics
+from generator.terraform import diagnostics, tflog
 from generator.localaws.server import ACCESS_KEY, SECRET_KEY, Server
 from generator.paths import work_dir
 from generator.render.project import LoadedEnv
@@ -55,6 +58,7 @@ class Workspace:
     server: Server | None = None
     quiet: bool = False  # keep terraform's own output (parallel plans print summaries only)
     lock_readonly: bool = field(default_factory=in_ci)  # init -lockfile=readonly (CI)
+    log: Path | None = None  # terraform's output goes here instead of the terminal (generator.terraform.tflog)
 
     @property
     def lock_file(self) -> Path:
@@ -108,15 +112,24 @@ class Workspace:
         return [f"-backend-config={path}"]
 
     def run(self, *args: str, ok: tuple[int, ...] | None = (0,), echo_stdout: bool = True,
-            stdout_to_stderr: bool = False) -> runner.Completed:
+            stdout_to_stderr: bool = False, watch: Callable[[bytes], None] | None = None) -> runner.Completed:
         """Run terraform in this env's root. An exit code outside `ok` raises the classified error
         (lock held, stale plan, interrupt, prevent_destroy...); ok=None hands every result back."""
+        if self.log is not None:
+            with self.log.open("a") as handle:
+                handle.write(f"\n$ terraform {' '.join(args)}\n")
         result = runner.run_terraform(args, cwd=self.tf_root, env=self.environ(),
                                       echo_stdout=echo_stdout and not self.quiet,
-                                      stdout_to_stderr=stdout_to_stderr)
-        if ok is not None:
+                                      stdout_to_stderr=stdout_to_stderr, log=self.log, watch=watch)
+        if ok is not None and result.code not in ok:
+            self.show_failure(result)
             diagnostics.check(result, env=self.name, what=args[0], local_flag=self.local_flag(), ok=ok)
         return result
+
+    def show_failure(self, result: runner.Completed) -> None:
+        """In a quiet run, print the tail of what terraform said (the terminal has not seen it)."""
+        if self.log is not None and not result.interrupted:
+            tflog.show_failure(self.root, self.log, result.stdout, result.stderr)
 
 
 def local_backend_config(server: Server) -> str:
@@ -218,6 +231,8 @@ def init(ws: Workspace, *, upgrade: bool = False, force: bool = False) -> runner
         raise TerraformError(f"{ws.tf_root} holds no Terraform files yet: run `{command('synth')}` first")
     _check_lock(ws, upgrade)
     ws.data_dir.mkdir(parents=True, exist_ok=True)
+    if ws.log is not None:
+        click.echo(f"{ws.name}: terraform init (backend{' on the local AWS' if ws.local else ''}, providers)", err=True)
     # -reconfigure only locally: the port of the local server changes between runs, while for
     # real AWS a changed backend must stop and ask (terraform's migrate-state question).
     args = ["init", "-input=false", *backend_args, *(["-reconfigure"] if ws.local else []),
@@ -225,12 +240,15 @@ def init(ws: Workspace, *, upgrade: bool = False, force: bool = False) -> runner
     result = ws.run(*args, ok=None, stdout_to_stderr=True)
     if result.code != 0:
         stamp.unlink(missing_ok=True)
+        ws.show_failure(result)
         if result.interrupted:
             raise TerraformError(f"terraform init for {ws.name} was interrupted; re-run to finish",
                                  exit_code=ExitCode.INTERRUPTED)
         lock = _lock_error(ws, result)
         if lock is not None:
             raise TerraformError(lock, exit_code=result.code)
+        if diagnostics.credentials_missing(result.stderr):
+            raise TerraformError(diagnostics.missing_credentials(ws.name, ws.local_flag()), exit_code=result.code)
         hint = "" if ws.local else (f"; if the state bucket is missing, run `{command('bootstrap', ws.name)}`"
                                     f", and check your AWS credentials")
         raise TerraformError(f"terraform init failed for {ws.name} (exit {result.code}){hint}",
