@@ -148,3 +148,13 @@ def test_post_without_token_is_one_line(monkeypatch: pytest.MonkeyPatch, project
     monkeypatch.delenv("GITHUB_TOKEN", raising=False)
     code, out = run("dev", "--outcome", "failure", "--post")
     assert code == 2 and "--post needs GITHUB_TOKEN" in out
+
+
+def test_failure_reads_the_quiet_applys_log_by_default(github: FakeGitHub, actions: Path, project: Path) -> None:
+    log = project / ".hclgen" / "logs" / "dev-apply.log"  # where a quiet `apply dev` writes terraform's output
+    log.parent.mkdir(parents=True)
+    log.write_text("aws_db_instance.this: Modifying...\n│ Error: modifying RDS DB Instance: InvalidParameterCombination\n")
+    code, out = run("dev", "--outcome", "failure", "--post")
+    assert code == 0, out
+    assert "│ Error: modifying RDS DB Instance: InvalidParameterCombination" in github.comments[-1]["body"]
+    assert "InvalidParameterCombination" in github.issues[0]["body"]

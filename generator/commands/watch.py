@@ -71,7 +71,8 @@ def _drift(envs: tuple[str, ...], all_envs: bool, post: bool, local: bool, jobs:
 @click.option("--outcome", type=click.Choice(["success", "failure", "cancelled"]),
               help="How ENV's apply ended (the apply step's `steps.<id>.outcome`).")
 @click.option("--log", "log_file", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
-              help="The apply's captured output: its error part goes in the comment and the issue.")
+              help="The apply's captured output: its error part goes in the comment and the issue "
+                   "(default: the quiet apply's log, .hclgen/logs/ENV-apply.log, when present).")
 @click.option("--summary", is_flag=True, help="Summarise the apply run: --envs and --results.")
 @click.option("--envs", "envs_json", metavar="JSON", help="With --summary: env names in promotion order.")
 @click.option("--results", "results_json", metavar="JSON",
@@ -120,6 +121,11 @@ def _report_one(env: str, outcome: str, log_file: Path | None, post: bool) -> No
             lines = applyreport.post_success(client, repo.name, env, run)
         click.echo("\n".join(lines))
         return
+    if log_file is None:
+        from generator.terraform import tflog
+
+        default = tflog.log_path(root, env, "apply")
+        log_file = default if default.is_file() else None
     what = applyreport.detail(*applyreport.plan_facts(root, env), _read_log(log_file))
     if repo is None:
         click.echo(f"would comment on the merged pull request of {run.sha or '$GITHUB_SHA'}:\n\n"

@@ -21,9 +21,14 @@ _DONE = re.compile(r": (Creation|Modifications|Destruction) complete after ")
 _FINAL = re.compile(r"^(Apply complete!|Destroy complete!).*$", re.MULTILINE)
 
 
+def log_path(root: Path, env: str, what: str) -> Path:
+    """Where the quiet `what` (plan, apply, destroy) of env logs terraform's output."""
+    return work_dir(root) / "logs" / f"{env}-{what}.log"
+
+
 def start(root: Path, env: str, what: str) -> Path:
     """A fresh log for this command on this env; its path is printed once."""
-    path = work_dir(root) / "logs" / f"{env}-{what}.log"
+    path = log_path(root, env, what)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("")
     click.echo(f"{env}: terraform's output goes to {shown(root, path)} (-v shows it here)", err=True)
