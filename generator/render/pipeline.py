@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.render import cache, workflows, writer
+from generator.render.writer import Difference
 from generator.render.emit import GENERATED_MARK, emit
 from generator.paths import work_dir
 from generator.render import movedfile
@@ -24,20 +25,6 @@ class RenderedEnv:
     files: dict[str, str]  # file name -> text
     sources: dict[str, str]  # resource address -> "modules/x.py:42"
     after: tuple[str, ...] = ()  # the env's promotion order (Environment.after)
-
-
-@dataclass
-class Difference:
-    """What synth would change on disk for one environment (repo-relative paths)."""
-
-    env: str
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-
-    @property
-    def paths(self) -> list[str]:
-        return sorted(self.created + self.updated + self.removed)
 
 
 def render(root: Path, names: list[str] | tuple[str, ...] = (),
@@ -84,8 +71,7 @@ def write(root: Path, rendered: list[RenderedEnv]) -> list[Difference]:
     changes.update(_manifests(rendered, root))
     hashes = {item.env: _hashes(item.files) for item in rendered}
     if flows is not None:
-        flow_diff = workflows.difference(root, flows)
-        diffs.append(Difference("workflows", flow_diff.created, flow_diff.updated, flow_diff.removed))
+        diffs.append(workflows.difference(root, flows))
         changes.update(workflows.changes(root, flows))
         hashes[workflows.CACHE_KEY] = workflows.hashes(flows)
     writer.apply(changes)

@@ -4,9 +4,24 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.errors import HclgenError
+
+
+@dataclass
+class Difference:
+    """What synth would change on disk for one environment or the workflows (repo-relative paths)."""
+
+    env: str
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+    @property
+    def paths(self) -> list[str]:
+        return sorted(self.created + self.updated + self.removed)
 
 _TMP = ".hclgen-tmp"
 _BAK = ".hclgen-bak"

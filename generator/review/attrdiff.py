@@ -119,12 +119,12 @@ def schema_path(path: KeyPath) -> str:
     return ".".join(part for part in path if isinstance(part, str))
 
 
-def _marked(marks: Any) -> bool:
+def marked(marks: Any) -> bool:
     """Whether a sensitive/unknown marker tree marks anything at all."""
     if isinstance(marks, dict):
-        return any(_marked(v) for v in marks.values())
+        return any(marked(v) for v in marks.values())
     if isinstance(marks, list):
-        return any(_marked(v) for v in marks)
+        return any(marked(v) for v in marks)
     return marks is True
 
 
@@ -181,7 +181,7 @@ def _walk(before: Any, after: Any, sens: tuple[Any, Any], unknown: Any, path: Ke
         yield from _leaf(before, after, path)
         return
     if (path and schema_path(path) in sets and isinstance(before or [], list) and isinstance(after or [], list)
-            and not any(_marked(m) for m in (*sens, unknown))):
+            and not any(marked(m) for m in (*sens, unknown))):
         yield from _set_leaves(before or [], after or [], path)
         return
     for key in keys:

@@ -18,6 +18,7 @@ import json
 from collections.abc import Iterator, Mapping, MutableMapping
 from typing import Any
 
+from generator.review.attrdiff import marked
 from generator.review.jsondiff import empty
 
 STRIPPED_KEY = "hclgen_stripped"  # top-level marker: this plan JSON had its sensitive values replaced
@@ -51,16 +52,8 @@ def _change(change: MutableMapping[str, Any], redactor: Redactor) -> None:
     for side in ("before", "after"):
         if side in change:
             change[side] = redactor.redact(change[side], change.get(f"{side}_sensitive", False))
-    if "generated_config" in change and _marked(change.get("after_sensitive")):
+    if "generated_config" in change and marked(change.get("after_sensitive")):
         change["generated_config"] = "# removed by hclgen: the generated configuration holds sensitive values"
-
-
-def _marked(marks: Any) -> bool:
-    if isinstance(marks, dict):
-        return any(_marked(v) for v in marks.values())
-    if isinstance(marks, list):
-        return any(_marked(v) for v in marks)
-    return marks is True
 
 
 def _modules(module: MutableMapping[str, Any]) -> Iterator[MutableMapping[str, Any]]:
@@ -114,7 +107,7 @@ def _sensitive_attributes(plan: Mapping[str, Any]) -> dict[str, set[str]]:
         for marks in (change.get("before_sensitive"), change.get("after_sensitive")):
             if isinstance(marks, dict):
                 keys = out.setdefault(f"{rc.get('type')}.{rc.get('name')}", set())
-                keys.update(k for k, v in marks.items() if _marked(v))
+                keys.update(k for k, v in marks.items() if marked(v))
     return out
 
 
