@@ -1,8 +1,10 @@
 """Content-hash cache that lets `synth --check` skip cdktf when no input changed.
 
 The key is a digest of everything synth output can depend on: the engine and module code, every
-non-generated file under environments/, pyproject.toml, and the versions of Python and the CDK
-libraries. The value is the sha256 of each file synth produced. A hit only says which bytes the
+non-generated file under environments/, templates/, pyproject.toml, and the versions of Python and
+the CDK libraries. Only repo-relative paths and file contents go in (no mtimes, no absolute paths),
+so the cache stays valid in another checkout of the same commit: CI restores .hclgen/cache and
+.hclgen/sources between jobs. The value is the sha256 of each file synth produced. A hit only says which bytes the
 generated files must have; the files on disk are still hashed and compared every time.
 """
 
@@ -19,7 +21,7 @@ from generator.paths import work_dir
 
 DISABLE_VAR = "HCLGEN_NO_CACHE"
 _LIBRARIES = ("cdktf", "cdktf-cdktf-provider-aws", "constructs", "jsii", "python-hcl2")
-_INPUT_DIRS = ("generator", "modules", "environments")
+_INPUT_DIRS = ("generator", "modules", "environments", "templates")
 
 
 def inputs_digest(root: Path) -> str:

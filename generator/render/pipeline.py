@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +46,7 @@ def render(root: Path, names: list[str] | tuple[str, ...] = (),
     from generator.render.synth import synthesize  # loads cdktf: only here
 
     envs = load(root, names)
+    _log_render([loaded.env.name for loaded in envs])
     rendered = []
     for loaded, document in zip(envs, synthesize(envs, root)):
         sources = {_address(o.kind, o.type, o.name): o.source for o in document.origins}
@@ -86,8 +88,43 @@ def stale_paths(root: Path, names: list[str] | tuple[str, ...] = (), use_cache: 
     wanted = list(names) or env_names(root)
     expected = cache.lookup(root, wanted) if use_cache and set(wanted) <= set(env_names(root)) else None
     if expected is None:
-        return sorted(p for d in differences(root, render(root, names)) for p in d.paths)
+        digest = cache.inputs_digest(root)  # before rendering: an input edited meanwhile misses next time
+        rendered = render(root, names)
+        stale = sorted(p for d in differences(root, rendered) for p in d.paths)
+        if not stale:
+            _persist(root, rendered, digest)
+        return stale
     return sorted(p for env in wanted for p in _stale_by_hash(root, root / "environments" / env, expected[env]))
+
+
+def unchanged(root: Path, names: list[str] | tuple[str, ...] = ()) -> bool:
+    """True when the cache vouches that `synth` would change nothing, source maps included.
+
+    Lets `synth` with nothing changed finish without starting node."""
+    wanted = list(names) or env_names(root)
+    if not set(wanted) <= set(env_names(root)) or cache.lookup(root, wanted) is None:
+        return False
+    return not _stale_sources(root, wanted, cache.inputs_digest(root)) and not stale_paths(root, wanted)
+
+
+def _persist(root: Path, rendered: list[RenderedEnv], digest: str) -> None:
+    """The committed HCL matches this render: keep what a later step would render again for.
+
+    The cache entry and the source maps (both under .hclgen/, keyed by the inputs' content hash,
+    so CI can carry them between jobs), and the manifests a later synth needs to remove files."""
+    writer.apply({**_source_maps(rendered, root, digest), **_manifests(rendered, root)})
+    cache.store(root, {item.env: _hashes(item.files) for item in rendered}, digest)
+
+
+RENDER_LOG_VAR = "HCLGEN_RENDER_LOG"
+
+
+def _log_render(envs: list[str]) -> None:
+    """With HCLGEN_RENDER_LOG=path, one line per real (cdktf) render: makes renders per job countable."""
+    path = os.environ.get(RENDER_LOG_VAR)
+    if path:
+        with open(path, "a", encoding="utf-8") as log:
+            log.write(f"{os.getpid()} {' '.join(envs)}\n")
 
 
 def sources_path(root: Path, env: str) -> Path:
@@ -97,13 +134,18 @@ def sources_path(root: Path, env: str) -> Path:
 def ensure_sources(root: Path, names: list[str]) -> None:
     """Make .hclgen/sources/<env>.json (address -> "file:line") current for these envs.
 
-    Plans run from a fresh checkout where only `synth --check` ran (which writes nothing), so
-    the map is rendered here when missing or made from other inputs than the current ones.
+    A passing `synth --check` that rendered already wrote them (and CI restores them between
+    jobs), so this renders only when the map is missing or made from other inputs.
     """
     digest = cache.inputs_digest(root)
-    stale = [env for env in names if not _stamp(root, env).is_file() or _stamp(root, env).read_text() != digest]
+    stale = _stale_sources(root, names, digest)
     if stale:
         writer.apply(_source_maps(render(root, stale), root, digest))
+
+
+def _stale_sources(root: Path, names: list[str], digest: str) -> list[str]:
+    return [env for env in names if not sources_path(root, env).is_file() or not _stamp(root, env).is_file()
+            or _stamp(root, env).read_text() != digest]
 
 
 def _stamp(root: Path, env: str) -> Path:
