@@ -139,8 +139,13 @@ def ensure_sources(root: Path, names: list[str]) -> None:
     """
     digest = cache.inputs_digest(root)
     stale = _stale_sources(root, names, digest)
-    if stale:
-        writer.apply(_source_maps(render(root, stale), root, digest))
+    if not stale:
+        return
+    rendered = render(root, stale)
+    if any(d.paths for d in differences(root, rendered)):
+        writer.apply(_source_maps(rendered, root, digest))
+    else:  # the committed HCL matches too: the plan's own synced check need not render again
+        _persist(root, rendered, digest)
 
 
 def _stale_sources(root: Path, names: list[str], digest: str) -> list[str]:

@@ -62,14 +62,17 @@ def plan(ws: Workspace, *, detailed_exitcode: bool = False, destroy: bool = Fals
         args = ["plan", "-input=false", f"-out={saved.private_file}", "-detailed-exitcode"]
         result = ws.run(*args, *(["-destroy"] if destroy else []), ok=(0, 2))
         shown = ws.run("show", "-json", str(saved.private_file), echo_stdout=False)
-        text = ws.run("show", "-no-color", str(saved.private_file), ok=None, echo_stdout=False)
+        text = planfiles.plan_text(result.stdout)  # plan printed it: no second `show` (provider load)
+        if text is None:
+            shown_text = ws.run("show", "-no-color", str(saved.private_file), ok=None, echo_stdout=False)
+            text = shown_text.stdout if shown_text.code == 0 else None
     except HclgenError:
         saved.discard_private()  # published files stay: they may be another run's
         raise
     planned = model.env_plan(ws.name, json.loads(shown.stdout))
     meta = planfiles.PlanMeta(env=ws.name, local=ws.local, destroy=destroy, has_changes=planned.has_changes,
                               plan_id=saved.private_file.name, stale=list(stale or []))
-    saved.publish(shown.stdout, text.stdout if text.code == 0 else None, meta)
+    saved.publish(shown.stdout, text, meta)
     click.echo("\n".join(summary.lines(planned)))
     click.echo(f"{ws.name}: plan saved in {_shown(ws.root, saved.folder)}/ ({planfiles.PLAN_FILE}, "
                f"{planfiles.PLAN_TEXT}, {planfiles.PLAN_JSON})", err=True)
