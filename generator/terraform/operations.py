@@ -17,6 +17,7 @@ import click
 from generator.localaws import server as local_aws
 from generator.review import model, summary
 from generator.terraform import planfiles, rails, runlock, workspace
+from generator.environment import Environment
 from generator.errors import HclgenError
 from generator.render.project import load
 from generator.terraform.workspace import Workspace
@@ -35,13 +36,25 @@ def open_workspace(root: Path, name: str, *, local: bool) -> Workspace:
     if started:
         click.echo(f"started local AWS at {server.endpoint} (pid {server.pid}); "
                    f"`{command('local', 'down')}` stops it", err=True)
+    _ensure_local_state_bucket(root, loaded.env, server)
+    return Workspace(root, loaded, server)
+
+
+def _ensure_local_state_bucket(root: Path, env: Environment, server: local_aws.Server) -> None:
+    """Create/verify the env's state bucket on the local AWS, once per server process: importing
+    boto3 and checking the bucket's settings cost more than half a second on every local command."""
+    stamp = local_aws.local_dir(root) / f"state-bucket-{env.name}.done"
+    done_for = f"{server.pid} {server.endpoint} {env.backend.bucket}\n"
+    if stamp.is_file() and stamp.read_text() == done_for:
+        return
     from generator.terraform import statebucket
 
-    s3 = statebucket.s3_client(loaded.env.region, local_aws.client_settings(server, loaded.env.region))
-    report = statebucket.ensure_state_bucket(s3, loaded.env.backend)
+    s3 = statebucket.s3_client(env.region, local_aws.client_settings(server, env.region))
+    report = statebucket.ensure_state_bucket(s3, env.backend)
     if report and report[0].startswith("created"):
         click.echo(f"local AWS: {report[0]}", err=True)
-    return Workspace(root, loaded, server)
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(done_for)
 
 
 @dataclass(frozen=True)
