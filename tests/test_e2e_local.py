@@ -110,6 +110,9 @@ def test_second_plan_reports_no_changes(project: Project) -> None:
     assert json.loads((folder / "meta.json").read_text())["env"] == "dev"
     assert json.loads((folder / "plan.json").read_text())["format_version"]
     assert (folder / "plan.tfplan").is_file()
+    text = (folder / "plan.txt").read_text()  # cut from plan's own output: what `terraform show` prints
+    assert "No changes. Your infrastructure matches the configuration." in text
+    assert "Refreshing state..." in result.stdout and "Refreshing state..." not in text
 
 
 def test_drift_behind_terraforms_back_is_found_and_named(project: Project) -> None:
@@ -184,6 +187,8 @@ def test_plan_all_runs_in_parallel_and_feeds_the_comment(project: Project) -> No
     plans = project.root / ".hclgen" / "plans"
     for env in ("dev", "prod"):
         assert json.loads((plans / env / "meta.json").read_text())["env"] == env
+    prod_text = (plans / "prod" / "plan.txt").read_text()
+    assert prod_text.startswith("\nTerraform used the selected providers") and "\nPlan: " in prod_text
     sources = json.loads((project.root / ".hclgen" / "sources" / "prod.json").read_text())
     assert sources["aws_db_instance.this"].startswith("modules/rds.py:")
     comment = ok(project.run("comment", str(plans / "dev" / "plan.json"), str(plans / "prod" / "plan.json")))

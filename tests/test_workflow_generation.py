@@ -144,6 +144,18 @@ def test_synth_check_fails_on_a_hand_edited_workflow(three: Path, cache: bool) -
     assert "1 generated file(s) differ from the Python" in result.stderr
 
 
+def test_synth_with_unchanged_inputs_still_restores_a_hand_edited_workflow(three: Path) -> None:
+    """The cache lets synth skip node when nothing changed, never when a workflow was edited."""
+    assert "no changes (inputs unchanged" in hclgen(three, "synth").stderr  # the cache vouches
+    path = three / FLOWS / "drift.yml"
+    original = path.read_text()
+    path.write_text(original + "# edited by hand\n")
+    result = hclgen(three, "synth")
+    assert result.returncode == 0, result.stderr
+    assert "  updated .github/workflows/drift.yml" in result.stdout
+    assert path.read_text() == original
+
+
 def test_synth_check_fails_on_a_new_env_folder_until_synth(three: Path) -> None:
     folder = add_env(three, "qa", ())
     before = {p.name: p.read_text() for p in (three / FLOWS).glob("*.yml")}

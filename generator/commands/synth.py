@@ -11,14 +11,14 @@ from generator.render import pipeline
 from generator.errors import StaleError
 from generator.program import command
 from generator.paths import project_root
-from generator.render.project import load
+from generator.render.project import env_names, load
 
 
 
 @click.command()
 @click.argument("envs", nargs=-1, metavar="[ENV]...")
-@click.option("--check", is_flag=True, help="Write nothing; exit 1 listing stale files if the HCL is out of date.")
-@click.option("--no-cache", is_flag=True, help="With --check: always re-render instead of trusting the hash cache.")
+@click.option("--check", is_flag=True, help="Write no HCL; exit 1 listing stale files if the HCL is out of date.")
+@click.option("--no-cache", is_flag=True, help="Always re-render instead of trusting the hash cache.")
 def synth(envs: tuple[str, ...], check: bool, no_cache: bool) -> None:
     """Render environments (all by default) to environments/<env>/*.tf."""
     root = project_root()
@@ -26,6 +26,10 @@ def synth(envs: tuple[str, ...], check: bool, no_cache: bool) -> None:
         _check(root, envs, no_cache)
         return
     started = time.monotonic()
+    if not no_cache and pipeline.unchanged(root, envs):  # nothing to write: node is not even started
+        count = len(envs) or len(env_names(root))
+        click.echo(f"synth: {count} environment(s), no changes (inputs unchanged since the last render)", err=True)
+        return
     rendered = pipeline.render(root, envs, progress=lambda env: click.echo(f"rendered {env}", err=True))
     diffs = pipeline.write(root, rendered)
     changed = 0

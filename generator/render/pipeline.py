@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,7 @@ def render(root: Path, names: list[str] | tuple[str, ...] = (),
     from generator.render.synth import synthesize  # loads cdktf: only here
 
     envs = load(root, names)
+    _log_render([loaded.env.name for loaded in envs])
     rendered = []
     for loaded, document in zip(envs, synthesize(envs, root)):
         sources = {_address(o.kind, o.type, o.name): o.source for o in document.origins}
@@ -89,14 +91,54 @@ def stale_paths(root: Path, names: list[str] | tuple[str, ...] = (), use_cache: 
     keys = wanted + ([] if names else [workflows.CACHE_KEY])
     expected = cache.lookup(root, keys) if use_cache and set(wanted) <= set(env_names(root)) else None
     if expected is None:
+        digest = cache.inputs_digest(root)  # before rendering: an input edited meanwhile misses next time
         rendered = render(root, names)
         flows = None if names else workflow_files(root, rendered)
         flow_paths = workflows.difference(root, flows).paths if flows is not None else []
-        return sorted([p for d in differences(root, rendered) for p in d.paths] + flow_paths)
+        stale = sorted([p for d in differences(root, rendered) for p in d.paths] + flow_paths)
+        if not stale:
+            _persist(root, rendered, digest, flows)
+        return stale
     stale = [p for env in wanted for p in _stale_by_hash(root, root / "environments" / env, expected[env])]
     if not names:
         stale += workflows.stale_by_hash(root, expected[workflows.CACHE_KEY])
     return sorted(stale)
+
+
+def unchanged(root: Path, names: list[str] | tuple[str, ...] = ()) -> bool:
+    """True when the cache vouches that `synth` would change nothing, source maps included.
+
+    Lets `synth` with nothing changed finish without starting node."""
+    wanted = list(names) or env_names(root)
+    keys = wanted + ([] if names else [workflows.CACHE_KEY])  # a full synth also writes the workflows
+    if not set(wanted) <= set(env_names(root)) or cache.lookup(root, keys) is None:
+        return False
+    return not _stale_sources(root, wanted, cache.inputs_digest(root)) and not stale_paths(root, names)
+
+
+def _persist(root: Path, rendered: list[RenderedEnv], digest: str, flows: dict[str, str] | None) -> None:
+    """The committed HCL matches this render: keep what a later step would render again for.
+
+    The cache entry and the source maps (both under .hclgen/, keyed by the inputs' content hash,
+    so CI can carry them between jobs), and the manifests a later synth needs to remove files."""
+    hashes = {item.env: _hashes(item.files) for item in rendered}
+    changes = {**_source_maps(rendered, root, digest), **_manifests(rendered, root)}
+    if flows is not None:
+        hashes[workflows.CACHE_KEY] = workflows.hashes(flows)
+        changes[workflows.manifest_path(root)] = workflows.manifest_text(flows)
+    writer.apply(changes)
+    cache.store(root, hashes, digest)
+
+
+RENDER_LOG_VAR = "HCLGEN_RENDER_LOG"
+
+
+def _log_render(envs: list[str]) -> None:
+    """With HCLGEN_RENDER_LOG=path, one line per real (cdktf) render: makes renders per job countable."""
+    path = os.environ.get(RENDER_LOG_VAR)
+    if path:
+        with open(path, "a", encoding="utf-8") as log:
+            log.write(f"{os.getpid()} {' '.join(envs)}\n")
 
 
 def sources_path(root: Path, env: str) -> Path:
@@ -106,13 +148,23 @@ def sources_path(root: Path, env: str) -> Path:
 def ensure_sources(root: Path, names: list[str]) -> None:
     """Make .hclgen/sources/<env>.json (address -> "file:line") current for these envs.
 
-    Plans run from a fresh checkout where only `synth --check` ran (which writes nothing), so
-    the map is rendered here when missing or made from other inputs than the current ones.
+    A passing `synth --check` that rendered already wrote them (and CI restores them between
+    jobs), so this renders only when the map is missing or made from other inputs.
     """
     digest = cache.inputs_digest(root)
-    stale = [env for env in names if not _stamp(root, env).is_file() or _stamp(root, env).read_text() != digest]
-    if stale:
-        writer.apply(_source_maps(render(root, stale), root, digest))
+    stale = _stale_sources(root, names, digest)
+    if not stale:
+        return
+    rendered = render(root, stale)
+    if any(d.paths for d in differences(root, rendered)):
+        writer.apply(_source_maps(rendered, root, digest))
+    else:  # the committed HCL matches too: the plan's own synced check need not render again
+        _persist(root, rendered, digest, None)
+
+
+def _stale_sources(root: Path, names: list[str], digest: str) -> list[str]:
+    return [env for env in names if not sources_path(root, env).is_file() or not _stamp(root, env).is_file()
+            or _stamp(root, env).read_text() != digest]
 
 
 def _stamp(root: Path, env: str) -> Path:

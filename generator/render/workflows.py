@@ -77,8 +77,12 @@ def changes(root: Path, files: Mapping[str, str]) -> dict[Path, str | None]:
     diff = difference(root, files)
     out: dict[Path, str | None] = {root / rel: files[Path(rel).name] for rel in diff.created + diff.updated}
     out.update({root / rel: None for rel in diff.removed})
-    out[manifest_path(root)] = json.dumps(sorted(files), indent=2) + "\n"
+    out[manifest_path(root)] = manifest_text(files)
     return out
+
+
+def manifest_text(files: Mapping[str, str]) -> str:
+    return json.dumps(sorted(files), indent=2) + "\n"
 
 
 def stale_by_hash(root: Path, hashes: Mapping[str, str]) -> list[str]:

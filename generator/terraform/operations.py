@@ -17,6 +17,7 @@ import click
 from generator.localaws import server as local_aws
 from generator.review import model, summary
 from generator.terraform import planfiles, rails, runlock, tflog, workspace
+from generator.environment import Environment
 from generator.errors import HclgenError
 from generator.render.project import load
 from generator.terraform.workspace import Workspace
@@ -36,13 +37,25 @@ def open_workspace(root: Path, name: str, *, local: bool, log_as: str | None = N
     if started:
         click.echo(f"started local AWS at {server.endpoint} (pid {server.pid}); "
                    f"`{command('local', 'down')}` stops it", err=True)
+    _ensure_local_state_bucket(root, loaded.env, server)
+    return Workspace(root, loaded, server, log=log)
+
+
+def _ensure_local_state_bucket(root: Path, env: Environment, server: local_aws.Server) -> None:
+    """Create/verify the env's state bucket on the local AWS, once per server process: importing
+    boto3 and checking the bucket's settings cost more than half a second on every local command."""
+    stamp = local_aws.local_dir(root) / f"state-bucket-{env.name}.done"
+    done_for = f"{server.pid} {server.endpoint} {env.backend.bucket}\n"
+    if stamp.is_file() and stamp.read_text() == done_for:
+        return
     from generator.terraform import statebucket
 
-    s3 = statebucket.s3_client(loaded.env.region, local_aws.client_settings(server, loaded.env.region))
-    report = statebucket.ensure_state_bucket(s3, loaded.env.backend)
+    s3 = statebucket.s3_client(env.region, local_aws.client_settings(server, env.region))
+    report = statebucket.ensure_state_bucket(s3, env.backend)
     if report and report[0].startswith("created"):
         click.echo(f"local AWS: {report[0]}", err=True)
-    return Workspace(root, loaded, server, log=log)
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(done_for)
 
 
 @dataclass(frozen=True)
@@ -65,14 +78,17 @@ def plan(ws: Workspace, *, detailed_exitcode: bool = False, destroy: bool = Fals
         args = ["plan", "-input=false", f"-out={saved.private_file}", "-detailed-exitcode"]
         result = ws.run(*args, *(["-destroy"] if destroy else []), ok=(0, 2))
         shown = ws.run("show", "-json", str(saved.private_file), echo_stdout=False)
-        text = ws.run("show", "-no-color", str(saved.private_file), ok=None, echo_stdout=False)
+        text = planfiles.plan_text(result.stdout)  # plan printed it: no second `show` (provider load)
+        if text is None:
+            shown_text = ws.run("show", "-no-color", str(saved.private_file), ok=None, echo_stdout=False)
+            text = shown_text.stdout if shown_text.code == 0 else None
     except HclgenError:
         saved.discard_private()  # published files stay: they may be another run's
         raise
     planned = model.env_plan(ws.name, json.loads(shown.stdout))
     meta = planfiles.PlanMeta(env=ws.name, local=ws.local, destroy=destroy, has_changes=planned.has_changes,
                               plan_id=saved.private_file.name, stale=list(stale or []))
-    saved.publish(shown.stdout, text.stdout if text.code == 0 else None, meta)
+    saved.publish(shown.stdout, text, meta)
     click.echo("\n".join(summary.lines(planned)))
     click.echo(f"{ws.name}: plan saved in {_shown(ws.root, saved.folder)}/ ({planfiles.PLAN_FILE}, "
                f"{planfiles.PLAN_TEXT}, {planfiles.PLAN_JSON})", err=True)

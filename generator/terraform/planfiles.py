@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
@@ -55,6 +56,30 @@ class PlanMeta:
         known = {f.name for f in fields(cls)}  # schema 0 files carry a few extra keys: dropped
         values = {key: value for key, value in data.items() if key in known}
         return cls(**{**values, "schema": schema})
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+# What `terraform plan` prints before the plan itself: one line per resource or data source read.
+_PROGRESS = re.compile(r"^\S.*: (Refreshing state\.\.\.|Reading\.\.\.|Read complete after |Still reading\.\.\.|"
+                       r"Preparing import\.\.\.|Importing)")
+_BOX = ("\u256d", "\u2577", "\u2502", "\u2575", "\u2570")  # the frame of a warning printed by plan
+_RULE = "\u2500" * 10  # the rule before "Saved the plan to:" (shown without TF_IN_AUTOMATION)
+
+
+def plan_text(plan_stdout: str) -> str | None:
+    """The plan as `terraform show PLANFILE` renders it, cut out of what `terraform plan -out`
+    already printed: saves a second provider load (about as long as the plan) per plan.
+
+    Drops colour codes, the refresh/read progress lines, warning boxes (show prints none) and the
+    "Saved the plan to" trailer. None when nothing plan-like is left (the caller runs show)."""
+    lines = _ANSI.sub("", plan_stdout).splitlines()
+    for index, line in enumerate(lines):
+        if line.startswith(_RULE) and any(rest.startswith("Saved the plan to:") for rest in lines[index + 1:index + 3]):
+            lines = lines[:index]
+            break
+    kept = [line for line in lines if not _PROGRESS.match(line) and not line.startswith(_BOX)]
+    text = "\n".join(kept).strip("\n")
+    return "\n" + text + "\n" if text else None
 
 
 def read_meta(folder: Path) -> PlanMeta | None:
