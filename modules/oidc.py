@@ -68,7 +68,8 @@ class OidcInputs:
     repository: the one GitHub repository ("owner/name") whose workflows may assume the roles.
     provider: "create" the account's GitHub OIDC provider here, or read the "existing" one with a
       data source (an account holds one per URL: when several envs share an account, one creates it).
-    branch: the branch the apply role trusts when apply_trust is "branch".
+    branch: the default branch: the plan role trusts it for the drift watch (drift.yml), and the
+      apply role trusts it when apply_trust is "branch".
     apply_trust: "environment" (the job runs in GitHub environment `github_environment`, whose
       deployment-branch rule admits main only) or "branch" (any job on `branch`).
     github_environment: the GitHub environment name; None means the hclgen env name.
@@ -103,8 +104,9 @@ class OidcInputs:
             validate.matches(MODULE, "plan_extra_actions", action, r"[a-z0-9-]+:[A-Za-z*]+", "an IAM action")
         validate.in_range(MODULE, "max_session_hours", self.max_session_hours, 1, 12)
 
-    def plan_subject(self) -> str:
-        return f"repo:{self.repository}:pull_request"
+    def plan_subjects(self) -> list[str]:
+        """Pull requests, and the scheduled drift watch (drift.yml), which runs on `branch`."""
+        return [f"repo:{self.repository}:pull_request", f"repo:{self.repository}:ref:refs/heads/{self.branch}"]
 
     def apply_subject(self, env_name: str) -> str:
         if self.apply_trust == "branch":
@@ -112,8 +114,8 @@ class OidcInputs:
         return f"repo:{self.repository}:environment:{self.github_environment or env_name}"
 
 
-def trust_policy(provider_arn: str, subject: str) -> dict[str, Any]:
-    """Web-identity trust for exactly one `sub` (no wildcard) and the STS audience."""
+def trust_policy(provider_arn: str, subject: str | list[str]) -> dict[str, Any]:
+    """Web-identity trust for exactly these `sub` values (no wildcard) and the STS audience."""
     return {"Version": "2012-10-17", "Statement": [{
         "Effect": "Allow", "Principal": {"Federated": provider_arn}, "Action": "sts:AssumeRoleWithWebIdentity",
         "Condition": {"StringEquals": {f"{GITHUB_ISSUER}:aud": AUDIENCE, f"{GITHUB_ISSUER}:sub": subject}}}]}
@@ -141,8 +143,9 @@ class Oidc(Construct):
         if len(name) > 51:
             raise InputError("name", f"role names '{name}-github-*' exceed IAM's 64 characters", module=MODULE)
         self.provider_arn = self._provider(inputs)
-        self.plan_role = self._role("plan", f"{name}-github-plan", "Read-only terraform plan from pull requests",
-                                    inputs.plan_subject(), inputs)
+        self.plan_role = self._role("plan", f"{name}-github-plan",
+                                    f"Read-only terraform plan from pull requests and the drift watch on {inputs.branch}",
+                                    inputs.plan_subjects(), inputs)
         self.apply_role = self._role("apply", f"{name}-github-apply", "terraform apply and deploys from main",
                                      inputs.apply_subject(env_name), inputs)
         read = [{"Sid": "ReadStack", "Effect": "Allow", "Action": sorted({*PLAN_READ_ACTIONS, *inputs.plan_extra_actions}),
@@ -168,7 +171,8 @@ class Oidc(Construct):
                                                    tags={"Name": "github-actions", **inputs.tags}))
         return str(created.arn)
 
-    def _role(self, key: str, role_name: str, description: str, subject: str, inputs: OidcInputs) -> IamRole:
+    def _role(self, key: str, role_name: str, description: str, subject: str | list[str],
+              inputs: OidcInputs) -> IamRole:
         return tracked(IamRole(self, key, name=role_name, description=description,
                                assume_role_policy=terraform_json(trust_policy(self.provider_arn, subject)),
                                max_session_duration=inputs.max_session_hours * 3600,

@@ -62,7 +62,9 @@ def test_every_oidc_trust_names_one_repository_and_the_intended_ref(env: str, do
     repository, apply_subject = EXPECTED_APPLY[env]
     trusts = _oidc_trusts(documents[env])
     assert set(trusts) == {"plan", "apply"}
-    expected = {"plan": f"repo:{repository}:pull_request", "apply": apply_subject}
+    # the plan role: pull requests, and the drift watch on main (drift.yml runs on the default branch)
+    expected = {"plan": [f"repo:{repository}:pull_request", f"repo:{repository}:ref:refs/heads/main"],
+                "apply": apply_subject}
     for role, policy in trusts.items():
         (statement,) = policy["Statement"]
         assert statement["Action"] == "sts:AssumeRoleWithWebIdentity"
@@ -70,9 +72,10 @@ def test_every_oidc_trust_names_one_repository_and_the_intended_ref(env: str, do
         assert set(statement["Condition"]) == {"StringEquals"}  # exact match: no StringLike wildcards
         condition = statement["Condition"]["StringEquals"]
         assert condition == {f"{ISSUER}:aud": "sts.amazonaws.com", f"{ISSUER}:sub": expected[role]}
-        subject = condition[f"{ISSUER}:sub"]
-        assert isinstance(subject, str) and "*" not in subject and "?" not in subject
-        assert subject.split(":")[1] == repository  # one repository, named exactly
+        subjects = condition[f"{ISSUER}:sub"]
+        for subject in subjects if isinstance(subjects, list) else [subjects]:
+            assert isinstance(subject, str) and "*" not in subject and "?" not in subject
+            assert subject.split(":")[1] == repository  # one repository, named exactly
 
 
 def test_plan_role_reads_state_and_writes_only_the_lock(documents: dict[str, Any]) -> None:

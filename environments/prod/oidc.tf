@@ -12,7 +12,7 @@ resource "aws_iam_openid_connect_provider" "github" {
 
 resource "aws_iam_role" "plan" {
   name                 = "acme-api-prod-github-plan"
-  description          = "Read-only terraform plan from pull requests"
+  description          = "Read-only terraform plan from pull requests and the drift watch on main"
   max_session_duration = 3600
 
   assume_role_policy = jsonencode({
@@ -22,7 +22,7 @@ resource "aws_iam_role" "plan" {
         Condition = {
           StringEquals = {
             "token.actions.githubusercontent.com:aud" = "sts.amazonaws.com"
-            "token.actions.githubusercontent.com:sub" = "repo:acme/acme-api:pull_request"
+            "token.actions.githubusercontent.com:sub" = ["repo:acme/acme-api:pull_request", "repo:acme/acme-api:ref:refs/heads/main"]
           }
         }
         Effect = "Allow"
