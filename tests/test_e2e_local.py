@@ -193,7 +193,7 @@ def test_plan_all_runs_in_parallel_and_feeds_the_comment(project: Project) -> No
     assert sources["aws_db_instance.this"].startswith("modules/rds.py:")
     comment = ok(project.run("comment", str(plans / "dev" / "plan.json"), str(plans / "prod" / "plan.json")))
     assert "<!-- hclgen:plan-comment -->" in comment
-    assert "| `dev` | 0 | 0 | 0 | 0 | 0 | 0 |" in comment
+    assert "No changes: `dev` (1)" in comment  # a no-op env shares the one collapsed line
     assert "`aws_db_instance.this`" in comment and "modules/rds.py:" in comment
 
 
