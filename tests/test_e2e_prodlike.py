@@ -69,6 +69,8 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProdLike]:
     folder = root / "environments" / "prodlike"
     folder.mkdir()
     (folder / "config.py").write_text(PRODLIKE.replace("{zone_id}", zone["Id"].rsplit("/", 1)[-1]))
+    # the same providers as prod, pinned: CI (CI=true) inits read-only and refuses an env without a lock
+    shutil.copy2(root / "environments" / "prod" / ".terraform.lock.hcl", folder / ".terraform.lock.hcl")
     project = ProdLike(root)
     ok(project.run("synth", "prodlike"))
     yield project
