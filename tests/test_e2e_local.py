@@ -112,7 +112,10 @@ def test_second_plan_reports_no_changes(project: Project) -> None:
     assert (folder / "plan.tfplan").is_file()
     text = (folder / "plan.txt").read_text()  # cut from plan's own output: what `terraform show` prints
     assert "No changes. Your infrastructure matches the configuration." in text
-    assert "Refreshing state..." in result.stdout and "Refreshing state..." not in text
+    # quiet by default: terraform's whole output (progress lines included) is in the log, not plan.txt
+    log = (project.root / ".hclgen" / "logs" / "dev-plan.log").read_text()
+    assert ".hclgen/logs/dev-plan.log" in result.stderr and "Refreshing state..." not in result.stdout
+    assert "Refreshing state..." in log and "Refreshing state..." not in text
 
 
 def test_drift_behind_terraforms_back_is_found_and_named(project: Project) -> None:
