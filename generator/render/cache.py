@@ -36,15 +36,17 @@ def inputs_digest(root: Path) -> str:
     return digest.hexdigest()
 
 
-def lookup(root: Path, envs: list[str]) -> dict[str, dict[str, str]] | None:
-    """Expected file hashes for these envs, or None when the cache cannot vouch for them."""
+def lookup(root: Path, envs: list[str], digest: str | None = None) -> dict[str, dict[str, str]] | None:
+    """Expected file hashes for these envs, or None when the cache cannot vouch for them.
+
+    digest: the inputs_digest the caller already computed (hashing every input is the cost here)."""
     if os.environ.get(DISABLE_VAR):
         return None
     try:
         stored = json.loads(_path(root).read_text())
     except (OSError, ValueError):
         return None
-    if stored.get("inputs") != inputs_digest(root) or not all(env in stored.get("envs", {}) for env in envs):
+    if stored.get("inputs") != (digest or inputs_digest(root)) or not all(env in stored.get("envs", {}) for env in envs):
         return None
     return {env: stored["envs"][env] for env in envs}
 

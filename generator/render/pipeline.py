@@ -89,16 +89,22 @@ def stale_paths(root: Path, names: list[str] | tuple[str, ...] = (), use_cache: 
     """
     wanted = list(names) or env_names(root)
     keys = wanted + ([] if names else [workflows.CACHE_KEY])
-    expected = cache.lookup(root, keys) if use_cache and set(wanted) <= set(env_names(root)) else None
-    if expected is None:
-        digest = cache.inputs_digest(root)  # before rendering: an input edited meanwhile misses next time
-        rendered = render(root, names)
-        flows = None if names else workflow_files(root, rendered)
-        flow_paths = workflows.difference(root, flows).paths if flows is not None else []
-        stale = sorted([p for d in differences(root, rendered) for p in d.paths] + flow_paths)
-        if not stale:
-            _persist(root, rendered, digest, flows)
-        return stale
+    digest = cache.inputs_digest(root)  # before rendering: an input edited meanwhile misses next time
+    expected = cache.lookup(root, keys, digest) if use_cache and set(wanted) <= set(env_names(root)) else None
+    if expected is not None:
+        return _stale_by_cache(root, wanted, names, expected)
+    rendered = render(root, names)
+    flows = None if names else workflow_files(root, rendered)
+    flow_paths = workflows.difference(root, flows).paths if flows is not None else []
+    stale = sorted([p for d in differences(root, rendered) for p in d.paths] + flow_paths)
+    if not stale:
+        _persist(root, rendered, digest, flows)
+    return stale
+
+
+def _stale_by_cache(root: Path, wanted: list[str], names: list[str] | tuple[str, ...],
+                    expected: dict[str, dict[str, str]]) -> list[str]:
+    """stale_paths from the hashes the cache recorded: no config is imported, nothing rendered."""
     stale = [p for env in wanted for p in _stale_by_hash(root, root / "environments" / env, expected[env])]
     if not names:
         stale += workflows.stale_by_hash(root, expected[workflows.CACHE_KEY])
@@ -111,9 +117,13 @@ def unchanged(root: Path, names: list[str] | tuple[str, ...] = ()) -> bool:
     Lets `synth` with nothing changed finish without starting node."""
     wanted = list(names) or env_names(root)
     keys = wanted + ([] if names else [workflows.CACHE_KEY])  # a full synth also writes the workflows
-    if not set(wanted) <= set(env_names(root)) or cache.lookup(root, keys) is None:
+    if not set(wanted) <= set(env_names(root)):
         return False
-    return not _stale_sources(root, wanted, cache.inputs_digest(root)) and not stale_paths(root, names)
+    digest = cache.inputs_digest(root)
+    expected = cache.lookup(root, keys, digest)
+    if expected is None:
+        return False
+    return not _stale_sources(root, wanted, digest) and not _stale_by_cache(root, wanted, names, expected)
 
 
 def _persist(root: Path, rendered: list[RenderedEnv], digest: str, flows: dict[str, str] | None) -> None:
