@@ -75,10 +75,9 @@ def comment(plan_json: tuple[Path, ...], post: bool, env_name: str | None, sourc
     envs = status.with_status(plans, ci) if ci is not None else tuple(plans)
     body = render_comment(PlanReport(envs), artifacts_url=artifacts, source_url=blobs, diagrams=diagrams,
                           costs=costs, policy=policy, status=ci, trailer=digest.block(plans))
-    summary = os.environ.get("GITHUB_STEP_SUMMARY")
-    if summary:
-        with open(summary, "a", encoding="utf-8") as handle:
-            handle.write(body + "\n")
+    from generator.review.github import append_step_summary
+
+    append_step_summary(os.environ, body + "\n")
     if post:
         _post(body)
     else:

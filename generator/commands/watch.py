@@ -13,10 +13,9 @@ from generator.terraform.multiplan import DEFAULT_JOBS
 
 
 def _step_summary(text: str) -> None:
-    target = os.environ.get("GITHUB_STEP_SUMMARY")
-    if target:
-        with open(target, "a", encoding="utf-8") as handle:
-            handle.write(text.rstrip("\n") + "\n\n")
+    from generator.review.github import append_step_summary
+
+    append_step_summary(os.environ, text.rstrip("\n") + "\n\n")
 
 
 @click.command("drift")

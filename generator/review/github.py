@@ -74,6 +74,14 @@ def pull_request_from_env(environ: Mapping[str, str]) -> PullRequest:
                        repository=environ["GITHUB_REPOSITORY"], number=number, token=environ["GITHUB_TOKEN"])
 
 
+def append_step_summary(environ: Mapping[str, str], text: str) -> None:
+    """Append markdown to the job's summary page ($GITHUB_STEP_SUMMARY) when run in Actions."""
+    target = environ.get("GITHUB_STEP_SUMMARY")
+    if target:
+        with open(target, "a", encoding="utf-8") as handle:
+            handle.write(text)
+
+
 def run_urls(environ: Mapping[str, str]) -> tuple[str | None, str | None]:
     """(workflow run page holding the artifacts, blob URL prefix of the reviewed commit) in Actions."""
     server, repo = environ.get("GITHUB_SERVER_URL"), environ.get("GITHUB_REPOSITORY")
