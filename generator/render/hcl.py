@@ -35,8 +35,16 @@ class Call:
 
 
 @dataclass(frozen=True)
+class Heredoc:
+    """A multi-line string as `<<EOT` ... `EOT`: its text ends with a newline and has no `EOT` line."""
+
+    text: str  # the template body, its `${...}` already spaced as fmt prints them
+    marker: str = "EOT"
+
+
+@dataclass(frozen=True)
 class Attr:
-    name: str
+    name: str | Expr
     value: Any
 
 
@@ -73,22 +81,24 @@ def render_block(block: Block, depth: int) -> list[str]:
 def render_body(items: list[Item], depth: int) -> list[str]:
     """Lines of a block body; `=` aligned over runs of single-line attributes, as fmt does."""
     lines: list[str] = []
-    chain: list[tuple[str, str]] = []
+    chain: list[tuple[str, list[str]]] = []
     pad = INDENT * depth
 
     def flush() -> None:
         width = max((len(name) for name, _ in chain), default=0)
-        lines.extend(f"{pad}{name.ljust(width)} = {value}" for name, value in chain)
+        for name, value in chain:
+            lines.append(f"{pad}{name.ljust(width)} = {value[0]}")
+            lines.extend(value[1:])  # a heredoc's body and marker, verbatim
         chain.clear()
 
     for item in _trim_blanks(items):
         if isinstance(item, Attr):
             value_lines = render_value(item.value, depth)
-            if len(value_lines) == 1:
-                chain.append((_key(item.name, attribute=True), value_lines[0]))
+            if len(value_lines) == 1 or isinstance(item.value, Heredoc):  # fmt aligns a heredoc's `=` too
+                chain.append((_key(item.name, attribute=True), value_lines))
                 continue
             flush()
-            lines.append(f"{pad}{item.name} = {value_lines[0]}")
+            lines.append(f"{pad}{_key(item.name, attribute=True)} = {value_lines[0]}")
             lines.extend(value_lines[1:])
             continue
         flush()
@@ -103,6 +113,8 @@ def render_value(value: Any, depth: int) -> list[str]:
         return _render_object(value, depth)
     if isinstance(value, (list, tuple)):
         return _render_list(list(value), depth)
+    if isinstance(value, Heredoc):
+        return [f"<<{value.marker}", *value.text.split("\n")[:-1], value.marker]
     if isinstance(value, Call):
         inner = render_value(value.argument, depth)
         return [f"{value.name}({inner[0]}", *inner[1:-1], inner[-1] + ")"] if len(inner) > 1 else [
@@ -125,7 +137,7 @@ def _scalar(value: Any) -> str:
     raise TypeError(f"cannot render {type(value).__name__} as HCL")
 
 
-def _render_object(value: dict[str, Any], depth: int) -> list[str]:
+def _render_object(value: dict[Any, Any], depth: int) -> list[str]:
     if not value:
         return ["{}"]
     body: list[Item] = [Attr(_key(key), item) for key, item in value.items()]
@@ -149,7 +161,9 @@ def _render_list(items: list[Any], depth: int) -> list[str]:
     return [*out, INDENT * depth + "]"]
 
 
-def _key(name: str, attribute: bool = False) -> str:
+def _key(name: str | Expr, attribute: bool = False) -> str:
+    if isinstance(name, Expr):
+        return name.text
     if attribute or (_IDENT.match(name) and name not in _RESERVED):
         return name
     return json.dumps(name)
