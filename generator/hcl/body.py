@@ -53,8 +53,7 @@ def body(spec: Any, where: str, context: Context) -> list[Item]:
             multis += [Blank(), Attr(key, node)]
         else:
             singles.append(Attr(key, node))
-    items = [*meta, Blank(), *singles, *multis, *nested, *_tail(spec, where, context)]
-    return items if any(not isinstance(item, Blank) for item in items) else []
+    return [*meta, Blank(), *singles, *multis, *nested, *_tail(spec, where, context)]
 
 
 def single_object(spec: Any, where: str) -> dict[str, Any]:

@@ -26,6 +26,13 @@ _UNSAFE = re.compile(r"[^a-z0-9_-]+")
 
 def convert(document: dict[str, Any], header: list[str], schemas: Schemas) -> dict[str, str]:
     """Every file of the configuration; raises Unrenderable naming the first construct it cannot render."""
+    groups = blocks_by_file(document, schemas)
+    return {f"{name}.tf": render_file(header, blocks) for name, blocks in groups.items() if blocks}
+
+
+def blocks_by_file(document: dict[str, Any], schemas: Schemas,
+                   placed: frozenset[tuple[str, str, str]] = frozenset()) -> dict[str, list[Block]]:
+    """Top-level blocks per file stem; `placed` (kind, type, name) are left out (synth places them itself)."""
     for key in document:
         if key not in TOP_LEVEL:
             raise Unrenderable(f"the top-level `{key}` block", key)
@@ -41,7 +48,8 @@ def convert(document: dict[str, Any], header: list[str], schemas: Schemas) -> di
     for spec, where in _objects(document, "locals"):
         groups["locals"].append(toplevel.locals_block(spec, where))
     for name, spec, where in _named(document, "output"):
-        groups["outputs"].append(toplevel.output(name, spec, where))
+        if ("output", "", name) not in placed:
+            groups["outputs"].append(toplevel.output(name, spec, where))
     for name, spec, where in _named(document, "module"):
         groups["modules"].append(toplevel.module(name, spec, where))
     for kind, group, render in (("moved", "moved", toplevel.moved), ("import", "imports", toplevel.import_block),
@@ -52,9 +60,11 @@ def convert(document: dict[str, Any], header: list[str], schemas: Schemas) -> di
         groups["checks"].append(toplevel.check(name, spec, where, schemas))
     for kind in ("data", "resource"):
         for type_name, name, spec, where in _typed(document, kind):
+            if (kind, type_name, name) in placed:
+                continue
             block = toplevel.resource_block(kind, type_name, name, spec, where, schemas)
             groups.setdefault(_group(type_name, spec), []).append(block)
-    return {f"{name}.tf": render_file(header, blocks) for name, blocks in groups.items() if blocks}
+    return groups
 
 
 def _group(type_name: str, spec: Any) -> str:

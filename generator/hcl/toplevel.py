@@ -13,7 +13,7 @@ from generator.render.hcl import Attr, Blank, Block, Item
 _TERRAFORM_KEYS = ("required_version", "required_providers", "backend", "cloud", "experiments", "provider_meta", "//")
 _BACKEND_BLOCKS = {"remote": ("workspaces",), "cloud": ("workspaces",)}
 _VARIABLE_ORDER = ("description", "type", "default", "sensitive", "nullable", "ephemeral")
-_OUTPUT_ORDER = ("description", "value", "sensitive", "ephemeral")
+_OUTPUT_ORDER = ("description", "value", "sensitive", "ephemeral")  # description first, as body() orders it
 _MODULE_META = ("source", "version", "count", "for_each", "providers")
 
 
@@ -52,13 +52,8 @@ def backend(spec: dict[str, Any], where: str) -> Block | None:
 
 
 def _settings(kind: str, spec: dict[str, Any], where: str) -> list[Item]:
-    blocks = _BACKEND_BLOCKS.get(kind, ())
-    items: list[Item] = [Attr(key, values.value(raw, f"{where}.{key}")) for key, raw in spec.items()
-                         if key not in blocks and key != "//"]
-    for key in blocks:
-        for item, path in bodies(spec.get(key, []), f"{where}.{key}"):
-            items += [Blank(), Block(key, (), plain(item, path))]
-    return items
+    blocks = {name: {} for name in _BACKEND_BLOCKS.get(kind, ())}
+    return body(spec, where, Context(blocks, kind, top=False))
 
 
 def providers(spec: dict[str, Any], where: str, schemas: Schemas) -> list[Block]:
@@ -94,8 +89,8 @@ def locals_block(spec: dict[str, Any], where: str) -> Block:
 
 
 def output(name: str, spec: dict[str, Any], where: str) -> Block:
-    items: list[Item] = [Attr(key, values.value(spec[key], f"{where}.{key}")) for key in _OUTPUT_ORDER if key in spec]
-    items += conditions(spec, where)
+    core = {key: raw for key, raw in spec.items() if key in _OUTPUT_ORDER}
+    items: list[Item] = [*body(core, where, Context({}, "", top=False)), *conditions(spec, where)]
     if "depends_on" in spec:
         items += [Blank(), Attr("depends_on", values.references(spec["depends_on"], f"{where}.depends_on"))]
     _refuse_unknown(spec, (*_OUTPUT_ORDER, "precondition", "depends_on"), where)
