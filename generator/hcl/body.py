@@ -12,7 +12,7 @@ from typing import Any
 
 from generator.hcl import values
 from generator.hcl.refusal import Unrenderable
-from generator.render.hcl import Attr, Blank, Block, Item
+from generator.render.hcl import Attr, Blank, Block, Call, Item
 
 _META_FIRST = ("count", "for_each", "provider")
 _NAME_FIRST = ("name", "name_prefix", "family", "identifier", "description")
@@ -49,7 +49,7 @@ def body(spec: Any, where: str, context: Context) -> list[Item]:
             raise Unrenderable(f"`{key}` (block or attribute? no schema for provider `{context.provider}`: pass "
                                "--schema with `terraform providers schema -json` output)", path)
         node = values.value(raw, path)
-        if isinstance(raw, dict) or isinstance(node, values.Call):
+        if isinstance(raw, dict) or isinstance(node, Call):
             multis += [Blank(), Attr(key, node)]
         else:
             singles.append(Attr(key, node))

@@ -52,7 +52,7 @@ def backend(spec: dict[str, Any], where: str) -> Block | None:
 
 
 def _settings(kind: str, spec: dict[str, Any], where: str) -> list[Item]:
-    blocks = {name: {} for name in _BACKEND_BLOCKS.get(kind, ())}
+    blocks: dict[str, Any] = {name: {} for name in _BACKEND_BLOCKS.get(kind, ())}
     return body(spec, where, Context(blocks, kind, top=False))
 
 
