@@ -61,10 +61,6 @@ def sole(raw: str, where: str) -> str | None:
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
-def _escaped(ch: str) -> str:
-    return _ESCAPES.get(ch, ch if ch >= " " else f"\\u{ord(ch):04x}")
-
-
 def _join(tokens: list[Token]) -> str:
     out = [tokens[0].text]
     for index in range(1, len(tokens)):
@@ -147,29 +143,40 @@ def _template(text: str, i: int, where: str, closing: str, escape: bool) -> tupl
     Inside an expression a string's escapes are kept as written; a raw JSON template's literal
     characters are escaped for a quoted HCL string when `escape` is set."""
     out: list[str] = []
+    special = _SPECIAL_IN_STRING if closing else _SPECIAL_RAW
     while i < len(text):
+        found = special.search(text, i)
+        stop = found.start() if found else len(text)
+        if stop > i:  # a run of plain literal characters
+            out.append(text[i:stop].translate(_ESCAPE_TABLE) if escape else text[i:stop])
+            i = stop
+            continue
         if closing and text[i] == closing:
             return "".join(out), i + 1
         if text[i] == "\\" and closing:
             out.append(text[i:i + 2])
             i += 2
-            continue
-        if text.startswith("$${", i) or text.startswith("%%{", i):
+        elif text.startswith("$${", i) or text.startswith("%%{", i):
             out.append(text[i:i + 3])
             i += 3
-            continue
-        if text.startswith("${", i) or text.startswith("%{", i):
+        elif text.startswith("${", i) or text.startswith("%{", i):
             tokens, end = _lex(text, i + 2, where, inside_template=True)
             if not tokens:
                 raise Unrenderable("empty template sequence", where)
             out.append(text[i:i + 2] + _sequence_inner(tokens) + "}")
             i = end + 1
-            continue
-        out.append(_escaped(text[i]) if escape else text[i])
-        i += 1
+        else:
+            out.append(text[i].translate(_ESCAPE_TABLE) if escape else text[i])
+            i += 1
     if closing:
         raise Unrenderable("an unterminated string in expression", where)
     return "".join(out), i
+
+
+_SPECIAL_IN_STRING = re.compile(r'[\\"$%]')
+_SPECIAL_RAW = re.compile(r"[$%]")
+_ESCAPE_TABLE = {**{code: f"\\u{code:04x}" for code in range(0x20)},
+                 **{ord(ch): text for ch, text in _ESCAPES.items()}}
 
 
 def _sequence_inner(tokens: list[Token]) -> str:

@@ -53,4 +53,4 @@ def write(out: Path, files: Mapping[str, str]) -> None:
         if (out / stale).exists():
             changes[out / stale] = None
     changes[out / MARKER] = "".join(f"{name}\n" for name in sorted(files))
-    writer.apply(changes)
+    writer.apply(changes, durable=False)  # hundreds of files, all regenerable from the JSON: no fsync each

@@ -27,15 +27,16 @@ _TMP = ".hclgen-tmp"
 _BAK = ".hclgen-bak"
 
 
-def apply(changes: Mapping[Path, str | None]) -> None:
+def apply(changes: Mapping[Path, str | None], durable: bool = True) -> None:
     """Write each path's text (or delete it for None) as one transaction.
 
     New text first goes to temporary files beside their targets; originals are hard-linked to
     backups; then each target is swapped in with os.replace. Any failure restores every file
-    already swapped, so a crash part-way never leaves a mix of old and new files.
+    already swapped, so a crash part-way never leaves a mix of old and new files. `durable=False`
+    skips the fsync of each file (still all-or-nothing), for output that is cheap to regenerate.
     """
     clean_leftovers({path.parent for path in changes})
-    staged = _stage(changes)
+    staged = _stage(changes, durable)
     backups: dict[Path, Path] = {}
     done: list[Path] = []
     path = next(iter(changes), Path("."))
@@ -75,7 +76,7 @@ def _sibling(path: Path, suffix: str) -> Path:
     return path.with_name(f".{path.name}{suffix}")
 
 
-def _stage(changes: Mapping[Path, str | None]) -> dict[Path, Path]:
+def _stage(changes: Mapping[Path, str | None], durable: bool = True) -> dict[Path, Path]:
     staged: dict[Path, Path] = {}
     try:
         for path, text in changes.items():
@@ -86,8 +87,9 @@ def _stage(changes: Mapping[Path, str | None]) -> dict[Path, Path]:
             staged[path] = tmp  # before writing, so a failure part-way still discards it
             with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
                 handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
+                if durable:
+                    handle.flush()
+                    os.fsync(handle.fileno())
     except OSError as err:
         _discard(staged.values())
         raise HclgenError(f"could not stage {path}: {err.strerror or err}; no file was changed") from None
