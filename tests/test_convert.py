@@ -1,0 +1,176 @@
+"""convert: every construct of Terraform's JSON syntax rendered fmt-exact, or refused in one line.
+
+Plan equivalence with real terraform lives in test_convert_oracle.py; these are the fast checks:
+the renderer's output against `terraform fmt`, the refusals, bad input and the output folder.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.hcl import expr
+from generator.hcl.document import convert
+from generator.hcl.refusal import Unrenderable
+from generator.hcl.schema import default_schemas
+from tests.conftest import ROOT
+
+EVERY_CONSTRUCT: dict[str, Any] = {
+    "//": {"metadata": {"stackName": "demo", "version": "0.20.12"}},
+    "terraform": {"required_version": ">= 1.5", "required_providers": {"aws": {
+        "version": "~> 5.99", "source": "hashicorp/aws", "configuration_aliases": ["aws.west"]}},
+        "backend": {"remote": {"organization": "acme", "workspaces": {"name": "demo"}}}},
+    "provider": {"aws": [{"region": "eu-west-1", "default_tags": [{"tags": {"team": "x"}}]},
+                         {"alias": "west", "region": "us-west-2"}]},
+    "variable": {"names": {"type": "list(string)", "default": ["a", "b"], "description": "Names", "nullable": False,
+                           "sensitive": False, "validation": [{"condition": "${length(var.names) > 0}",
+                                                               "error_message": "Need one."}]}},
+    "locals": {"prefix": "app-${var.names[0]}", "m": {"a": 1, "b c": "${var.names}"},
+               "upper": "${[ for k, v in var.names: upper(v)]}", "pick": "${var.names[0]==\"a\"?1:-1}",
+               "all": "${aws_sqs_queue.jobs[*].arn}", "tpl": "%{ if true }yes%{ endif }"},
+    "data": {"aws_iam_policy_document": {"doc": {"statement": [{"actions": ["sqs:*"], "resources": ["*"]}]}}},
+    "resource": {
+        "aws_security_group": {"sg": {"name": "sg", "//": {"metadata": {"path": "demo/network/sg"}},
+                                      "dynamic": {"ingress": {"for_each": "${var.names}", "iterator": "rule",
+                                                              "content": {"from_port": 80, "to_port": 80,
+                                                                          "protocol": "tcp"}}},
+                                      "lifecycle": {"create_before_destroy": True, "prevent_destroy": False,
+                                                    "ignore_changes": ["tags"],
+                                                    "replace_triggered_by": ["${aws_sqs_queue.jobs}"],
+                                                    "precondition": [{"condition": "${true}", "error_message": "x"}],
+                                                    "postcondition": [{"condition": "${self.name != \"\"}",
+                                                                       "error_message": "y"}]}}},
+        "aws_sqs_queue": {"jobs": {"name": "jobs", "count": 2, "provider": "aws.west",
+                                   "policy": "{\"Statement\":[{\"Effect\":\"Allow\"}],\"Version\":\"2012-10-17\"}",
+                                   "depends_on": ["aws_security_group.sg"]},
+                          "each": {"for_each": "${toset(var.names)}", "name": "q-${each.key}",
+                                   "lifecycle": {"ignore_changes": "all"}}},
+        "aws_instance": {"web": {"ami": "ami-1", "instance_type": "t3.micro",
+                                 "user_data": "#!/bin/sh\necho ${var.names[0]}\n",
+                                 "root_block_device": {"volume_size": 20},
+                                 "connection": {"host": "${self.public_ip}", "type": "ssh"},
+                                 "provisioner": [{"local-exec": {"command": "echo hi", "when": "destroy",
+                                                                 "on_failure": "continue"}},
+                                                 {"remote-exec": {"inline": ["uptime"], "connection": {
+                                                     "host": "${self.private_ip}", "type": "ssh"}}}]}}},
+    "module": {"net": {"source": "./mod", "providers": {"aws": "aws.west"}, "count": 1, "cidr": "10.0.0.0/16",
+                       "depends_on": ["aws_sqs_queue.jobs"]}},
+    "output": {"q": {"value": "${aws_sqs_queue.jobs[0].arn}", "sensitive": True, "description": "Queue",
+                     "depends_on": ["aws_sqs_queue.jobs"],
+                     "precondition": {"condition": "${true}", "error_message": "no"}}},
+    "moved": [{"from": "aws_sqs_queue.old", "to": "aws_sqs_queue.jobs"}],
+    "import": [{"to": "aws_sqs_queue.each[each.key]", "for_each": "${var.names}", "id": "${each.value}",
+                "provider": "aws.west"}],
+    "removed": [{"from": "aws_sqs_queue.gone", "lifecycle": {"destroy": False}}],
+    "check": {"health": {"data": {"aws_caller_identity": {"me": {}}},
+                         "assert": [{"condition": "${data.aws_caller_identity.me.account_id != \"\"}",
+                                     "error_message": "e"}]}},
+}
+
+
+def _fmt(text: str) -> str:
+    result = subprocess.run(["terraform", "fmt", "-"], input=text, capture_output=True, text=True,
+                            env={"PATH": "/usr/local/bin:/usr/bin:/bin", "TF_CLI_CONFIG_FILE": "/dev/null"})
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_every_construct_renders_terraform_fmt_exact() -> None:
+    files = convert(EVERY_CONSTRUCT, ["header"], default_schemas())
+    for name, text in files.items():
+        assert _fmt(text) == text, name
+    everything = "".join(files.values())
+    for expected in ('backend "remote"', "workspaces {", "required_version = \">= 1.5\"", 'dynamic "ingress"',
+                     "iterator = rule", "precondition {", "postcondition {", "replace_triggered_by  = [aws_sqs_queue.jobs]",
+                     "ignore_changes = all", 'provisioner "local-exec"', "when       = destroy", "connection {",
+                     "provider = aws.west", "configuration_aliases = [aws.west]", 'module "net"', "moved {",
+                     "import {", "removed {", 'check "health"', "type        = list(string)", "user_data     = <<EOT",
+                     "jsonencode({", "[for k, v in var.names : upper(v)]", 'var.names[0] == "a" ? 1 : -1',
+                     "aws_sqs_queue.jobs[*].arn", '"%{if true}yes%{endif}"', "aws = aws.west",
+                     "root_block_device {"):
+        assert expected in everything, expected
+    assert "//" not in everything and "metadata" not in everything
+    assert "network.tf" in files  # the construct path cdktf recorded
+
+
+@pytest.mark.parametrize("raw", [
+    "[ for k, v in x: k]", "{for k,v in var.m: k=>v}", "a?b:c", "! var.x", "x==-1", "f(a,b...)", "x . y [ 0 ]",
+    "concat([1],[2])", "\"a-${ var.x }-b\"", "tomap({})", "x ? -1 : 1", "element(x,0)[1]", "x.*.id", "x[*].id",
+    "(a+b)*c", "{ \"a b\" = 1 }", "[for s in var.l: upper(s) if s!=\"\"]"])
+def test_expressions_are_spaced_as_terraform_fmt_prints_them(raw: str) -> None:
+    line = f"x = {expr.normalise(raw, 'x')}\n"
+    assert _fmt(line) == line
+
+
+@pytest.mark.parametrize(("document", "where"), [
+    ({"resource": {"aws_instance": {"a": {"ami": "${ # x }"}}}}, "resource.aws_instance.a.ami"),
+    ({"resource": {"aws_instance": {"a": {"ami": "${var.x\n}"}}}}, "resource.aws_instance.a.ami"),
+    ({"resource": {"random_id": {"a": {"keepers": {"a": "b"}}}}}, "resource.random_id.a.keepers"),
+    ({"resource": {"aws_instance": {"a": {"lifecycle": {"destroy_later": True}}}}},
+     "resource.aws_instance.a.lifecycle.destroy_later"),
+    ({"resource": {"aws_instance": {"a": {"provisioner": [{"local-exec": {"when": "later"}}]}}}},
+     "resource.aws_instance.a.provisioner[0].local-exec.when"),
+    ({"ephemeral": {"aws_secret": {"a": {}}}}, "ephemeral"),
+    ({"output": {"o": {"value": "${<<EOT\nx\nEOT\n}"}}}, "output.o.value"),
+    ({"variable": {"v": {"type": "string", "deprecated": "x"}}}, "variable.v.deprecated"),
+])
+def test_what_cannot_be_rendered_exactly_is_refused_naming_its_json_path(document: dict[str, Any],
+                                                                        where: str) -> None:
+    with pytest.raises(Unrenderable) as caught:
+        convert(document, [], default_schemas())
+    assert caught.value.where == where
+    assert "\n" not in str(caught.value)
+
+
+def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), "convert", *args], cwd=cwd, capture_output=True,
+                          text=True)
+
+
+def test_convert_writes_checks_and_refuses_in_one_line(tmp_path: Path) -> None:
+    source = tmp_path / "cdk.tf.json"
+    source.write_text(json.dumps(EVERY_CONSTRUCT))
+    out = tmp_path / "hcl"
+    assert _cli(str(source), "--out", str(out), cwd=tmp_path).returncode == 0
+    assert (out / "versions.tf").is_file() and (out / ".hclgen-convert").is_file()
+    assert _cli(str(source), "--out", str(out), "--check", cwd=tmp_path).returncode == 0
+    (out / "sqs.tf").write_text("changed\n")
+    checked = _cli(str(source), "--out", str(out), "--check", cwd=tmp_path)
+    assert checked.returncode == 1 and "sqs.tf" in checked.stderr
+    assert (out / "sqs.tf").read_text() == "changed\n"  # --check writes nothing
+
+    bad = dict(EVERY_CONSTRUCT, resource={"aws_instance": {"web": {"ami": "${ # no }"}}})
+    source.write_text(json.dumps(bad))
+    refused = _cli(str(source), "--out", str(out), cwd=tmp_path)
+    assert refused.returncode == 1
+    assert refused.stderr.count("\n") == 1 and "resource.aws_instance.web.ami" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert (out / "sqs.tf").read_text() == "changed\n"  # nothing written
+
+
+@pytest.mark.parametrize(("content", "expect"), [
+    ("", "empty"), ("{", "not valid JSON"), ('{"a": 1}', "not a Terraform JSON configuration"),
+    ("[1]", "not a Terraform JSON configuration"), (None, "no *.tf.json"), ("FOREIGN", "did not write")])
+def test_bad_input_is_one_line_non_zero_and_writes_nothing(tmp_path: Path, content: str | None, expect: str) -> None:
+    out = tmp_path / "out"
+    if content is None:
+        (tmp_path / "src").mkdir()
+        source = tmp_path / "src"
+    elif content == "FOREIGN":
+        source = tmp_path / "main.tf.json"
+        source.write_text(json.dumps({"variable": {"x": {}}}))
+        out.mkdir()
+        (out / "main.tf").write_text("# someone else's\n")
+    else:
+        source = tmp_path / "main.tf.json"
+        source.write_text(content)
+    before = sorted(p.name for p in out.iterdir()) if out.exists() else None
+    result = _cli(str(source), "--out", str(out), cwd=tmp_path)
+    assert result.returncode != 0
+    assert expect in result.stderr and result.stderr.count("\n") == 1, result.stderr
+    assert (sorted(p.name for p in out.iterdir()) if out.exists() else None) == before
