@@ -174,3 +174,20 @@ def test_bad_input_is_one_line_non_zero_and_writes_nothing(tmp_path: Path, conte
     assert result.returncode != 0
     assert expect in result.stderr and result.stderr.count("\n") == 1, result.stderr
     assert (sorted(p.name for p in out.iterdir()) if out.exists() else None) == before
+
+
+def test_synth_emits_every_construct_through_the_same_renderer() -> None:
+    from generator.render.emit import EnvDocument, Origin, emit
+
+    document = json.loads(json.dumps(EVERY_CONSTRUCT))
+    document["terraform"]["backend"] = {"s3": {"bucket": "state", "key": "dev.tfstate", "region": "us-east-1"}}
+    origins = (Origin("resource", "aws_sqs_queue", "jobs", "queue.tf", "modules/queue.py:1"),
+               Origin("output", "", "q", "outputs.tf", "modules/queue.py:9"))
+    files = emit(EnvDocument("dev", "environments/dev/config.py", document, origins, {"queue.tf": "modules/queue.py"}))
+    for name, text in files.items():
+        assert _fmt(text) == text, name
+    assert 'resource "aws_sqs_queue" "jobs"' in files["queue.tf"] and "precondition {" in files["outputs.tf"]
+    assert 'resource "aws_sqs_queue" "each"' in files["sqs.tf"]  # no origin claims it: its family's file
+    for name in ("variables.tf", "locals.tf", "modules.tf", "imports.tf", "removed.tf", "checks.tf", "refactoring.tf"):
+        assert name in files, name
+    assert "moved.tf" not in files  # synth's own moved-block pass owns moved.tf

@@ -2,8 +2,9 @@
 
 The corpus (tests/convert_corpus/app.py) is synthesized by cdktf once; `convert` turns every stack
 into HCL; real terraform with the real AWS provider validates both and plans both offline, and
-`terraform show -json` of the plans (configuration and planned values) must be equal. One init
-serves every folder (a shared TF_DATA_DIR), so the test stays within a few minutes on two cores.
+`terraform show -json` of the plans (configuration and planned values) must be equal. One
+root calls every stack as a module (one init, validate and plan per side), so the test stays within
+a few minutes on two cores.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,13 +28,11 @@ CORPUS = Path(__file__).parent / "convert_corpus"
 # Import blocks make the provider read the real object: those stacks are validated, not planned.
 VALIDATE_ONLY = {"imports"}
 MODULE = 'variable "prefix" {\n  type = string\n}\n\noutput "name" {\n  value = "${var.prefix}-queue"\n}\n'
-BASE = ('terraform {\n  required_providers {\n    aws = {\n      source  = "hashicorp/aws"\n'
-        '      version = "~> 5.99"\n    }\n  }\n}\n\nmodule "naming" {\n  source = "./mod"\n  prefix = "x"\n}\n')
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """cdktf's JSON and the converted HCL of every stack, plus one initialized data dir."""
+    """cdktf's JSON and the converted HCL of every stack."""
     work = tmp_path_factory.mktemp("convert-oracle")
     env = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
     subprocess.run([sys.executable, str(CORPUS / "app.py"), str(work / "cdktf.out")], cwd=work, env=env,
@@ -41,41 +41,36 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     result = subprocess.run([sys.executable, str(ROOT / "main.py"), "convert", str(stacks), "--out", str(work / "hcl")],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    rc = tf.cli_config(work)
-    base = work / "base"
-    _prepare(base, BASE)
-    tf.terraform(base, "init", "-input=false", "-no-color", rc=rc)
-    return {"work": work, "stacks": sorted(p.name for p in stacks.iterdir()), "rc": rc, "base": base}
+    return {"work": work, "stacks": sorted(p.name for p in stacks.iterdir()), "rc": tf.cli_config(work)}
 
 
-def _prepare(folder: Path, config: str | None = None) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "mod").mkdir(exist_ok=True)
-    (folder / "mod" / "main.tf").write_text(MODULE)
+def _root(folder: Path, stacks: list[str], source: Callable[[str], Path]) -> Path:
+    """One root calling every stack as a module: one init, one validate, one plan for the whole corpus.
+
+    A stack's outputs come back as root outputs, so their planned values are compared too."""
+    folder.mkdir(parents=True)
+    calls = []
+    for name in stacks:
+        shutil.copytree(source(name), folder / name)
+        (folder / name / "mod").mkdir(exist_ok=True)
+        (folder / name / "mod" / "main.tf").write_text(MODULE)
+        label = name.replace("-", "_")
+        calls.append(f'module "{label}" {{\n  source = "./{name}"\n}}\n\n'
+                     f'output "{label}" {{\n  value     = module.{label}\n  sensitive = true\n}}\n')
+    (folder / "main.tf").write_text("\n".join(calls))
     (folder / "offline_override.tf").write_text(tf.OFFLINE_PROVIDER)
-    if config is not None:
-        (folder / "main.tf").write_text(config)
+    return folder
 
 
-def _terraform(folder: Path, corpus: dict[str, Any], *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TF_CLI_CONFIG_FILE": str(corpus["rc"]), "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1",
-           "TF_DATA_DIR": str(corpus["base"] / ".terraform")}
-    return subprocess.run(["terraform", *args], cwd=folder, env=env, capture_output=True, text=True)
-
-
-def _plan(folder: Path, corpus: dict[str, Any], validate_only: bool) -> dict[str, Any]:
-    shutil.copy2(corpus["base"] / ".terraform.lock.hcl", folder / ".terraform.lock.hcl")
-    validated = _terraform(folder, corpus, "validate", "-json", "-no-color")
-    report = json.loads(validated.stdout)
+def _validate_and_plan(folder: Path, rc: Path, plan: bool = True) -> dict[str, Any]:
+    tf.terraform(folder, "init", "-input=false", "-no-color", rc=rc)
+    report = json.loads(tf.terraform(folder, "validate", "-json", "-no-color", rc=rc).stdout)
     assert report["valid"] is True, f"{folder}: {report['diagnostics']}"
-    if validate_only:
+    if not plan:
         return {}
-    planned = _terraform(folder, corpus, "plan", "-refresh=false", "-input=false", "-no-color", "-lock=false",
-                         "-out=tfplan")
-    assert planned.returncode == 0, f"{folder}: {planned.stderr[-3000:]}"
-    shown = _terraform(folder, corpus, "show", "-json", "tfplan")
-    plan: dict[str, Any] = json.loads(shown.stdout)
-    return {"configuration": _normalised(plan["configuration"]), "planned_values": plan["planned_values"]}
+    tf.terraform(folder, "plan", "-refresh=false", "-input=false", "-no-color", "-lock=false", "-out=tfplan", rc=rc)
+    shown: dict[str, Any] = json.loads(tf.terraform(folder, "show", "-json", "tfplan", rc=rc).stdout)
+    return {"configuration": _normalised(shown["configuration"]), "planned_values": shown["planned_values"]}
 
 
 def _normalised(node: Any) -> Any:
@@ -113,21 +108,27 @@ def _differences(left: Any, right: Any, path: str = "") -> list[str]:
 
 
 def test_every_stack_plans_the_same_from_json_and_from_hcl(corpus: dict[str, Any]) -> None:
-    work = corpus["work"]
+    work, rc = corpus["work"], corpus["rc"]
     assert len(corpus["stacks"]) >= 15
-    fmt = tf.terraform(work / "hcl", "fmt", "-check", "-recursive", "-list=true", "-no-color", rc=corpus["rc"])
+    fmt = tf.terraform(work / "hcl", "fmt", "-check", "-recursive", "-list=true", "-no-color", rc=rc)
     assert fmt.stdout.strip() == ""
-    planned = 0
-    failures: list[str] = []
-    for name in corpus["stacks"]:
-        json_dir, hcl_dir = work / "json" / name, work / "hcl-plan" / name
-        _prepare(json_dir)
-        shutil.copy2(work / "cdktf.out" / "stacks" / name / "cdk.tf.json", json_dir / "cdk.tf.json")
-        shutil.copytree(work / "hcl" / name, hcl_dir)
-        _prepare(hcl_dir)
-        from_json = _plan(json_dir, corpus, name in VALIDATE_ONLY)
-        from_hcl = _plan(hcl_dir, corpus, name in VALIDATE_ONLY)
-        failures += [f"{name}{line}" for line in _differences(from_json, from_hcl)]
-        planned += name not in VALIDATE_ONLY
+    planned = [name for name in corpus["stacks"] if name not in VALIDATE_ONLY]
+
+    def from_json(name: str) -> Path:
+        return work / "cdktf.out" / "stacks" / name
+
+    def from_hcl(name: str) -> Path:
+        return work / "hcl" / name
+
+    json_plan = _validate_and_plan(_root(work / "json-root", planned, from_json), rc)
+    hcl_plan = _validate_and_plan(_root(work / "hcl-root", planned, from_hcl), rc)
+    failures = _differences(json_plan, hcl_plan)
     assert not failures, "\n".join(failures)
-    assert planned == len(corpus["stacks"]) - len(VALIDATE_ONLY)
+    resources = json_plan["planned_values"]["root_module"]["child_modules"]
+    assert len(resources) == len(planned)
+    for name in VALIDATE_ONLY:  # import blocks belong in a root module: each is its own root
+        for side, source in (("json", from_json), ("hcl", from_hcl)):
+            root = work / f"{side}-{name}"
+            shutil.copytree(source(name), root)
+            (root / "offline_override.tf").write_text(tf.OFFLINE_PROVIDER)
+            _validate_and_plan(root, rc, plan=False)

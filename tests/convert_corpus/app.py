@@ -21,7 +21,7 @@ from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.instance import Instance
 from cdktf_cdktf_provider_aws.provider import AwsProvider
 from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
-from cdktf_cdktf_provider_aws.security_group import SecurityGroup, SecurityGroupIngress
+from cdktf_cdktf_provider_aws.security_group import SecurityGroup, SecurityGroupIngress  # noqa: F401
 from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
 from cdktf_cdktf_provider_aws.sqs_queue import SqsQueue
 from cdktf_cdktf_provider_aws.ssm_parameter import SsmParameter
@@ -86,10 +86,11 @@ def meta_arguments(app: App) -> None:
 
 def dynamic_blocks(app: App) -> None:
     s = stack(app, "dynamic-blocks")
-    ports = TerraformVariable(s, "ports", type="list(number)", default=[80, 443])
-    rules = TerraformIterator.from_list(ports.list_value)
-    SecurityGroup(s, "web", name="web", ingress=rules.dynamic({
-        "from_port": rules.value, "to_port": rules.value, "protocol": "tcp", "cidr_blocks": ["0.0.0.0/0"]}))
+    actions = TerraformVariable(s, "actions", type="list(string)", default=["sqs:SendMessage", "sqs:ReceiveMessage"])
+    each = TerraformIterator.from_list(actions.list_value)
+    doc = DataAwsIamPolicyDocument(s, "doc", statement=each.dynamic({
+        "actions": [each.value], "resources": ["*"], "effect": "Allow"}))
+    SsmParameter(s, "policy", name="/policy", type="String", value=doc.json)
 
 
 def provisioners(app: App) -> None:
