@@ -191,3 +191,40 @@ def test_synth_emits_every_construct_through_the_same_renderer() -> None:
     for name in ("variables.tf", "locals.tf", "modules.tf", "imports.tf", "removed.tf", "checks.tf", "refactoring.tf"):
         assert name in files, name
     assert "moved.tf" not in files  # synth's own moved-block pass owns moved.tf
+
+
+RANDOM_SCHEMA = {"format_version": "1.0", "provider_schemas": {"registry.terraform.io/hashicorp/random": {
+    "provider": {"block": {}},
+    "resource_schemas": {"random_id": {"block": {"attributes": {"keepers": {"type": ["map", "string"]}},
+                                                 "block_types": {"timeouts": {"block": {}}}}}}}}}
+
+
+def test_a_schema_file_says_which_keys_of_another_provider_are_blocks(tmp_path: Path) -> None:
+    source = tmp_path / "main.tf.json"
+    source.write_text(json.dumps({"resource": {"random_id": {"a": {"keepers": {"k": "v"}, "timeouts": {}}}}}))
+    refused = _cli(str(source), "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert refused.returncode == 1 and "`random`" in refused.stderr and "--schema" in refused.stderr
+    schema = tmp_path / "schema.json"
+    schema.write_text(json.dumps(RANDOM_SCHEMA))
+    done = _cli(str(source), "--out", str(tmp_path / "out"), "--schema", str(schema), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    text = (tmp_path / "out" / "id.tf").read_text()
+    assert "keepers = {" in text and "timeouts {" in text
+
+
+@pytest.mark.terraform
+def test_an_initialised_folder_gives_its_installed_providers_schemas(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.hcl.schema import installed
+    from tests import tf
+
+    (tmp_path / "main.tf.json").write_text(json.dumps({"terraform": {"required_providers": {
+        "aws": {"source": "hashicorp/aws", "version": "~> 5.99"}}}}))
+    rc = tf.cli_config(tmp_path)
+    assert installed(tmp_path) is None
+    tf.init(tmp_path, rc)
+    monkeypatch.setenv("TF_CLI_CONFIG_FILE", str(rc))
+    schemas = installed(tmp_path)
+    assert schemas is not None
+    assert "aws_sqs_queue" in schemas.tables["aws"]["resource"]  # the bundled table lists only types with blocks
+    assert schemas.blocks("resource", "aws_instance") == default_schemas().blocks("resource", "aws_instance")

@@ -10,7 +10,7 @@ import click
 from generator.errors import StaleError
 from generator.hcl import outdir
 from generator.hcl.document import convert as convert_document
-from generator.hcl.schema import Schemas, default_schemas, with_schema_file
+from generator.hcl.schema import Schemas, default_schemas, installed, with_schema_file
 from generator.hcl.source import Stack, stacks
 from generator.program import command
 
@@ -23,7 +23,8 @@ _BIG = 200  # resources in a stack above which a progress line is worth printing
               help="Folder for the HCL files: new, empty, or written by convert before.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 listing the files that differ.")
 @click.option("--schema", "schema", type=click.Path(path_type=Path), default=None,
-              help="`terraform providers schema -json` output, for providers other than AWS.")
+              help="`terraform providers schema -json` output, for providers other than AWS (default: asked "
+                   "of terraform where PATH is initialised, else the bundled AWS schema).")
 def convert_command(path: Path, out: Path, check: bool, schema: Path | None) -> None:
     """Convert PATH (a *.tf.json file, a folder of them, or cdktf.out/stacks) into HCL files in --out.
 
@@ -31,10 +32,12 @@ def convert_command(path: Path, out: Path, check: bool, schema: Path | None) -> 
     line naming the construct and its JSON path, and nothing is written."""
     started = time.monotonic()
     outdir.guard_output_folder(out)
-    schemas = with_schema_file(schema) if schema else default_schemas()
+    given = with_schema_file(schema) if schema else None
     found = stacks(path)
     files: dict[str, str] = {}
     for stack in found:
+        # An initialised stack folder (after `cdktf diff`/`deploy`) has its providers' own schemas.
+        schemas = given or installed(stack.files[0].parent) or default_schemas()
         rendered = _render(stack, schemas)
         prefix = f"{stack.name}/" if stack.name else ""
         files.update({prefix + name: text for name, text in rendered.items()})

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -53,10 +54,27 @@ def default_schemas() -> Schemas:
 def with_schema_file(path: Path) -> Schemas:
     """The bundled AWS table plus every provider in a `terraform providers schema -json` file."""
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        providers = raw["provider_schemas"]
-    except (OSError, ValueError, KeyError, TypeError) as err:
+        return _from_text(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as err:
         raise UsageError(f"{path}: not the output of `terraform providers schema -json` ({err})") from None
+
+
+def installed(folder: Path) -> Schemas | None:
+    """The providers installed in an initialised folder (`.terraform/providers`), by asking terraform."""
+    if not (folder / ".terraform" / "providers").is_dir():
+        return None
+    from generator.runner import run_terraform
+
+    done = run_terraform(["providers", "schema", "-json"], cwd=folder, env=os.environ, echo_stdout=False,
+                         echo_stderr=False)
+    try:
+        return _from_text(done.stdout) if done.code == 0 else None
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def _from_text(text: str) -> Schemas:
+    providers = json.loads(text)["provider_schemas"]
     tables = {"aws": bundled_aws()}
     for address, schema in providers.items():
         tables[address.rsplit("/", 1)[-1]] = _table(schema)
