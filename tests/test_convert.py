@@ -228,3 +228,33 @@ def test_an_initialised_folder_gives_its_installed_providers_schemas(tmp_path: P
     assert schemas is not None
     assert "aws_sqs_queue" in schemas.tables["aws"]["resource"]  # the bundled table lists only types with blocks
     assert schemas.blocks("resource", "aws_instance") == default_schemas().blocks("resource", "aws_instance")
+
+
+def test_no_shape_of_json_makes_a_traceback() -> None:
+    """Every value of the every-construct document swapped for an odd one: rendered or refused."""
+    from generator.errors import HclgenError
+
+    paths: list[list[Any]] = []
+
+    def walk(node: Any, path: list[Any]) -> None:
+        paths.append(path)
+        children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else []
+        for key, child in children:
+            walk(child, [*path, key])
+
+    walk(EVERY_CONSTRUCT, [])
+    outcomes = {"rendered": 0, "refused": 0}
+    for path in paths[1:]:
+        for odd in (1, "x", [], None, {}, [1], "${", {"a": 1}, [{"b": 2}]):
+            document = json.loads(json.dumps(EVERY_CONSTRUCT))
+            node = document
+            for key in path[:-1]:
+                node = node[key]
+            node[path[-1]] = odd
+            try:
+                convert(document, [], default_schemas())
+                outcomes["rendered"] += 1
+            except HclgenError as err:  # anything else fails the test with its traceback
+                assert "\n" not in str(err)
+                outcomes["refused"] += 1
+    assert outcomes["rendered"] > 100 and outcomes["refused"] > 100, outcomes

@@ -69,7 +69,9 @@ def blocks_by_file(document: dict[str, Any], schemas: Schemas,
 
 def _group(type_name: str, spec: Any) -> str:
     """The construct cdktf recorded (`stack/<construct>/...`), else the type's service family."""
-    path = spec.get("//", {}).get("metadata", {}).get("path", "") if isinstance(spec, dict) else ""
+    comment = spec.get("//") if isinstance(spec, dict) else None
+    metadata = comment.get("metadata") if isinstance(comment, dict) else None
+    path = metadata.get("path") if isinstance(metadata, dict) else None
     parts = path.split("/") if isinstance(path, str) else []
     words = type_name.split("_")
     group = parts[1] if len(parts) >= 3 else (words[1] if len(words) > 1 else words[0])

@@ -65,6 +65,8 @@ def merge(documents: list[tuple[Path, dict[str, Any]]]) -> dict[str, Any]:
     for path, document in documents:
         for key, value in document.items():
             if key in ("resource", "data"):
+                if not isinstance(value, dict):
+                    raise UsageError(f"{path}: `{key}` is not a JSON object")
                 types = merged.setdefault(key, {})
                 for type_name, named in value.items():
                     _merge_names(types.setdefault(type_name, {}), named, f"{key}.{type_name}", path)

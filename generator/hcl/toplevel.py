@@ -119,7 +119,7 @@ def module(name: str, spec: dict[str, Any], where: str) -> Block:
 
 def moved(spec: dict[str, Any], where: str) -> Block:
     _refuse_unknown(spec, ("from", "to"), where)
-    return Block("moved", (), [Attr(key, values.reference(spec[key], f"{where}.{key}")) for key in ("from", "to")])
+    return Block("moved", (), [Attr(key, values.reference(spec.get(key), f"{where}.{key}")) for key in ("from", "to")])
 
 
 def import_block(spec: dict[str, Any], where: str) -> Block:
@@ -149,7 +149,7 @@ def removed(spec: dict[str, Any], where: str) -> Block:
 def check(name: str, spec: dict[str, Any], where: str, schemas: Schemas) -> Block:
     items: list[Item] = []
     for type_name, named in single_object(spec.get("data", {}), f"{where}.data").items():
-        for data_name, raw in named.items():
+        for data_name, raw in single_object(named, f"{where}.data.{type_name}").items():
             path = f"{where}.data.{type_name}.{data_name}"
             items += [Blank(), resource_block("data", type_name, data_name, raw, path, schemas)]
     for item, path in bodies(spec.get("assert", []), f"{where}.assert"):
