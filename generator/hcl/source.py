@@ -29,6 +29,8 @@ def stacks(path: Path) -> list[Stack]:
     if path.is_file():
         return [Stack("", (path,), read(path))]
     files = sorted(path.glob("*.tf.json"))
+    if not files and (path / "stacks").is_dir():  # cdktf.out itself
+        path = path / "stacks"
     if files:
         return [Stack("", tuple(files), merge([(file, read(file)) for file in files]))]
     nested = sorted(folder for folder in path.iterdir() if folder.is_dir() and any(folder.glob("*.tf.json")))
