@@ -258,3 +258,30 @@ def test_no_shape_of_json_makes_a_traceback() -> None:
                 assert "\n" not in str(err)
                 outcomes["refused"] += 1
     assert outcomes["rendered"] > 100 and outcomes["refused"] > 100, outcomes
+
+
+def test_tidy_names_drop_cdktf_hashes_and_move_the_old_addresses(tmp_path: Path) -> None:
+    from generator.hcl.tidy import tidy
+
+    document = {"resource": {"aws_sqs_queue": {
+        "jobs_queue_1A2B3C4D": {"name": "jobs"},
+        "dlq_5E6F7A8B": {"name": "dlq", "redrive_allow_policy": "${aws_sqs_queue.jobs_queue_1A2B3C4D.arn}",
+                         "depends_on": ["aws_sqs_queue.jobs_queue_1A2B3C4D"]},
+        "dlq": {"name": "taken"}}},
+        "data": {"aws_iam_policy_document": {"doc_0A1B2C3D": {}}},
+        "output": {"arn": {"value": "${aws_sqs_queue.jobs_queue_1A2B3C4D.arn}-${data.aws_iam_policy_document."
+                                    "doc_0A1B2C3D.json}"}}}
+    tidied, renamed = tidy(document)
+    assert renamed == 2  # the queue and the data source; dlq_5E6F7A8B keeps its hash: `dlq` is taken
+    queues = tidied["resource"]["aws_sqs_queue"]
+    assert set(queues) == {"jobs_queue", "dlq_5E6F7A8B", "dlq"}
+    assert queues["dlq_5E6F7A8B"]["redrive_allow_policy"] == "${aws_sqs_queue.jobs_queue.arn}"
+    assert queues["dlq_5E6F7A8B"]["depends_on"] == ["aws_sqs_queue.jobs_queue"]
+    assert tidied["output"]["arn"]["value"] == "${aws_sqs_queue.jobs_queue.arn}-${data.aws_iam_policy_document.doc.json}"
+    assert tidied["moved"] == [{"from": "aws_sqs_queue.jobs_queue_1A2B3C4D", "to": "aws_sqs_queue.jobs_queue"}]
+    source = tmp_path / "cdk.tf.json"
+    source.write_text(json.dumps(document))
+    done = _cli(str(source), "--out", str(tmp_path / "out"), "--tidy-names", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    moved = (tmp_path / "out" / "moved.tf").read_text()
+    assert "from = aws_sqs_queue.jobs_queue_1A2B3C4D" in moved and _fmt(moved) == moved

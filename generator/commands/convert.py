@@ -12,6 +12,7 @@ from generator.hcl import outdir
 from generator.hcl.document import convert as convert_document
 from generator.hcl.schema import Schemas, default_schemas, installed, with_schema_file
 from generator.hcl.source import Stack, stacks
+from generator.hcl.tidy import tidy
 from generator.program import command
 
 _BIG = 200  # resources in a stack above which a progress line is worth printing
@@ -25,10 +26,12 @@ _BIG = 200  # resources in a stack above which a progress line is worth printing
 @click.option("--schema", "schema", type=click.Path(path_type=Path), default=None,
               help="`terraform providers schema -json` output, for providers other than AWS (default: asked "
                    "of terraform where PATH is initialised, else the bundled AWS schema).")
-def convert_command(path: Path, out: Path, check: bool, schema: Path | None) -> None:
+@click.option("--tidy-names", is_flag=True,
+              help="Drop cdktf's 8-digit hash from resource names; moved blocks carry the state over.")
+def convert_command(path: Path, out: Path, check: bool, schema: Path | None, tidy_names: bool) -> None:
     """Convert PATH (a *.tf.json file, a folder of them, or cdktf.out/stacks) into HCL files in --out.
 
-    Addresses stay exactly as in the JSON. What cannot be rendered exactly is refused with one
+    Addresses stay exactly as in the JSON (unless --tidy-names). What cannot be rendered exactly is refused with one
     line naming the construct and its JSON path, and nothing is written."""
     started = time.monotonic()
     outdir.guard_output_folder(out)
@@ -38,6 +41,11 @@ def convert_command(path: Path, out: Path, check: bool, schema: Path | None) -> 
     for stack in found:
         # An initialised stack folder (after `cdktf diff`/`deploy`) has its providers' own schemas.
         schemas = given or installed(stack.files[0].parent) or default_schemas()
+        if tidy_names:
+            document, renamed = tidy(stack.document)
+            stack = Stack(stack.name, stack.files, document)
+            click.echo(f"convert: {stack.name or path.name}: {renamed} name(s) tidied, each with a moved block",
+                       err=True)
         rendered = _render(stack, schemas)
         prefix = f"{stack.name}/" if stack.name else ""
         files.update({prefix + name: text for name, text in rendered.items()})
