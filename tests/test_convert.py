@@ -101,7 +101,8 @@ def test_every_construct_renders_terraform_fmt_exact() -> None:
 @pytest.mark.parametrize("raw", [
     "[ for k, v in x: k]", "{for k,v in var.m: k=>v}", "a?b:c", "! var.x", "x==-1", "f(a,b...)", "x . y [ 0 ]",
     "concat([1],[2])", "\"a-${ var.x }-b\"", "tomap({})", "x ? -1 : 1", "element(x,0)[1]", "x.*.id", "x[*].id",
-    "(a+b)*c", "{ \"a b\" = 1 }", "[for s in var.l: upper(s) if s!=\"\"]"])
+    "(a+b)*c", "{ \"a b\" = 1 }", "[for s in var.l: upper(s) if s!=\"\"]", "provider::aws::arn_parse(x)",
+    "{for k,v in m: k=>v...}", "x ? { a = 1 } : {}", "-x", "!(a&&b)"])
 def test_expressions_are_spaced_as_terraform_fmt_prints_them(raw: str) -> None:
     line = f"x = {expr.normalise(raw, 'x')}\n"
     assert _fmt(line) == line

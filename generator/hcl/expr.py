@@ -15,7 +15,7 @@ from generator.hcl.refusal import Unrenderable
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?")
-_OPERATORS = ("...", "==", "!=", "<=", ">=", "&&", "||", "=>", "<", ">", "+", "-", "*", "/", "%", "!", "?", ":",
+_OPERATORS = ("...", "::", "==", "!=", "<=", ">=", "&&", "||", "=>", "<", ">", "+", "-", "*", "/", "%", "!", "?", ":",
               "=", ",", ".", "(", ")", "[", "]", "{", "}")
 _OPEN = {"(", "[", "{"}
 _CLOSE = {")", "]", "}"}
@@ -75,7 +75,7 @@ def _space(subject: Token, after: Token, before: str) -> bool:
     s, a = subject.text if subject.kind == "op" else "", after.text if after.kind == "op" else ""
     if subject.kind == "ident" and a == "(":
         return False
-    if s == "." or a == ".":
+    if s in (".", "::") or a in (".", "::"):  # attribute access; provider::aws::fn(...)
         return False
     if a in (",", "..."):
         return False
