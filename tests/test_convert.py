@@ -156,12 +156,18 @@ def test_convert_writes_checks_and_refuses_in_one_line(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("content", "expect"), [
     ("", "empty"), ("{", "not valid JSON"), ('{"a": 1}', "not a Terraform JSON configuration"),
-    ("[1]", "not a Terraform JSON configuration"), (None, "no *.tf.json"), ("FOREIGN", "did not write")])
+    ("[1]", "not a Terraform JSON configuration"), (None, "no *.tf.json"), ("FOREIGN", "did not write"),
+    ("OVERRIDE", "an override file")])
 def test_bad_input_is_one_line_non_zero_and_writes_nothing(tmp_path: Path, content: str | None, expect: str) -> None:
     out = tmp_path / "out"
     if content is None:
         (tmp_path / "src").mkdir()
         source = tmp_path / "src"
+    elif content == "OVERRIDE":
+        source = tmp_path / "src"
+        source.mkdir()
+        (source / "main.tf.json").write_text(json.dumps({"variable": {"x": {}}}))
+        (source / "main_override.tf.json").write_text(json.dumps({"variable": {"x": {"default": 1}}}))
     elif content == "FOREIGN":
         source = tmp_path / "main.tf.json"
         source.write_text(json.dumps({"variable": {"x": {}}}))
@@ -286,3 +292,14 @@ def test_tidy_names_drop_cdktf_hashes_and_move_the_old_addresses(tmp_path: Path)
     assert done.returncode == 0, done.stderr
     moved = (tmp_path / "out" / "moved.tf").read_text()
     assert "from = aws_sqs_queue.jobs_queue_1A2B3C4D" in moved and _fmt(moved) == moved
+
+
+def test_hcl_files_beside_the_json_are_named_not_silently_left_out(tmp_path: Path) -> None:
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "cdk.tf.json").write_text(json.dumps({"variable": {"x": {"type": "string"}}}))
+    (source / "extra.tf").write_text('variable "y" {}\n')
+    done = _cli(str(source), "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "extra.tf" in done.stderr and "not converted" in done.stderr
+    assert (tmp_path / "out" / "variables.tf").is_file()

@@ -53,6 +53,12 @@ def convert_command(path: Path, out: Path, check: bool, schema: Path | None, tid
             if isinstance(stack.document.get("resource"), dict) else 0
         if len(found) > 1 or count >= _BIG:
             click.echo(f"convert: {stack.name or path.name}: {count} resource(s), {len(rendered)} file(s)", err=True)
+    for folder in sorted({file.parent for stack in found for file in stack.files}):
+        hcl = sorted(folder.glob("*.tf"))
+        if hcl:  # already HCL: part of the configuration, but not what convert reads
+            click.echo(f"convert: note: {len(hcl)} *.tf file(s) in {folder} are not converted; copy them "
+                       f"beside the output ({', '.join(p.name for p in hcl[:3])}{' ...' if len(hcl) > 3 else ''})",
+                       err=True)
     difference = outdir.difference(out, files, str(out))
     if check:
         for label, paths in (("missing", difference.created), ("differs", difference.updated),

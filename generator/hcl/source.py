@@ -42,6 +42,9 @@ def stacks(path: Path) -> list[Stack]:
 
 def read(path: Path) -> dict[str, Any]:
     """A parsed *.tf.json; one line for an empty file, invalid JSON, or JSON that is not a configuration."""
+    if path.name == "override.tf.json" or path.name.endswith("_override.tf.json"):
+        raise UsageError(f"{path}: an override file (Terraform merges it by its own rules); apply it to the "
+                         "configuration first, or move it out of the folder")
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
