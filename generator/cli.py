@@ -43,12 +43,12 @@ def cli() -> None:
 
 def _register() -> None:
     from generator.commands import synth as synth_commands
-    from generator.commands import bootstrap, ci, cost, diagram, local, moved, policy, review, terraform, watch
+    from generator.commands import bootstrap, ci, cost, diagram, local, moved, new, policy, review, terraform, watch
     from generator.commands import deploy as deploy_commands
 
     for command in [*synth_commands.COMMANDS, *terraform.COMMANDS, *local.COMMANDS, *bootstrap.COMMANDS,
                     *review.COMMANDS, *diagram.COMMANDS, *cost.COMMANDS, *policy.COMMANDS, *moved.COMMANDS,
-                    *deploy_commands.COMMANDS, *ci.COMMANDS, *watch.COMMANDS]:
+                    *deploy_commands.COMMANDS, *ci.COMMANDS, *watch.COMMANDS, *new.COMMANDS]:
         cli.add_command(command)
 
 

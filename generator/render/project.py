@@ -49,6 +49,8 @@ def _load_one(root: Path, name: str) -> LoadedEnv:
     spec = importlib.util.spec_from_file_location(module_name, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    # Registered like any import, so classes the config defines (a construct, a stack) know their file.
+    sys.modules[module_name] = module
     try:
         spec.loader.exec_module(module)
     except InputError as err:
