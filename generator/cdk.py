@@ -277,6 +277,12 @@ def tracked(item: R, name: str | None = None, *, moved_from: str | None = None) 
     moved_from: the name (or "type.name" address) the resource had before a refactor, for when
     synth cannot tell on its own; synth then writes the `moved` block into moved.tf.
     """
+    if not callable(getattr(item, "override_logical_id", None)):
+        caller = sys._getframe(1)
+        from generator.errors import UsageError
+
+        raise UsageError(f"{Path(caller.f_code.co_filename).name}:{caller.f_lineno}: tracked() takes a resource, "
+                         f"data source or output, not {type(item).__name__}")
     logical = name or item.node.id
     item.override_logical_id(logical)
     log = _RECORDING.get()
