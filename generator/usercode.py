@@ -21,7 +21,7 @@ def where(err: BaseException, root: Path) -> str | None:
     trace = err.__traceback__
     while trace is not None:
         path = Path(trace.tb_frame.f_code.co_filename)
-        if _is_user_file(path, root):
+        if is_user_file(path, root):
             found = f"{_relative(path, root)}:{trace.tb_lineno}"
         trace = trace.tb_next
     return found
@@ -37,7 +37,7 @@ def user_error(err: BaseException, root: Path, env: str | None = None) -> Config
     return error
 
 
-def _is_user_file(path: Path, root: Path) -> bool:
+def is_user_file(path: Path, root: Path) -> bool:
     try:
         resolved = path.resolve()
     except OSError:
