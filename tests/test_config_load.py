@@ -33,7 +33,7 @@ def _probe(code: str) -> dict[str, object]:
 
 def test_loading_every_config_imports_no_binding() -> None:
     seen = _probe(PROBE)
-    assert seen["envs"] == ["dev", "prod"]
+    assert seen["envs"] == env_names(ROOT)
     assert seen["checks"] == [True, True, True]
     assert seen["bindings"] == [], f"a config load imported {seen['bindings']}"
 
@@ -46,6 +46,7 @@ from modules.vpc import Vpc, VpcInputs
 stack = TerraformStack(App(), "probe")
 module = Vpc(stack, "vpc", VpcInputs(), name="probe", region="ap-northeast-2")
 import constructs
+from tests.projectcopy import env_names
 checks = [isinstance(module, Vpc), isinstance(module, constructs.Construct), module.node.path == "probe/vpc",
           isinstance(stack, TerraformStack), type(module).__name__ == "Vpc"]
 print(json.dumps({"checks": checks, "bindings": sorted(m for m in sys.modules if m.split(".")[0] in %r)}))
