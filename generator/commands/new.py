@@ -37,8 +37,8 @@ def new_env(name: str, source: str, cidr: str | None) -> None:
     for path in written:
         click.echo(f"  created {path.relative_to(root)}")
     for diff in diffs:
-        for path in (*diff.created, *diff.updated):
-            click.echo(f"  {'created' if path in diff.created else 'updated'} {path}")
+        for name in (*diff.created, *diff.updated):
+            click.echo(f"  {'created' if name in diff.created else 'updated'} {name}")
     click.echo(f"new env {name}: VPC {planned.cidr or '(none)'}, state s3://{planned.state_bucket}; "
                f"next: `{command('bootstrap', name)}`, then `{command('plan', name)}`", err=True)
 

@@ -151,12 +151,16 @@ def read_overrides(path: Path, root: Path) -> dict[str, Override]:
     except SyntaxError:
         return {}  # importing the module reports it, with its line
     for node in tree.body:
-        target = node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else \
-            node.target if isinstance(node, ast.AnnAssign) else None
-        if isinstance(target, ast.Name) and target.id == FACTS_VARIABLE and node.value is not None:  # type: ignore[union-attr]
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, expression = node.targets[0], node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            target, expression = node.target, node.value
+        else:
+            continue
+        if isinstance(target, ast.Name) and target.id == FACTS_VARIABLE:
             where = f"{relative}:{node.lineno}"
             try:
-                value = ast.literal_eval(node.value)  # type: ignore[union-attr]
+                value = ast.literal_eval(expression)
             except ValueError:
                 raise ConfigError(f"{where}: {FACTS_VARIABLE} must be a literal dict of dicts") from None
             return _checked(value, where)

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from generator.paths import work_dir
@@ -40,7 +41,7 @@ def recording(root: Path) -> Iterator[set[str]]:
 
     class Recording(original):  # type: ignore[misc, valid-type]
         def __getitem__(self, key: str) -> str:
-            frame = sys._getframe(1)
+            frame: FrameType | None = sys._getframe(1)
             for _ in range(_DEPTH):
                 if frame is None:
                     break
