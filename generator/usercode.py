@@ -38,6 +38,8 @@ def user_error(err: BaseException, root: Path, env: str | None = None) -> Config
 
 
 def is_user_file(path: Path, root: Path) -> bool:
+    if not path.is_absolute():  # "<frozen posixpath>", "<string>": Python's own, never the user's
+        return False
     try:
         resolved = path.resolve()
     except OSError:

@@ -46,7 +46,6 @@ from modules.vpc import Vpc, VpcInputs
 stack = TerraformStack(App(), "probe")
 module = Vpc(stack, "vpc", VpcInputs(), name="probe", region="ap-northeast-2")
 import constructs
-from tests.projectcopy import env_names
 checks = [isinstance(module, Vpc), isinstance(module, constructs.Construct), module.node.path == "probe/vpc",
           isinstance(stack, TerraformStack), type(module).__name__ == "Vpc"]
 print(json.dumps({"checks": checks, "bindings": sorted(m for m in sys.modules if m.split(".")[0] in %r)}))

@@ -113,11 +113,11 @@ SERVICES: dict[str, Service] = {
 
 # Types with no charge of their own that a price table could hold: billed per request or per GB
 # moved, which usage.toml does not model. The cost report lists no line for them, on purpose.
+# (Not DynamoDB tables or S3 objects: provisioned capacity and storage are monthly charges.)
 USAGE_PRICED: frozenset[str] = frozenset({
     "aws_lambda_function", "aws_lambda_permission", "aws_apigatewayv2_api", "aws_apigatewayv2_stage",
-    "aws_api_gateway_rest_api", "aws_sfn_state_machine", "aws_scheduler_schedule", "aws_s3_object",
-    "aws_dynamodb_table", "aws_kinesis_firehose_delivery_stream", "aws_cloudwatch_event_bus",
-    "aws_servicediscovery_private_dns_namespace", "aws_servicediscovery_service",
+    "aws_api_gateway_rest_api", "aws_sfn_state_machine", "aws_scheduler_schedule",
+    "aws_kinesis_firehose_delivery_stream", "aws_cloudwatch_event_bus", "aws_servicediscovery_service",
 })
 
 

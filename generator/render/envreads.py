@@ -32,7 +32,7 @@ def recorded(root: Path) -> list[str]:
 
 @contextmanager
 def recording(root: Path) -> Iterator[set[str]]:
-    """Record the variables user code reads inside the block; kept (added to the earlier ones) after it."""
+    """Record the variables user code reads inside the block; kept (added to the earlier ones) when it succeeds."""
     from generator.usercode import is_user_file
 
     names: set[str] = set()
@@ -56,7 +56,7 @@ def recording(root: Path) -> Iterator[set[str]]:
         yield names
     finally:
         environ.__class__ = original
-        _save(root, names)
+    _save(root, names)  # only after a render that worked: a failed one caches nothing
 
 
 def _save(root: Path, names: set[str]) -> None:
