@@ -40,7 +40,8 @@ def _render(seed: str) -> dict[str, str]:
 def test_output_does_not_depend_on_hash_seed_or_process() -> None:
     first, second = _render("1"), _render("4242")
     # per env: its generated files and the source map; and the generated workflows (as committed)
-    committed = {f"{env}/{path.name}" for env in env_names(ROOT) for path in generated_files(ROOT / "environments" / env)}
+    committed = {f"{env}/{path.name}" for env in env_names(ROOT)
+                 for path in generated_files(ROOT / "environments" / env)}
     committed |= {f"{env}/sources" for env in env_names(ROOT)}
     committed |= {f".github/workflows/{path.name}" for path in (ROOT / ".github" / "workflows").glob("*.yml")
                   if MARK in path.read_text()}

@@ -51,7 +51,8 @@ def test_new_env_and_new_module_keep_the_tests_green(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "tests", root / "tests", ignore=shutil.ignore_patterns("__pycache__"))
     made = _hclgen(root, "new", "env", "staging", "--from", "dev")
     assert made.returncode == 0, made.stderr
-    assert "created environments/staging/config.py" in made.stdout and "updated .github/workflows/apply.yml" in made.stdout
+    assert "created environments/staging/config.py" in made.stdout
+    assert "updated .github/workflows/apply.yml" in made.stdout
     config = (root / "environments" / "staging" / "config.py").read_text()
     assert 'name="staging"' in config and "state-staging" in config and 'cidr="10.0.0.0/18"' not in config
     assert (root / "environments" / "staging" / ".terraform.lock.hcl").read_text() == \
