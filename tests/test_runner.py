@@ -94,7 +94,11 @@ def test_daemon_spawn_and_stop(tmp_path: Path) -> None:
     pid = runner.spawn_daemon(runner.python_argv("http.server", "--bind", "127.0.0.1", "0"),
                               log=tmp_path / "d.log")
     assert runner.process_alive(pid)
-    runner.stop_process(pid)
+    identity = runner.process_identity(pid)
+    assert identity is not None and "http.server" in identity[0]
+    assert not runner.stop_process(pid, ("something else", identity[1]))  # not the recorded process
+    assert runner.process_alive(pid)
+    assert runner.stop_process(pid, identity)
     assert not runner.process_alive(pid)
 
 

@@ -109,9 +109,10 @@ def affected(base: str, github_output: bool, as_json: bool) -> None:
     if not result.envs:
         click.echo(f"no environment is affected by the change since {base}", err=True)
     if github_output and target:
-        with open(target, "a", encoding="utf-8") as handle:
-            handle.write(f"envs={json.dumps(list(result.envs))}\n")
-            handle.write(f"matrix={json.dumps(result.matrix(), separators=(',', ':'))}\n")
+        from generator.review.github import append_runner_file
+
+        append_runner_file("GITHUB_OUTPUT", target, f"envs={json.dumps(list(result.envs))}\n"
+                           f"matrix={json.dumps(result.matrix(), separators=(',', ':'))}\n")
 
 
 COMMANDS: list[click.Command] = [comment, affected]
