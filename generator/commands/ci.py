@@ -20,11 +20,18 @@ def ci_record(job: str, env_name: str | None, names: tuple[str, ...], out: Path 
 
     Run it as the job's last step with `if: always()`; `comment --status-dir` reads the records.
     """
-    from generator.paths import project_root, work_dir
+    from generator.paths import check_name, check_output_dir, mark_owned, project_root, work_dir
     from generator.review import status
 
+    check_name(job, "--job")
+    if env_name:
+        check_name(env_name, "--env")
     record = status.record_from_steps(job, env_name, os.environ.get(status.STEPS_VAR), status.parse_names(names))
-    path = status.write_record(out or work_dir(project_root()) / "status", record)
+    root = project_root()
+    folder = work_dir(root) / "status" if out is None else check_output_dir(root, out, "--out")
+    path = status.write_record(folder, record)
+    if out is not None:
+        mark_owned(folder, "ci-record")
     failed = ", ".join(step.id for step in record.failed)
     click.echo(f"recorded {len(record.steps)} steps of job {job}{' ' + env_name if env_name else ''} in {path}"
                + (f" (did not succeed: {failed})" if failed else ""), err=True)

@@ -55,6 +55,10 @@ def comment(plan_json: tuple[Path, ...], post: bool, env_name: str | None, sourc
     from generator.review.model import PlanReport
     from generator.review.plansource import load_env_plan, plan_diagrams
 
+    if env_name:
+        from generator.paths import check_name
+
+        check_name(env_name, "--env")
     if env_name and len(plan_json) > 1:
         raise UsageError("--env names one plan; with several, each plan's meta.json names its env")
     plans = [load_env_plan(path, env_name, sources) for path in plan_json]

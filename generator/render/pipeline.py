@@ -76,8 +76,9 @@ def write(root: Path, rendered: list[RenderedEnv]) -> list[Difference]:
         diffs.append(workflows.difference(root, flows))
         changes.update(workflows.changes(root, flows))
         hashes[workflows.CACHE_KEY] = workflows.hashes(flows)
-    writer.apply(changes)
-    cache.store(root, hashes, digest)
+    with writer.exclusive(root):
+        writer.apply(changes)
+        cache.store(root, hashes, digest)
     return diffs
 
 
@@ -136,8 +137,9 @@ def _persist(root: Path, rendered: list[RenderedEnv], digest: str, flows: dict[s
     if flows is not None:
         hashes[workflows.CACHE_KEY] = workflows.hashes(flows)
         changes[workflows.manifest_path(root)] = workflows.manifest_text(flows)
-    writer.apply(changes)
-    cache.store(root, hashes, digest)
+    with writer.exclusive(root):
+        writer.apply(changes)
+        cache.store(root, hashes, digest)
 
 
 RENDER_LOG_VAR = "HCLGEN_RENDER_LOG"
@@ -167,7 +169,8 @@ def ensure_sources(root: Path, names: list[str]) -> None:
         return
     rendered = render(root, stale)
     if any(d.paths for d in differences(root, rendered)):
-        writer.apply(_source_maps(rendered, root, digest))
+        with writer.exclusive(root):
+            writer.apply(_source_maps(rendered, root, digest))
     else:  # the committed HCL matches too: the plan's own synced check need not render again
         _persist(root, rendered, digest, None)
 

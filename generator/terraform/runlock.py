@@ -14,11 +14,11 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from generator.errors import HclgenError, RefusedError
-from generator.paths import work_dir
+from generator.paths import check_name, work_dir
 
 
 def lock_path(root: Path, env: str) -> Path:
-    return work_dir(root) / "locks" / f"{env}.lock"
+    return work_dir(root) / "locks" / f"{check_name(env, 'env')}.lock"
 
 
 @contextmanager
