@@ -183,3 +183,20 @@ def test_a_lock_path_that_is_a_folder_is_one_line(root: Path) -> None:
         assert lock.is_dir()
     finally:
         lock.rmdir()
+
+
+def test_the_tools_own_folders_replaced_by_files_are_one_line(root: Path) -> None:
+    local = root / ".hclgen" / "local"
+    local.write_text("not a folder")
+    try:
+        one_line_refusal(run(root, "local", "up"), 1, str(local))
+        assert local.read_text() == "not a folder"
+    finally:
+        local.unlink()
+    record = root / ".hclgen" / "local" / "server.json"
+    record.mkdir(parents=True)
+    try:
+        down = run(root, "local", "down")
+        assert down.returncode == 0 and "not running" in down.stdout and record.is_dir(), down.stderr
+    finally:
+        record.rmdir()

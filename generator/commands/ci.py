@@ -30,8 +30,7 @@ def ci_record(job: str, env_name: str | None, names: tuple[str, ...], out: Path 
     root = project_root()
     folder = work_dir(root) / "status" if out is None else check_output_dir(root, out, "--out")
     path = status.write_record(folder, record)
-    if out is not None:
-        mark_owned(folder, "ci-record")
+    mark_owned(folder, "ci-record")
     failed = ", ".join(step.id for step in record.failed)
     click.echo(f"recorded {len(record.steps)} steps of job {job}{' ' + env_name if env_name else ''} in {path}"
                + (f" (did not succeed: {failed})" if failed else ""), err=True)

@@ -116,7 +116,10 @@ def down(root: Path) -> Server | None:
 
 def _start(root: Path) -> Server:
     folder = local_dir(root)
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise HclgenError(f"cannot use {folder} for the local AWS: {err.strerror or err}") from None
     port_file = _port_file(root)
     port_file.unlink(missing_ok=True)
     argv = runner.python_argv(_LAUNCHER, "--port-file", str(port_file))

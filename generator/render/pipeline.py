@@ -12,6 +12,7 @@ from pathlib import Path
 from generator.render import cache, workflows, writer
 from generator.render.writer import Difference
 from generator.render.emit import GENERATED_MARK, emit
+from generator.errors import UsageError
 from generator.paths import work_dir
 from generator.render import movedfile
 from generator.render.architecture import ARCHITECTURE_FILE, architecture_markdown
@@ -149,8 +150,11 @@ def _log_render(envs: list[str]) -> None:
     """With HCLGEN_RENDER_LOG=path, one line per real (cdktf) render: makes renders per job countable."""
     path = os.environ.get(RENDER_LOG_VAR)
     if path:
-        with open(path, "a", encoding="utf-8") as log:
-            log.write(f"{os.getpid()} {' '.join(envs)}\n")
+        try:
+            with open(path, "a", encoding="utf-8") as log:
+                log.write(f"{os.getpid()} {' '.join(envs)}\n")
+        except OSError as err:
+            raise UsageError(f"{RENDER_LOG_VAR}={path}: {err.strerror or err}") from None
 
 
 def sources_path(root: Path, env: str) -> Path:
