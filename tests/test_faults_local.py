@@ -149,7 +149,7 @@ def _deploy_interrupted(project: Project, tag: str, when: str, how: str) -> tupl
                 for pid in pids:
                     os.kill(pid, signal.SIGKILL)
             else:
-                proc.send_signal(signal.SIGINT)
+                proc.send_signal(signal.SIGKILL if how == "kill-deploy" else signal.SIGINT)
             break
     seen += proc.stdout.readlines()
     return proc.wait(timeout=600), "".join(seen)
@@ -167,3 +167,17 @@ def test_a_failed_deploy_puts_the_image_tag_back(project: Project) -> None:
     assert project.tag() == "latest"
     result = project.run("plan", "dev", "--local")  # the next ordinary apply rolls no untested image
     assert "untested" not in result.stdout + result.stderr
+
+
+def test_a_killed_deploy_stops_the_next_apply_until_the_tag_is_settled(project: Project) -> None:
+    code, out = _deploy_interrupted(project, "untested3", "Creating...", "kill-deploy")
+    assert code == -signal.SIGKILL
+    assert project.tag() == "untested3"  # nobody was left to put it back...
+    refused = project.run("apply", "dev", "--local", "--auto-approve")
+    assert refused.returncode == 3 and "Traceback" not in refused.stderr, refused.stderr[-2000:]
+    assert "deploy dev --image-tag latest --local" in refused.stderr  # ...so apply will not roll it
+    assert "Apply complete" not in refused.stdout
+    settled = ok(project.run("deploy", "dev", "--image-tag", "latest", "--local", "--auto-approve"))
+    assert "dev: deployed image tag latest (was latest)" in settled
+    assert project.tag() == "latest"
+    ok(project.run("apply", "dev", "--local", "--auto-approve"))

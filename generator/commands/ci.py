@@ -14,7 +14,7 @@ import click
 @click.option("--name", "--names", "names", multiple=True, metavar="ID=NAME",
               help="Human name of a step id (repeatable); the generated workflows' ids have names already.")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), metavar="DIR",
-              help="Folder of the records; default .hclgen/status.")
+              help="Folder of the records (new, empty or made by ci-record); default .hclgen/status.")
 def ci_record(job: str, env_name: str | None, names: tuple[str, ...], out: Path | None) -> None:
     """Record this job's steps from HCLGEN_STEPS_JSON (`${{ toJSON(steps) }}`) in .hclgen/status/JOB[-ENV].json.
 
@@ -39,7 +39,8 @@ def ci_record(job: str, env_name: str | None, names: tuple[str, ...], out: Path 
 @click.command("artifact")
 @click.argument("env")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), metavar="DIR",
-              help="Target folder (emptied first); default .hclgen/artifacts/ENV.")
+              help="Target folder: new, empty, or one this command made (replaced whole); never the checkout, "
+                   "environments/, .git/ or the tool's state. Default .hclgen/artifacts/ENV.")
 @click.option("--include-tfplan", is_flag=True,
               help="Also copy the raw plan.tfplan, which holds sensitive values in clear text.")
 def artifact(env: str, out: Path | None, include_tfplan: bool) -> None:
