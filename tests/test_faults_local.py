@@ -149,7 +149,12 @@ def _deploy_interrupted(project: Project, tag: str, when: str, how: str) -> tupl
                 for pid in pids:
                     os.kill(pid, signal.SIGKILL)
             else:
+                orphans = _children(proc.pid, "terraform")
                 proc.send_signal(signal.SIGKILL if how == "kill-deploy" else signal.SIGINT)
+                if how == "kill-deploy":  # terraform (own process group) finishes its apply on its own
+                    deadline = time.monotonic() + 600
+                    while any(Path(f"/proc/{pid}").exists() for pid in orphans) and time.monotonic() < deadline:
+                        time.sleep(0.2)
             break
     seen += proc.stdout.readlines()
     return proc.wait(timeout=600), "".join(seen)
