@@ -21,6 +21,7 @@ from typing import Any
 import boto3
 import pytest
 
+from generator import runner
 from generator.localaws import server as local_aws
 from generator.render.project import load
 from tests.conftest import copy_project
@@ -153,7 +154,7 @@ def _deploy_interrupted(project: Project, tag: str, when: str, how: str) -> tupl
                 proc.send_signal(signal.SIGKILL if how == "kill-deploy" else signal.SIGINT)
                 if how == "kill-deploy":  # terraform (own process group) finishes its apply on its own
                     deadline = time.monotonic() + 600
-                    while any(Path(f"/proc/{pid}").exists() for pid in orphans) and time.monotonic() < deadline:
+                    while any(runner.process_alive(pid) for pid in orphans) and time.monotonic() < deadline:
                         time.sleep(0.2)
             break
     seen += proc.stdout.readlines()
