@@ -200,3 +200,15 @@ def test_the_tools_own_folders_replaced_by_files_are_one_line(root: Path) -> Non
         assert down.returncode == 0 and "not running" in down.stdout and record.is_dir(), down.stderr
     finally:
         record.rmdir()
+
+
+def test_drift_exit_code_of_a_never_applied_env() -> None:
+    from generator.review.driftreport import status_line
+    from generator.review.model import failed_plan
+    from generator.terraform.drift import EnvDrift, never_applied_message, overall
+
+    never = EnvDrift(failed_plan("qa", never_applied_message("qa")), Path("."), never_applied=True)
+    failed = EnvDrift(failed_plan("dev", "boom"), Path("."))
+    assert overall([never]) == 5 and overall([never, failed]) == 1
+    assert status_line(never.plan).startswith("qa: never applied") and "no drift" in status_line(never.plan)
+    assert "clean" not in status_line(never.plan)
