@@ -137,13 +137,16 @@ def _children(pid: int, name: str) -> list[int]:
     return found
 
 
-def _deploy_interrupted(project: Project, tag: str, when: str, how: str) -> tuple[int, str]:
+APPLYING = ("Destroying...", "Creating...", "Modifying...")  # terraform apply's first line of work
+
+
+def _deploy_interrupted(project: Project, tag: str, when: tuple[str, ...], how: str) -> tuple[int, str]:
     proc = project.start("deploy", "dev", "--image-tag", tag, "--local", "--auto-approve")
     assert proc.stdout is not None
     seen = []
     for line in proc.stdout:
         seen.append(line)
-        if when in line:
+        if any(marker in line for marker in when):
             if how == "kill-terraform":
                 deadline = time.monotonic() + 10
                 while not (pids := _children(proc.pid, "terraform")) and time.monotonic() < deadline:
@@ -165,11 +168,18 @@ def _deploy_interrupted(project: Project, tag: str, when: str, how: str) -> tupl
 def test_a_failed_deploy_puts_the_image_tag_back(project: Project) -> None:
     ok(project.run("apply", "dev", "--local", "--auto-approve", "--allow-stateful-replace"))
     assert project.tag() == "latest"
-    code, out = _deploy_interrupted(project, "untested1", "Refreshing state", "kill-terraform")  # during plan
+    code, out = _deploy_interrupted(project, "untested1", ("Refreshing state",), "kill-terraform")  # during plan
     assert code != 0 and "Traceback" not in out, out[-3000:]
     assert "is back at latest" in out, out[-3000:]
     assert project.tag() == "latest"
-    code, out = _deploy_interrupted(project, "untested2", "Modifying...", "ctrl-c")  # during apply
+    # The SIGKILLed terraform could not release the state lock: the next deploy's plan fails on it,
+    # and that deploy puts the tag back too.
+    locked = project.run("deploy", "dev", "--image-tag", "untested2", "--local", "--auto-approve")
+    assert locked.returncode != 0 and "is locked" in locked.stderr, locked.stderr[-2000:]
+    assert "is back at latest" in locked.stderr and project.tag() == "latest"
+    lock = project.aws("s3").get_object(Bucket=project.backend.bucket, Key=f"{project.backend.key}.tflock")
+    ok(project.run("unlock", "dev", json.loads(lock["Body"].read())["ID"], "--local"))
+    code, out = _deploy_interrupted(project, "untested2", APPLYING, "ctrl-c")  # during apply
     assert code == 130 and "is back at latest" in out, out[-3000:]
     assert project.tag() == "latest"
     result = project.run("plan", "dev", "--local")  # the next ordinary apply rolls no untested image
@@ -177,7 +187,7 @@ def test_a_failed_deploy_puts_the_image_tag_back(project: Project) -> None:
 
 
 def test_a_killed_deploy_stops_the_next_apply_until_the_tag_is_settled(project: Project) -> None:
-    code, out = _deploy_interrupted(project, "untested3", "Creating...", "kill-deploy")
+    code, out = _deploy_interrupted(project, "untested3", APPLYING, "kill-deploy")
     assert code == -signal.SIGKILL
     assert project.tag() == "untested3"  # nobody was left to put it back...
     refused = project.run("apply", "dev", "--local", "--auto-approve")
