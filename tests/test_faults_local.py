@@ -165,6 +165,12 @@ def _deploy_interrupted(project: Project, tag: str, when: tuple[str, ...], how: 
     return proc.wait(timeout=600), "".join(seen)
 
 
+def _release_stale_lock(project: Project) -> None:
+    """What a user does after a killed terraform (the lock error names the command)."""
+    lock = project.aws("s3").get_object(Bucket=project.backend.bucket, Key=f"{project.backend.key}.tflock")
+    ok(project.run("unlock", "dev", json.loads(lock["Body"].read())["ID"], "--local"))
+
+
 def test_a_failed_deploy_puts_the_image_tag_back(project: Project) -> None:
     ok(project.run("apply", "dev", "--local", "--auto-approve", "--allow-stateful-replace"))
     assert project.tag() == "latest"
@@ -177,8 +183,7 @@ def test_a_failed_deploy_puts_the_image_tag_back(project: Project) -> None:
     locked = project.run("deploy", "dev", "--image-tag", "untested2", "--local", "--auto-approve")
     assert locked.returncode != 0 and "is locked" in locked.stderr, locked.stderr[-2000:]
     assert "is back at latest" in locked.stderr and project.tag() == "latest"
-    lock = project.aws("s3").get_object(Bucket=project.backend.bucket, Key=f"{project.backend.key}.tflock")
-    ok(project.run("unlock", "dev", json.loads(lock["Body"].read())["ID"], "--local"))
+    _release_stale_lock(project)
     code, out = _deploy_interrupted(project, "untested2", APPLYING, "ctrl-c")  # during apply
     assert code == 130 and "is back at latest" in out, out[-3000:]
     assert project.tag() == "latest"
@@ -194,6 +199,7 @@ def test_a_killed_deploy_stops_the_next_apply_until_the_tag_is_settled(project: 
     assert refused.returncode == 3 and "Traceback" not in refused.stderr, refused.stderr[-2000:]
     assert "deploy dev --image-tag latest --local" in refused.stderr  # ...so apply will not roll it
     assert "Apply complete" not in refused.stdout
+    _release_stale_lock(project)  # the orphaned terraform died on its closed output pipe, lock held
     settled = ok(project.run("deploy", "dev", "--image-tag", "latest", "--local", "--auto-approve"))
     assert "dev: deployed image tag latest (was latest)" in settled
     assert project.tag() == "latest"
