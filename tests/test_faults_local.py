@@ -167,7 +167,13 @@ def _deploy_interrupted(project: Project, tag: str, when: tuple[str, ...], how: 
 
 def _release_stale_lock(project: Project) -> None:
     """What a user does after a killed terraform (the lock error names the command)."""
-    lock = project.aws("s3").get_object(Bucket=project.backend.bucket, Key=f"{project.backend.key}.tflock")
+    from botocore.exceptions import ClientError
+
+    try:
+        lock = project.aws("s3").get_object(Bucket=project.backend.bucket, Key=f"{project.backend.key}.tflock")
+    except ClientError as err:  # only "no such key" means terraform released it after all
+        assert err.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"), err
+        return
     ok(project.run("unlock", "dev", json.loads(lock["Body"].read())["ID"], "--local"))
 
 
