@@ -61,6 +61,12 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
     root = copy_project(tmp_path_factory.mktemp("faults-local") / "project")
     yield Project(root)
     local_aws.down(root)
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):  # provider plugins a SIGKILLed terraform orphaned
+        try:
+            if str(root) in cmdline.read_bytes().decode(errors="replace"):
+                os.kill(int(cmdline.parent.name), signal.SIGKILL)
+        except (OSError, ValueError):
+            continue
 
 
 def ok(result: subprocess.CompletedProcess[str]) -> str:
