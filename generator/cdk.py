@@ -168,9 +168,25 @@ def _register_lazy_package(name: str) -> None:
     sys.modules[name] = package
 
 
+NODE_HINT = ("install Node.js 20 or newer (https://nodejs.org, or your package manager: `apt-get install nodejs`, "
+             "`brew install node`) and put `node` on PATH")
+
+
+def _require_node() -> None:
+    """cdktf runs in Node.js through jsii: without it jsii fails deep inside with a traceback."""
+    import shutil
+
+    from generator.errors import UsageError
+
+    node = os.environ.get("JSII_NODE", "node")
+    if shutil.which(node) is None:
+        raise UsageError(f"rendering needs Node.js (the cdktf runtime), but `{node}` was not found: {NODE_HINT}")
+
+
 def _load(module: str, name: str) -> Any:
     """The real class behind a stand-in (the first call starts the jsii runtime)."""
     if module not in sys.modules:
+        _require_node()
         # jsii prints a full-screen banner on every run under Node 18/20; README recommends Node 22+.
         os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "18,20")
         _register_lazy_package("cdktf_cdktf_provider_aws")

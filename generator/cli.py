@@ -28,6 +28,10 @@ class HclgenGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             raise click.exceptions.Exit(ExitCode.INTERRUPTED) from None
+        except OSError as err:  # the last net for a file-system fault no command foresaw: one line, never a traceback
+            where = f"{err.filename}: " if err.filename else ""
+            click.secho(f"error: {where}{err.strerror or err}", fg="red", err=True)
+            raise click.exceptions.Exit(ExitCode.FAILURE) from None
         if isinstance(result, int) and result:
             raise click.exceptions.Exit(result)
         return result

@@ -14,6 +14,7 @@ class ExitCode(IntEnum):
     CHANGES = 2  # plan --detailed-exitcode: the plan has changes (terraform's convention)
     REFUSED = 3  # a safety rail refused (stale HCL, protected env off its branch, no terminal)
     UNREVIEWED = 4  # apply --verify-reviewed: the fresh plan is not the one reviewed in the merged PR
+    NOT_APPLIED = 5  # drift: an env's state holds nothing (never applied): nothing to compare, not "no drift"
     INTERRUPTED = 130  # Ctrl-C / SIGTERM: 128 + SIGINT, as shells report it
 
 

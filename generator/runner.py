@@ -227,9 +227,36 @@ def process_alive(pid: int) -> bool:
         return True
 
 
-def stop_process(pid: int, *, timeout: float = 10.0) -> None:
-    """SIGTERM, wait, then SIGKILL: only for processes this tool started (the local AWS)."""
+def process_identity(pid: int) -> tuple[str, str] | None:
+    """(command line, start time) of a running pid, or None: what tells our daemon from a
+    reused pid. Linux reads /proc; elsewhere `ps` answers with its own start column."""
+    if pid <= 1:
+        return None
+    proc = Path(f"/proc/{pid}")
+    if Path("/proc/self/stat").is_file():
+        try:
+            command = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace").strip()
+            started = (proc / "stat").read_text().rsplit(")", 1)[1].split()[19]
+        except (OSError, IndexError):
+            return None
+        return (command, started) if command else None
+    try:
+        out = subprocess.run(["ps", "-o", "lstart=", "-o", "command=", "-p", str(pid)], capture_output=True,
+                             text=True, check=False).stdout.strip()
+    except OSError:
+        return None
+    return (out[24:].strip(), out[:24].strip()) if len(out) > 24 else None
+
+
+def stop_process(pid: int, identity: tuple[str, str], *, timeout: float = 10.0) -> bool:
+    """SIGTERM, wait, then SIGKILL, for a process this tool started (the local AWS): each signal
+    only while pid is still the process recorded at launch (identity), never pid <= 1.
+    Returns False when the pid was not (or no longer) that process and nothing was signalled."""
+    if pid <= 1:
+        return False
     for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 5.0)):
+        if process_identity(pid) != identity:
+            return sig != signal.SIGTERM  # gone after our SIGTERM, or never ours
         try:
             os.kill(pid, sig)
         except ProcessLookupError:
@@ -242,6 +269,7 @@ def stop_process(pid: int, *, timeout: float = 10.0) -> None:
     child = _daemons.pop(pid, None)
     if child is not None:
         child.poll()
+    return True
 
 
 def run_tool(argv: Sequence[str], *, cwd: Path | None = None, env: Mapping[str, str] | None = None,

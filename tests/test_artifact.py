@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
+from generator.paths import OWNED_MARKER
 from generator.review.redact import STRIPPED_KEY, strip_plan
 
 HERE = Path(__file__).parent
@@ -96,7 +97,7 @@ def test_the_comment_renders_the_same_from_the_stripped_folder(project: Path, pl
     assert made.exit_code == 0, made.output
     out = project / ".hclgen" / "artifacts" / env
     expected = {"meta.json", "plan.json"} | ({"plan.txt"} if text and text.is_file() else set()) | ({"sources.json"} if sources else set())
-    assert {p.name for p in out.iterdir()} == expected  # never the raw .tfplan unless asked
+    assert {p.name for p in out.iterdir()} == expected | {OWNED_MARKER}  # never the raw .tfplan unless asked
     stripped = (out / "plan.json").read_text()
     assert [s for s in secrets(json.loads(plan.read_text())) if s in stripped] == []
     before = CliRunner().invoke(cli, ["comment", str(original)], env=NO_GITHUB)
@@ -113,9 +114,10 @@ def test_include_tfplan_and_bad_input(project: Path) -> None:
     target = project / "out"
     (target).mkdir()
     (target / "stale.txt").write_text("from an earlier run")
+    (target / OWNED_MARKER).write_text("")  # an earlier artifact: ours to replace (a user's folder is refused)
     result = CliRunner().invoke(cli, ["artifact", "dev", "--out", str(target), "--include-tfplan"], env=NO_GITHUB)
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in target.iterdir()) == ["meta.json", "plan.json", "plan.tfplan"]
+    assert sorted(p.name for p in target.iterdir()) == [OWNED_MARKER, "meta.json", "plan.json", "plan.tfplan"]
     missing = CliRunner().invoke(cli, ["artifact", "qa"], env=NO_GITHUB)
     assert missing.exit_code == 2 and missing.output.startswith("error: qa has no saved plan in ")
     assert missing.output.count("\n") == 1 and not (project / ".hclgen" / "artifacts" / "qa").exists()
@@ -127,6 +129,6 @@ def test_a_failed_plan_is_copied_as_failed(project: Path) -> None:
     (folder / "meta.json").write_text(json.dumps({"env": "prod", "failed": True, "error": "AccessDenied"}))
     assert CliRunner().invoke(cli, ["artifact", "prod"], env=NO_GITHUB).exit_code == 0
     out = project / ".hclgen" / "artifacts" / "prod"
-    assert [p.name for p in out.iterdir()] == ["meta.json"]
+    assert sorted(p.name for p in out.iterdir()) == [OWNED_MARKER, "meta.json"]
     comment = CliRunner().invoke(cli, ["comment", str(out)], env=NO_GITHUB)
     assert "❌ **The plan failed for `prod`**" in comment.output and "- `prod`: AccessDenied" in comment.output

@@ -9,6 +9,8 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import time
+
 import pytest
 
 from generator import runner
@@ -94,7 +96,13 @@ def test_daemon_spawn_and_stop(tmp_path: Path) -> None:
     pid = runner.spawn_daemon(runner.python_argv("http.server", "--bind", "127.0.0.1", "0"),
                               log=tmp_path / "d.log")
     assert runner.process_alive(pid)
-    runner.stop_process(pid)
+    deadline = time.monotonic() + 10
+    while (identity := runner.process_identity(pid)) is None or "http.server" not in identity[0]:
+        assert time.monotonic() < deadline, identity  # before exec the command line is still ours or empty
+        time.sleep(0.02)
+    assert not runner.stop_process(pid, ("something else", identity[1]))  # not the recorded process
+    assert runner.process_alive(pid)
+    assert runner.stop_process(pid, identity)
     assert not runner.process_alive(pid)
 
 

@@ -14,17 +14,23 @@ import click
 @click.option("--name", "--names", "names", multiple=True, metavar="ID=NAME",
               help="Human name of a step id (repeatable); the generated workflows' ids have names already.")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), metavar="DIR",
-              help="Folder of the records; default .hclgen/status.")
+              help="Folder of the records (new, empty or made by ci-record); default .hclgen/status.")
 def ci_record(job: str, env_name: str | None, names: tuple[str, ...], out: Path | None) -> None:
     """Record this job's steps from HCLGEN_STEPS_JSON (`${{ toJSON(steps) }}`) in .hclgen/status/JOB[-ENV].json.
 
     Run it as the job's last step with `if: always()`; `comment --status-dir` reads the records.
     """
-    from generator.paths import project_root, work_dir
+    from generator.paths import check_name, check_output_dir, mark_owned, project_root, work_dir
     from generator.review import status
 
+    check_name(job, "--job")
+    if env_name:
+        check_name(env_name, "--env")
     record = status.record_from_steps(job, env_name, os.environ.get(status.STEPS_VAR), status.parse_names(names))
-    path = status.write_record(out or work_dir(project_root()) / "status", record)
+    root = project_root()
+    folder = work_dir(root) / "status" if out is None else check_output_dir(root, out, "--out")
+    path = status.write_record(folder, record)
+    mark_owned(folder, "ci-record")
     failed = ", ".join(step.id for step in record.failed)
     click.echo(f"recorded {len(record.steps)} steps of job {job}{' ' + env_name if env_name else ''} in {path}"
                + (f" (did not succeed: {failed})" if failed else ""), err=True)
@@ -33,7 +39,8 @@ def ci_record(job: str, env_name: str | None, names: tuple[str, ...], out: Path 
 @click.command("artifact")
 @click.argument("env")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), metavar="DIR",
-              help="Target folder (emptied first); default .hclgen/artifacts/ENV.")
+              help="Target folder: new, empty, or one this command made (replaced whole); never the checkout, "
+                   "environments/, .git/ or the tool's state. Default .hclgen/artifacts/ENV.")
 @click.option("--include-tfplan", is_flag=True,
               help="Also copy the raw plan.tfplan, which holds sensitive values in clear text.")
 def artifact(env: str, out: Path | None, include_tfplan: bool) -> None:

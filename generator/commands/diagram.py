@@ -12,7 +12,8 @@ from generator.paths import project_root
 @click.command()
 @click.argument("env")
 @click.option("--png", "png", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
-              help="Render a PNG with AWS icons (needs the `diagrams` extra and graphviz's `dot`).")
+              help="Render a PNG with AWS icons (needs the `diagrams` extra and graphviz's `dot`); "
+                   "an existing FILE is replaced only when it is a PNG.")
 def diagram(env: str, png: Path | None) -> None:
     """Draw ENV's architecture from its synthesized stack (the picture of ARCHITECTURE.md).
 
@@ -25,8 +26,10 @@ def diagram(env: str, png: Path | None) -> None:
 
     root = project_root()
     if png is not None:
+        from generator.paths import check_output_file
         from generator.render import diagram_png
 
+        png = check_output_file(root, png, "--png", diagram_png.PNG_SIGNATURE)
         diagram_png.check_graphviz()  # fail before seconds of synth
         diagram_png.require_library()
     (document,) = synthesize(load(root, [env]), root)

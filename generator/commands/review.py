@@ -55,6 +55,10 @@ def comment(plan_json: tuple[Path, ...], post: bool, env_name: str | None, sourc
     from generator.review.model import PlanReport
     from generator.review.plansource import load_env_plan, plan_diagrams
 
+    if env_name:
+        from generator.paths import check_name
+
+        check_name(env_name, "--env")
     if env_name and len(plan_json) > 1:
         raise UsageError("--env names one plan; with several, each plan's meta.json names its env")
     plans = [load_env_plan(path, env_name, sources) for path in plan_json]
@@ -109,9 +113,10 @@ def affected(base: str, github_output: bool, as_json: bool) -> None:
     if not result.envs:
         click.echo(f"no environment is affected by the change since {base}", err=True)
     if github_output and target:
-        with open(target, "a", encoding="utf-8") as handle:
-            handle.write(f"envs={json.dumps(list(result.envs))}\n")
-            handle.write(f"matrix={json.dumps(result.matrix(), separators=(',', ':'))}\n")
+        from generator.review.github import append_runner_file
+
+        append_runner_file("GITHUB_OUTPUT", target, f"envs={json.dumps(list(result.envs))}\n"
+                           f"matrix={json.dumps(result.matrix(), separators=(',', ':'))}\n")
 
 
 COMMANDS: list[click.Command] = [comment, affected]

@@ -160,5 +160,20 @@ def unlock_command(env: str, lock_id: str, local: bool) -> int:
     return operations.unlock(project_root(), env, lock_id, local=local)
 
 
+@click.command("state-push")
+@click.argument("env")
+@_local
+def state_push_command(env: str, local: bool) -> int:
+    """Save environments/ENV/errored.tfstate to ENV's state backend (terraform state push).
+
+    Terraform leaves that file when an apply could not upload its state (network, credentials,
+    a killed local AWS); plan, apply and destroy refuse until it is pushed. The file is then kept
+    in .hclgen/recovered/.
+    """
+    from generator.terraform import operations
+
+    return operations.state_push(project_root(), env, local=local)
+
+
 COMMANDS: list[click.Command] = [init_command, plan_command, apply_command, destroy_command,
-                                 output_command, untaint_command, unlock_command]
+                                 output_command, untaint_command, unlock_command, state_push_command]

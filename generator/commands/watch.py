@@ -28,7 +28,8 @@ def _step_summary(text: str) -> None:
 def drift_command(envs: tuple[str, ...], all_envs: bool, post: bool, local: bool, jobs: int) -> int:
     """Plan environments with -refresh-only and report what changed outside Terraform.
 
-    Exit 0: no drift; 2: drift in any env; 1: an error (each failing env named). The plans are
+    Exit 0: no drift; 2: drift in any env; 5: an env was never applied (its state holds
+    nothing to compare); 1: an error (each failing env named). The plans are
     saved in .hclgen/drift/ENV/; the report is printed (and appended to $GITHUB_STEP_SUMMARY).
     """
     try:

@@ -2,12 +2,15 @@
 
 Its pid and port are recorded in .hclgen/local/server.json, so `apply --local` and a later
 `plan --local` talk to the same in-memory AWS. `python main.py local down` ends it (and
-everything created in it).
+everything created in it). The record also holds the daemon's command line and start time as
+the OS reported them at launch: a pid is signalled only while it is still that process, so a
+reused pid, pid 0/1 or an edited record never gets a signal.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -20,6 +23,7 @@ ACCESS_KEY = "test"  # moto accepts any key; fixed ones keep the state's account
 SECRET_KEY = "test"
 START_TIMEOUT = 60.0
 _PACKAGE_PARENT = Path(__file__).resolve().parents[2]
+_LAUNCHER = "generator.localaws.launcher"
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,17 @@ class Server:
     pid: int
     port: int
     started_at: float
+    command: str = ""  # /proc/<pid>/cmdline at launch
+    start_ticks: str = ""  # the process's start time at launch (/proc/<pid>/stat field 22)
+
+    @property
+    def identity(self) -> tuple[str, str]:
+        return (self.command, self.start_ticks)
+
+    def is_ours(self, root: Path) -> bool:
+        """pid is still the launcher this checkout started (not a reused pid or another program)."""
+        return (self.pid > 1 and _LAUNCHER in self.command and str(_port_file(root)) in self.command
+                and runner.process_identity(self.pid) == self.identity)
 
     @property
     def endpoint(self) -> str:
@@ -41,21 +56,44 @@ def _state_file(root: Path) -> Path:
     return local_dir(root) / "server.json"
 
 
+def _port_file(root: Path) -> Path:
+    return local_dir(root) / "server.port"
+
+
 def log_file(root: Path) -> Path:
     return local_dir(root) / "server.log"
 
 
 def status(root: Path) -> Server | None:
     """The recorded server when it is alive and answering; a dead record is removed."""
-    path = _state_file(root)
+    server = _recorded(root)
+    if server is None:
+        return None
+    if server.is_ours(root) and _answers(server.endpoint):
+        return server
+    _forget(root)
+    return None
+
+
+def _recorded(root: Path) -> Server | None:
+    """The record as written by _start, or None (missing, or not of the shape _start writes)."""
     try:
-        server = Server(**json.loads(path.read_text()))
+        data = json.loads(_state_file(root).read_text(encoding="utf-8"))
+        server = Server(**data)
     except (OSError, ValueError, TypeError):
         return None
-    if runner.process_alive(server.pid) and _answers(server.endpoint):
-        return server
-    path.unlink(missing_ok=True)
-    return None
+    fields = (server.pid, server.port, server.command, server.start_ticks)
+    if not (isinstance(fields[0], int) and isinstance(fields[1], int) and isinstance(fields[2], str)
+            and isinstance(fields[3], str) and 0 < server.port < 65536):
+        return None
+    return server
+
+
+def _forget(root: Path) -> None:
+    try:
+        _state_file(root).unlink(missing_ok=True)
+    except OSError:
+        pass  # e.g. a folder in its place: status stays "not running", nothing is signalled
 
 
 def ensure(root: Path) -> tuple[Server, bool]:
@@ -67,34 +105,46 @@ def ensure(root: Path) -> tuple[Server, bool]:
 
 
 def down(root: Path) -> Server | None:
-    """Stop the recorded server; returns it, or None when none was running."""
+    """Stop the recorded server; returns it, or None when none was running (a record that does
+    not point at our own launcher is dropped and its pid left alone)."""
     running = status(root)
     if running is not None:
-        runner.stop_process(running.pid)
-    _state_file(root).unlink(missing_ok=True)
+        runner.stop_process(running.pid, running.identity)
+    _forget(root)
     return running
 
 
 def _start(root: Path) -> Server:
     folder = local_dir(root)
-    folder.mkdir(parents=True, exist_ok=True)
-    port_file = folder / "server.port"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise HclgenError(f"cannot use {folder} for the local AWS: {err.strerror or err}") from None
+    port_file = _port_file(root)
     port_file.unlink(missing_ok=True)
-    argv = runner.python_argv("generator.localaws.launcher", "--port-file", str(port_file))
+    argv = runner.python_argv(_LAUNCHER, "--port-file", str(port_file))
     # cwd: `python -m` puts it first on sys.path; it must be the package running this code.
     pid = runner.spawn_daemon(argv, log=log_file(root), cwd=_PACKAGE_PARENT, env=_daemon_env())
     port = _wait_for_port(pid, port_file, log_file(root))
-    server = Server(pid=pid, port=port, started_at=time.time())
+    command, ticks = runner.process_identity(pid) or ("", "")
+    server = Server(pid=pid, port=port, started_at=time.time(), command=command, start_ticks=ticks)
     if not _wait_answering(server.endpoint):
-        runner.stop_process(pid)
+        _stop_child(pid)
         raise HclgenError(f"local AWS did not answer on {server.endpoint}; see {log_file(root)}")
-    _state_file(root).write_text(json.dumps(asdict(server)))
+    tmp = _state_file(root).with_suffix(".tmp")
+    tmp.write_text(json.dumps(asdict(server)), encoding="utf-8")
+    os.replace(tmp, _state_file(root))
     return server
 
 
-def _daemon_env() -> dict[str, str]:
-    import os
+def _stop_child(pid: int) -> None:
+    """Stop a daemon this very process spawned (still unreaped, so its pid cannot be reused)."""
+    identity = runner.process_identity(pid)
+    if identity is not None:
+        runner.stop_process(pid, identity)
 
+
+def _daemon_env() -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(_PACKAGE_PARENT), env.get("PYTHONPATH")) if p)
     return env
@@ -108,7 +158,7 @@ def _wait_for_port(pid: int, port_file: Path, log: Path) -> int:
         if not runner.process_alive(pid):
             raise HclgenError(f"local AWS exited while starting; see {log}")
         time.sleep(0.05)
-    runner.stop_process(pid)
+    _stop_child(pid)
     raise HclgenError(f"local AWS did not start within {START_TIMEOUT:.0f}s; see {log}")
 
 

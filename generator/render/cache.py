@@ -21,6 +21,7 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
+from generator.errors import HclgenError
 from generator.paths import templates_dir, work_dir
 from generator.render import envreads
 
@@ -68,10 +69,16 @@ def store(root: Path, envs: dict[str, dict[str, str]], digest: str) -> None:
         stored = {}
     kept = stored.get("envs", {}) if stored.get("inputs") == digest else {}
     path = _path(root)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"inputs": digest, "envs": {**kept, **envs}}, indent=1, sort_keys=True))
-    os.replace(tmp, path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # per process: two runs never share one
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps({"inputs": digest, "envs": {**kept, **envs}}, indent=1, sort_keys=True))
+        os.replace(tmp, path)
+    except OSError as err:
+        if tmp.is_file():
+            tmp.unlink()
+        raise HclgenError(f"could not write the render cache {path}: {err.strerror or err} "
+                          "(the generated files are written; the next run renders again)") from None
 
 
 def _input_files(root: Path) -> list[tuple[Path, str]]:

@@ -7,13 +7,14 @@ extra (`pip install -e '.[diagram]'`) and graphviz a system package, needed by t
 from __future__ import annotations
 
 import importlib
+import os
 import shutil
 import tempfile
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from generator.errors import UsageError
+from generator.errors import HclgenError, UsageError
 from generator.render.diagram import INTERNET, Diagram, Node
 from generator.render.diagram_mermaid import tier_id, zones_title
 
@@ -44,6 +45,7 @@ ICONS: dict[str, tuple[str, str]] = {
     "subnet": ("diagrams.aws.network", "PrivateSubnet"),
 }
 _AURORA = ("diagrams.aws.database", "Aurora")
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def require_library() -> Any:
@@ -80,9 +82,21 @@ def render_png(diagram: Diagram, target: Path) -> Path:
                              direction="LR", graph_attr=attrs):
             _draw(diagram, cluster, made)
             _connect(diagram, library.Edge, made)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(stem.with_suffix(".png")), target)
+        _move_into_place(stem.with_suffix(".png"), target)
     return target
+
+
+def _move_into_place(picture: Path, target: Path) -> None:
+    """Copy beside the target, then rename: a full disk or a kill never leaves half a PNG."""
+    staged = target.with_name(f".{target.name}.hclgen-tmp")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(picture, staged)
+        os.replace(staged, target)
+    except OSError as err:
+        if staged.is_file():
+            staged.unlink()
+        raise HclgenError(f"could not write {target}: {err.strerror or err}") from None
 
 
 def _draw(diagram: Diagram, cluster: Any, made: dict[str, Any]) -> None:

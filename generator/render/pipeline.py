@@ -12,6 +12,7 @@ from pathlib import Path
 from generator.render import cache, envreads, workflows, writer
 from generator.render.writer import Difference
 from generator.render.emit import GENERATED_MARK, emit
+from generator.errors import UsageError
 from generator.paths import work_dir
 from generator.render import movedfile
 from generator.render.architecture import ARCHITECTURE_FILE, architecture_markdown
@@ -78,8 +79,9 @@ def write(root: Path, rendered: list[RenderedEnv]) -> list[Difference]:
         diffs.append(workflows.difference(root, flows))
         changes.update(workflows.changes(root, flows))
         hashes[workflows.CACHE_KEY] = workflows.hashes(flows)
-    writer.apply(changes)
-    cache.store(root, hashes, digest)
+    with writer.exclusive(root):
+        writer.apply(changes)
+        cache.store(root, hashes, digest)
     return diffs
 
 
@@ -141,8 +143,9 @@ def _persist(root: Path, rendered: list[RenderedEnv], digest: str, flows: dict[s
     if flows is not None:
         hashes[workflows.CACHE_KEY] = workflows.hashes(flows)
         changes[workflows.manifest_path(root)] = workflows.manifest_text(flows)
-    writer.apply(changes)
-    cache.store(root, hashes, digest)
+    with writer.exclusive(root):
+        writer.apply(changes)
+        cache.store(root, hashes, digest)
 
 
 RENDER_LOG_VAR = "HCLGEN_RENDER_LOG"
@@ -152,8 +155,11 @@ def _log_render(envs: list[str]) -> None:
     """With HCLGEN_RENDER_LOG=path, one line per real (cdktf) render: makes renders per job countable."""
     path = os.environ.get(RENDER_LOG_VAR)
     if path:
-        with open(path, "a", encoding="utf-8") as log:
-            log.write(f"{os.getpid()} {' '.join(envs)}\n")
+        try:
+            with open(path, "a", encoding="utf-8") as log:
+                log.write(f"{os.getpid()} {' '.join(envs)}\n")
+        except OSError as err:
+            raise UsageError(f"{RENDER_LOG_VAR}={path}: {err.strerror or err}") from None
 
 
 def sources_path(root: Path, env: str) -> Path:
@@ -175,7 +181,8 @@ def ensure_sources(root: Path, names: list[str]) -> None:
     if envreads.recorded(root) != reads:
         digest = cache.inputs_digest(root)
     if any(d.paths for d in differences(root, rendered)):
-        writer.apply(_source_maps(rendered, root, digest))
+        with writer.exclusive(root):
+            writer.apply(_source_maps(rendered, root, digest))
     else:  # the committed HCL matches too: the plan's own synced check need not render again
         _persist(root, rendered, digest, None)
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +24,31 @@ class Difference:
     @property
     def paths(self) -> list[str]:
         return sorted(self.created + self.updated + self.removed)
+
+@contextmanager
+def exclusive(root: Path) -> Iterator[None]:
+    """One writer per checkout at a time: a second synth waits here (never deletes the first one's
+    temporary files as leftovers); the OS drops the lock when a holder dies, even on SIGKILL."""
+    from generator.paths import work_dir
+
+    path = work_dir(root) / "locks" / "write.lock"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+    except OSError as err:
+        raise HclgenError(f"cannot open the write lock {path}: {err.strerror or err}; it must be a plain file") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            import sys
+
+            print("another hclgen run is writing generated files in this checkout; waiting for it", file=sys.stderr)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
 
 _TMP = ".hclgen-tmp"
 _BAK = ".hclgen-bak"

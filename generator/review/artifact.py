@@ -9,12 +9,14 @@ is copied only when asked. `comment DIR` renders the folder exactly as the origi
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.errors import UsageError
-from generator.paths import work_dir
+from generator.errors import HclgenError, UsageError
+from generator.paths import check_name, check_output_dir, mark_owned, work_dir
 from generator.render.pipeline import sources_path
 from generator.review.plansource import FOLDER_SOURCES, read_plan_json
 from generator.review.redact import strip_plan
@@ -29,21 +31,41 @@ class Copied:
     files: tuple[str, ...]
 
 
-def make_artifact(root: Path, env: str, out: Path, *, include_tfplan: bool = False) -> Copied:
-    """Fill `out` with env's reviewable plan files; a failed plan is copied as failed (meta.json)."""
+def make_artifact(root: Path, env: str, out: Path, *, include_tfplan: bool = False, flag: str = "--out") -> Copied:
+    """Fill `out` with env's reviewable plan files; a failed plan is copied as failed (meta.json).
+
+    `out` is replaced whole, and only when this tool made it (paths.check_output_dir): the files
+    are put together in a sibling folder first, so a failure leaves the earlier artifact as it was."""
+    check_name(env, "env")
     folder = work_dir(root) / "plans" / env
     meta = planfiles.read_meta(folder)
     if meta is None:
         raise UsageError(f"{env} has no saved plan in {folder} (no meta.json): run `plan {env}` first")
     if meta.env != env:
         raise UsageError(f"{folder / planfiles.META_FILE} is the plan of {meta.env!r}, not {env!r}")
+    target = check_output_dir(root, out, flag)
     plan_json = folder / planfiles.PLAN_JSON
     stripped = None if meta.failed else strip_plan(read_plan_json(plan_json))
     if include_tfplan and not meta.failed and not (folder / planfiles.PLAN_FILE).is_file():
         raise UsageError(f"--include-tfplan: {folder / planfiles.PLAN_FILE} does not exist")
-    if out.exists():
-        shutil.rmtree(out)  # nothing of an earlier artifact may pass for this plan's
-    out.mkdir(parents=True)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".hclgen-tmp", dir=target.parent))
+    except OSError as err:
+        raise HclgenError(f"{flag} {out}: cannot create it ({err.strerror or err})") from None
+    try:
+        files = _fill(root, env, folder, staging, stripped, include_tfplan)
+        mark_owned(staging, f"artifact {env}")
+        _swap_in(staging, target)
+    except OSError as err:
+        raise HclgenError(f"could not write the artifact in {out}: {err.strerror or err}; "
+                          "the earlier one is unchanged") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return Copied(target, tuple(files))
+
+
+def _fill(root: Path, env: str, folder: Path, out: Path, stripped: object, include_tfplan: bool) -> list[str]:
     files = [planfiles.META_FILE]
     shutil.copyfile(folder / planfiles.META_FILE, out / planfiles.META_FILE)
     if stripped is not None:
@@ -55,4 +77,20 @@ def make_artifact(root: Path, env: str, out: Path, *, include_tfplan: bool = Fal
         if source.is_file():  # a failed plan's folder holds only meta.json
             shutil.copyfile(source, out / name)
             files.append(name)
-    return Copied(out, tuple(files))
+    return files
+
+
+def _swap_in(staging: Path, target: Path) -> None:
+    """Replace target (checked: new, empty or ours) with the finished staging folder."""
+    if not target.exists():
+        os.replace(staging, target)
+        return
+    retired = target.with_name(f".{target.name}.old.hclgen-tmp")
+    shutil.rmtree(retired, ignore_errors=True)
+    os.replace(target, retired)
+    try:
+        os.replace(staging, target)
+    except OSError:
+        os.replace(retired, target)
+        raise
+    shutil.rmtree(retired, ignore_errors=True)

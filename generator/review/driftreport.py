@@ -26,6 +26,8 @@ def tracked(env: str) -> ghissues.Tracked:
 
 def status_line(plan: EnvPlan) -> str:
     """`dev: clean` / `dev: 2 resources drifted: aws_ecr_repository.app (tags, tags_all), ...` / error."""
+    if plan.errored and (plan.error or "").startswith("never applied"):
+        return f"{plan.env}: {plan.error}"
     if plan.errored:
         return f"{plan.env}: drift check failed: {plan.error or 'see the log'}"
     if not plan.drift:

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -67,8 +68,9 @@ def pull_request_from_env(environ: Mapping[str, str]) -> PullRequest:
     if missing:
         raise UsageError(f"--post needs {', '.join(missing)} from GitHub Actions "
                          "(GITHUB_TOKEN: pass `env: GITHUB_TOKEN: ${{ github.token }}` to the step)")
-    number = (read_event(environ).get("pull_request") or {}).get("number")
-    if not isinstance(number, int):
+    pull_request = read_event(environ).get("pull_request")
+    number = pull_request.get("number") if isinstance(pull_request, dict) else None
+    if not isinstance(number, int) or isinstance(number, bool):
         raise UsageError("the GitHub event has no pull_request.number: --post runs on pull_request events")
     return PullRequest(api_url=environ.get("GITHUB_API_URL") or "https://api.github.com",
                        repository=environ["GITHUB_REPOSITORY"], number=number, token=environ["GITHUB_TOKEN"])
@@ -78,8 +80,21 @@ def append_step_summary(environ: Mapping[str, str], text: str) -> None:
     """Append markdown to the job's summary page ($GITHUB_STEP_SUMMARY) when run in Actions."""
     target = environ.get("GITHUB_STEP_SUMMARY")
     if target:
-        with open(target, "a", encoding="utf-8") as handle:
+        append_runner_file("GITHUB_STEP_SUMMARY", target, text)
+
+
+def append_runner_file(variable: str, target: str, text: str) -> None:
+    """Append to a file the Actions runner gave us ($GITHUB_STEP_SUMMARY, $GITHUB_OUTPUT): it must
+    exist in an existing folder; nothing else is created, and a failure is one line."""
+    path = Path(target)
+    if path.is_dir() or not path.parent.is_dir():
+        what = "is a folder" if path.is_dir() else "is in a folder that does not exist"
+        raise UsageError(f"{variable}={target} {what}; it must name the runner's file")
+    try:
+        with open(path, "a", encoding="utf-8") as handle:
             handle.write(text)
+    except OSError as err:
+        raise UsageError(f"cannot append to {variable}={target}: {err.strerror or err}") from None
 
 
 def run_urls(environ: Mapping[str, str]) -> tuple[str | None, str | None]:
@@ -91,8 +106,10 @@ def run_urls(environ: Mapping[str, str]) -> tuple[str | None, str | None]:
     artifacts = f"{server}/{repo}/actions/runs/{run_id}" if run_id else None
     sha = environ.get("GITHUB_SHA")
     try:  # the PR's head commit: GITHUB_SHA is a merge commit on pull_request events
-        head = read_event(environ).get("pull_request") or {}
-        sha = (head.get("head") or {}).get("sha") or sha if isinstance(head, dict) else sha
+        head = read_event(environ).get("pull_request")
+        commit = head.get("head") if isinstance(head, dict) else None
+        found = commit.get("sha") if isinstance(commit, dict) else None
+        sha = found if isinstance(found, str) and found else sha
     except UsageError:
         pass  # no readable event: links point at GITHUB_SHA
     return artifacts, f"{server}/{repo}/blob/{sha}" if sha else None

@@ -13,12 +13,13 @@ adds or overrides one; any other id is shown as itself.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.errors import UsageError
+from generator.errors import HclgenError, UsageError
 from generator.review.model import EnvPlan, failed_plan
 
 STEPS_VAR = "HCLGEN_STEPS_JSON"
@@ -119,9 +120,17 @@ def record_from_steps(job: str, env: str | None, steps_json: str | None, names: 
 
 
 def write_record(folder: Path, record: JobRecord) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
+    """Write the record whole (temporary file, then rename) or fail with one line."""
     path = folder / record.file_name()
-    path.write_text(json.dumps(asdict(record), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    tmp = folder / f".{record.file_name()}.hclgen-tmp"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps(asdict(record), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as err:
+        if tmp.is_file():
+            tmp.unlink()
+        raise HclgenError(f"cannot write the status record {path}: {err.strerror or err}") from None
     return path
 
 

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
 from generator.localaws import server as local_aws
-from generator.terraform import rails, operations, workspace
+from generator.terraform import rails, operations, runlock, workspace
 from generator.program import command
 from generator.errors import HclgenError, RefusedError, UsageError
 from generator.terraform.workspace import Workspace
@@ -37,36 +38,107 @@ def deploy(root: Path, name: str, image_tag: str, *, local: bool, auto_approve: 
     rails.require_terminal(auto_approve, "deploy")
     rails.check_synced(root, [name])
     rails.check_branch(root, name, override=override_branch, flag=OVERRIDE_FLAG)
-    ws = operations.open_workspace(root, name, local=local)
+    with runlock.hold(root, [name], f"deploy {name}"):  # no apply of the env between tag write and roll
+        return _deploy(operations.open_workspace(root, name, local=local), name, image_tag, auto_approve)
+
+
+def _deploy(ws: Workspace, name: str, image_tag: str, auto_approve: bool) -> int:
     outputs = read_outputs(ws)
     parameter = outputs.get("image_tag_parameter")
     if not parameter:
         raise HclgenError(f"{name} has no image tag parameter in its state: apply it first "
                           f"(`{command('apply', name)}{ws.local_flag()}`), with deploy.tag_from_parameter on")
     ssm = _client(ws, "ssm")
-    previous = ssm.get_parameter(Name=parameter)["Parameter"]["Value"]
+    pending = read_pending(ws.root, name)  # a killed deploy's tag is untested: the one before it is the old tag
+    previous = pending or _ssm_call(lambda: ssm.get_parameter(Name=parameter)["Parameter"]["Value"], parameter)
     if previous == image_tag:
         click.echo(f"{name}: {image_tag} is already the deployed tag; applying to converge")
-    ssm.put_parameter(Name=parameter, Value=image_tag, Type="String", Overwrite=True)
+    _write_pending(ws.root, name, previous, image_tag)
+    _ssm_call(lambda: ssm.put_parameter(Name=parameter, Value=image_tag, Type="String", Overwrite=True), parameter)
+    try:
+        _plan_and_apply(ws, name, auto_approve, previous)
+    except BaseException as err:  # a failed plan or apply, a killed terraform, Ctrl-C: the old tag again
+        _put_back(ssm, parameter, previous, err)
+        pending_path(ws.root, name).unlink(missing_ok=True)
+        raise
+    pending_path(ws.root, name).unlink(missing_ok=True)
+    if "codedeploy_deployment_group_name" in outputs:
+        _blue_green(ws, read_outputs(ws))
+    click.echo(f"{name}: deployed image tag {image_tag} (was {previous})")
+    return 0
+
+
+def pending_path(root: Path, env: str) -> Path:
+    """Written before the tag changes, removed once the deploy applied or put the tag back: when it
+    survives, the deploy process itself was killed and the parameter may hold an untested tag."""
+    from generator.paths import work_dir
+
+    return work_dir(root) / "deploy" / f"{env}.pending.json"
+
+
+def read_pending(root: Path, env: str) -> str | None:
+    """The tag before a deploy that never finished, or None."""
+    try:
+        previous = json.loads(pending_path(root, env).read_text(encoding="utf-8")).get("previous")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return previous if isinstance(previous, str) and TAG.fullmatch(previous) else None
+
+
+def check_no_pending(root: Path, env: str, local_flag: str) -> None:
+    """apply refuses while a killed deploy may have left an untested tag in the parameter."""
+    previous = read_pending(root, env)
+    if previous is not None:
+        raise RefusedError(f"a deploy of {env} was killed after writing a new image tag, which may be untested "
+                           f"({pending_path(root, env)}); put the tested one back with "
+                           f"`{command('deploy', env, '--image-tag', previous)}{local_flag}` or finish a deploy, "
+                           "then apply")
+
+
+def _write_pending(root: Path, env: str, previous: str, tag: str) -> None:
+    path = pending_path(root, env)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"previous": previous, "tag": tag}) + "\n", encoding="utf-8")
+    except OSError as err:
+        raise HclgenError(f"cannot record the deploy in {path}: {err.strerror or err}; nothing was changed") from None
+
+
+def _plan_and_apply(ws: Workspace, name: str, auto_approve: bool, previous: str) -> None:
     outcome = operations.plan(ws)
     try:
         extra = [c.address for c in outcome.plan.changes if c.address.split(".")[0] not in ROLL_TYPES]
         if extra:
-            ssm.put_parameter(Name=parameter, Value=previous, Type="String", Overwrite=True)
             raise RefusedError(f"deploy rolls only the image, but the plan of {name} also changes "
                                f"{', '.join(extra[:5])}; apply main first (`{command('apply', name)}{ws.local_flag()}`). "
                                f"The tag is back at {previous}")
         if outcome.plan.has_changes:
             if not auto_approve and not rails.confirm_apply(name):
-                ssm.put_parameter(Name=parameter, Value=previous, Type="String", Overwrite=True)
                 raise HclgenError(f"deploy cancelled; the tag is back at {previous}")
             operations.apply_saved(ws, outcome.saved)
     finally:
         outcome.saved.discard_private()
-    if "codedeploy_deployment_group_name" in outputs:
-        _blue_green(ws, read_outputs(ws))
-    click.echo(f"{name}: deployed image tag {image_tag} (was {previous})")
-    return 0
+
+
+def _put_back(ssm: Any, parameter: str, previous: str, err: BaseException) -> None:
+    """Restore the tag a failed deploy wrote, so the next ordinary apply does not roll an untested image."""
+    try:
+        ssm.put_parameter(Name=parameter, Value=previous, Type="String", Overwrite=True)
+    except Exception as restore:  # noqa: BLE001 - any failure here must be named, never hide err
+        raise HclgenError(f"deploy failed ({err or type(err).__name__}) and the image tag parameter {parameter} "
+                          f"could not be put back to {previous} ({restore}); set it back before the next "
+                          "apply") from None
+    if not isinstance(err, HclgenError) or "is back at" not in str(err):
+        click.echo(f"deploy did not finish; the image tag parameter {parameter} is back at {previous}", err=True)
+
+
+def _ssm_call(call: Callable[[], Any], parameter: str) -> Any:
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        return call()
+    except (BotoCoreError, ClientError) as err:
+        raise HclgenError(f"the image tag parameter {parameter}: {err}") from None
 
 
 def read_outputs(ws: Workspace) -> dict[str, Any]:

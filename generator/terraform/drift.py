@@ -39,6 +39,7 @@ class EnvDrift:
     plan: EnvPlan
     folder: Path
     interrupted: bool = False
+    never_applied: bool = False  # the state holds no resource: nothing to compare (not "no drift")
 
     @property
     def env(self) -> str:
@@ -49,17 +50,25 @@ class EnvDrift:
         return not self.plan.errored and bool(self.plan.drift)
 
 
+def never_applied_message(env: str) -> str:
+    return (f"never applied: the state of {env} holds no resources, so there is nothing to compare "
+            f"(apply it first; this is not \"no drift\")")
+
+
 def drift_dir(root: Path, env: str) -> Path:
     return work_dir(root) / "drift" / env
 
 
 def overall(results: list[EnvDrift]) -> int:
-    """130 when interrupted, 1 when any env errored, 2 when any drifted, else 0."""
+    """130 when interrupted, 1 when any env errored, 2 when any drifted, 5 when an env was never
+    applied (no state to compare), else 0."""
     if any(r.interrupted for r in results):
         return int(ExitCode.INTERRUPTED)
-    if any(r.plan.errored for r in results):
+    if any(r.plan.errored and not r.never_applied for r in results):
         return 1
-    return 2 if any(r.drifted for r in results) else 0
+    if any(r.drifted for r in results):
+        return 2
+    return int(ExitCode.NOT_APPLIED) if any(r.never_applied for r in results) else 0
 
 
 def check_many(root: Path, names: list[str], *, local: bool, jobs: int) -> list[EnvDrift]:
@@ -97,6 +106,11 @@ def check_one(ws: Workspace) -> EnvDrift:
         return _failed(saved.folder, ws.name, err)
     finally:
         saved.discard_private()
+    if not _has_state(shown.stdout):
+        message = never_applied_message(ws.name)
+        saved.publish_failure(ws.name, message)
+        click.secho(f"{ws.name}: {message}", fg="yellow", err=True)
+        return EnvDrift(failed_plan(ws.name, message), saved.folder, never_applied=True)
     try:
         planned = load_env_plan(saved.folder, ws.name, None)
         planned = managed_drift(planned, json.loads(saved.json_file.read_text(encoding="utf-8")))
@@ -105,6 +119,17 @@ def check_one(ws: Workspace) -> EnvDrift:
     saved.write_meta(dataclasses.replace(saved.read_meta() or planfiles.PlanMeta(env=ws.name),
                                          has_changes=bool(planned.drift)))
     return EnvDrift(planned, saved.folder)
+
+
+def _has_state(shown: str) -> bool:
+    """Whether the refresh-only plan started from a state holding any managed resource."""
+    from generator.terraform.state import managed_addresses
+
+    try:
+        prior = json.loads(shown).get("prior_state")
+    except (ValueError, AttributeError):
+        return True  # not ours to judge here: the model reading below reports a bad plan
+    return isinstance(prior, dict) and bool(managed_addresses(prior))
 
 
 _ALWAYS = frozenset({"tags", "tags_all"})  # default_tags land in tags_all, never configured per resource

@@ -7,6 +7,7 @@ at once (`plan --all` / `--affected`) are planned by generator.terraform.multipl
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -18,7 +19,7 @@ from generator.localaws import server as local_aws
 from generator.review import model, summary
 from generator.terraform import planfiles, rails, runlock, tflog, workspace
 from generator.environment import Environment
-from generator.errors import HclgenError
+from generator.errors import HclgenError, RefusedError
 from generator.render.project import load
 from generator.terraform.workspace import Workspace
 from generator.program import command
@@ -26,10 +27,19 @@ from generator.program import command
 APPLY_OVERRIDE_FLAG = "--override-branch-check"
 
 
-def open_workspace(root: Path, name: str, *, local: bool, log_as: str | None = None) -> Workspace:
+ERRORED_STATE = "errored.tfstate"
+
+
+def open_workspace(root: Path, name: str, *, local: bool, log_as: str | None = None,
+                   errored_ok: bool = False) -> Workspace:
     """The env's workspace; with local, the local AWS is started if needed and its state
-    bucket bootstrapped. log_as (the command): terraform's output goes to a log file instead."""
+    bucket bootstrapped. log_as (the command): terraform's output goes to a log file instead.
+
+    Refuses while environments/ENV/errored.tfstate exists (errored_ok: the commands that recover):
+    the backend then lacks what the last apply created, and a plan against it would create it all again."""
     loaded = load(root, [name])[0]
+    if not errored_ok:
+        check_errored_state(root, loaded.root, name, local)
     log = tflog.start(root, name, log_as) if log_as else None
     if not local:
         return Workspace(root, loaded, log=log)
@@ -39,6 +49,35 @@ def open_workspace(root: Path, name: str, *, local: bool, log_as: str | None = N
                    f"`{command('local', 'down')}` stops it", err=True)
     _ensure_local_state_bucket(root, loaded.env, server)
     return Workspace(root, loaded, server, log=log)
+
+
+def check_errored_state(root: Path, tf_root: Path, name: str, local: bool) -> None:
+    errored = tf_root / ERRORED_STATE
+    if errored.exists():
+        flag = " --local" if local else ""
+        raise RefusedError(f"{_shown(root, errored)} holds the state an interrupted apply could not save to the "
+                           f"backend; nothing runs against {name} until it is pushed: `{command('state-push', name)}"
+                           f"{flag}` (terraform state push {ERRORED_STATE}), then plan again")
+
+
+def state_push(root: Path, name: str, *, local: bool) -> int:
+    """`terraform state push errored.tfstate`, then keep the file as .hclgen/recovered/ENV-TIME.tfstate."""
+    import time
+
+    from generator.paths import work_dir
+
+    ws = open_workspace(root, name, local=local, errored_ok=True)
+    errored = ws.tf_root / ERRORED_STATE
+    if not errored.is_file():
+        raise HclgenError(f"{_shown(root, errored)} does not exist: there is no unsaved state to push")
+    with runlock.hold(root, [name], f"state-push {name}"):
+        workspace.init(ws)
+        ws.run("state", "push", ERRORED_STATE)
+        kept = work_dir(root) / "recovered" / f"{name}-{time.strftime('%Y%m%dT%H%M%S')}.tfstate"
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(errored, kept)
+    click.echo(f"{name}: pushed {ERRORED_STATE} to the state backend (kept as {_shown(root, kept)}); plan again")
+    return 0
 
 
 def _ensure_local_state_bucket(root: Path, env: Environment, server: local_aws.Server) -> None:
@@ -116,6 +155,9 @@ def apply(root: Path, name: str, *, local: bool, auto_approve: bool, override_br
     """`verify` (apply --verify-reviewed) sees the fresh plan before anything is applied and raises to stop."""
     rails.require_terminal(auto_approve, "apply")
     with runlock.hold(root, [name], f"apply {name}"):
+        from generator.terraform.deploy import check_no_pending
+
+        check_no_pending(root, name, " --local" if local else "")
         rails.check_synced(root, [name])
         rails.check_branch(root, name, override=override_branch, flag=APPLY_OVERRIDE_FLAG)
         ws = open_workspace(root, name, local=local, log_as=None if verbose else "apply")
@@ -199,7 +241,7 @@ def untaint(root: Path, name: str, address: str, *, local: bool) -> int:
 
 
 def unlock(root: Path, name: str, lock_id: str, *, local: bool) -> int:
-    ws = open_workspace(root, name, local=local)
+    ws = open_workspace(root, name, local=local, errored_ok=True)  # state-push may need the lock released
     workspace.init(ws)
     ws.run("force-unlock", "-force", *_no_color(), lock_id)
     return 0

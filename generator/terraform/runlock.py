@@ -13,12 +13,12 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-from generator.errors import RefusedError
-from generator.paths import work_dir
+from generator.errors import HclgenError, RefusedError
+from generator.paths import check_name, work_dir
 
 
 def lock_path(root: Path, env: str) -> Path:
-    return work_dir(root) / "locks" / f"{env}.lock"
+    return work_dir(root) / "locks" / f"{check_name(env, 'env')}.lock"
 
 
 @contextmanager
@@ -33,8 +33,12 @@ def hold(root: Path, envs: list[str], command: str) -> Iterator[None]:
 @contextmanager
 def _hold_one(root: Path, env: str, command: str) -> Iterator[None]:
     path = lock_path(root, env)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+    except OSError as err:
+        raise HclgenError(f"cannot open the run lock {path}: {err.strerror or err}; it must be a plain file "
+                          "(remove what is in its place; nothing was done)") from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
