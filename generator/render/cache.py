@@ -7,6 +7,12 @@ mtimes, no absolute paths), so the cache stays valid in another checkout of the 
 restores .hclgen/cache and .hclgen/sources between jobs. The value is the sha256 of each file
 synth produced (the workflows under the key "_workflows"). A hit only says which bytes the
 generated files must have; the files on disk are still hashed and compared every time.
+
+Python files a config imports from elsewhere (a helper at the repo root, a folder symlinked into
+modules/) are inputs too: each render records every non-library module file it had loaded
+(.hclgen/cache/imports.json) and the digest hashes them as well. A change to the import graph is
+a change to an importing file, which is hashed, so the record is always current before it counts.
+Every cache file may be corrupt (not UTF-8, not JSON, the wrong shape): that is a miss, never an error.
 """
 
 from __future__ import annotations
@@ -14,9 +20,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import site
 import sys
+import sysconfig
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from generator.paths import work_dir
 
@@ -33,7 +42,71 @@ def inputs_digest(root: Path) -> str:
     for path in _input_files(root):
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for name in recorded_imports(root):
+        digest.update(b"import\0" + name.encode() + b"\0")
+        try:
+            digest.update(hashlib.sha256(_import_path(root, name).read_bytes()).digest())
+        except OSError:
+            digest.update(b"missing")
     return digest.hexdigest()
+
+
+def record_imports(root: Path) -> None:
+    """Record the module files loaded so far that the input folders do not cover (inputs_digest hashes them)."""
+    covered = {path.resolve() for path in _input_files(root)}
+    names = sorted({_import_name(root, path) for path in _loaded_files() if path not in covered})
+    if names != recorded_imports(root):
+        _write(_imports_path(root), json.dumps(names, indent=1) + "\n")
+
+
+def _loaded_files() -> set[Path]:
+    """Resolved files of loaded modules outside the standard library and installed packages."""
+    libraries = _library_dirs()
+    out = set()
+    for module in list(sys.modules.values()):
+        name = getattr(module, "__file__", None)
+        if not isinstance(name, str) or not os.path.isfile(name):
+            continue
+        path = Path(name).resolve()
+        if not any(path.is_relative_to(folder) for folder in libraries):
+            out.add(path)
+    return out
+
+
+def _library_dirs() -> list[Path]:
+    folders = {sysconfig.get_paths(vars={"base": base, "platbase": base})[key]
+               for base in {sys.prefix, sys.base_prefix, sys.exec_prefix}
+               for key in ("stdlib", "platstdlib", "purelib", "platlib")}
+    folders |= set(site.getsitepackages()) | {site.getusersitepackages()}
+    return [Path(folder).resolve() for folder in folders if folder]
+
+
+def _import_name(root: Path, path: Path) -> str:
+    resolved = root.resolve()
+    return path.relative_to(resolved).as_posix() if path.is_relative_to(resolved) else path.as_posix()
+
+
+def _import_path(root: Path, name: str) -> Path:
+    return Path(name) if Path(name).is_absolute() else root / name
+
+
+def recorded_imports(root: Path) -> list[str]:
+    data = _read_json(_imports_path(root))
+    return sorted({n for n in data if isinstance(n, str)}) if isinstance(data, list) else []
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # ValueError: not UTF-8 or not JSON
+        return None
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def lookup(root: Path, envs: list[str], digest: str | None = None) -> dict[str, dict[str, str]] | None:
@@ -42,35 +115,39 @@ def lookup(root: Path, envs: list[str], digest: str | None = None) -> dict[str, 
     digest: the inputs_digest the caller already computed (hashing every input is the cost here)."""
     if os.environ.get(DISABLE_VAR):
         return None
-    try:
-        stored = json.loads(_path(root).read_text())
-    except (OSError, ValueError):
-        return None
-    if stored.get("inputs") != (digest or inputs_digest(root)) or not all(env in stored.get("envs", {}) for env in envs):
+    stored = _stored(root)
+    if stored.get("inputs") != (digest or inputs_digest(root)) or not all(env in stored["envs"] for env in envs):
         return None
     return {env: stored["envs"][env] for env in envs}
 
 
+def _stored(root: Path) -> dict[str, Any]:
+    """The cache file, or an empty one when it is missing or has any other shape than store() writes."""
+    data = _read_json(_path(root))
+    empty: dict[str, Any] = {"inputs": None, "envs": {}}
+    if not isinstance(data, dict) or not isinstance(data.get("inputs"), str) or not isinstance(data.get("envs"), dict):
+        return empty
+    envs = {env: hashes for env, hashes in data["envs"].items() if isinstance(hashes, dict)
+            and all(isinstance(k, str) and isinstance(v, str) for k, v in hashes.items())}
+    return {"inputs": data["inputs"], "envs": envs}
+
+
 def store(root: Path, envs: dict[str, dict[str, str]], digest: str) -> None:
     """Record the file hashes rendered from the inputs whose digest is given."""
-    try:
-        stored = json.loads(_path(root).read_text())
-    except (OSError, ValueError):
-        stored = {}
-    kept = stored.get("envs", {}) if stored.get("inputs") == digest else {}
-    path = _path(root)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"inputs": digest, "envs": {**kept, **envs}}, indent=1, sort_keys=True))
-    os.replace(tmp, path)
+    stored = _stored(root)
+    kept = stored["envs"] if stored["inputs"] == digest else {}
+    _write(_path(root), json.dumps({"inputs": digest, "envs": {**kept, **envs}}, indent=1, sort_keys=True))
 
 
 def _input_files(root: Path) -> list[Path]:
     files = [root / "pyproject.toml"]
     for folder in _INPUT_DIRS:
-        for directory, subdirs, names in os.walk(root / folder):
-            # Skip terraform's working dirs (.terraform/ holds the provider) and bytecode.
-            subdirs[:] = [d for d in subdirs if not d.startswith(".") and d != "__pycache__"]
+        seen: set[str] = set()
+        for directory, subdirs, names in os.walk(root / folder, followlinks=True):
+            # Skip terraform's working dirs (.terraform/ holds the provider) and bytecode; a
+            # symlinked folder is walked once (a link back up would loop).
+            subdirs[:] = [d for d in subdirs if not d.startswith(".") and d != "__pycache__"
+                          and _first_visit(Path(directory) / d, seen)]
             files += [Path(directory) / name for name in names if _is_input(name, folder)]
     return sorted(f for f in files if f.is_file())
 
@@ -92,5 +169,17 @@ def _version(library: str) -> str:
         return "absent"
 
 
+def _first_visit(folder: Path, seen: set[str]) -> bool:
+    real = os.path.realpath(folder)
+    if real in seen:
+        return False
+    seen.add(real)
+    return True
+
+
 def _path(root: Path) -> Path:
     return work_dir(root) / "cache" / "synth.json"
+
+
+def _imports_path(root: Path) -> Path:
+    return work_dir(root) / "cache" / "imports.json"

@@ -44,6 +44,7 @@ def render(root: Path, names: list[str] | tuple[str, ...] = (),
         rendered.append(RenderedEnv(loaded.env.name, loaded.root, files, sources, loaded.env.after))
         if progress:
             progress(loaded.env.name)
+    cache.record_imports(root)  # what the configs imported from outside the input folders is an input too
     return rendered
 
 
@@ -93,7 +94,10 @@ def stale_paths(root: Path, names: list[str] | tuple[str, ...] = (), use_cache: 
     expected = cache.lookup(root, keys, digest) if use_cache and set(wanted) <= set(env_names(root)) else None
     if expected is not None:
         return _stale_by_cache(root, wanted, names, expected)
+    imports = cache.recorded_imports(root)
     rendered = render(root, names)
+    if cache.recorded_imports(root) != imports:  # the first render of a new import: hash it too
+        digest = cache.inputs_digest(root)
     flows = None if names else workflow_files(root, rendered)
     flow_paths = workflows.difference(root, flows).paths if flows is not None else []
     stale = sorted([p for d in differences(root, rendered) for p in d.paths] + flow_paths)
@@ -165,7 +169,10 @@ def ensure_sources(root: Path, names: list[str]) -> None:
     stale = _stale_sources(root, names, digest)
     if not stale:
         return
+    imports = cache.recorded_imports(root)
     rendered = render(root, stale)
+    if cache.recorded_imports(root) != imports:
+        digest = cache.inputs_digest(root)
     if any(d.paths for d in differences(root, rendered)):
         writer.apply(_source_maps(rendered, root, digest))
     else:  # the committed HCL matches too: the plan's own synced check need not render again
@@ -173,8 +180,16 @@ def ensure_sources(root: Path, names: list[str]) -> None:
 
 
 def _stale_sources(root: Path, names: list[str], digest: str) -> list[str]:
-    return [env for env in names if not sources_path(root, env).is_file() or not _stamp(root, env).is_file()
-            or _stamp(root, env).read_text() != digest]
+    return [env for env in names if not _stamp(root, env).is_file() or _stamp(root, env).read_bytes() != digest.encode()
+            or not _readable_map(sources_path(root, env))]
+
+
+def _readable_map(path: Path) -> bool:
+    """A source map that is there and is a JSON object (a corrupt one is rendered again)."""
+    try:
+        return isinstance(json.loads(path.read_text(encoding="utf-8")), dict)
+    except (OSError, ValueError):
+        return False
 
 
 def _stamp(root: Path, env: str) -> Path:
@@ -202,15 +217,27 @@ def manifest_path(root: Path, env: str) -> Path:
 
 
 def owned_files(root: Path, env_root: Path) -> list[Path]:
-    """Generated-looking files synth itself wrote here (its manifest): only these are removed.
+    """Generated files synth itself wrote here: only these are reported when no longer rendered, and removed.
 
-    A user's copy that keeps the generated header is never deleted."""
+    Synth's own: named in its manifest (.hclgen/manifests/<env>.json), or, in a checkout without
+    .hclgen/ (a fresh clone, CI), a file whose header says it was made from modules/<m>.py for this
+    env and is named <m>.tf, as synth names a module's file. A user's copy that keeps the
+    generated header under another name is never deleted."""
     path = manifest_path(root, env_root.name)
     try:
-        names = set(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError, TypeError):
-        names = set()
-    return [p for p in generated_files(env_root) if p.name in names]
+        listed = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # missing, not UTF-8, not JSON: the headers still tell
+        listed = []
+    names = {name for name in listed if isinstance(name, str)} if isinstance(listed, list) else set()
+    return [p for p in generated_files(env_root) if p.name in names or _module_file(p, env_root.name)]
+
+
+def _module_file(path: Path, env: str) -> bool:
+    """Whether the header names the module this file is named after, with this env's inputs."""
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        first = handle.readline()
+    module = f"modules/{path.stem}.py"
+    return path.suffix == ".tf" and f"{GENERATED_MARK} from {module} with inputs from environments/{env}/" in first
 
 
 def _manifests(rendered: list[RenderedEnv], root: Path) -> dict[Path, str | None]:
@@ -224,7 +251,7 @@ def _difference(root: Path, env: str, env_root: Path, files: dict[str, str]) -> 
         rel = path.relative_to(root).as_posix()
         if not path.exists():
             diff.created.append(rel)
-        elif path.read_text(encoding="utf-8") != text:
+        elif path.read_bytes() != text.encode("utf-8"):  # bytes: CRLF is stale with or without the cache
             diff.updated.append(rel)
     diff.removed = [p.relative_to(root).as_posix() for p in owned_files(root, env_root) if p.name not in files]
     return diff

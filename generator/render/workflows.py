@@ -66,7 +66,7 @@ def difference(root: Path, files: Mapping[str, str]) -> Difference:
         rel = path.relative_to(root).as_posix()
         if not path.exists():
             diff.created.append(rel)
-        elif path.read_text(encoding="utf-8") != text:
+        elif path.read_bytes() != text.encode("utf-8"):  # bytes: CRLF is stale with or without the cache
             diff.updated.append(rel)
     diff.removed = [p.relative_to(root).as_posix() for p in owned(root) if p.name not in files]
     return diff
@@ -109,9 +109,10 @@ def owned(root: Path) -> list[Path]:
 
     Hand-written workflows beside them are never touched."""
     try:
-        names = set(json.loads(manifest_path(root).read_text(encoding="utf-8")))
-    except (OSError, ValueError, TypeError):
+        listed = json.loads(manifest_path(root).read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # missing, not UTF-8, not JSON: nothing is vouched for
         return []
+    names = {name for name in listed if isinstance(name, str)} if isinstance(listed, list) else set()
     found = []
     for path in sorted(folder(root).glob("*.y*ml")):
         with open(path, encoding="utf-8", errors="replace") as handle:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from dataclasses import replace
@@ -40,15 +41,24 @@ def read_plan_json(path: Path) -> Any:
     try:
         return planjson.parse(text)
     except planjson.PlanFormatError as err:
-        raise planjson.PlanFormatError(f"{path}: {err}") from None
+        raise planjson.PlanFormatError(f"cannot read plan {path}: {err}") from None
+
+
+_ENV_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$")
 
 
 def _env_name(plan_path: Path, meta: planfiles.PlanMeta | None, override: str | None) -> str:
+    """--env, else meta.json's env; either must be an env folder name (it goes into links and markers)."""
     if override:
-        return override
-    if meta is None:
+        name, where = override, "--env"
+    elif meta is None:
         raise UsageError(f"no env name for {plan_path}: no meta.json with \"env\" beside it; pass --env NAME")
-    return meta.env
+    else:
+        name, where = meta.env, f"{plan_path.parent / planfiles.META_FILE}"
+    if not isinstance(name, str) or not _ENV_NAME.match(name):
+        raise UsageError(f"{where}: env name {str(name)[:40]!r} is not an environment name "
+                         "(letters, digits, - and _)")
+    return name
 
 
 def _default_sources(env: str) -> Path | None:

@@ -55,7 +55,28 @@ class PlanMeta:
                              f"understands ({META_SCHEMA}); upgrade hclgen")
         known = {f.name for f in fields(cls)}  # schema 0 files carry a few extra keys: dropped
         values = {key: value for key, value in data.items() if key in known}
+        for key, value in values.items():
+            if not _FIELD_TYPES[key](value):
+                raise UsageError(f"plan metadata {where}: \"{key}\" has the wrong type ({type(value).__name__}); "
+                                 "plan again to rewrite it")
         return cls(**{**values, "schema": schema})
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _is_optional_text(value: object) -> bool:
+    return value is None or isinstance(value, str)
+
+
+_FIELD_TYPES = {
+    "env": lambda v: isinstance(v, str), "created_at": _is_number, "local": lambda v: isinstance(v, bool),
+    "destroy": lambda v: isinstance(v, bool), "has_changes": lambda v: isinstance(v, bool),
+    "plan_id": _is_optional_text, "applied": lambda v: isinstance(v, bool), "failed": lambda v: isinstance(v, bool),
+    "error": _is_optional_text, "stale": lambda v: isinstance(v, list) and all(isinstance(i, str) for i in v),
+    "schema": lambda v: isinstance(v, int) and not isinstance(v, bool),
+}
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -89,7 +110,7 @@ def read_meta(folder: Path) -> PlanMeta | None:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
-    except OSError as err:
+    except (OSError, ValueError) as err:  # ValueError: not UTF-8
         raise UsageError(f"cannot read plan metadata {path}: {err}") from None
     return PlanMeta.from_json(text, path)
 
