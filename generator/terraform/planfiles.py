@@ -6,6 +6,7 @@ import json
 import os
 import re
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
@@ -70,12 +71,26 @@ def _is_optional_text(value: object) -> bool:
     return value is None or isinstance(value, str)
 
 
-_FIELD_TYPES = {
-    "env": lambda v: isinstance(v, str), "created_at": _is_number, "local": lambda v: isinstance(v, bool),
-    "destroy": lambda v: isinstance(v, bool), "has_changes": lambda v: isinstance(v, bool),
-    "plan_id": _is_optional_text, "applied": lambda v: isinstance(v, bool), "failed": lambda v: isinstance(v, bool),
-    "error": _is_optional_text, "stale": lambda v: isinstance(v, list) and all(isinstance(i, str) for i in v),
-    "schema": lambda v: isinstance(v, int) and not isinstance(v, bool),
+def _is_bool(value: object) -> bool:
+    return isinstance(value, bool)
+
+
+def _is_text(value: object) -> bool:
+    return isinstance(value, str)
+
+
+def _is_text_list(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _is_whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+_FIELD_TYPES: dict[str, Callable[[object], bool]] = {
+    "env": _is_text, "created_at": _is_number, "local": _is_bool, "destroy": _is_bool, "has_changes": _is_bool,
+    "plan_id": _is_optional_text, "applied": _is_bool, "failed": _is_bool, "error": _is_optional_text,
+    "stale": _is_text_list, "schema": _is_whole,
 }
 
 
