@@ -235,3 +235,16 @@ def test_real_terraform_forget_and_replace(tmp_path: Path) -> None:
     assert actions_of(plan) == {"terraform_data.upd": Action.UPDATE, "terraform_data.rep": Action.REPLACE,
                                 "terraform_data.forgot": Action.FORGET}
     assert "terraform_data.forgot" in plan_sides(plan)[1]
+
+
+def test_utf16_plan_file_from_powershell_is_read(tmp_path: Path) -> None:
+    from generator.review.plansource import read_plan_json
+
+    path = tmp_path / "plan.json"
+    path.write_bytes(b"\xff\xfe" + (FIXTURES / "every-action.json").read_text().encode("utf-16-le"))
+    assert actions_of(read_plan_json(path)) == actions_of(fixture("every-action"))
+
+
+def test_absurdly_deep_json_is_refused_in_one_line() -> None:
+    with pytest.raises(planjson.PlanFormatError, match="nests deeper"):
+        planjson.parse("[" * 100_000 + "]" * 100_000)

@@ -168,4 +168,13 @@ def parse(text: str) -> dict[str, Any]:
         document = unwrap(text)
     except ValueError as err:
         raise _fail(str(err)) from None
+    except RecursionError:
+        raise _fail("the JSON nests deeper than any plan does") from None
     return checked(document)
+
+
+def decode(data: bytes) -> str:
+    """A plan file's text: UTF-8 (with or without BOM), or UTF-16 with its BOM (PowerShell 5's `>`)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    return data.decode("utf-8-sig")

@@ -33,7 +33,7 @@ def read_json(path: Path, what: str) -> Any:
 def read_plan_json(path: Path) -> Any:
     """A plan JSON file, as `terraform show -json` wrote it or as CI captured it (planjson.unwrap), checked."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = planjson.decode(path.read_bytes())
     except FileNotFoundError:
         raise UsageError(f"plan {path} does not exist") from None
     except (OSError, ValueError) as err:
