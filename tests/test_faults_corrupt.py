@@ -158,3 +158,11 @@ def test_synth_check_rebuilds_every_corrupt_file(project: Path) -> None:
     assert json.loads((work / "sources" / "dev.json").read_text(encoding="utf-8"))  # rebuilt
     assert json.loads((work / "cache" / "synth.json").read_text(encoding="utf-8"))["envs"]["dev"]
     assert _cli(project, "synth", "--check", "dev", root=project).returncode == 0
+
+
+def test_cache_folder_that_is_a_file_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / ".hclgen").mkdir()
+    (tmp_path / ".hclgen" / "cache").write_text("not a folder")
+    with pytest.raises(cache.HclgenError, match="cannot write the synth cache"):
+        cache.store(tmp_path, {"dev": {}}, "abc")
+    assert (tmp_path / ".hclgen" / "cache").read_text() == "not a folder"

@@ -27,6 +27,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from generator.errors import HclgenError
 from generator.paths import work_dir
 
 DISABLE_VAR = "HCLGEN_NO_CACHE"
@@ -103,10 +104,16 @@ def _read_json(path: Path) -> Any:
 
 
 def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Atomically, or one line (a full disk, .hclgen/cache being a file): never a half-written cache."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as err:
+        if tmp.parent.is_dir():
+            tmp.unlink(missing_ok=True)
+        raise HclgenError(f"cannot write the synth cache {path}: {err.strerror or err}") from None
 
 
 def lookup(root: Path, envs: list[str], digest: str | None = None) -> dict[str, dict[str, str]] | None:
