@@ -39,11 +39,13 @@ def test_fresh_clone_reports_and_removes_a_switched_off_module(project: Path) ->
     assert pipeline.stale_paths(project, ["dev"]) == [] == pipeline.stale_paths(project, ["dev"], use_cache=False)
 
 
-def test_crlf_gets_the_same_verdict_warm_cold_and_uncached(project: Path) -> None:
+def test_crlf_and_non_utf8_get_the_same_verdict_warm_cold_and_uncached(project: Path) -> None:
     pipeline.write(project, pipeline.render(project, ["dev"]))
     path = project / "environments" / "dev" / "vpc.tf"
     path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
-    expected = ["environments/dev/vpc.tf"]
+    broken = project / "environments" / "dev" / "alb.tf"  # not UTF-8: stale, not a traceback
+    broken.write_bytes(broken.read_bytes() + b"\xff\xfe\n")
+    expected = ["environments/dev/alb.tf", "environments/dev/vpc.tf"]
     assert pipeline.stale_paths(project, ["dev"]) == expected  # warm cache
     assert pipeline.stale_paths(project, ["dev"], use_cache=False) == expected
     shutil.rmtree(project / ".hclgen" / "cache")
