@@ -156,8 +156,11 @@ BAD_DOCUMENTS: dict[str, Any] = {
 @pytest.mark.parametrize("name", sorted(BAD_DOCUMENTS))
 def test_not_understood_is_refused_in_one_line(name: str) -> None:
     with pytest.raises(planjson.PlanFormatError) as caught:
-        env_plan("dev", BAD_DOCUMENTS[name])
+        planjson.parse(json.dumps(BAD_DOCUMENTS[name]))  # as read from a file or terraform
     assert "\n" not in str(caught.value)
+    if name not in ("no format_version", "a list"):  # a dict built in code is checked the same
+        with pytest.raises(planjson.PlanFormatError):
+            env_plan("dev", BAD_DOCUMENTS[name])
 
 
 def test_trailing_garbage_is_refused_but_the_wrapper_stays_accepted() -> None:
@@ -248,3 +251,44 @@ def test_utf16_plan_file_from_powershell_is_read(tmp_path: Path) -> None:
 def test_absurdly_deep_json_is_refused_in_one_line() -> None:
     with pytest.raises(planjson.PlanFormatError, match="nests deeper"):
         planjson.parse("[" * 100_000 + "]" * 100_000)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_any_value_of_the_wrong_shape_is_refused_never_a_traceback(seed: int) -> None:
+    """Every key of two real plans replaced in turn by values of other shapes: each document is
+    read or refused with PlanFormatError; the comment, digest, cost and diagram never crash."""
+    import random
+
+    from generator.errors import HclgenError
+    from generator.render.diagram_plan import plan_diagram
+
+    weird: list[Any] = ["x", 7, None, [], {}, [1, "a"], {"a": 1}, True]
+    rng = random.Random(seed)
+    for original in (fixture("every-action"), json.loads((ROOT / "tests/fixtures/review/update.json").read_text())):
+        paths = list(_paths(original))
+        for _ in range(400):
+            plan = copy.deepcopy(original)
+            path = rng.choice(paths)
+            node = plan
+            for part in path[:-1]:
+                node = node[part]
+            node[path[-1]] = rng.choice(weird)
+            try:
+                model = env_plan("dev", planjson.checked(plan))
+                render_comment(PlanReport((model,)))
+                digest.digest_lines(model)
+                plan_sides(plan)
+                plan_diagram("dev", planjson.checked(plan))
+            except HclgenError:
+                pass
+
+
+def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> Any:
+    if prefix:
+        yield prefix
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _paths(value, prefix + (key,))
+    elif isinstance(node, list):
+        for index, value in enumerate(node[:3]):
+            yield from _paths(value, prefix + (index,))

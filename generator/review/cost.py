@@ -167,7 +167,8 @@ def config_refs(plan: Mapping[str, Any]) -> dict[str, dict[str, tuple[str, ...]]
 
     def collect(node: Any, found: list[str], prefix: str) -> None:
         if isinstance(node, dict):
-            for ref in node.get("references", []):
+            refs = node.get("references")
+            for ref in refs if isinstance(refs, list) else []:
                 if isinstance(ref, str) and _RESOURCE_REF.match(ref):
                     found.append(prefix + ref)
             for key, value in node.items():

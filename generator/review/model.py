@@ -244,6 +244,15 @@ def env_plan(env: str, plan: Mapping[str, Any], sources: Mapping[str, str] | Non
 
     Raises PlanFormatError (one line) for a document it cannot read truthfully (planjson.checked)."""
     plan = planjson.checked(plan)
+    try:
+        return _env_plan(env, plan, sources, full_text)
+    except (AttributeError, TypeError, KeyError, ValueError) as err:  # a shape checked() does not know yet
+        raise planjson.PlanFormatError(f"not a plan hclgen understands: a value of an unexpected shape "
+                                       f"({type(err).__name__}: {str(err)[:80]})") from None
+
+
+def _env_plan(env: str, plan: Mapping[str, Any], sources: Mapping[str, str] | None,
+              full_text: str | None) -> EnvPlan:
     configured = configured_keys(plan)
     changes = [resource_change(rc, sources or {}, configured)
                for rc in plan.get("resource_changes", []) if rc.get("mode", "managed") == "managed"]

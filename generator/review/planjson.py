@@ -29,6 +29,9 @@ _VERSION = re.compile(r"^(\d+)\.(\d+)$")
 _CHANGE_LISTS = ("resource_changes", "resource_drift")
 
 
+NOT_A_PLAN = "the JSON is not `terraform show -json` output"
+
+
 class PlanFormatError(UsageError):
     """The plan JSON is not `terraform show -json` output hclgen understands."""
 
@@ -88,6 +91,12 @@ def _address(rc: Mapping[str, Any], where: str) -> str:
 def _actions(change: Any, where: str) -> list[str]:
     if not isinstance(change, Mapping):
         raise _fail(f"{where}: change is not an object")
+    paths = change.get("replace_paths")
+    if paths is not None and not (isinstance(paths, list) and all(isinstance(p, list) for p in paths)):
+        raise _fail(f"{where}: change.replace_paths is not a list of paths")
+    for key in ("importing", "generated_config"):
+        if change.get(key) is not None and not isinstance(change[key], (Mapping, str)):
+            raise _fail(f"{where}: change.{key} has the wrong shape")
     actions = change.get("actions")
     if not isinstance(actions, list) or not all(isinstance(a, str) for a in actions):
         raise _fail(f"{where}: change.actions is not a list of strings")
@@ -141,10 +150,13 @@ def _version(plan: Mapping[str, Any]) -> None:
 
 
 def checked(plan: Any) -> dict[str, Any]:
-    """The plan document, validated and with its optional keys filled in (a new dict)."""
+    """The plan document, validated and with its optional keys filled in (a new dict).
+
+    format_version is checked when present; text from a file or terraform must have it (parse)."""
     if not isinstance(plan, Mapping):
         raise _fail("the JSON is not an object")
-    _version(plan)
+    if "format_version" in plan:
+        _version(plan)
     out = dict(plan)
     for key in _CHANGE_LISTS:
         if key in plan:
@@ -157,9 +169,42 @@ def checked(plan: Any) -> dict[str, Any]:
         if item.get("resource_change") is not None:
             _resource_change(item["resource_change"], f"deferred_changes[{i}].resource_change")
     _outputs(plan)
-    if not isinstance(plan.get("configuration", {}), Mapping):
+    _checks(plan)
+    for i, item in enumerate(_list(plan, "relevant_attributes")):
+        if not isinstance(item.get("resource"), str) or not isinstance(item.get("attribute", []), list):
+            raise _fail(f"relevant_attributes[{i}] has the wrong shape")
+    configuration = plan.get("configuration", {})
+    if not isinstance(configuration, Mapping):
         raise _fail("configuration is not an object")
+    _module(configuration.get("root_module", {}), "configuration.root_module")
     return out
+
+
+def _checks(plan: Mapping[str, Any]) -> None:
+    for i, check in enumerate(_list(plan, "checks")):
+        if not isinstance(check.get("address", {}), Mapping) or not isinstance(check.get("instances") or [], list):
+            raise _fail(f"checks[{i}] has the wrong shape")
+        for instance in check.get("instances") or []:
+            if not isinstance(instance, Mapping) or not isinstance(instance.get("problems") or [], list) \
+                    or not all(isinstance(p, Mapping) for p in instance.get("problems") or []):
+                raise _fail(f"checks[{i}].instances has the wrong shape")
+
+
+def _module(module: Any, where: str) -> None:
+    """A configuration module: resources a list of objects, module_calls objects holding modules."""
+    if not isinstance(module, Mapping):
+        raise _fail(f"{where} is not an object")
+    resources = module.get("resources", [])
+    if not isinstance(resources, list) or not all(isinstance(r, Mapping) for r in resources):
+        raise _fail(f"{where}.resources is not a list of objects")
+    for resource in resources:
+        if not isinstance(resource.get("address", ""), str) or not isinstance(resource.get("expressions", {}), Mapping):
+            raise _fail(f"{where}.resources has an entry of the wrong shape")
+    calls = module.get("module_calls", {})
+    if not isinstance(calls, Mapping) or not all(isinstance(c, Mapping) for c in calls.values()):
+        raise _fail(f"{where}.module_calls is not an object of objects")
+    for name, call in calls.items():
+        _module(call.get("module", {}), f"{where}.module_calls.{name}.module")
 
 
 def parse(text: str) -> dict[str, Any]:
@@ -170,6 +215,8 @@ def parse(text: str) -> dict[str, Any]:
         raise _fail(str(err)) from None
     except RecursionError:
         raise _fail("the JSON nests deeper than any plan does") from None
+    if not isinstance(document, Mapping) or "format_version" not in document:
+        raise PlanFormatError(NOT_A_PLAN)
     return checked(document)
 
 

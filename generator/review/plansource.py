@@ -41,7 +41,9 @@ def read_plan_json(path: Path) -> Any:
     try:
         return planjson.parse(text)
     except planjson.PlanFormatError as err:
-        raise planjson.PlanFormatError(f"cannot read plan {path}: {err}") from None
+        shown = str(err)
+        raise planjson.PlanFormatError(f"{path} is not `terraform show -json` output" if shown == planjson.NOT_A_PLAN
+                                       else f"cannot read plan {path}: {shown}") from None
 
 
 _ENV_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$")
