@@ -122,3 +122,13 @@ def test_env_name_from_meta_json_is_validated(tmp_path: Path, env_name: str) -> 
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
     assert "<img" not in done.stdout
+
+
+def test_apply_summary_env_names_from_the_flag_stay_in_code() -> None:
+    from generator.review.applysummary import markdown, rows
+
+    table = rows(["dev", "a|b`\n## x @octocat"], {"apply-dev": "failure"})
+    text = markdown(table)
+    assert_table = [line for line in text.splitlines() if line.startswith("| ")]
+    assert all(line.count("|") == 4 for line in assert_table), text  # no cell split by a name
+    assert "@octocat" not in outside_code(text) and not re.search(r"(?m)^## x", text)

@@ -3,7 +3,7 @@
 The key is a digest of everything synth output can depend on: the engine and module code, every
 non-generated file under environments/, templates/ (the workflows), pyproject.toml, and the
 versions of Python and the CDK libraries. Only repo-relative paths and file contents go in (no
-mtimes, no absolute paths), so the cache stays valid in another checkout of the same commit: CI
+mtimes; a file outside the checkout that a config imports by its absolute path), so the cache stays valid in another checkout of the same commit: CI
 restores .hclgen/cache and .hclgen/sources between jobs. The value is the sha256 of each file
 synth produced (the workflows under the key "_workflows"). A hit only says which bytes the
 generated files must have; the files on disk are still hashed and compared every time.
