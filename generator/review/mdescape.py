@@ -14,9 +14,10 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-_REFERENCES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-# what can open or close markdown mid-line (emphasis, code, links, tables, strikethrough, headings)
-_MARKUP = "\\`*_[]#|~"
+_REFERENCES = {"&": "&amp;", "<": "&lt;"}  # no tag can open without "<" (">" stays readable: "a -> b")
+# what can open markup mid-line: code, emphasis, links and images ("[" alone cannot close one), table
+# cells, strikethrough, issue references; "_" only emphasises at word edges and stays (for_each)
+_MARKUP = "\\`*[#|~"
 _BREAKS = re.compile(r"[\r\n\u2028\u2029\x0b\x0c]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _SAFE_CODE = re.compile(r"^[^`|\r\n\u2028\u2029\x00-\x1f\x7f]*$")
