@@ -87,3 +87,17 @@ def test_root_helper_and_symlinked_helper_are_inputs(project: Path) -> None:
     (project / "settings.py").write_text('LEVEL = "warning"\n')  # the root helper itself changes
     done = _cli(project, "synth", "--check", "dev")
     assert done.returncode == 1 and "environments/dev/params.tf" in done.stderr, done.stderr
+
+
+def test_fresh_clone_reports_a_workflow_whose_template_is_gone(tmp_path: Path) -> None:
+    from generator.render import workflows
+
+    flows = tmp_path / ".github" / "workflows"
+    flows.mkdir(parents=True)
+    (flows / "old.yml").write_text(f"# {workflows.MARK} from templates/workflows/old.yml.j2.\nname: old\n")
+    (flows / "mine.yml").write_text(f"# {workflows.MARK} from templates/workflows/other.yml.j2.\nname: mine\n")
+    (flows / "lint.yml").write_text("name: lint\n")
+    assert workflows.difference(tmp_path, {}).removed == [".github/workflows/old.yml"]  # no manifest: headers
+    workflows.manifest_path(tmp_path).parent.mkdir(parents=True)
+    workflows.manifest_path(tmp_path).write_text("[]\n")
+    assert workflows.difference(tmp_path, {}).removed == []  # a manifest says what synth wrote
