@@ -256,11 +256,12 @@ def test_absurdly_deep_json_is_refused_in_one_line() -> None:
 @pytest.mark.parametrize("seed", [1, 2])
 def test_any_value_of_the_wrong_shape_is_refused_never_a_traceback(seed: int) -> None:
     """Every key of two real plans replaced in turn by values of other shapes: each document is
-    read or refused with PlanFormatError; the comment, digest, cost and diagram never crash."""
+    read or refused with PlanFormatError; the comment, digest, cost, diagram and artifact never crash."""
     import random
 
     from generator.errors import HclgenError
     from generator.render.diagram_plan import plan_diagram
+    from generator.review.redact import strip_plan
 
     weird: list[Any] = ["x", 7, None, [], {}, [1, "a"], {"a": 1}, True]
     rng = random.Random(seed)
@@ -279,6 +280,7 @@ def test_any_value_of_the_wrong_shape_is_refused_never_a_traceback(seed: int) ->
                 digest.digest_lines(model)
                 plan_sides(plan)
                 plan_diagram("dev", planjson.checked(plan))
+                strip_plan(planjson.checked(plan))  # the artifact: what it cannot walk it refuses
             except HclgenError:
                 pass
 
