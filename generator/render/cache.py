@@ -9,20 +9,23 @@ synth produced (the workflows under the key "_workflows"). A hit only says which
 generated files must have; the files on disk are still hashed and compared every time.
 
 Python files a config imports from elsewhere (a helper at the repo root, a folder symlinked into
-modules/) are inputs too: each render records every non-library module file it had loaded
-(.hclgen/cache/imports.json) and the digest hashes them as well. A change to the import graph is
+modules/) are inputs too: each render records the non-library module files first imported while
+a config loaded or a stack rendered in this process (.hclgen/cache/imports.json), and the digest
+hashes them as well. A change to the import graph is
 a change to an importing file, which is hashed, so the record is always current before it counts.
 Every cache file may be corrupt (not UTF-8, not JSON, the wrong shape): that is a miss, never an error.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import site
 import sys
 import sysconfig
+from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -52,19 +55,33 @@ def inputs_digest(root: Path) -> str:
     return digest.hexdigest()
 
 
+_IMPORTED: set[Path] = set()  # files first imported while a config loaded or a stack rendered, this process
+
+
+@contextlib.contextmanager
+def tracking() -> Iterator[None]:
+    """Note every module first imported inside (a config, the helpers it imports, lazy imports
+    of the constructs): what the CLI itself imported (main.py, click) is never an input."""
+    before = set(sys.modules)
+    try:
+        yield
+    finally:
+        _IMPORTED.update(_files([sys.modules[name] for name in set(sys.modules) - before if name in sys.modules]))
+
+
 def record_imports(root: Path) -> None:
-    """Record the module files loaded so far that the input folders do not cover (inputs_digest hashes them)."""
+    """Record the imported files the input folders do not cover (inputs_digest hashes them)."""
     covered = {path.resolve() for path in _input_files(root)}
-    names = sorted({_import_name(root, path) for path in _loaded_files() if path not in covered})
+    names = sorted({_import_name(root, path) for path in _IMPORTED if path not in covered})
     if names != recorded_imports(root):
         _write(_imports_path(root), json.dumps(names, indent=1) + "\n")
 
 
-def _loaded_files() -> set[Path]:
-    """Resolved files of loaded modules outside the standard library and installed packages."""
+def _files(modules: list[Any]) -> set[Path]:
+    """Resolved files of these modules outside the standard library and installed packages."""
     libraries = _library_dirs()
     out = set()
-    for module in list(sys.modules.values()):
+    for module in modules:
         name = getattr(module, "__file__", None)
         if not isinstance(name, str) or not os.path.isfile(name):
             continue

@@ -36,7 +36,9 @@ def render(root: Path, names: list[str] | tuple[str, ...] = (),
     envs = load(root, names)
     _log_render([loaded.env.name for loaded in envs])
     rendered = []
-    for loaded, document in zip(envs, synthesize(envs, root)):
+    with cache.tracking():  # constructs may import lazily while they build
+        documents = synthesize(envs, root)
+    for loaded, document in zip(envs, documents):
         sources = {_address(o.kind, o.type, o.name): o.source for o in document.origins}
         files = {**emit(document), ARCHITECTURE_FILE: architecture_markdown(document, sources)}
         moves = movedfile.moved_tf(loaded.root, document, movedfile.declared_moves(document, loaded.env.moves))

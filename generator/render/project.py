@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.environment import Environment
+from generator.render import cache
 from generator.errors import ConfigError, InputError, UsageError
 
 CONFIG_FILE = "config.py"
@@ -50,7 +51,8 @@ def _load_one(root: Path, name: str) -> LoadedEnv:
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     try:
-        spec.loader.exec_module(module)
+        with cache.tracking():  # what the config imports is an input of the synth cache
+            spec.loader.exec_module(module)
     except InputError as err:
         raise ConfigError(err.message, env=name, module=err.module, field=err.field) from None
     except TypeError as err:
