@@ -38,7 +38,8 @@ _LIBRARIES = ("cdktf", "cdktf-cdktf-provider-aws", "constructs", "jsii", "python
 _INPUT_DIRS = ("generator", "modules", "environments", "templates")
 
 
-def inputs_digest(root: Path) -> str:
+def inputs_digest(root: Path, imports: list[str] | None = None) -> str:
+    """The inputs' hash; `imports`: the imported files to count (default: the recorded ones)."""
     digest = hashlib.sha256()
     digest.update(sys.version.encode())
     for library in _LIBRARIES:
@@ -46,7 +47,7 @@ def inputs_digest(root: Path) -> str:
     for path in _input_files(root):
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
-    for name in recorded_imports(root):
+    for name in recorded_imports(root) if imports is None else imports:
         digest.update(b"import\0" + name.encode() + b"\0")
         try:
             digest.update(hashlib.sha256(_import_path(root, name).read_bytes()).digest())
@@ -69,10 +70,14 @@ def tracking() -> Iterator[None]:
         _IMPORTED.update(_files([sys.modules[name] for name in set(sys.modules) - before if name in sys.modules]))
 
 
-def record_imports(root: Path) -> None:
-    """Record the imported files the input folders do not cover (inputs_digest hashes them)."""
+def imported_names(root: Path) -> list[str]:
+    """The files this process's configs and renders imported that the input folders do not cover."""
     covered = {path.resolve() for path in _input_files(root)}
-    names = sorted({_import_name(root, path) for path in _IMPORTED if path not in covered})
+    return sorted({_import_name(root, path) for path in _IMPORTED if path not in covered})
+
+
+def record_imports(root: Path, names: list[str]) -> None:
+    """Keep them for inputs_digest; written with what a render persists (a failing check keeps nothing)."""
     if names != recorded_imports(root):
         _write(_imports_path(root), json.dumps(names, indent=1) + "\n")
 

@@ -46,7 +46,6 @@ def render(root: Path, names: list[str] | tuple[str, ...] = (),
         rendered.append(RenderedEnv(loaded.env.name, loaded.root, files, sources, loaded.env.after))
         if progress:
             progress(loaded.env.name)
-    cache.record_imports(root)  # what the configs imported from outside the input folders is an input too
     return rendered
 
 
@@ -71,7 +70,8 @@ def write(root: Path, rendered: list[RenderedEnv]) -> list[Difference]:
             changes[root / rel] = item.files[Path(rel).name]
         for rel in diff.removed:
             changes[root / rel] = None
-    digest = cache.inputs_digest(root)
+    imports = cache.imported_names(root)  # what the configs imported from outside the input folders
+    digest = cache.inputs_digest(root, imports)
     changes.update(_source_maps(rendered, root, digest))
     changes.update(_manifests(rendered, root))
     hashes = {item.env: _hashes(item.files) for item in rendered}
@@ -80,6 +80,7 @@ def write(root: Path, rendered: list[RenderedEnv]) -> list[Difference]:
         changes.update(workflows.changes(root, flows))
         hashes[workflows.CACHE_KEY] = workflows.hashes(flows)
     writer.apply(changes)
+    cache.record_imports(root, imports)
     cache.store(root, hashes, digest)
     return diffs
 
@@ -96,15 +97,15 @@ def stale_paths(root: Path, names: list[str] | tuple[str, ...] = (), use_cache: 
     expected = cache.lookup(root, keys, digest) if use_cache and set(wanted) <= set(env_names(root)) else None
     if expected is not None:
         return _stale_by_cache(root, wanted, names, expected)
-    imports = cache.recorded_imports(root)
     rendered = render(root, names)
-    if cache.recorded_imports(root) != imports:  # the first render of a new import: hash it too
-        digest = cache.inputs_digest(root)
+    imports = cache.imported_names(root)
+    if imports != cache.recorded_imports(root):  # the first render of a new import: hash it too
+        digest = cache.inputs_digest(root, imports)
     flows = None if names else workflow_files(root, rendered)
     flow_paths = workflows.difference(root, flows).paths if flows is not None else []
     stale = sorted([p for d in differences(root, rendered) for p in d.paths] + flow_paths)
     if not stale:
-        _persist(root, rendered, digest, flows)
+        _persist(root, rendered, digest, flows, imports)
     return stale
 
 
@@ -132,7 +133,8 @@ def unchanged(root: Path, names: list[str] | tuple[str, ...] = ()) -> bool:
     return not _stale_sources(root, wanted, digest) and not _stale_by_cache(root, wanted, names, expected)
 
 
-def _persist(root: Path, rendered: list[RenderedEnv], digest: str, flows: dict[str, str] | None) -> None:
+def _persist(root: Path, rendered: list[RenderedEnv], digest: str, flows: dict[str, str] | None,
+             imports: list[str]) -> None:
     """The committed HCL matches this render: keep what a later step would render again for.
 
     The cache entry and the source maps (both under .hclgen/, keyed by the inputs' content hash,
@@ -143,6 +145,7 @@ def _persist(root: Path, rendered: list[RenderedEnv], digest: str, flows: dict[s
         hashes[workflows.CACHE_KEY] = workflows.hashes(flows)
         changes[workflows.manifest_path(root)] = workflows.manifest_text(flows)
     writer.apply(changes)
+    cache.record_imports(root, imports)
     cache.store(root, hashes, digest)
 
 
@@ -171,14 +174,15 @@ def ensure_sources(root: Path, names: list[str]) -> None:
     stale = _stale_sources(root, names, digest)
     if not stale:
         return
-    imports = cache.recorded_imports(root)
     rendered = render(root, stale)
-    if cache.recorded_imports(root) != imports:
-        digest = cache.inputs_digest(root)
+    imports = cache.imported_names(root)
+    if imports != cache.recorded_imports(root):
+        digest = cache.inputs_digest(root, imports)
     if any(d.paths for d in differences(root, rendered)):
         writer.apply(_source_maps(rendered, root, digest))
+        cache.record_imports(root, imports)  # the stamps were made with them
     else:  # the committed HCL matches too: the plan's own synced check need not render again
-        _persist(root, rendered, digest, None)
+        _persist(root, rendered, digest, None, imports)
 
 
 def _stale_sources(root: Path, names: list[str], digest: str) -> list[str]:
