@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from generator import validate
+from generator import secrets, validate
 from generator.errors import InputError
 
 if TYPE_CHECKING:
@@ -56,6 +56,9 @@ class Environment:
     after: environments this one is promoted after, e.g. ("dev",) for prod: the generated
       apply workflow applies it only once each of them applied successfully (or had nothing to
       apply). Names must be other environments of the project; the order must have no cycle.
+    not_secret: dotted paths of config strings that look like secrets but are not, e.g.
+      ("tags.BuildToken",): every string a config passes is committed to HCL, so one holding a
+      password URL or a well-known key (sk_live_, AKIA, ghp_, xoxb-...) is refused otherwise.
     """
 
     name: str
@@ -66,6 +69,7 @@ class Environment:
     tags: Mapping[str, str] = field(default_factory=dict)
     moves: Mapping[str, str] = field(default_factory=dict)
     after: tuple[str, ...] = ()
+    not_secret: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         validate.types(self)
@@ -79,6 +83,8 @@ class Environment:
         self._check_moves()
         self._check_after()
         self._check_stack()
+        secrets.check_strings(self.tags, self.not_secret, "tags")
+        secrets.check_strings(self.stack, self.not_secret)
 
     def _check_after(self) -> None:
         """The form of `after`; unknown names and cycles need every env (render/promotion.py)."""

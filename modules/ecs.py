@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from generator import secrets as plain_secrets
 from generator import validate
 from generator.cdk import (
     AppautoscalingPolicy,
@@ -45,8 +45,6 @@ FARGATE_SIZES: dict[int, tuple[int, ...]] = {
     8192: tuple(range(16384, 61441, 4096)),
     16384: tuple(range(32768, 122881, 8192)),
 }
-# Plain `environment=` variable names refused as secret-looking (documented in docs/terraform.md).
-SECRET_NAME = re.compile(r"PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL", re.IGNORECASE)
 _LOG_RETENTION = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
                   3288, 3653)
 
@@ -71,8 +69,10 @@ class EcsInputs:
     cpu / memory: Fargate task size; the pair must be one AWS allows (e.g. 256/512, 1024/2048).
     container_port: port the application listens on (the ALB targets it).
     desired_count: running tasks; min_capacity/max_capacity bound CPU target tracking (cpu_target %).
-    environment: plain environment variables, committed in ecs.tf (names like *PASSWORD*, *SECRET*,
-      *TOKEN*, *API_KEY*, *PRIVATE_KEY*, *ACCESS_KEY*, *CREDENTIAL* are refused: use secrets=).
+    environment: plain environment variables, committed in ecs.tf. Secret-looking ones are refused
+      (generator/secrets.py: names like *PASSWORD*, *PASS*, *SECRET*, *TOKEN*, *_KEY, *_SK, *DSN*,
+      values like postgres://user:pw@..., AKIA..., ghp_..., sk_live_...): use secrets=.
+    not_secret: environment names that look like secrets but are not (an explicit opt-out each).
     secrets: env var -> SecretRef (Secrets Manager).
     container_insights: CloudWatch Container Insights on the cluster.
     log_retention_days: CloudWatch Logs retention (one of the values CloudWatch accepts).
@@ -89,6 +89,7 @@ class EcsInputs:
     max_capacity: int | None = None
     cpu_target: int = 60
     environment: Mapping[str, str] = field(default_factory=dict)
+    not_secret: tuple[str, ...] = ()
     secrets: Mapping[str, SecretRef] = field(default_factory=dict)
     container_insights: bool = True
     log_retention_days: int = 30
@@ -117,11 +118,7 @@ class EcsInputs:
         validate.in_range(MODULE, "health_check_grace_period", self.health_check_grace_period, 0, 2147483647)
         for key in [*self.environment, *self.secrets]:
             validate.matches(MODULE, "environment", key, r"[A-Za-z_][A-Za-z0-9_]*", "an environment variable name")
-        for key in self.environment:
-            if SECRET_NAME.search(key):
-                raise InputError(f"environment.{key}", "looks like a secret and would be committed in plain text "
-                                 "to ecs.tf; put it in Secrets Manager and pass secrets={"
-                                 f"{key!r}: SecretRef(arn)}} instead", module=MODULE)
+        plain_secrets.check_named(MODULE, "environment", self.environment, self.not_secret)
 
     @property
     def capacity(self) -> tuple[int, int]:

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from generator import validate
+from generator import secrets as plain_secrets
 from generator.cdk import Construct, SsmParameter, tracked
 from generator.errors import InputError
 
@@ -23,9 +24,12 @@ class ParamsInputs:
 
     values: environment variable name -> value; stored as String parameters under
       /<project>/<env>/app/<NAME> and given to the container through ECS `secrets.valueFrom`.
+      Committed in params.tf: secret-looking names or values are refused (generator/secrets.py).
+    not_secret: value names that look like secrets but are not (an explicit opt-out each).
     """
 
     values: Mapping[str, str] = field(default_factory=dict)
+    not_secret: tuple[str, ...] = ()
     tags: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -34,6 +38,7 @@ class ParamsInputs:
             if not isinstance(value, str) or not 1 <= len(value) <= 4096:
                 raise InputError(f"values[{key}]", "must be a string of 1..4096 characters (standard tier)",
                                  module=MODULE)
+        plain_secrets.check_named(MODULE, "values", self.values, self.not_secret)
 
 
 class Params(Construct):

@@ -46,6 +46,8 @@ def existing_moves(env_root: Path, env: str) -> list[Move]:
         return moved.parse(path.read_text(encoding="utf-8"))
     except MoveConflict as err:
         raise ConfigError(f"environments/{env}/{err}", env=env) from None
+    except ValueError:  # not UTF-8
+        raise ConfigError(f"environments/{env}/{MOVED_FILE} is not UTF-8 text; restore it from git", env=env) from None
 
 
 def text(env: str, moves: Sequence[Move]) -> str | None:
@@ -56,9 +58,9 @@ def is_canonical(path: Path, env: str) -> bool:
     """True when a moved.tf on disk is exactly what synth writes for its own blocks."""
     try:
         moves = moved.parse(path.read_text(encoding="utf-8"))
-    except (OSError, MoveConflict):
+        return text(env, moves) == path.read_text(encoding="utf-8")
+    except (OSError, ValueError, MoveConflict):  # ValueError: not UTF-8
         return False
-    return text(env, moves) == path.read_text(encoding="utf-8")
 
 
 def moved_tf(env_root: Path, document: EnvDocument, declared: Sequence[Declared]) -> str | None:
@@ -106,7 +108,7 @@ def _committed_addresses(env_root: Path) -> dict[str, str]:
         return found
     for path in generated_files(env_root):
         if path.name != MOVED_FILE:
-            for type_, name in _RESOURCE_LINE.findall(path.read_text(encoding="utf-8")):
+            for type_, name in _RESOURCE_LINE.findall(path.read_text(encoding="utf-8", errors="replace")):
                 found[f"{type_}.{name}"] = path.name
     return found
 
@@ -117,7 +119,11 @@ def _committed(env_root: Path, files: Mapping[str, str], wanted: set[str]) -> di
 
     parsed: dict[str, dict[str, Any]] = {}
     for name in sorted({files[address] for address in wanted}):
-        document = hcl2.loads((env_root / name).read_text(encoding="utf-8"))
+        try:
+            document = hcl2.loads((env_root / name).read_text(encoding="utf-8"))
+        except Exception as err:  # noqa: BLE001 - not UTF-8 or not HCL (lark's errors): one line
+            raise ConfigError(f"environments/{env_root.name}/{name} cannot be read as HCL "
+                              f"({type(err).__name__}); restore it from git or delete it, then synth") from None
         for entry in document.get("resource", []):
             for type_, named in entry.items():
                 for label, body in named.items():

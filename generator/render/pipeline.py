@@ -37,7 +37,8 @@ def render(root: Path, names: list[str] | tuple[str, ...] = (),
     with envreads.recording(root):  # the variables the configs and modules read join the cache key
         envs = load(root, names)
         _log_render([loaded.env.name for loaded in envs])
-        documents = synthesize(envs, root)
+        with cache.tracking():  # constructs may import lazily while they build
+            documents = synthesize(envs, root)
     rendered = []
     for loaded, document in zip(envs, documents):
         sources = {_address(o.kind, o.type, o.name): o.source for o in document.origins}
@@ -71,7 +72,8 @@ def write(root: Path, rendered: list[RenderedEnv]) -> list[Difference]:
             changes[root / rel] = item.files[Path(rel).name]
         for rel in diff.removed:
             changes[root / rel] = None
-    digest = cache.inputs_digest(root)
+    imports = cache.imported_names(root)  # what the configs imported from outside the input folders
+    digest = cache.inputs_digest(root, imports)
     changes.update(_source_maps(rendered, root, digest))
     changes.update(_manifests(rendered, root))
     hashes = {item.env: _hashes(item.files) for item in rendered}
@@ -81,6 +83,7 @@ def write(root: Path, rendered: list[RenderedEnv]) -> list[Difference]:
         hashes[workflows.CACHE_KEY] = workflows.hashes(flows)
     with writer.exclusive(root):
         writer.apply(changes)
+        cache.record_imports(root, imports)
         cache.store(root, hashes, digest)
     return diffs
 
@@ -99,13 +102,15 @@ def stale_paths(root: Path, names: list[str] | tuple[str, ...] = (), use_cache: 
         return _stale_by_cache(root, wanted, names, expected)
     reads = envreads.recorded(root)
     rendered = render(root, names)
-    if envreads.recorded(root) != reads:  # the render read a variable not yet in the key
-        digest = cache.inputs_digest(root)
+    imports = cache.imported_names(root)
+    if envreads.recorded(root) != reads or imports != cache.recorded_imports(root):
+        # the render read a variable not yet in the key, or imported a file for the first time: hash it too
+        digest = cache.inputs_digest(root, imports)
     flows = None if names else workflow_files(root, rendered)
     flow_paths = workflows.difference(root, flows).paths if flows is not None else []
     stale = sorted([p for d in differences(root, rendered) for p in d.paths] + flow_paths)
     if not stale:
-        _persist(root, rendered, digest, flows)
+        _persist(root, rendered, digest, flows, imports)
     return stale
 
 
@@ -133,7 +138,8 @@ def unchanged(root: Path, names: list[str] | tuple[str, ...] = ()) -> bool:
     return not _stale_sources(root, wanted, digest) and not _stale_by_cache(root, wanted, names, expected)
 
 
-def _persist(root: Path, rendered: list[RenderedEnv], digest: str, flows: dict[str, str] | None) -> None:
+def _persist(root: Path, rendered: list[RenderedEnv], digest: str, flows: dict[str, str] | None,
+             imports: list[str]) -> None:
     """The committed HCL matches this render: keep what a later step would render again for.
 
     The cache entry and the source maps (both under .hclgen/, keyed by the inputs' content hash,
@@ -145,6 +151,7 @@ def _persist(root: Path, rendered: list[RenderedEnv], digest: str, flows: dict[s
         changes[workflows.manifest_path(root)] = workflows.manifest_text(flows)
     with writer.exclusive(root):
         writer.apply(changes)
+        cache.record_imports(root, imports)
         cache.store(root, hashes, digest)
 
 
@@ -178,18 +185,28 @@ def ensure_sources(root: Path, names: list[str]) -> None:
         return
     reads = envreads.recorded(root)
     rendered = render(root, stale)
-    if envreads.recorded(root) != reads:
-        digest = cache.inputs_digest(root)
+    imports = cache.imported_names(root)
+    if envreads.recorded(root) != reads or imports != cache.recorded_imports(root):
+        digest = cache.inputs_digest(root, imports)
     if any(d.paths for d in differences(root, rendered)):
         with writer.exclusive(root):
             writer.apply(_source_maps(rendered, root, digest))
+            cache.record_imports(root, imports)  # the stamps were made with them
     else:  # the committed HCL matches too: the plan's own synced check need not render again
-        _persist(root, rendered, digest, None)
+        _persist(root, rendered, digest, None, imports)
 
 
 def _stale_sources(root: Path, names: list[str], digest: str) -> list[str]:
-    return [env for env in names if not sources_path(root, env).is_file() or not _stamp(root, env).is_file()
-            or _stamp(root, env).read_text() != digest]
+    return [env for env in names if not _stamp(root, env).is_file() or _stamp(root, env).read_bytes() != digest.encode()
+            or not _readable_map(sources_path(root, env))]
+
+
+def _readable_map(path: Path) -> bool:
+    """A source map that is there and is a JSON object (a corrupt one is rendered again)."""
+    try:
+        return isinstance(json.loads(path.read_text(encoding="utf-8")), dict)
+    except (OSError, ValueError):
+        return False
 
 
 def _stamp(root: Path, env: str) -> Path:
@@ -217,15 +234,27 @@ def manifest_path(root: Path, env: str) -> Path:
 
 
 def owned_files(root: Path, env_root: Path) -> list[Path]:
-    """Generated-looking files synth itself wrote here (its manifest): only these are removed.
+    """Generated files synth itself wrote here: only these are reported when no longer rendered, and removed.
 
-    A user's copy that keeps the generated header is never deleted."""
+    Synth's own: named in its manifest (.hclgen/manifests/<env>.json), or, in a checkout without
+    .hclgen/ (a fresh clone, CI), a file whose header says it was made from modules/<m>.py for this
+    env and is named <m>.tf, as synth names a module's file. A user's copy that keeps the
+    generated header under another name is never deleted."""
     path = manifest_path(root, env_root.name)
     try:
-        names = set(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError, TypeError):
-        names = set()
-    return [p for p in generated_files(env_root) if p.name in names]
+        listed = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # missing, not UTF-8, not JSON: the headers still tell
+        listed = []
+    names = {name for name in listed if isinstance(name, str)} if isinstance(listed, list) else set()
+    return [p for p in generated_files(env_root) if p.name in names or _module_file(p, env_root.name)]
+
+
+def _module_file(path: Path, env: str) -> bool:
+    """Whether the header names the module this file is named after, with this env's inputs."""
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        first = handle.readline()
+    module = f"modules/{path.stem}.py"
+    return path.suffix == ".tf" and f"{GENERATED_MARK} from {module} with inputs from environments/{env}/" in first
 
 
 def _manifests(rendered: list[RenderedEnv], root: Path) -> dict[Path, str | None]:
@@ -239,7 +268,7 @@ def _difference(root: Path, env: str, env_root: Path, files: dict[str, str]) -> 
         rel = path.relative_to(root).as_posix()
         if not path.exists():
             diff.created.append(rel)
-        elif path.read_text(encoding="utf-8") != text:
+        elif path.read_bytes() != text.encode("utf-8"):  # bytes: CRLF is stale with or without the cache
             diff.updated.append(rel)
     diff.removed = [p.relative_to(root).as_posix() for p in owned_files(root, env_root) if p.name not in files]
     return diff

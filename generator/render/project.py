@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.environment import Environment
+from generator.render import cache
 from generator.errors import ConfigError, InputError, UsageError
 
 CONFIG_FILE = "config.py"
@@ -53,7 +54,8 @@ def _load_one(root: Path, name: str) -> LoadedEnv:
     # Registered like any import, so classes the config defines (a construct, a stack) know their file.
     sys.modules[module_name] = module
     try:
-        spec.loader.exec_module(module)
+        with cache.tracking():  # what the config imports is an input of the synth cache
+            spec.loader.exec_module(module)
     except InputError as err:
         raise ConfigError(err.message, env=name, module=err.module, field=err.field) from None
     except TypeError as err:

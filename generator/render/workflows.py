@@ -66,7 +66,7 @@ def difference(root: Path, files: Mapping[str, str]) -> Difference:
         rel = path.relative_to(root).as_posix()
         if not path.exists():
             diff.created.append(rel)
-        elif path.read_text(encoding="utf-8") != text:
+        elif path.read_bytes() != text.encode("utf-8"):  # bytes: CRLF is stale with or without the cache
             diff.updated.append(rel)
     diff.removed = [p.relative_to(root).as_posix() for p in owned(root) if p.name not in files]
     return diff
@@ -107,14 +107,20 @@ def manifest_path(root: Path) -> Path:
 def owned(root: Path) -> list[Path]:
     """Workflows synth itself wrote (manifest) that still carry its mark: only these are removed.
 
-    Hand-written workflows beside them are never touched."""
+    Without a readable manifest (a fresh clone, CI), a workflow whose header names the template it
+    is named after (`x.yml` from templates/workflows/x.yml.j2) is synth's. Hand-written workflows
+    beside them are never touched."""
     try:
-        names = set(json.loads(manifest_path(root).read_text(encoding="utf-8")))
-    except (OSError, ValueError, TypeError):
-        return []
+        listed = json.loads(manifest_path(root).read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # missing, not UTF-8, not JSON: the headers tell
+        listed = None
+    manifest = isinstance(listed, list)
+    names = {name for name in listed if isinstance(name, str)} if isinstance(listed, list) else set()
     found = []
     for path in sorted(folder(root).glob("*.y*ml")):
         with open(path, encoding="utf-8", errors="replace") as handle:
-            if path.name in names and MARK in handle.readline():
-                found.append(path)
+            first = handle.readline()
+        if (path.name in names and MARK in first) or (
+                not manifest and first.startswith(f"# {MARK} from templates/workflows/{path.name}.j2.")):
+            found.append(path)
     return found

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.errors import UsageError
+from generator.review import mdescape
 
 JOB_PREFIX = "apply-"
 _RESULTS = ("success", "failure", "cancelled", "skipped")
@@ -62,7 +63,7 @@ def rows(envs: list[str], results: Mapping[str, str]) -> list[Row]:
             blocker = blocker or row
             out.append(row)
         elif blocker is not None:
-            out.append(Row(env, "pending", f"not applied: `{blocker.env}` {blocker.status} before it"))
+            out.append(Row(env, "pending", f"not applied: {mdescape.code(blocker.env)} {blocker.status} before it"))
         else:
             out.append(Row(env, "skipped", "nothing to apply in this run" if result else f"no job {job_id(env)}"))
     return out
@@ -73,7 +74,7 @@ _ICONS = {"applied": "✅", "failed": "❌", "cancelled": "⏹️", "pending": "
 
 def markdown(table: list[Row]) -> str:
     def names(status: str) -> str:
-        picked = [f"`{r.env}`" for r in table if r.status == status]
+        picked = [mdescape.code(r.env) for r in table if r.status == status]  # names come from a flag
         return ", ".join(picked) or "none"
 
     head = ["## Apply summary", "",
@@ -81,7 +82,7 @@ def markdown(table: list[Row]) -> str:
             + (f" · cancelled: {names('cancelled')}" if any(r.status == "cancelled" for r in table) else "")
             + f" · still pending: {names('pending')}", "",
             "| Environment | Result | |", "| :-- | :-- | :-- |"]
-    body = [f"| `{r.env}` | {_ICONS[r.status]} {r.status} | {r.note} |" for r in table]
+    body = [f"| {mdescape.code(r.env)} | {_ICONS[r.status]} {r.status} | {r.note} |" for r in table]
     return "\n".join(head + body) + "\n"
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import jinja2
 
 from generator.paths import templates_dir
+from generator.review import mdescape
 from generator.review.commentcost import CostGroup, cost_globals, cost_groups, policy_groups
 from generator.review.commentparts import attribute_lines, label, parts_globals, plan_text, plural
 from generator.review.cost import EnvCost
@@ -76,10 +77,8 @@ def fence(text: str, lang: str = "") -> str:
 
 
 def code(text: str) -> str:
-    """Inline code that survives backticks in the text."""
-    ticks = "``" if "`" in text else "`"
-    pad = " " if "`" in text else ""
-    return f"{ticks}{pad}{text}{pad}{ticks}"
+    """Inline code that shows any string literally (see mdescape.code)."""
+    return mdescape.code(text)
 
 
 def summary(env: EnvPlan) -> str:
@@ -103,8 +102,9 @@ def summary(env: EnvPlan) -> str:
 def source_link(source: str, source_url: str | None) -> str:
     """`modules/vpc.py:42` as a link to that line when the repository's blob URL is known."""
     path, _, line = source.rpartition(":")
-    if source_url and path and line.isdigit():
-        return f"[{code(source)}]({source_url.rstrip('/')}/{path}#L{line})"
+    base = mdescape.safe_url(source_url)
+    if base and path and line.isdigit():
+        return f"[{code(source)}]({base.rstrip('/')}/{mdescape.url_path(path)}#L{line})"
     return code(source)
 
 
@@ -113,7 +113,8 @@ def _template() -> jinja2.Template:
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir()), autoescape=False, trim_blocks=True,
         lstrip_blocks=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
-    environment.filters.update(code=code, fence=fence, plural=plural, summary=summary, label=label)
+    environment.filters.update(code=code, fence=fence, plural=plural, summary=summary, label=label,
+                               text=mdescape.text)
     environment.globals.update(attribute_lines=attribute_lines, source_link=source_link,
                                plan_text=plan_text, Action=Action, **cost_globals(), **parts_globals())
     return environment.get_template(TEMPLATE)
@@ -199,7 +200,7 @@ def _render(report: PlanReport, view: View, artifacts_url: str | None, source_ur
     shown = sorted(extras.diagrams.items()) if view.diagrams else []
     return tidy(_template().render(
         marker=MARKER, report=report, destructive_groups=destructive, other_groups=others, cuts=cuts,
-        view=view, artifacts_url=artifacts_url, source_url=source_url, limit=limit, diagrams=shown,
+        view=view, artifacts_url=mdescape.safe_url(artifacts_url), source_url=source_url, limit=limit, diagrams=shown,
         legend=DIAGRAM_LEGEND, cost_groups=costs, policy=extras.policy, policy_groups=policy_groups(extras.policy),
         collapsed=quiet, status=extras.status,
         nothing_affected=extras.status.nothing_affected if extras.status is not None else True))

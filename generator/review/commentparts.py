@@ -11,7 +11,7 @@ from generator.review.model import Action, EnvPlan, ResourceChange
 from generator.review.planparts import OutputChange
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-_SYMBOL = {Action.CREATE: "+", Action.UPDATE: "~", Action.REPLACE: "~"}
+_SYMBOL = {Action.CREATE: "+", Action.UPDATE: "~", Action.REPLACE: "~", Action.CREATE_FORGET: "~"}
 _KINDS = {"check": "check block", "resource": "resource pre/postcondition",
           "output_value": "output precondition", "var": "variable validation"}
 

@@ -167,7 +167,8 @@ def config_refs(plan: Mapping[str, Any]) -> dict[str, dict[str, tuple[str, ...]]
 
     def collect(node: Any, found: list[str], prefix: str) -> None:
         if isinstance(node, dict):
-            for ref in node.get("references", []):
+            refs = node.get("references")
+            for ref in refs if isinstance(refs, list) else []:
                 if isinstance(ref, str) and _RESOURCE_REF.match(ref):
                     found.append(prefix + ref)
             for key, value in node.items():
@@ -186,7 +187,7 @@ def config_refs(plan: Mapping[str, Any]) -> dict[str, dict[str, tuple[str, ...]]
                 found: list[str] = []
                 collect(expression, found, prefix)
                 attrs[name] = tuple(dict.fromkeys(found))
-            out[prefix + res["address"]] = attrs
+            out[prefix + str(res.get("address") or f"{res.get('type')}.{res.get('name')}")] = attrs
         for name, call in module.get("module_calls", {}).items():
             visit(call.get("module", {}), f"{prefix}module.{name}.")
 
@@ -203,17 +204,26 @@ def plan_region(plan: Mapping[str, Any]) -> str | None:
 
 def plan_sides(plan: Mapping[str, Any]) -> tuple[dict[str, Resource], dict[str, Resource]]:
     """(before, after) resources of a plan; a created one is only after, a destroyed one only before."""
+    from generator.review.planjson import checked
+
+    plan = checked(plan)
     refs = config_refs(plan)
     before: dict[str, Resource] = {}
     after: dict[str, Resource] = {}
     for rc in plan.get("resource_changes", []):
-        if rc.get("mode", "managed") != "managed" or rc.get("deposed"):
+        if rc.get("mode", "managed") != "managed":
             continue
-        change = rc.get("change", {})
+        change, actions = rc.get("change", {}), rc["change"]["actions"]
         address, kind = rc["address"], rc.get("type", "")
-        resource_refs = refs.get(_INDEX.sub("", address), {})
-        if isinstance(change.get("before"), dict):
-            before[address] = Resource(address, kind, change["before"], {}, resource_refs)
+        if rc.get("deposed"):  # left by a failed create_before_destroy: it exists (and bills) until deleted
+            address = f"{address} (deposed {rc['deposed']})"
+        resource_refs = refs.get(_INDEX.sub("", rc["address"]), {})
+        old = change.get("before")
+        if isinstance(old, dict):
+            before[address] = Resource(address, kind, old, {}, resource_refs)
+            if "forget" in actions:  # only dropped from the state: the object stays and still costs
+                forgotten = address if actions == ["forget"] else f"{address} (forgotten)"
+                after[forgotten] = Resource(forgotten, kind, old, {}, resource_refs)
         if isinstance(change.get("after"), dict):
             after[address] = Resource(address, kind, change["after"], change.get("after_unknown") or {}, resource_refs)
     return before, after

@@ -52,7 +52,7 @@ def _usage(path: Path) -> Usage:
 
     try:
         return usage_from_mapping(tomllib.loads(path.read_text(encoding="utf-8")), str(path))
-    except (OSError, tomllib.TOMLDecodeError) as err:
+    except (OSError, ValueError) as err:  # TOMLDecodeError and not-UTF-8 are ValueErrors
         raise UsageError(f"cannot read usage file {path}: {err}") from None
 
 
@@ -120,9 +120,10 @@ def plan_file(target: str) -> tuple[Path, str] | None:
     file = path / "plan.json" if path.is_dir() else path
     meta = file.parent / "meta.json"
     try:
-        name = json.loads(meta.read_text()).get("env") if meta.is_file() else None
+        data = json.loads(meta.read_text(encoding="utf-8")) if meta.is_file() else None
     except (OSError, ValueError):
-        name = None
+        data = None
+    name = data.get("env") if isinstance(data, dict) and isinstance(data.get("env"), str) else None
     return file, str(name or file.stem)
 
 

@@ -23,7 +23,7 @@ DIGEST_MARKER = "<!-- hclgen:digest"
 LINES_MARKER = "<!-- hclgen:digest-lines"
 LINES_BUDGET = 16_000  # characters of compressed lines per comment; over it only the digests stay
 _SYMBOL = {Action.CREATE: "+", Action.UPDATE: "~", Action.REPLACE: "-/+", Action.DESTROY: "-",
-           Action.FORGET: "-", Action.NOOP: "="}
+           Action.FORGET: "-", Action.CREATE_FORGET: "+/-", Action.NOOP: "="}
 _TIMESTAMP = re.compile(r'^"?\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})"?$')
 _DIGESTS = re.compile(r"<!-- hclgen:digest ((?:\S+=sha256:[0-9a-f]{64} ?)*)-->")
 _LINES = re.compile(r"<!-- hclgen:digest-lines (\S+) ([A-Za-z0-9+/=]+) -->")

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from generator.program import command
-from generator.review import ghissues
+from generator.review import ghissues, mdescape
 from generator.review.comment import MARKER, MAX_CHARS, render_comment
 from generator.review.commentparts import plural
 from generator.review.model import EnvPlan, PlanReport
@@ -50,7 +50,7 @@ def _rendered(plans: Sequence[EnvPlan], limit: int) -> str:
 
 def report(plans: Sequence[EnvPlan]) -> str:
     """The markdown report of one drift run, every env checked (console and step summary)."""
-    lines = ["## Drift watch", "", *[f"- {status_line(plan)}" for plan in plans], ""]
+    lines = ["## Drift watch", "", *[f"- {mdescape.text(status_line(plan))}" for plan in plans], ""]  # error text
     shown = [plan for plan in plans if plan.drift or plan.errored]
     head = "\n".join(lines)
     return head + ("\n" + _rendered(shown, MAX_CHARS - len(head) - 1) if shown else "")

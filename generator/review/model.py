@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from generator import facts
-from generator.review import planparts
+from generator.review import planjson, planparts
 from generator.review.attrdiff import AttributeChange, attribute_changes, format_path
 from generator.review.planparts import ActionInvocation, CheckResult, DeferredChange, OutputChange
 from generator.review.schema import set_paths
@@ -32,7 +32,8 @@ class Action(StrEnum):
     UPDATE = "update"
     REPLACE = "replace"
     DESTROY = "destroy"
-    FORGET = "forget"
+    FORGET = "forget"  # removed from the state; the object itself stays (and still costs)
+    CREATE_FORGET = "create + forget"  # replaced, but the old object is only forgotten, not deleted
     NOOP = "no-op"
 
 
@@ -151,10 +152,14 @@ class PlanReport:
 
 
 def classify(actions: Sequence[str]) -> Action:
-    """terraform's action list -> one action (["delete","create"] in either order = replace)."""
+    """terraform's action list -> one action (["delete","create"] in either order = replace).
+
+    Only lists planjson.KNOWN_ACTIONS admits reach here from a plan file."""
     kinds = set(actions)
     if {"delete", "create"} <= kinds:
         return Action.REPLACE
+    if {"create", "forget"} <= kinds:
+        return Action.CREATE_FORGET
     for name, action in (("delete", Action.DESTROY), ("create", Action.CREATE),
                          ("update", Action.UPDATE), ("forget", Action.FORGET)):
         if name in kinds:
@@ -189,7 +194,7 @@ def resource_change(rc: Mapping[str, Any], sources: Mapping[str, str],
     address = rc["address"] + (f" (deposed {rc['deposed']})" if rc.get("deposed") else "")
     previous = rc.get("previous_address")
     attrs: list[AttributeChange] = []
-    if action in (Action.CREATE, Action.UPDATE, Action.REPLACE):
+    if action in (Action.CREATE, Action.UPDATE, Action.REPLACE, Action.CREATE_FORGET):
         module = _INDEX.sub("", rc.get("module_address", ""))
         keys = configured.get((module, f"{rc.get('type')}.{rc.get('name')}"))
         attrs = attribute_changes(change, creating=action is Action.CREATE, replacing=action is Action.REPLACE,
@@ -207,8 +212,9 @@ def resource_change(rc: Mapping[str, Any], sources: Mapping[str, str],
 
 def _counts(changes: Sequence[ResourceChange]) -> Counts:
     by = {action: sum(1 for c in changes if c.action is action) for action in Action}
-    return Counts(add=by[Action.CREATE], change=by[Action.UPDATE], destroy=by[Action.DESTROY],
-                  replace=by[Action.REPLACE], forget=by[Action.FORGET],
+    return Counts(add=by[Action.CREATE] + by[Action.CREATE_FORGET], change=by[Action.UPDATE],
+                  destroy=by[Action.DESTROY], replace=by[Action.REPLACE],
+                  forget=by[Action.FORGET] + by[Action.CREATE_FORGET],
                   imported=sum(1 for c in changes if c.imported),
                   moved=sum(1 for c in changes if c.moved_from))
 
@@ -221,7 +227,19 @@ def _order(change: ResourceChange) -> tuple[int, int, str]:
 
 def env_plan(env: str, plan: Mapping[str, Any], sources: Mapping[str, str] | None = None,
              full_text: str | None = None) -> EnvPlan:
-    """Build one env's model from its parsed `terraform show -json` document."""
+    """Build one env's model from its parsed `terraform show -json` document.
+
+    Raises PlanFormatError (one line) for a document it cannot read truthfully (planjson.checked)."""
+    plan = planjson.checked(plan)
+    try:
+        return _env_plan(env, plan, sources, full_text)
+    except (AttributeError, TypeError, KeyError, ValueError) as err:  # a shape checked() does not know yet
+        raise planjson.PlanFormatError(f"not a plan hclgen understands: a value of an unexpected shape "
+                                       f"({type(err).__name__}: {str(err)[:80]})") from None
+
+
+def _env_plan(env: str, plan: Mapping[str, Any], sources: Mapping[str, str] | None,
+              full_text: str | None) -> EnvPlan:
     configured = configured_keys(plan)
     changes = [resource_change(rc, sources or {}, configured)
                for rc in plan.get("resource_changes", []) if rc.get("mode", "managed") == "managed"]

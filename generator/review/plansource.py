@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from dataclasses import replace
@@ -11,11 +12,13 @@ from typing import Any
 from generator.errors import UsageError
 from generator.paths import project_root
 from generator.render.pipeline import sources_path
+from generator.review import planjson
 from generator.review.model import EnvPlan, env_plan, failed_plan
 from generator.terraform import planfiles
 
 
 FOLDER_SOURCES = "sources.json"
+unwrap = planjson.unwrap  # where callers found it before the plan model had its own parser
 
 
 def read_json(path: Path, what: str) -> Any:
@@ -27,44 +30,37 @@ def read_json(path: Path, what: str) -> Any:
         raise UsageError(f"cannot read {what} {path}: {err}") from None
 
 
-def unwrap(text: str) -> Any:
-    """The JSON document in a captured `terraform show -json` stdout.
-
-    hashicorp/setup-terraform's wrapper (terraform_wrapper: true, the default) echoes the command
-    first (`[command]/home/runner/.../terraform-bin show -json plan`) and may add `::debug::`
-    and `::set-output` workflow-command lines after it; plain JSON passes through unchanged.
-    Raises ValueError when no JSON object is there."""
-    try:
-        return json.loads(text)
-    except ValueError:
-        pass
-    lines = text.splitlines(keepends=True)
-    for index, line in enumerate(lines):
-        if line.lstrip().startswith("{"):
-            rest = "".join(lines[index:]).lstrip()
-            document, _ = json.JSONDecoder().raw_decode(rest)
-            return document
-        if line.strip() and not line.startswith(("[command]", "::")):
-            break
-    raise ValueError("no JSON object found (expected `terraform show -json` output)")
-
-
 def read_plan_json(path: Path) -> Any:
-    """A plan JSON file, as `terraform show -json` wrote it or as CI captured it (see unwrap)."""
+    """A plan JSON file, as `terraform show -json` wrote it or as CI captured it (planjson.unwrap), checked."""
     try:
-        return unwrap(path.read_text(encoding="utf-8-sig"))
+        text = planjson.decode(path.read_bytes())
     except FileNotFoundError:
         raise UsageError(f"plan {path} does not exist") from None
     except (OSError, ValueError) as err:
         raise UsageError(f"cannot read plan {path}: {err}") from None
+    try:
+        return planjson.parse(text)
+    except planjson.PlanFormatError as err:
+        shown = str(err)
+        raise planjson.PlanFormatError(f"{path} is not `terraform show -json` output" if shown == planjson.NOT_A_PLAN
+                                       else f"cannot read plan {path}: {shown}") from None
+
+
+_ENV_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$")
 
 
 def _env_name(plan_path: Path, meta: planfiles.PlanMeta | None, override: str | None) -> str:
+    """--env, else meta.json's env; either must be an env folder name (it goes into links and markers)."""
     if override:
-        return override
-    if meta is None:
+        name, where = override, "--env"
+    elif meta is None:
         raise UsageError(f"no env name for {plan_path}: no meta.json with \"env\" beside it; pass --env NAME")
-    return meta.env
+    else:
+        name, where = meta.env, f"{plan_path.parent / planfiles.META_FILE}"
+    if not isinstance(name, str) or not _ENV_NAME.match(name):
+        raise UsageError(f"{where}: env name {str(name)[:40]!r} is not an environment name "
+                         "(letters, digits, - and _)")
+    return name
 
 
 def _default_sources(env: str) -> Path | None:
@@ -100,8 +96,6 @@ def load_env_plan(path: Path, env_override: str | None, sources: Path | None) ->
     if path.is_dir() and meta is not None and meta.failed:
         return failed_plan(_env_name(plan_path, meta, env_override), meta.error or None)
     plan = read_plan_json(plan_path)
-    if not isinstance(plan, dict) or "format_version" not in plan:
-        raise UsageError(f"{plan_path} is not `terraform show -json` output")
     env = _env_name(plan_path, meta, env_override)
     text_path = folder / planfiles.PLAN_TEXT
     text = text_path.read_text(encoding="utf-8", errors="replace") if text_path.is_file() else None

@@ -108,7 +108,7 @@ def load_baseline(root: Path, env: str) -> set[tuple[str, str, str]]:
         if path.is_file():
             try:
                 out |= parse_baseline(json.loads(path.read_text(encoding="utf-8")), env)
-            except ValueError:
+            except (ValueError, TypeError, AttributeError, KeyError):
                 continue  # an unreadable baseline hides nothing
     return out
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from generator.review.attrdiff import marked
 from generator.review.jsondiff import empty
+from generator.review.planjson import PlanFormatError
 
 STRIPPED_KEY = "hclgen_stripped"  # top-level marker: this plan JSON had its sensitive values replaced
 
@@ -135,7 +136,17 @@ def _configuration(module: MutableMapping[str, Any], secret: dict[str, set[str]]
 
 
 def strip_plan(plan: MutableMapping[str, Any]) -> dict[str, Any]:
-    """A copy of the plan document with every value terraform marks sensitive replaced."""
+    """A copy of the plan document with every value terraform marks sensitive replaced.
+
+    A part of a shape it cannot walk is refused (one line): what it cannot walk it cannot strip."""
+    try:
+        return _strip(plan)
+    except (AttributeError, TypeError, KeyError) as err:
+        raise PlanFormatError("not a plan hclgen understands: a part of an unexpected shape "
+                              f"({type(err).__name__}); its sensitive values cannot be stripped") from None
+
+
+def _strip(plan: MutableMapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = copy.deepcopy(dict(plan))
     redactor = Redactor()
     for rc in [*(out.get("resource_changes") or []), *(out.get("resource_drift") or [])]:

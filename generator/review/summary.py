@@ -9,7 +9,7 @@ LISTED_PER_KIND = 25  # creates and updates beyond this are counted, not listed
 # (label, which changes) in print order: destroys and replaces always in full, first.
 _KINDS: tuple[tuple[str, Action | str], ...] = (
     ("destroy", Action.DESTROY), ("replace", Action.REPLACE), ("change", Action.UPDATE),
-    ("add", Action.CREATE), ("forget", Action.FORGET), ("import", "import"), ("move", "move"),
+    ("add", Action.CREATE), ("forget", Action.FORGET), ("replace, old one forgotten", Action.CREATE_FORGET), ("import", "import"), ("move", "move"),
 )
 
 

@@ -8,6 +8,7 @@ these figures next to the estimate so a reviewer sees what it assumes.
 from __future__ import annotations
 
 import dataclasses
+import math
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -82,7 +83,7 @@ def usage_from_mapping(data: Mapping[str, Any], where: str) -> Usage:
 
 
 def _non_negative(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value) and value >= 0
 
 
 def load_usage(env_dir: Path) -> tuple[Usage, Path | None]:
@@ -92,6 +93,6 @@ def load_usage(env_dir: Path) -> tuple[Usage, Path | None]:
         return Usage(), None
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as err:
+    except (OSError, ValueError) as err:  # TOMLDecodeError and not-UTF-8 are ValueErrors
         raise UsageError(f"cannot read {path}: {err}") from None
     return usage_from_mapping(data, str(path)), path

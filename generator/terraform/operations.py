@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from generator.localaws import server as local_aws
-from generator.review import model, summary
+from generator.review import model, planjson, summary
 from generator.terraform import planfiles, rails, runlock, tflog, workspace
 from generator.environment import Environment
 from generator.errors import HclgenError, RefusedError
@@ -121,10 +121,10 @@ def plan(ws: Workspace, *, detailed_exitcode: bool = False, destroy: bool = Fals
         if text is None:
             shown_text = ws.run("show", "-no-color", str(saved.private_file), ok=None, echo_stdout=False)
             text = shown_text.stdout if shown_text.code == 0 else None
+        planned = model.env_plan(ws.name, planjson.parse(shown.stdout))  # not understood: no apply
     except HclgenError:
         saved.discard_private()  # published files stay: they may be another run's
         raise
-    planned = model.env_plan(ws.name, json.loads(shown.stdout))
     meta = planfiles.PlanMeta(env=ws.name, local=ws.local, destroy=destroy, has_changes=planned.has_changes,
                               plan_id=saved.private_file.name, stale=list(stale or []))
     saved.publish(shown.stdout, text, meta)

@@ -6,6 +6,7 @@ import json
 import os
 import re
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
@@ -55,7 +56,42 @@ class PlanMeta:
                              f"understands ({META_SCHEMA}); upgrade hclgen")
         known = {f.name for f in fields(cls)}  # schema 0 files carry a few extra keys: dropped
         values = {key: value for key, value in data.items() if key in known}
+        for key, value in values.items():
+            if not _FIELD_TYPES[key](value):
+                raise UsageError(f"plan metadata {where}: \"{key}\" has the wrong type ({type(value).__name__}); "
+                                 "plan again to rewrite it")
         return cls(**{**values, "schema": schema})
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _is_optional_text(value: object) -> bool:
+    return value is None or isinstance(value, str)
+
+
+def _is_bool(value: object) -> bool:
+    return isinstance(value, bool)
+
+
+def _is_text(value: object) -> bool:
+    return isinstance(value, str)
+
+
+def _is_text_list(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _is_whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+_FIELD_TYPES: dict[str, Callable[[object], bool]] = {
+    "env": _is_text, "created_at": _is_number, "local": _is_bool, "destroy": _is_bool, "has_changes": _is_bool,
+    "plan_id": _is_optional_text, "applied": _is_bool, "failed": _is_bool, "error": _is_optional_text,
+    "stale": _is_text_list, "schema": _is_whole,
+}
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -89,7 +125,7 @@ def read_meta(folder: Path) -> PlanMeta | None:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
-    except OSError as err:
+    except (OSError, ValueError) as err:  # ValueError: not UTF-8
         raise UsageError(f"cannot read plan metadata {path}: {err}") from None
     return PlanMeta.from_json(text, path)
 
