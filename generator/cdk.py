@@ -152,6 +152,21 @@ if TYPE_CHECKING:
     from constructs import Construct
 
 
+if TYPE_CHECKING:
+    # Services (issue 23): listener rules of web services, Cloud Map names of internal ones,
+    # EventBridge-scheduled tasks, log metric filters.
+    from cdktf import Op
+    from cdktf_cdktf_provider_aws.cloudwatch_event_rule import CloudwatchEventRule
+    from cdktf_cdktf_provider_aws.cloudwatch_event_target import CloudwatchEventTarget
+    from cdktf_cdktf_provider_aws.cloudwatch_log_metric_filter import CloudwatchLogMetricFilter
+    from cdktf_cdktf_provider_aws.ecs_service import EcsServiceServiceRegistries
+    from cdktf_cdktf_provider_aws.lb_listener_rule import LbListenerRule
+    from cdktf_cdktf_provider_aws.service_discovery_private_dns_namespace import (
+        ServiceDiscoveryPrivateDnsNamespace,
+    )
+    from cdktf_cdktf_provider_aws.service_discovery_service import ServiceDiscoveryService
+
+
 def _register_lazy_package(name: str) -> None:
     if name in sys.modules:
         return
@@ -252,4 +267,7 @@ __all__ = [
     "Vpc", "VpcEndpoint", "VpcSecurityGroupEgressRule", "VpcSecurityGroupIngressRule", "Wafv2WebAcl",
     "Wafv2WebAclAssociation", "Wafv2WebAclLoggingConfiguration", "recording", "tracked",
 ]
-
+__all__ += [
+    "CloudwatchEventRule", "CloudwatchEventTarget", "CloudwatchLogMetricFilter", "EcsServiceServiceRegistries",
+    "LbListenerRule", "Op", "ServiceDiscoveryPrivateDnsNamespace", "ServiceDiscoveryService",
+]

@@ -6,11 +6,11 @@ together, so every cross-module reference is visible in one spot.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from generator.cdk import Construct, TerraformOutput, tracked
+from generator.cdk import Construct, Op, TerraformOutput, tracked
 from generator.environment import Environment
-from modules.alarms import AlarmInputs, Alarms, AlarmTargets
+from modules.alarms import GIB, AlarmInputs, Alarms, AlarmTargets
 from modules.alb import AccessLogTarget, Alb, AlbInputs
 from modules.aurora import Aurora, AuroraInputs
 from modules.aurora_alarms import AuroraAlarmInputs
@@ -26,9 +26,12 @@ from modules.notifications import Notifications
 from modules.oidc import Oidc, OidcInputs
 from modules.params import Params, ParamsInputs
 from modules.rds import Rds, RdsInputs
-from modules.rds_proxy import RdsProxyInputs
+from modules.rds_proxy import RdsProxy, RdsProxyInputs
 from modules.scaling import Scaling, ScalingInputs
-from modules.stack_parts import blue_green, database, outputs, proxy
+from modules.service import Service
+from modules.services import ServiceInputs
+from modules.stack_parts import blue_green, database, outputs, proxy, service_alarms
+from modules import stack_services
 from modules.vpc import Vpc, VpcInputs
 from modules.waf import Waf, WafInputs
 
@@ -66,15 +69,24 @@ class StackInputs:
     """Non-secret app settings in SSM Parameter Store, injected as env vars."""
     blue_green: BlueGreenInputs | None = None
     """CodeDeploy blue/green deploys of the service (None: ECS rolling updates)."""
+    services: tuple[ServiceInputs, ...] = ()
+    """More ECS services beside `ecs` (which stays the ALB's default, named "app"): web, worker, internal."""
 
     def __post_init__(self) -> None:
         if self.alarms is not None and self.aurora is None:
             self.alarms.max_connections(self.rds.instance_class)
+        stack_services.check(self.services, queues={}, buckets=(), caches=())
+
+    @property
+    def repositories(self) -> tuple[str, ...]:
+        """ECR repositories: ecr's, then each service's own that ecr does not list."""
+        extra = [service.image_repository for service in self.services]
+        return tuple(dict.fromkeys([*self.ecr.repositories, *extra]))
 
     def compose(self, scope: Construct, env: Environment) -> None:
         name = env.prefix
         vpc = Vpc(scope, "vpc", self.vpc, name=name, region=env.region)
-        ecr = Ecr(scope, "ecr", self.ecr, name=name)
+        ecr = Ecr(scope, "ecr", replace(self.ecr, repositories=self.repositories), name=name)
         iam = Iam(scope, "iam", self.iam, name=name)
         logs = Logs(scope, "logs", self.logs, name=name, vpc_id=vpc.vpc_id, account_id=vpc.account_id)
         dns = None if self.dns is None else Dns(scope, "dns", self.dns, name=name)
@@ -94,7 +106,8 @@ class StackInputs:
             target_group_arn=alb.target_group_arn, image_repository_url=ecr.image_repository_url,
             execution_role_arn=iam.execution_role_arn, task_role_arn=iam.task_role_arn, region=env.region,
             environment={"DB_HOST": db_proxy.endpoint if db_proxy else rds.address, "DB_PORT": str(rds.port),
-                         "DB_NAME": rds.database_name},
+                         "DB_NAME": rds.database_name,
+                         **stack_services.internal_urls(self.services, name).get(stack_services.PRIMARY, {})},
             secrets={"DB_USERNAME": SecretRef(rds.master_secret_arn, "username"),
                      "DB_PASSWORD": SecretRef(rds.master_secret_arn, "password")},
             depends_on=[alb.listener], image_tag=deploy.image_tag if deploy else None, parameters=params.arns,
@@ -106,13 +119,38 @@ class StackInputs:
         iam.allow_parameter_reads([params.arns[key] for key in sorted(params.arns)])
         Scaling(scope, "scaling", self.scaling, name=name, target=ecs.scaling_target, capacity=self.ecs.capacity,
                 request_label=f"{alb.arn_suffix}/{alb.target_group.arn_suffix}")
-        if switch is not None:
-            switch.attach(ecs.cluster_name, ecs.service_name)
+        built = self._services(scope, env, vpc, alb, ecr, ecs, rds, db_proxy, params)
+        if self.alarms is not None and topic is not None:
+            service_alarms(self.alarms, self.services, built, cluster_name=ecs.cluster_name, topic_arn=topic.topic_arn)
         oidc = Oidc(scope, "oidc", self.oidc, name=name, env_name=env.name,
                     backend=env.backend) if self.oidc else None
         self._outputs(scope, vpc, alb, ecr, ecs, rds)
-        self._production(scope, env, alb, ecs, rds, dns, topic)
+        alarms = self._production(scope, env, alb, ecs, rds, dns, topic)
+        if switch is not None:
+            switch.attach(ecs.cluster_name, ecs.service_name, None if alarms is None else alarms.service_alarm_names)
         outputs(scope, oidc=oidc, deploy=deploy, rds=rds, db_proxy=db_proxy, ecs=ecs, switch=switch)
+
+    def _services(self, scope: Construct, env: Environment, vpc: Vpc, alb: Alb, ecr: Ecr, ecs: Ecs, rds: Rds | Aurora,
+                  db_proxy: RdsProxy | None, params: Params) -> dict[str, Service]:
+        if not self.services:
+            return {}
+        shared = stack_services.Shared(
+            vpc_id=vpc.vpc_id, subnet_ids=vpc.private_subnet_ids, cluster_id=ecs.cluster.id, cluster_arn=ecs.cluster.arn,
+            cluster_name=ecs.cluster_name, region=env.region, repository_urls=ecr.repository_urls,
+            repository_arns=ecr.repository_arns,
+            environment={"DB_HOST": db_proxy.endpoint if db_proxy else rds.address, "DB_PORT": str(rds.port),
+                         "DB_NAME": rds.database_name},
+            secrets={"DB_USERNAME": SecretRef(rds.master_secret_arn, "username"),
+                     "DB_PASSWORD": SecretRef(rds.master_secret_arn, "password")},
+            parameters=params.arns, listener_arn=alb.listener.arn, alb_security_group_id=alb.security_group_id,
+            primary_security_group_id=ecs.security_group_id, primary_port=self.ecs.container_port)
+        stack_services.alb_ports(scope, self.services, shared, vpc.cidr)
+        built = stack_services.build(scope, self.services, shared, prefix=env.prefix)
+        for service in self.services:
+            if service.database:
+                (db_proxy or rds).allow_from(service.key, built[service.name].security_group_id,
+                                             f"PostgreSQL from the {service.name} service")
+        return built
 
     @staticmethod
     def _access_logs(logs: Logs) -> AccessLogTarget | None:
@@ -121,7 +159,7 @@ class StackInputs:
         return AccessLogTarget(logs.access_log_bucket, logs.access_log_prefix, [logs.access_log_policy])
 
     def _production(self, scope: Construct, env: Environment, alb: Alb, ecs: Ecs, rds: Rds | Aurora,
-                    dns: Dns | None, topic: Notifications | None) -> None:
+                    dns: Dns | None, topic: Notifications | None) -> Alarms | None:
         name = env.prefix
         if dns is not None:
             dns.alias_to(alb.dns_name, alb.zone_id)
@@ -136,15 +174,19 @@ class StackInputs:
             cluster_name=ecs.cluster_name, service_name=ecs.service_name, load_balancer=alb.arn_suffix,
             target_group=alb.target_group_arn_suffix, db_instance=instance,
             db_allocated_gib=self.rds.allocated_storage, db_instance_class=self.rds.instance_class,
-            rds_alarms=not isinstance(rds, Aurora))
+            rds_alarms=not isinstance(rds, Aurora), db_free_storage_bytes=None if isinstance(rds, Aurora) or
+            self.alarms is None else Op.div(Op.mul(rds.instance.allocated_storage,
+                                                   GIB * self.alarms.rds_free_storage_percent), 100))
+        alarms = None
         if self.alarms is not None and topic is not None:
-            Alarms(scope, "alarms", self.alarms, targets, name=name, topic_arn=topic.topic_arn)
+            alarms = Alarms(scope, "alarms", self.alarms, targets, name=name, topic_arn=topic.topic_arn)
             tracked(TerraformOutput(scope, "alarm_topic_arn", value=topic.topic_arn,
                                     description="SNS topic every alarm notifies"))
         if self.dashboard is not None:
             board = Dashboard(scope, "dashboard", self.dashboard, targets, name=name, region=env.region)
             tracked(TerraformOutput(scope, "dashboard_name", value=board.dashboard_name,
                                     description="CloudWatch dashboard"))
+        return alarms
 
     @staticmethod
     def _outputs(scope: Construct, vpc: Vpc, alb: Alb, ecr: Ecr, ecs: Ecs, rds: Rds | Aurora) -> None:

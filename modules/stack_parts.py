@@ -9,6 +9,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from generator.cdk import Construct, TerraformOutput, tracked
+from modules.alarms import AlarmInputs, Rule, metric_alarm
 from modules.alb import Alb
 from modules.aurora import Aurora
 from modules.aurora_alarms import AuroraAlarms, ClusterFacts
@@ -18,6 +19,8 @@ from modules.ecs import Ecs
 from modules.oidc import Oidc
 from modules.rds import Rds
 from modules.rds_proxy import ProxyTarget, RdsProxy
+from modules.service import Service
+from modules.services import ServiceInputs
 from modules.vpc import Vpc
 
 if TYPE_CHECKING:
@@ -84,3 +87,20 @@ def outputs(scope: Construct, *, oidc: Oidc | None, deploy: Deploy | None, rds: 
         output("codedeploy_app_name", switch.app_name, "CodeDeploy application of blue/green deploys")
         output("codedeploy_deployment_group_name", switch.group_name, "CodeDeploy deployment group")
         output("ecs_container_port", ecs.container_port, "Container port the target groups reach")
+
+
+def service_alarms(alarms: AlarmInputs, services: tuple[ServiceInputs, ...], built: dict[str, Service], *,
+                   cluster_name: str, topic_arn: str) -> None:
+    """Each service's CPU and memory alarms (its own thresholds), in the service's own file."""
+    for service in services:
+        made = built[service.name]
+        if made.service_name is None:
+            continue  # a scheduled task: no service to average over
+        dimensions = {"ClusterName": cluster_name, "ServiceName": made.service_name}
+        for kind, metric_name, threshold in (("cpu", "CPUUtilization", service.alarm_cpu_percent),
+                                             ("memory", "MemoryUtilization", service.alarm_memory_percent)):
+            metric_alarm(made, f"{kind}_alarm", alarm_name=f"{made.full_name}-{kind}",
+                         description=f"{service.name} service {kind} >= {threshold} %", topic_arn=topic_arn,
+                         rule=Rule(threshold, minutes=service.alarm_minutes), tags=alarms.tags, tf_name=f"{service.key}_{kind}", single={
+                             "namespace": "AWS/ECS", "metric_name": metric_name, "statistic": "Average",
+                             "dimensions": dimensions})
