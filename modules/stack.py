@@ -30,7 +30,7 @@ from modules.rds_proxy import RdsProxy, RdsProxyInputs
 from modules.scaling import Scaling, ScalingInputs
 from modules.service import Service
 from modules.services import ServiceInputs
-from modules.stack_parts import blue_green, database, outputs, proxy, service_alarms
+from modules.stack_parts import blue_green, database, endpoints, outputs, proxy, service_alarms
 from modules import stack_services
 from modules.vpc import Vpc, VpcInputs
 from modules.waf import Waf, WafInputs
@@ -117,6 +117,8 @@ class StackInputs:
         iam.allow_log_writes(ecs.log_group_arn)
         iam.allow_secret_reads(ecs.secret_arns)
         iam.allow_parameter_reads([params.arns[key] for key in sorted(params.arns)])
+        endpoints(scope, self, vpc, name, env.region,
+                  needs=[*(["secretsmanager"] if ecs.secret_arns else []), *(["ssm"] if params.arns else [])])
         Scaling(scope, "scaling", self.scaling, name=name, target=ecs.scaling_target, capacity=self.ecs.capacity,
                 request_label=f"{alb.arn_suffix}/{alb.target_group.arn_suffix}")
         built = self._services(scope, env, vpc, alb, ecr, ecs, rds, db_proxy, params)

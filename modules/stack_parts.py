@@ -15,6 +15,7 @@ from modules.aurora import Aurora
 from modules.aurora_alarms import AuroraAlarms, ClusterFacts
 from modules.codedeploy import BlueGreen, BlueGreenWiring
 from modules.deploy import Deploy
+from modules.endpoints import Endpoints
 from modules.ecs import Ecs
 from modules.oidc import Oidc
 from modules.rds import Rds
@@ -42,6 +43,15 @@ def database(scope: Construct, stack: StackInputs, vpc: Vpc, name: str, *, topic
         cluster.cluster_identifier, cluster.writer_instance_id, cluster.reader_instance_ids, cluster.instance_class),
         name=name)
     return cluster
+
+
+def endpoints(scope: Construct, stack: StackInputs, vpc: Vpc, name: str, region: str, *,
+              needs: list[str]) -> Endpoints | None:
+    """The interface VPC endpoints of vpc.endpoints (endpoints.tf), with those the tasks need (`needs`)."""
+    if stack.vpc.endpoints is None:
+        return None
+    return Endpoints(scope, "endpoints", stack.vpc.endpoints, name=name, region=region, vpc_id=vpc.vpc_id,
+                     vpc_cidr=vpc.cidr, subnet_ids=vpc.private_subnet_ids, needs=needs)
 
 
 def proxy(scope: Construct, stack: StackInputs, vpc: Vpc, db: Rds | Aurora, name: str) -> RdsProxy | None:
