@@ -75,8 +75,8 @@ class AlarmInputs:
       api_p90_integration_latency_ms over api_latency_minutes: p90 Latency and IntegrationLatency.
     cache_cpu_percent / cache_memory_percent / cache_evictions: the cache's engine CPU, memory, evictions.
     slow_queries / slow_query_ms: count PostgreSQL log lines "duration: N ms" with N >= slow_query_ms
-      (a metric filter on the exported log) and alarm on any; for a new database (an instance that
-      already exports its log has the log group: import it first).
+      (a metric filter on the exported log) and alarm on any; the log group is created here with
+      slow_query_log_days retention, so for a database that already exports its log, import the group first.
     """
 
     notifications: NotificationInputs = field(default_factory=NotificationInputs)
@@ -105,6 +105,7 @@ class AlarmInputs:
     cache_evictions: int = 1
     slow_query_ms: int = 3000
     slow_queries: bool = False
+    slow_query_log_days: int = 30
     tags: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

@@ -6,6 +6,7 @@ together, so every cross-module reference is visible in one spot.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from generator.cdk import Construct, Op, TerraformOutput, tracked
@@ -26,12 +27,15 @@ from modules.notifications import Notifications
 from modules.oidc import Oidc, OidcInputs
 from modules.params import Params, ParamsInputs
 from modules.rds import Rds, RdsInputs
-from modules.rds_proxy import RdsProxy, RdsProxyInputs
+from modules.rds_proxy import RdsProxyInputs
 from modules.scaling import Scaling, ScalingInputs
-from modules.service import Service
 from modules.services import ServiceInputs
 from modules.stack_parts import blue_green, database, endpoints, outputs, proxy, service_alarms
-from modules import stack_services
+from modules import stack_wiring
+from modules.apigw import ApiInputs
+from modules.queue import QueueInputs
+from modules.redis import CacheInputs
+from modules.uploads import UploadsInputs
 from modules.vpc import Vpc, VpcInputs
 from modules.waf import Waf, WafInputs
 
@@ -71,11 +75,22 @@ class StackInputs:
     """CodeDeploy blue/green deploys of the service (None: ECS rolling updates)."""
     services: tuple[ServiceInputs, ...] = ()
     """More ECS services beside `ecs` (which stays the ALB's default, named "app"): web, worker, internal."""
+    queues: Mapping[str, QueueInputs] = field(default_factory=dict)
+    """SQS queues (each with its dead-letter queue) by short name; services name them in consumes=/sends_to=."""
+    uploads: Mapping[str, UploadsInputs] = field(default_factory=dict)
+    """Private upload buckets (presigned PUT) by short name; services name them in buckets=."""
+    bucket_queues: Mapping[str, str] = field(default_factory=dict)
+    """Upload bucket -> queue that gets a message per uploaded object."""
+    caches: Mapping[str, CacheInputs] = field(default_factory=dict)
+    """ElastiCache (Valkey/Redis, IAM auth) by short name; services name them in caches=."""
+    api: ApiInputs | None = None
+    """API Gateway HTTP API in front of the ALB (or a queue: api_queue)."""
+    api_queue: str | None = None
 
     def __post_init__(self) -> None:
         if self.alarms is not None and self.aurora is None:
             self.alarms.max_connections(self.rds.instance_class)
-        stack_services.check(self.services, queues={}, buckets=(), caches=())
+        stack_wiring.check(self)
 
     @property
     def repositories(self) -> tuple[str, ...]:
@@ -101,13 +116,13 @@ class StackInputs:
                         initial_tag=self.ecs.image_tag) if self.deploy.tag_from_parameter else None
         params = Params(scope, "params", self.params, project=env.project, env=env.name)
         switch = blue_green(scope, self, vpc, alb, name)
+        wired = stack_wiring.resources(scope, self, env, vpc)
         ecs = Ecs(scope, "ecs", self.ecs, EcsWiring(
             vpc_id=vpc.vpc_id, subnet_ids=vpc.private_subnet_ids, alb_security_group_id=alb.security_group_id,
             target_group_arn=alb.target_group_arn, image_repository_url=ecr.image_repository_url,
             execution_role_arn=iam.execution_role_arn, task_role_arn=iam.task_role_arn, region=env.region,
             environment={"DB_HOST": db_proxy.endpoint if db_proxy else rds.address, "DB_PORT": str(rds.port),
-                         "DB_NAME": rds.database_name,
-                         **stack_services.internal_urls(self.services, name).get(stack_services.PRIMARY, {})},
+                         "DB_NAME": rds.database_name, **stack_wiring.primary(self, wired, name)},
             secrets={"DB_USERNAME": SecretRef(rds.master_secret_arn, "username"),
                      "DB_PASSWORD": SecretRef(rds.master_secret_arn, "password")},
             depends_on=[alb.listener], image_tag=deploy.image_tag if deploy else None, parameters=params.arns,
@@ -117,13 +132,20 @@ class StackInputs:
         iam.allow_log_writes(ecs.log_group_arn)
         iam.allow_secret_reads(ecs.secret_arns)
         iam.allow_parameter_reads([params.arns[key] for key in sorted(params.arns)])
+        stack_wiring.primary_grants(iam, ecs, wired)
         endpoints(scope, self, vpc, name, env.region,
-                  needs=[*(["secretsmanager"] if ecs.secret_arns else []), *(["ssm"] if params.arns else [])])
+                  needs=[*(["secretsmanager"] if ecs.secret_arns or self.services else []),
+                         *(["ssm"] if params.arns else []), *(["sqs"] if self.queues else [])])
         Scaling(scope, "scaling", self.scaling, name=name, target=ecs.scaling_target, capacity=self.ecs.capacity,
                 request_label=f"{alb.arn_suffix}/{alb.target_group.arn_suffix}")
-        built = self._services(scope, env, vpc, alb, ecr, ecs, rds, db_proxy, params)
+        built = stack_wiring.services(scope, self, env, wired, vpc=vpc, alb=alb, ecr=ecr, ecs=ecs, db=rds,
+                                      db_proxy=db_proxy, params=params)
+        stack_wiring.api(scope, self, env, wired, vpc=vpc, alb=alb, listener_port=443 if dns or self.alb.certificate_arn
+                         else 80)
         if self.alarms is not None and topic is not None:
             service_alarms(self.alarms, self.services, built, cluster_name=ecs.cluster_name, topic_arn=topic.topic_arn)
+            stack_wiring.alarms(self, wired, scope=scope, prefix=name, topic_arn=topic.topic_arn,
+                                db_instance=None if isinstance(rds, Aurora) else rds.instance.identifier)
         oidc = Oidc(scope, "oidc", self.oidc, name=name, env_name=env.name,
                     backend=env.backend) if self.oidc else None
         self._outputs(scope, vpc, alb, ecr, ecs, rds)
@@ -131,28 +153,6 @@ class StackInputs:
         if switch is not None:
             switch.attach(ecs.cluster_name, ecs.service_name, None if alarms is None else alarms.service_alarm_names)
         outputs(scope, oidc=oidc, deploy=deploy, rds=rds, db_proxy=db_proxy, ecs=ecs, switch=switch)
-
-    def _services(self, scope: Construct, env: Environment, vpc: Vpc, alb: Alb, ecr: Ecr, ecs: Ecs, rds: Rds | Aurora,
-                  db_proxy: RdsProxy | None, params: Params) -> dict[str, Service]:
-        if not self.services:
-            return {}
-        shared = stack_services.Shared(
-            vpc_id=vpc.vpc_id, subnet_ids=vpc.private_subnet_ids, cluster_id=ecs.cluster.id, cluster_arn=ecs.cluster.arn,
-            cluster_name=ecs.cluster_name, region=env.region, repository_urls=ecr.repository_urls,
-            repository_arns=ecr.repository_arns,
-            environment={"DB_HOST": db_proxy.endpoint if db_proxy else rds.address, "DB_PORT": str(rds.port),
-                         "DB_NAME": rds.database_name},
-            secrets={"DB_USERNAME": SecretRef(rds.master_secret_arn, "username"),
-                     "DB_PASSWORD": SecretRef(rds.master_secret_arn, "password")},
-            parameters=params.arns, listener_arn=alb.listener.arn, alb_security_group_id=alb.security_group_id,
-            primary_security_group_id=ecs.security_group_id, primary_port=self.ecs.container_port)
-        stack_services.alb_ports(scope, self.services, shared, vpc.cidr)
-        built = stack_services.build(scope, self.services, shared, prefix=env.prefix)
-        for service in self.services:
-            if service.database:
-                (db_proxy or rds).allow_from(service.key, built[service.name].security_group_id,
-                                             f"PostgreSQL from the {service.name} service")
-        return built
 
     @staticmethod
     def _access_logs(logs: Logs) -> AccessLogTarget | None:

@@ -20,9 +20,9 @@ MODULE = "services"
 PRIMARY = "app"  # how services name the stack's own `ecs` service in reachable_from
 
 
-def check(services: Sequence[ServiceInputs], *, queues: Mapping[str, int], buckets: Sequence[str],
+def check(services: Sequence[ServiceInputs], *, queues: Sequence[str], buckets: Sequence[str],
           caches: Sequence[str]) -> None:
-    """Env-wide checks. queues: name -> visibility timeout (s)."""
+    """Env-wide checks of the services' names, references and listener rules."""
     names = [service.name for service in services]
     for name in names:
         if names.count(name) > 1:
@@ -37,12 +37,6 @@ def check(services: Sequence[ServiceInputs], *, queues: Mapping[str, int], bucke
         _known(where, "buckets", service.buckets, list(buckets), "bucket", "buckets")
         _known(where, "caches", service.caches, list(caches), "cache", "caches")
         _known(where, "reachable_from", service.reachable_from, [PRIMARY, *names], "service", "services")
-        for queue in service.consumes:
-            if queues[queue] < service.timeout_seconds:
-                raise InputError(f"queues[{queue}].visibility_timeout", f"{queues[queue]} s is shorter than its "
-                                 f"consumer {service.name}'s timeout_seconds={service.timeout_seconds}: a message "
-                                 "would be handed to a second worker mid-job; raise the visibility timeout to at "
-                                 f"least {service.timeout_seconds}", module=MODULE)
     _check_rules([service for service in services if service.role == "web"])
 
 
