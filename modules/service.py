@@ -194,9 +194,11 @@ class Service(Construct):
         if inputs.paths:
             conditions.append({"path_pattern": {"values": list(inputs.paths)}})
         self.rule = tracked(LbListenerRule(
-            self, "rule", listener_arn=wiring.listener_arn, priority=priority,
-            action=[{"type": "forward", "target_group_arn": group.arn}], condition=conditions,
+            self, "rule", listener_arn=wiring.listener_arn, priority=priority, action=[], condition=[],
             tags={"Name": self.full_name, **inputs.tags}), self._key)
+        # Nested blocks written with Terraform's own keys (the bindings drop some keys of nested dicts).
+        self.rule.add_override("action", [{"type": "forward", "target_group_arn": group.arn}])
+        self.rule.add_override("condition", conditions)
         tracked(VpcSecurityGroupIngressRule(
             self, "from_alb", security_group_id=self.security_group_id, description="Container port from the ALB only",
             ip_protocol="tcp", from_port=inputs.container_port, to_port=inputs.container_port,
@@ -238,11 +240,11 @@ class Service(Construct):
             self, "scaling_target", service_namespace="ecs", scalable_dimension="ecs:service:DesiredCount",
             resource_id=f"service/{self._wire.cluster_name}/{self.service.name}", min_capacity=low, max_capacity=high),
             self._key)
-        tracked(AppautoscalingPolicy(
+        scaling = tracked(AppautoscalingPolicy(
             self, "scaling_policy", name=f"{self.full_name}-{inputs.scale_on.replace('_', '-')}",
             policy_type="TargetTrackingScaling", service_namespace=target.service_namespace,
-            scalable_dimension=target.scalable_dimension, resource_id=target.resource_id,
-            target_tracking_scaling_policy_configuration=self._tracking()), self._key)
+            scalable_dimension=target.scalable_dimension, resource_id=target.resource_id), self._key)
+        scaling.add_override("target_tracking_scaling_policy_configuration", self._tracking())
 
     def _tracking(self) -> dict[str, Any]:
         inputs = self._in

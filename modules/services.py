@@ -158,7 +158,7 @@ class ServiceInputs:
         if not low <= self.desired_count <= high:
             raise InputError(f"{where}.desired_count", f"{self.desired_count} is outside min/max capacity "
                              f"{low}..{high}", module=MODULE)
-        if self.singleton and (self.desired_count != 1 or high != 1):
+        if self.singleton and (self.desired_count != 1 or {self.min_capacity, self.max_capacity} - {None, 1}):
             raise InputError(f"{where}.singleton", "a singleton runs exactly one task: drop desired_count/"
                              "max_capacity", module=MODULE)
         if self.scale_on != "cpu" and not self.consumes:
