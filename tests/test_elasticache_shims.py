@@ -53,3 +53,20 @@ def test_unknown_users_and_duplicate_groups_are_refused(elasticache: Any) -> Non
     elasticache.create_user_group(UserGroupId="twice", Engine="valkey", UserIds=["g-default"])
     with pytest.raises(elasticache.exceptions.UserGroupAlreadyExistsFault):
         elasticache.create_user_group(UserGroupId="twice", Engine="valkey", UserIds=["g-default"])
+
+
+def test_member_clusters_exist_with_the_group_and_go_with_it(elasticache: Any) -> None:
+    elasticache.create_replication_group(ReplicationGroupId="pair", ReplicationGroupDescription="pair",
+                                         Engine="valkey", EngineVersion="8.0", CacheNodeType="cache.t4g.micro",
+                                         NumCacheClusters=2, AutomaticFailoverEnabled=True,
+                                         PreferredMaintenanceWindow="sun:18:00-sun:19:00")
+    (group,) = elasticache.describe_replication_groups(ReplicationGroupId="pair")["ReplicationGroups"]
+    for member in group["MemberClusters"]:
+        (cluster,) = elasticache.describe_cache_clusters(CacheClusterId=member)["CacheClusters"]
+        assert cluster["ReplicationGroupId"] == "pair" and cluster["Engine"] == "valkey"
+        assert cluster["EngineVersion"] == "8.0"
+    elasticache.delete_replication_group(ReplicationGroupId="pair")
+    with pytest.raises(elasticache.exceptions.ReplicationGroupNotFoundFault):
+        elasticache.describe_replication_groups(ReplicationGroupId="pair")
+    with pytest.raises(elasticache.exceptions.CacheClusterNotFoundFault):
+        elasticache.describe_cache_clusters(CacheClusterId=group["MemberClusters"][0])

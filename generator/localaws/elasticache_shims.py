@@ -1,4 +1,4 @@
-"""moto 5.2 fix for ElastiCache user groups (shim 11), found applying modules/redis.py to the local AWS.
+"""moto 5.2 fixes for ElastiCache (shims 11 and 12), found applying modules/redis.py to the local AWS.
 
 moto has ElastiCache users and replication groups but no user groups: CreateUserGroup answered
 "not implemented" and the provider retried it until its 10-minute timeout, so a cache with IAM
@@ -7,10 +7,16 @@ CreateUserGroup, DescribeUserGroups, ModifyUserGroup and DeleteUserGroup are add
 ElastiCache handler; groups live on the region's backend and are active at once, as other moto
 models are. Their tags go through the backend's tagging service, whose ARN check is widened to
 user groups (the provider lists a group's tags after every create and refresh).
+
+12. A replication group names its member clusters (<id>-001, -002...) but moto never creates them,
+    and the provider reads the first one after every create ("CacheClusterNotFound"). They are
+    created with the group's settings, and removed with it; a deleted group is gone at once (moto
+    kept it "deleting" forever, so a destroy waited until its timeout).
 """
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 
@@ -114,3 +120,45 @@ def patch_elasticache_user_groups() -> None:
     ElastiCacheResponse.modify_user_group = modify_user_group  # type: ignore[attr-defined]
     ElastiCacheResponse.delete_user_group = delete_user_group  # type: ignore[attr-defined]
     ElastiCacheBackend.list_tags_for_resource = list_tags_for_resource  # type: ignore[method-assign]
+
+
+def _member_cluster(backend: Any, group: Any, cluster_id: str) -> Any:
+    from moto.elasticache.models import CacheCluster
+
+    names = [n for n in inspect.signature(CacheCluster.__init__).parameters if n != "self"]
+    settings: dict[str, Any] = dict.fromkeys(names)
+    settings.update(account_id=backend.account_id, region_name=backend.region_name, cache_cluster_id=cluster_id,
+                    cache_node_type=group.cache_node_type, replication_group_id=group.replication_group_id,
+                    engine="redis", engine_version=group.engine_version, port=group.port,
+                    cache_subnet_group_name=getattr(group, "cache_subnet_group_name", None),
+                    security_group_ids=getattr(group, "security_group_ids", None),
+                    preferred_maintenance_window=getattr(group, "preferred_maintenance_window", None),
+                    snapshot_retention_limit=group.snapshot_retention_limit, snapshot_window=group.snapshot_window,
+                    transit_encryption_enabled=group.transit_encryption_enabled, log_delivery_configurations=[])
+    cluster = CacheCluster(**settings)
+    cluster.engine = group.engine  # built as redis for moto's single-node defaults, then the group's engine
+    return cluster
+
+
+def patch_elasticache_member_clusters() -> None:
+    from moto.elasticache.models import ElastiCacheBackend
+
+    original_create = ElastiCacheBackend.create_replication_group
+    original_delete = ElastiCacheBackend.delete_replication_group
+
+    def create_replication_group(self: Any, *args: Any, **kwargs: Any) -> Any:
+        group = original_create(self, *args, **kwargs)
+        for cluster_id in group.member_clusters:
+            self.cache_clusters.setdefault(cluster_id, _member_cluster(self, group, cluster_id))
+        return group
+
+    def delete_replication_group(self: Any, replication_group_id: str, retain_primary_cluster: bool | None) -> Any:
+        members = list(getattr(self.replication_groups.get(replication_group_id), "member_clusters", []))
+        group = original_delete(self, replication_group_id, retain_primary_cluster)
+        for cluster_id in members:
+            self.cache_clusters.pop(cluster_id, None)
+        self.replication_groups.pop(replication_group_id, None)
+        return group
+
+    ElastiCacheBackend.create_replication_group = create_replication_group  # type: ignore[method-assign]
+    ElastiCacheBackend.delete_replication_group = delete_replication_group  # type: ignore[method-assign]
