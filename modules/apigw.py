@@ -214,7 +214,7 @@ class ApiFront(Construct):
             tags={"Name": inputs.domain_name, **self.tags}), self.key)
         tracked(Apigatewayv2ApiMapping(self, "mapping", api_id=self.api.id, domain_name=domain.id,
                                        stage=self.stages[inputs.stages[0]].id), self.key)
-        config = domain.domain_name_configuration.get(0)
+        config = domain.domain_name_configuration
         return config.target_domain_name, config.hosted_zone_id
 
 

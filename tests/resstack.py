@@ -9,7 +9,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import boto3
+
+from generator.localaws.server import Server, client_settings
 
 ENV = "res"
 REGION = "ap-northeast-2"
@@ -82,3 +88,31 @@ def add_env(project: Path) -> None:
 def run(root: Path, *args: str, timeout: int = 1200) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, str(root / "main.py"), *args], cwd=root, capture_output=True, text=True,
                           env={**os.environ, "HCLGEN_ROOT": str(root)}, stdin=subprocess.DEVNULL, timeout=timeout)
+
+
+@dataclass(frozen=True)
+class Applied:
+    """The applied environment: its project copy, the local AWS, and the re-plan's exit code and output."""
+
+    root: Path
+    server: Server
+    replan_code: int
+    replan_output: str
+
+    def client(self, service: str) -> Any:
+        return boto3.client(service, **client_settings(self.server, REGION))  # type: ignore[call-overload]
+
+
+def validate(files: dict[str, str], workdir: Path) -> dict[str, Any]:
+    """terraform validate of the rendered files (provider from the plugin mirror)."""
+    import json
+
+    from tests import tf
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (workdir / name).write_text(text)
+    rc = tf.cli_config(workdir.parent)
+    tf.init(workdir, rc)
+    report: dict[str, Any] = json.loads(tf.terraform(workdir, "validate", "-json", "-no-color", rc=rc).stdout)
+    return report

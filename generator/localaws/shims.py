@@ -32,6 +32,7 @@ patch_models() adjusts moto models in-process (the launcher calls it once):
    aws_vpc_security_group_ingress_rule resources.
 8. Aurora clusters: generator/localaws/rds_cluster_shims.py (empty ScalingConfigurationInfo,
    forgotten Performance Insights).
+11. ElastiCache user groups: generator/localaws/elasticache_shims.py (moto has none).
 """
 
 from __future__ import annotations

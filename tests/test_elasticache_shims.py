@@ -1,0 +1,72 @@
+"""Shim 11 (generator/localaws/elasticache_shims.py): ElastiCache user groups on the local AWS."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+
+from generator.localaws import server as local_aws
+
+REGION = "ap-northeast-2"
+
+
+@pytest.fixture(scope="module")
+def elasticache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    root = tmp_path_factory.mktemp("local-aws")
+    started, _ = local_aws.ensure(root)
+    yield boto3.client("elasticache", **local_aws.client_settings(started, REGION))  # type: ignore[call-overload]
+    local_aws.down(root)
+
+
+def test_a_user_group_is_created_tagged_changed_and_deleted(elasticache: Any) -> None:
+    elasticache.create_user(UserId="g-default", UserName="default", Engine="valkey", AccessString="off -@all",
+                            NoPasswordRequired=True)
+    elasticache.create_user(UserId="g-app", UserName="g-app", Engine="valkey", AccessString="on ~* +@all",
+                            AuthenticationMode={"Type": "iam"})
+    group = elasticache.create_user_group(UserGroupId="cache", Engine="valkey", UserIds=["g-default", "g-app"],
+                                          Tags=[{"Key": "Name", "Value": "cache"}])
+    assert group["Status"] == "active" and group["ARN"].endswith(":usergroup:cache")
+    assert elasticache.list_tags_for_resource(ResourceName=group["ARN"])["TagList"] == [{"Key": "Name", "Value": "cache"}]
+    assert elasticache.describe_users(UserId="g-app")["Users"][0]["UserGroupIds"] == ["cache"]
+    changed = elasticache.modify_user_group(UserGroupId="cache", UserIdsToRemove=["g-app"])
+    assert changed["UserIds"] == ["g-default"]
+    elasticache.delete_user_group(UserGroupId="cache")
+    with pytest.raises(elasticache.exceptions.UserGroupNotFoundFault):
+        elasticache.describe_user_groups(UserGroupId="cache")
+
+
+def test_a_replication_group_lists_under_its_user_group(elasticache: Any) -> None:
+    elasticache.create_user_group(UserGroupId="rg-users", Engine="valkey", UserIds=["g-default"])
+    elasticache.create_replication_group(ReplicationGroupId="rg", ReplicationGroupDescription="rg", Engine="valkey",
+                                         CacheNodeType="cache.t4g.micro", NumCacheClusters=1,
+                                         UserGroupIds=["rg-users"], TransitEncryptionEnabled=True)
+    (group,) = elasticache.describe_user_groups(UserGroupId="rg-users")["UserGroups"]
+    assert group["ReplicationGroups"] == ["rg"]
+
+
+def test_unknown_users_and_duplicate_groups_are_refused(elasticache: Any) -> None:
+    with pytest.raises(elasticache.exceptions.UserNotFoundFault):
+        elasticache.create_user_group(UserGroupId="nobody", Engine="valkey", UserIds=["ghost"])
+    elasticache.create_user_group(UserGroupId="twice", Engine="valkey", UserIds=["g-default"])
+    with pytest.raises(elasticache.exceptions.UserGroupAlreadyExistsFault):
+        elasticache.create_user_group(UserGroupId="twice", Engine="valkey", UserIds=["g-default"])
+
+
+def test_member_clusters_exist_with_the_group_and_go_with_it(elasticache: Any) -> None:
+    elasticache.create_replication_group(ReplicationGroupId="pair", ReplicationGroupDescription="pair",
+                                         Engine="valkey", EngineVersion="8.0", CacheNodeType="cache.t4g.micro",
+                                         NumCacheClusters=2, AutomaticFailoverEnabled=True,
+                                         PreferredMaintenanceWindow="sun:18:00-sun:19:00")
+    (group,) = elasticache.describe_replication_groups(ReplicationGroupId="pair")["ReplicationGroups"]
+    for member in group["MemberClusters"]:
+        (cluster,) = elasticache.describe_cache_clusters(CacheClusterId=member)["CacheClusters"]
+        assert cluster["ReplicationGroupId"] == "pair" and cluster["Engine"] == "valkey"
+        assert cluster["EngineVersion"] == "8.0"
+    elasticache.delete_replication_group(ReplicationGroupId="pair")
+    with pytest.raises(elasticache.exceptions.ReplicationGroupNotFoundFault):
+        elasticache.describe_replication_groups(ReplicationGroupId="pair")
+    with pytest.raises(elasticache.exceptions.CacheClusterNotFoundFault):
+        elasticache.describe_cache_clusters(CacheClusterId=group["MemberClusters"][0])
