@@ -137,7 +137,7 @@ def _member_cluster(backend: Any, group: Any, cluster_id: str, request: dict[str
                     preferred_maintenance_window=request.get("preferred_maintenance_window"),
                     snapshot_retention_limit=group.snapshot_retention_limit, snapshot_window=group.snapshot_window,
                     transit_encryption_enabled=group.transit_encryption_enabled, log_delivery_configurations=[])
-    cluster = CacheCluster(**settings)
+    cluster: Any = CacheCluster(**settings)
     cluster.engine = group.engine  # built as redis for moto's single-node defaults, then the group's engine
     cluster.at_rest_encryption_enabled = bool(group.at_rest_encryption_enabled)
     cluster.auto_minor_version_upgrade = str(group.auto_minor_version_upgrade).lower() != "false"
@@ -171,5 +171,5 @@ def patch_elasticache_member_clusters() -> None:
         self.replication_groups.pop(replication_group_id, None)
         return group
 
-    ElastiCacheBackend.create_replication_group = create_replication_group  # type: ignore[method-assign]
+    ElastiCacheBackend.create_replication_group = create_replication_group  # type: ignore[method-assign,assignment]
     ElastiCacheBackend.delete_replication_group = delete_replication_group  # type: ignore[method-assign]
