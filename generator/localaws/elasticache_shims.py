@@ -9,9 +9,11 @@ models are. Their tags go through the backend's tagging service, whose ARN check
 user groups (the provider lists a group's tags after every create and refresh).
 
 12. A replication group names its member clusters (<id>-001, -002...) but moto never creates them,
-    and the provider reads the first one after every create ("CacheClusterNotFound"). They are
-    created with the group's settings, and removed with it; a deleted group is gone at once (moto
-    kept it "deleting" forever, so a destroy waited until its timeout).
+    and the provider reads the first one after every create ("CacheClusterNotFound") for the
+    group's encryption, minor-upgrade and security-group settings. They are created with the
+    group's settings, and removed with it; a deleted group is gone at once (moto kept it
+    "deleting" forever, so a destroy waited until its timeout). moto also made one member whatever
+    NumCacheClusters asked (the count follows it now) and answered no ReaderEndpoint.
 """
 
 from __future__ import annotations
@@ -122,7 +124,7 @@ def patch_elasticache_user_groups() -> None:
     ElastiCacheBackend.list_tags_for_resource = list_tags_for_resource  # type: ignore[method-assign]
 
 
-def _member_cluster(backend: Any, group: Any, cluster_id: str) -> Any:
+def _member_cluster(backend: Any, group: Any, cluster_id: str, request: dict[str, Any]) -> Any:
     from moto.elasticache.models import CacheCluster
 
     names = [n for n in inspect.signature(CacheCluster.__init__).parameters if n != "self"]
@@ -130,13 +132,17 @@ def _member_cluster(backend: Any, group: Any, cluster_id: str) -> Any:
     settings.update(account_id=backend.account_id, region_name=backend.region_name, cache_cluster_id=cluster_id,
                     cache_node_type=group.cache_node_type, replication_group_id=group.replication_group_id,
                     engine="redis", engine_version=group.engine_version, port=group.port,
-                    cache_subnet_group_name=getattr(group, "cache_subnet_group_name", None),
-                    security_group_ids=getattr(group, "security_group_ids", None),
-                    preferred_maintenance_window=getattr(group, "preferred_maintenance_window", None),
+                    cache_subnet_group_name=request.get("cache_subnet_group_name"),
+                    security_group_ids=request.get("security_group_ids"),
+                    preferred_maintenance_window=request.get("preferred_maintenance_window"),
                     snapshot_retention_limit=group.snapshot_retention_limit, snapshot_window=group.snapshot_window,
                     transit_encryption_enabled=group.transit_encryption_enabled, log_delivery_configurations=[])
-    cluster = CacheCluster(**settings)
+    cluster: Any = CacheCluster(**settings)
     cluster.engine = group.engine  # built as redis for moto's single-node defaults, then the group's engine
+    cluster.at_rest_encryption_enabled = bool(group.at_rest_encryption_enabled)
+    cluster.auto_minor_version_upgrade = str(group.auto_minor_version_upgrade).lower() != "false"
+    cluster.security_groups = [{"security_group_id": sg, "status": "active"}
+                               for sg in request.get("security_group_ids") or []]
     return cluster
 
 
@@ -146,10 +152,15 @@ def patch_elasticache_member_clusters() -> None:
     original_create = ElastiCacheBackend.create_replication_group
     original_delete = ElastiCacheBackend.delete_replication_group
 
-    def create_replication_group(self: Any, *args: Any, **kwargs: Any) -> Any:
-        group = original_create(self, *args, **kwargs)
+    def create_replication_group(self: Any, **kwargs: Any) -> Any:
+        if kwargs.get("cluster_mode") != "enabled" and not kwargs.get("replicas_per_node_group"):
+            kwargs["replicas_per_node_group"] = max(0, (kwargs.get("num_cache_clusters") or 1) - 1)
+        group = original_create(self, **kwargs)
+        for node_group in group.node_groups:
+            if "reader_endpoint_address" in node_group:
+                node_group["reader_endpoint"] = {"address": node_group["reader_endpoint_address"], "port": group.port}
         for cluster_id in group.member_clusters:
-            self.cache_clusters.setdefault(cluster_id, _member_cluster(self, group, cluster_id))
+            self.cache_clusters.setdefault(cluster_id, _member_cluster(self, group, cluster_id, kwargs))
         return group
 
     def delete_replication_group(self: Any, replication_group_id: str, retain_primary_cluster: bool | None) -> Any:
@@ -160,5 +171,5 @@ def patch_elasticache_member_clusters() -> None:
         self.replication_groups.pop(replication_group_id, None)
         return group
 
-    ElastiCacheBackend.create_replication_group = create_replication_group  # type: ignore[method-assign]
+    ElastiCacheBackend.create_replication_group = create_replication_group  # type: ignore[method-assign,assignment]
     ElastiCacheBackend.delete_replication_group = delete_replication_group  # type: ignore[method-assign]

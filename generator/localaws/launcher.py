@@ -30,11 +30,13 @@ def build_app() -> object:
     from generator.localaws.elasticache_shims import patch_elasticache_member_clusters, patch_elasticache_user_groups
     from generator.localaws.production_shims import patch_production_models
     from generator.localaws.shims import ShimMiddleware, patch_models
+    from generator.localaws.sqs_shims import patch_sqs_redrive_json
 
     patch_models()
     patch_production_models()
     patch_elasticache_user_groups()
     patch_elasticache_member_clusters()
+    patch_sqs_redrive_json()
     for model in IMMEDIATE_MODELS:
         state_manager.set_transition(model_name=model, transition={"progression": "immediate"})
     return ShimMiddleware(DomainDispatcherApplication(create_backend_app))

@@ -1,24 +1,31 @@
-"""Shim 11 (generator/localaws/elasticache_shims.py): ElastiCache user groups on the local AWS."""
+"""Shims 11-13 on a real local AWS: ElastiCache user groups and member clusters, SQS redrive JSON."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
 import boto3
 import pytest
 
+from generator.jsonenc import terraform_json
 from generator.localaws import server as local_aws
 
 REGION = "ap-northeast-2"
 
 
 @pytest.fixture(scope="module")
-def elasticache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[local_aws.Server]:
     root = tmp_path_factory.mktemp("local-aws")
     started, _ = local_aws.ensure(root)
-    yield boto3.client("elasticache", **local_aws.client_settings(started, REGION))  # type: ignore[call-overload]
+    yield started
     local_aws.down(root)
+
+
+@pytest.fixture(scope="module")
+def elasticache(server: local_aws.Server) -> Any:
+    return boto3.client("elasticache", **local_aws.client_settings(server, REGION))  # type: ignore[call-overload]
 
 
 def test_a_user_group_is_created_tagged_changed_and_deleted(elasticache: Any) -> None:
@@ -58,15 +65,28 @@ def test_unknown_users_and_duplicate_groups_are_refused(elasticache: Any) -> Non
 def test_member_clusters_exist_with_the_group_and_go_with_it(elasticache: Any) -> None:
     elasticache.create_replication_group(ReplicationGroupId="pair", ReplicationGroupDescription="pair",
                                          Engine="valkey", EngineVersion="8.0", CacheNodeType="cache.t4g.micro",
-                                         NumCacheClusters=2, AutomaticFailoverEnabled=True,
+                                         NumCacheClusters=2, AutomaticFailoverEnabled=True, AtRestEncryptionEnabled=True,
+                                         SecurityGroupIds=["sg-12345678"],
                                          PreferredMaintenanceWindow="sun:18:00-sun:19:00")
     (group,) = elasticache.describe_replication_groups(ReplicationGroupId="pair")["ReplicationGroups"]
+    assert len(group["MemberClusters"]) == 2 and group["NodeGroups"][0]["ReaderEndpoint"]["Address"]
     for member in group["MemberClusters"]:
         (cluster,) = elasticache.describe_cache_clusters(CacheClusterId=member)["CacheClusters"]
         assert cluster["ReplicationGroupId"] == "pair" and cluster["Engine"] == "valkey"
-        assert cluster["EngineVersion"] == "8.0"
+        assert cluster["EngineVersion"] == "8.0" and cluster["AtRestEncryptionEnabled"] is True
+        assert cluster["SecurityGroups"] == [{"SecurityGroupId": "sg-12345678", "Status": "active"}]
     elasticache.delete_replication_group(ReplicationGroupId="pair")
     with pytest.raises(elasticache.exceptions.ReplicationGroupNotFoundFault):
         elasticache.describe_replication_groups(ReplicationGroupId="pair")
     with pytest.raises(elasticache.exceptions.CacheClusterNotFoundFault):
         elasticache.describe_cache_clusters(CacheClusterId=group["MemberClusters"][0])
+
+
+def test_a_redrive_policy_is_answered_as_compact_json(server: local_aws.Server) -> None:
+    sqs = boto3.client("sqs", **local_aws.client_settings(server, REGION))  # type: ignore[call-overload]
+    dlq = sqs.create_queue(QueueName="shim-dlq")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    queue = sqs.create_queue(QueueName="shim", Attributes={
+        "RedrivePolicy": json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": 4})})["QueueUrl"]
+    text = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["RedrivePolicy"])["Attributes"]["RedrivePolicy"]
+    assert text == terraform_json({"deadLetterTargetArn": arn, "maxReceiveCount": 4})
