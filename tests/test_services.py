@@ -225,3 +225,32 @@ def _alarm_rows(text: str) -> list[tuple[str, str, str, str, str]]:
                      value("evaluation_periods")))
     return rows
 
+
+
+@pytest.mark.terraform
+@pytest.mark.parametrize("env", EXAMPLES)
+def test_cost_prices_every_new_type_in_both_regions(env: str, files: dict[str, dict[str, str]],
+                                                    tmp_path: Path) -> None:
+    from generator.review.cost import env_cost
+    from generator.review.pricing import load_prices
+    from generator.review.usage import Usage
+    from generator.terraform.offlineplan import offline_plan
+
+    source = tmp_path / "hcl"
+    source.mkdir()
+    for name, text in files[env].items():
+        (source / name).write_text(text)
+    shutil.copy2(ROOT / "examples" / env / ".terraform.lock.hcl", source / ".terraform.lock.hcl")
+    plan = offline_plan(tmp_path / "project", env, source)
+    new_types = {"aws_sqs_queue", "aws_apigatewayv2_api", "aws_elasticache_replication_group",
+                 "aws_service_discovery_private_dns_namespace", "aws_service_discovery_service"}
+    for region in ("us-east-1", "ap-northeast-2"):
+        cost = env_cost(env, plan, load_prices(region), Usage())
+        unpriced = {(item.address, item.reason) for item in cost.after.unpriced}
+        assert unpriced <= {("aws_ecs_cluster.this", "Container Insights metrics are billed per metric, which the "
+                             "price table does not cover")}, unpriced
+        priced = {line.address.split(".")[0] for line in cost.after.lines}
+        assert new_types & {rc["type"] for rc in plan["resource_changes"]} <= priced
+        assert {line.address for line in cost.after.lines} >= {"aws_ecs_service.this", *(
+            ["aws_ecs_service.worker", "aws_sqs_queue.images", "aws_apigatewayv2_api.api"] if env == "queue-worker"
+            else ["aws_ecs_service.inference", "aws_elasticache_replication_group.broker"])}

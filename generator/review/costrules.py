@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from generator.review.cost import Context, Line, Resource
 from generator.review.costrules_res import RES_FREE, RES_RULES
+from generator.review.costrules_services import SERVICE_RULES
 
 Result = tuple[list[Line], list[str]]
 Rule = Callable[[Resource, Context], Result]
@@ -292,6 +293,7 @@ RULES: dict[str, Rule] = {
 
 
 RULES.update(RES_RULES)
+RULES.update(SERVICE_RULES)
 FREE = FREE | RES_FREE
 
 
