@@ -66,9 +66,10 @@ def test_rendered_alarms_use_the_thresholds_and_notify_the_topic(rendered: list)
     assert alarms["ecs_cpu"]["threshold"] == 80 and alarms["ecs_cpu"]["evaluation_periods"] == 5
     # 10 % of the storage allocated now (50 GiB at creation; storage autoscaling raises it, the threshold follows).
     assert alarms["rds_free_storage"]["threshold"] == "${((aws_db_instance.this.allocated_storage * 10737418240) / 100)}"
-    assert alarms["rds_connections"]["threshold"] == 901 * 80 // 100  # db.m7g.large
+    assert alarms["rds_connections"]["threshold"] == 901 * 90 // 100  # db.m7g.large, > 90 %
     ratio = alarms["alb_5xx_ratio"]
-    assert "metric_name" not in ratio and ratio["threshold"] == 5
+    assert "metric_name" not in ratio and ratio["threshold"] == 3  # seed 004: >= 3 % for 1 minute
+    assert ratio["evaluation_periods"] == ratio["datapoints_to_alarm"] == 1
     assert "100 * (FILL(elb_5xx, 0) + FILL(target_5xx, 0)) / FILL(requests, 1)" in str(ratio["metric_query"])
     for alarm in alarms.values():
         assert alarm["alarm_actions"] == alarm["ok_actions"] == ["${aws_sns_topic.alarms.arn}"]
