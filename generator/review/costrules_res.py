@@ -43,6 +43,9 @@ def replication_group(r: Resource, ctx: Context) -> Result:
 
 
 def sqs_queue(r: Resource, ctx: Context) -> Result:
+    # A dead-letter queue is billed only for the few messages that fail: no usage assumed for it.
+    if any(r.base in other.refs.get("redrive_policy", ()) for other in ctx.of_type("aws_sqs_queue")):
+        return [], []
     fifo = bool(r.values.get("fifo_queue"))
     millions = ctx.usage.queue_requests_per_month / 1e6
     return _collect(ctx.line(r, "requests", f"SQS {'FIFO' if fifo else 'standard'} requests (millions)", millions,
