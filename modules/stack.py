@@ -105,7 +105,8 @@ class StackInputs:
         iam.allow_secret_reads(ecs.secret_arns)
         iam.allow_parameter_reads([params.arns[key] for key in sorted(params.arns)])
         endpoints(scope, self, vpc, name, env.region,
-                  needs=[*(["secretsmanager"] if ecs.secret_arns else []), *(["ssm"] if params.arns else [])])
+                  needs=[*(["secretsmanager"] if ecs.secret_arns else []), *(["ssm"] if params.arns else []),
+                         *(["ssmmessages"] if self.ecs.enable_execute_command else [])])
         Scaling(scope, "scaling", self.scaling, name=name, target=ecs.scaling_target, capacity=self.ecs.capacity,
                 request_label=f"{alb.arn_suffix}/{alb.target_group.arn_suffix}")
         if switch is not None:
