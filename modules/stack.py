@@ -81,7 +81,8 @@ class StackInputs:
         topic = None if self.alarms is None else Notifications(scope, "notifications", self.alarms.notifications,
                                                                 name=name, account_id=vpc.account_id)
         alb = Alb(scope, "alb", self.alb, name=name, vpc_id=vpc.vpc_id, vpc_cidr=vpc.cidr,
-                  subnet_ids=vpc.public_subnet_ids, target_port=self.ecs.container_port,
+                  subnet_ids=vpc.private_subnet_ids if self.alb.internal else vpc.public_subnet_ids,
+                  target_port=self.ecs.container_port,
                   certificate_arn=None if dns is None else dns.certificate_arn, access_logs=self._access_logs(logs))
         rds = database(scope, self, vpc, name, topic_arn=None if topic is None else topic.topic_arn)
         db_proxy = proxy(scope, self, vpc, rds, name)

@@ -60,3 +60,16 @@ def test_apis_apply_with_stages_routes_and_vpc_link(res_applied: Applied) -> Non
     routes = [r["RouteKey"] for r in client.get_routes(ApiId=apis["acme-res-intake"]["ApiId"])["Items"]]
     assert routes == ["POST /events"]
     assert [link["Name"] for link in client.get_vpc_links()["Items"]] == ["acme-res"]
+
+
+def test_an_internal_alb_behind_the_api_has_no_public_address() -> None:
+    from generator.cdk import App, TerraformStack
+    from modules.alb import Alb, AlbInputs
+
+    stack = TerraformStack(App(), "probe")
+    alb = Alb(stack, "alb", AlbInputs(internal=True, ingress_cidrs=("10.0.0.0/18",)), name="acme-dev", vpc_id="vpc-1",
+              vpc_cidr="10.0.0.0/18", subnet_ids=["subnet-private-a", "subnet-private-b"], target_port=8000)
+    synthesized = stack.to_terraform()["resource"]["aws_lb"]
+    (lb,) = synthesized.values()
+    assert lb["internal"] is True and lb["subnets"] == ["subnet-private-a", "subnet-private-b"]
+    assert alb.security_group_id
