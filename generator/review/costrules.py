@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from generator.review.cost import Context, Line, Resource
-from generator.review.costrules_res import RES_FREE, RES_RULES
 
 Result = tuple[list[Line], list[str]]
 Rule = Callable[[Resource, Context], Result]
@@ -289,10 +288,6 @@ RULES: dict[str, Rule] = {
     "aws_s3_bucket": lambda r, c: _collect(c.line(r, "storage", "S3 Standard storage", c.usage.s3_storage_gb,
                                                   "s3_standard_gb_month")),
 }
-
-
-RULES.update(RES_RULES)
-FREE = FREE | RES_FREE
 
 
 def price_resource(resource: Resource, ctx: Context) -> Result:

@@ -1,6 +1,7 @@
 """Price rules of the queue, uploads, cache, API front and endpoint modules (issue 23).
 
-Kept apart from costrules.py so the per-type facts of issue 24 can absorb them at merge:
+Kept apart from costrules.py (cost.py prices through price_resource() below, which falls back to it)
+so the per-type facts of issue 24 can absorb them at merge:
 types here are either priced (RES_RULES) or free of any charge of their own (RES_FREE).
 SQS and HTTP APIs are billed per request: they are priced from the env's usage assumptions.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from generator.review import costrules
 from generator.review.cost import Context, Line, Resource
 
 Result = tuple[list[Line], list[str]]
@@ -64,3 +66,13 @@ RES_RULES: dict[str, Callable[[Resource, Context], Result]] = {
     "aws_sqs_queue": sqs_queue,
     "aws_apigatewayv2_api": http_api,
 }
+
+
+def price_resource(resource: Resource, ctx: Context) -> Result:
+    """Priced lines of one resource: the rules above first, then costrules.py's."""
+    rule = RES_RULES.get(resource.type)
+    if rule is not None:
+        return rule(resource, ctx)
+    if resource.type in RES_FREE:
+        return [], []
+    return costrules.price_resource(resource, ctx)
