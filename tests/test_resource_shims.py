@@ -100,3 +100,4 @@ def test_a_custom_domain_is_available_with_its_target_and_zone(server: local_aws
     assert config["DomainNameStatus"] == "AVAILABLE" and config["HostedZoneId"] == "Z20JF4UZKIW1U8"
     assert config["ApiGatewayDomainName"].endswith(".execute-api.ap-northeast-2.amazonaws.com")
     assert config["CertificateArn"].endswith("/0a1b")
+    assert "MutualTlsAuthentication" not in apigw.get_domain_name(DomainName="api.example.com")

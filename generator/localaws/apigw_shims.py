@@ -4,6 +4,8 @@ moto keeps a domain's configurations as sent and answers no DomainNameStatus, ta
 or hosted zone; the provider waits for the status to be AVAILABLE after a create (it never was)
 and reads the other two for DNS. They are answered as AWS does for a regional domain: available
 at once, a d-<id>.execute-api.<region>.amazonaws.com target and the region's API Gateway zone.
+moto also answers an empty MutualTlsAuthentication where AWS answers none, which each plan after
+an apply showed as a block to remove; an empty one is left out.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ def patch_apigw_domains() -> None:
         region = self.domain_name_arn.split(":")[3]
         answer["domainNameConfigurations"] = [{**regional_target(self.domain_name, region), **config}
                                               for config in answer.get("domainNameConfigurations") or []]
+        if not answer.get("mutualTlsAuthentication"):
+            answer.pop("mutualTlsAuthentication", None)
         return answer
 
     DomainName.to_json = to_json  # type: ignore[method-assign]
