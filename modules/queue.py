@@ -138,22 +138,22 @@ class Queue(Construct):
         self.policy.policy = self._policy()
         return self.policy
 
-    def _kms(self, actions: list[str]) -> list[Statement]:
+    def _kms(self, verb: str, actions: list[str]) -> list[Statement]:
         if self.inputs.kms_key_arn is None:
             return []
-        return [{"Sid": "QueueKey", "Effect": "Allow", "Action": actions, "Resource": self.inputs.kms_key_arn}]
+        return [{"Sid": f"{verb}{self._sid}Key", "Effect": "Allow", "Action": actions, "Resource": self.inputs.kms_key_arn}]
 
     def send_statements(self) -> list[Statement]:
         """What a producer's task role needs: send to this queue only."""
         return [{"Sid": f"Send{self._sid}", "Effect": "Allow", "Action": ["sqs:GetQueueUrl", "sqs:SendMessage"],
-                 "Resource": self.arn}, *self._kms(["kms:GenerateDataKey", "kms:Decrypt"])]
+                 "Resource": self.arn}, *self._kms("Send", ["kms:GenerateDataKey", "kms:Decrypt"])]
 
     def consume_statements(self) -> list[Statement]:
         """What a consumer's task role needs: receive, delete and extend visibility on this queue only."""
         return [{"Sid": f"Consume{self._sid}", "Effect": "Allow",
                  "Action": ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
                             "sqs:GetQueueUrl", "sqs:ReceiveMessage"],
-                 "Resource": self.arn}, *self._kms(["kms:Decrypt"])]
+                 "Resource": self.arn}, *self._kms("Consume", ["kms:Decrypt"])]
 
 
 def _deny_plain_http(arn: str) -> Statement:

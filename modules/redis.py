@@ -98,7 +98,8 @@ class Cache(Construct):
     Constructor: subnet_ids of the chosen tier, zones (their count), vpc_id, allowed: service name ->
     security group id admitted on the port (more with allow_from()).
     Outputs: primary_endpoint, reader_endpoint, port, security_group_id, replication_group_arn,
-    user_id (the IAM-authenticated user: the Redis AUTH user name), user_arn.
+    replication_group_id, member_cluster_ids (alarm dimensions), user_id (the IAM-authenticated user:
+    the Redis AUTH user name), user_arn.
     Methods: allow_from(key, security_group_id), connect_statements() (elasticache:Connect for a task role).
     """
 
@@ -130,6 +131,9 @@ class Cache(Construct):
         self.primary_endpoint: str = self.group.primary_endpoint_address
         self.reader_endpoint: str = self.group.reader_endpoint_address
         self.replication_group_arn: str = self.group.arn
+        self.replication_group_id = name
+        # CloudWatch's CacheClusterId dimension: ElastiCache names the members <group>-001, -002...
+        self.member_cluster_ids = [f"{name}-{index:03d}" for index in range(1, inputs.nodes + 1)]
         for service in sorted(allowed or {}):
             self.allow_from(validate.tf_name(service), (allowed or {})[service])
 

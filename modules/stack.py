@@ -108,7 +108,8 @@ class StackInputs:
         topic = None if self.alarms is None else Notifications(scope, "notifications", self.alarms.notifications,
                                                                 name=name, account_id=vpc.account_id)
         alb = Alb(scope, "alb", self.alb, name=name, vpc_id=vpc.vpc_id, vpc_cidr=vpc.cidr,
-                  subnet_ids=vpc.public_subnet_ids, target_port=self.ecs.container_port,
+                  subnet_ids=vpc.private_subnet_ids if self.alb.internal else vpc.public_subnet_ids,
+                  target_port=self.ecs.container_port,
                   certificate_arn=None if dns is None else dns.certificate_arn, access_logs=self._access_logs(logs))
         rds = database(scope, self, vpc, name, topic_arn=None if topic is None else topic.topic_arn)
         db_proxy = proxy(scope, self, vpc, rds, name)
@@ -135,7 +136,8 @@ class StackInputs:
         stack_wiring.primary_grants(iam, ecs, wired)
         endpoints(scope, self, vpc, name, env.region,
                   needs=[*(["secretsmanager"] if ecs.secret_arns or self.services else []),
-                         *(["ssm"] if params.arns else []), *(["sqs"] if self.queues else [])])
+                         *(["ssm"] if params.arns else []), *(["sqs"] if self.queues else []),
+                         *(["ssmmessages"] if self.ecs.enable_execute_command else [])])
         Scaling(scope, "scaling", self.scaling, name=name, target=ecs.scaling_target, capacity=self.ecs.capacity,
                 request_label=f"{alb.arn_suffix}/{alb.target_group.arn_suffix}")
         built = stack_wiring.services(scope, self, env, wired, vpc=vpc, alb=alb, ecr=ecr, ecs=ecs, db=rds,

@@ -161,18 +161,18 @@ class Uploads(Construct):
                                                            depends_on=[versioning]), key)
         lifecycle.add_override("rule", rules)
 
-    def _kms(self, actions: list[str]) -> list[Statement]:
+    def _kms(self, verb: str, actions: list[str]) -> list[Statement]:
         if self.inputs.kms_key_arn is None:
             return []
-        return [{"Sid": f"{self._sid}Key", "Effect": "Allow", "Action": actions, "Resource": self.inputs.kms_key_arn}]
+        return [{"Sid": f"{verb}{self._sid}Key", "Effect": "Allow", "Action": actions, "Resource": self.inputs.kms_key_arn}]
 
     def presign_statements(self) -> list[Statement]:
         """A URL presigned by the task role can do what the role can: PutObject under upload_prefix only."""
         return [{"Sid": f"Upload{self._sid}", "Effect": "Allow", "Action": "s3:PutObject",
                  "Resource": f"{self.bucket_arn}/{self.inputs.upload_prefix}*"},
-                *self._kms(["kms:GenerateDataKey"])]
+                *self._kms("Upload", ["kms:GenerateDataKey"])]
 
     def read_statements(self) -> list[Statement]:
         """Read (and presign GETs of) any object of this bucket."""
         return [{"Sid": f"Read{self._sid}", "Effect": "Allow", "Action": "s3:GetObject",
-                 "Resource": f"{self.bucket_arn}/*"}, *self._kms(["kms:Decrypt"])]
+                 "Resource": f"{self.bucket_arn}/*"}, *self._kms("Read", ["kms:Decrypt"])]

@@ -46,7 +46,9 @@ class Resources:
     cache: CacheInputs = field(default_factory=lambda: CacheInputs(replicas=1, multi_az=True))
     api: ApiInputs = field(default_factory=lambda: ApiInputs(stages=("$default", "v1"), throttle_burst=50,
                                                              throttle_rate=20))
-    intake: ApiInputs = field(default_factory=lambda: ApiInputs(target="sqs", routes=("POST /events",)))
+    intake: ApiInputs = field(default_factory=lambda: ApiInputs(
+        target="sqs", routes=("POST /events",), domain_name="events.example.com",
+        certificate_arn="arn:aws:acm:ap-northeast-2:123456789012:certificate/0a1b2c3d-0000-4000-8000-000000000000"))
 
     def compose(self, scope: Construct, env: Environment) -> None:
         name = env.prefix

@@ -1,4 +1,4 @@
-"""modules/apigw.py: the HTTP API in front of the ALB (VPC link) or a queue (SendMessage)."""
+"""modules/apigw.py: the HTTP API in front of the ALB (VPC link) or a queue (SendMessage), custom domain."""
 
 from __future__ import annotations
 
@@ -41,6 +41,8 @@ def test_rendered_api_throttles_logs_and_reaches_the_alb_through_a_vpc_link(res_
     assert 'integration_subtype    = "SQS-SendMessage"' in intake and "QueueUrl    = aws_sqs_queue.images.url" in intake
     assert 'Action   = ["sqs:GetQueueUrl", "sqs:SendMessage"]' in intake  # the role sends to that queue only
     assert "Resource = aws_sqs_queue.images.arn" in intake
+    assert 'domain_name = "events.example.com"' in intake and 'endpoint_type   = "REGIONAL"' in intake
+    assert "stage       = aws_apigatewayv2_stage.intake_default.id" in intake
 
 
 def test_the_diagram_draws_the_api_in_front_of_the_alb_and_the_queue(res_files: dict[str, str]) -> None:
@@ -60,3 +62,18 @@ def test_apis_apply_with_stages_routes_and_vpc_link(res_applied: Applied) -> Non
     routes = [r["RouteKey"] for r in client.get_routes(ApiId=apis["acme-res-intake"]["ApiId"])["Items"]]
     assert routes == ["POST /events"]
     assert [link["Name"] for link in client.get_vpc_links()["Items"]] == ["acme-res"]
+    (mapping,) = client.get_api_mappings(DomainName="events.example.com")["Items"]
+    assert mapping["ApiId"] == apis["acme-res-intake"]["ApiId"] and mapping["Stage"] == "$default"
+
+
+def test_an_internal_alb_behind_the_api_has_no_public_address() -> None:
+    from generator.cdk import App, TerraformStack
+    from modules.alb import Alb, AlbInputs
+
+    stack = TerraformStack(App(), "probe")
+    alb = Alb(stack, "alb", AlbInputs(internal=True, ingress_cidrs=("10.0.0.0/18",)), name="acme-dev", vpc_id="vpc-1",
+              vpc_cidr="10.0.0.0/18", subnet_ids=["subnet-private-a", "subnet-private-b"], target_port=8000)
+    synthesized = stack.to_terraform()["resource"]["aws_lb"]
+    (lb,) = synthesized.values()
+    assert lb["internal"] is True and lb["subnets"] == ["subnet-private-a", "subnet-private-b"]
+    assert alb.security_group_id

@@ -62,3 +62,15 @@ def test_cache_applies_with_its_iam_user_group(res_applied: Applied) -> None:
         "Body"].read())
     (cache,) = [r for r in state["resources"] if r["type"] == "aws_elasticache_replication_group"]
     assert not cache["instances"][0]["attributes"].get("auth_token")  # no secret in the state
+
+
+def test_member_cluster_ids_name_the_nodes_alarms_watch() -> None:
+    from generator.cdk import App, TerraformStack
+    from modules.redis import Cache
+
+    cache = Cache(TerraformStack(App(), "probe"), "cache", CacheInputs(replicas=2, multi_az=True), key="broker",
+                  name="acme-prod-broker", vpc_id="vpc-1", subnet_ids=["a", "b"], zones=2,
+                  allowed={"worker": "sg-1", "web": "sg-2"})
+    assert cache.member_cluster_ids == ["acme-prod-broker-001", "acme-prod-broker-002", "acme-prod-broker-003"]
+    (statement,) = cache.connect_statements()
+    assert statement["Action"] == "elasticache:Connect" and statement["Sid"] == "ConnectBroker"

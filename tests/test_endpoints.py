@@ -61,8 +61,7 @@ def test_rendered_endpoints_cover_image_pull_logs_secrets_and_the_queue(res_file
 def test_endpoints_apply_and_appear_in_the_cost_report(res_applied: Applied) -> None:
     ec2 = res_applied.client("ec2")
     found = ec2.describe_vpc_endpoints(Filters=[{"Name": "vpc-endpoint-type", "Values": ["Interface"]}])
-    names = sorted(e["ServiceName"].rsplit(".", 1)[-1] if "ecr" not in e["ServiceName"]
-                   else ".".join(e["ServiceName"].split(".")[-2:]) for e in found["VpcEndpoints"])
+    names = sorted(".".join(e["ServiceName"].split(".")[3:]) for e in found["VpcEndpoints"])  # com.amazonaws.<region>.
     assert names == ["ecr.api", "ecr.dkr", "logs", "secretsmanager", "sqs"]
     cost = resstack.run(res_applied.root, "cost", "res")
     assert cost.returncode == 0, cost.stdout + cost.stderr

@@ -52,11 +52,13 @@ def test_statements_cover_this_queue_only() -> None:
     queue = Queue(TerraformStack(App(), "probe"), "queue", QueueInputs(kms_key_arn=(
         "arn:aws:kms:us-east-1:123456789012:key/abcd")), key="jobs", name="acme-dev-jobs")
     send, consume = queue.send_statements(), queue.consume_statements()
-    assert {s["Sid"] for s in send} == {"SendJobs", "QueueKey"}
+    assert {s["Sid"] for s in send} == {"SendJobs", "SendJobsKey"}
     assert send[0]["Action"] == ["sqs:GetQueueUrl", "sqs:SendMessage"] and send[0]["Resource"] == queue.arn
     assert "sqs:ReceiveMessage" in consume[0]["Action"] and "sqs:SendMessage" not in consume[0]["Action"]
     assert all(s["Resource"] != "*" for s in [*send, *consume])
-    assert consume[1] == {"Sid": "QueueKey", "Effect": "Allow", "Action": ["kms:Decrypt"],
+    sids = [s["Sid"] for s in [*send, *consume]]
+    assert len(sids) == len(set(sids))  # one role may both send and consume: its policy needs distinct Sids
+    assert consume[1] == {"Sid": "ConsumeJobsKey", "Effect": "Allow", "Action": ["kms:Decrypt"],
                           "Resource": "arn:aws:kms:us-east-1:123456789012:key/abcd"}
 
 

@@ -90,3 +90,14 @@ def test_a_redrive_policy_is_answered_as_compact_json(server: local_aws.Server) 
         "RedrivePolicy": json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": 4})})["QueueUrl"]
     text = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["RedrivePolicy"])["Attributes"]["RedrivePolicy"]
     assert text == terraform_json({"deadLetterTargetArn": arn, "maxReceiveCount": 4})
+
+
+def test_a_custom_domain_is_available_with_its_target_and_zone(server: local_aws.Server) -> None:
+    apigw = boto3.client("apigatewayv2", **local_aws.client_settings(server, REGION))  # type: ignore[call-overload]
+    apigw.create_domain_name(DomainName="api.example.com", DomainNameConfigurations=[{
+        "CertificateArn": "arn:aws:acm:ap-northeast-2:123456789012:certificate/0a1b", "EndpointType": "REGIONAL"}])
+    (config,) = apigw.get_domain_name(DomainName="api.example.com")["DomainNameConfigurations"]
+    assert config["DomainNameStatus"] == "AVAILABLE" and config["HostedZoneId"] == "Z20JF4UZKIW1U8"
+    assert config["ApiGatewayDomainName"].endswith(".execute-api.ap-northeast-2.amazonaws.com")
+    assert config["CertificateArn"].endswith("/0a1b")
+    assert "MutualTlsAuthentication" not in apigw.get_domain_name(DomainName="api.example.com")

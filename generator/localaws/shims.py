@@ -34,6 +34,7 @@ patch_models() adjusts moto models in-process (the launcher calls it once):
    forgotten Performance Insights).
 11. ElastiCache user groups, 12. replication-group member clusters: generator/localaws/elasticache_shims.py.
 13. SQS RedrivePolicy answered as compact JSON: generator/localaws/sqs_shims.py.
+14. API Gateway v2 custom domains available, with target and zone: generator/localaws/apigw_shims.py.
 """
 
 from __future__ import annotations

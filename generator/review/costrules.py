@@ -1,13 +1,13 @@
-"""How each resource type is billed: one rule per Terraform type, returning (lines, reasons); reasons name what
-could not be priced (a class or engine missing from the table): listed as not priced, never zero. FREE: no charge."""
+"""How each resource type is billed: one rule per Terraform type, returning (lines, reasons).
+
+Reasons name what could not be priced (a class or engine missing from the table): such a
+resource is listed as not priced, never zero. FREE types have no charge of their own."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from generator.review.cost import Context, Line, Resource
-from generator.review.costrules_res import RES_FREE, RES_RULES
-from generator.review.costrules_services import SERVICE_RULES
 
 Result = tuple[list[Line], list[str]]
 Rule = Callable[[Resource, Context], Result]
@@ -33,7 +33,7 @@ FREE: frozenset[str] = frozenset({
     "aws_wafv2_web_acl_logging_configuration", "aws_wafv2_rule_group", "aws_acm_certificate",
     "aws_acm_certificate_validation", "aws_cloudwatch_event_rule", "aws_cloudwatch_event_target",
     "aws_chatbot_slack_channel_configuration", "aws_route53_record", "terraform_data", "null_resource",
-}) | RES_FREE
+})
 
 
 def _hours(ctx: Context) -> float:
@@ -287,7 +287,7 @@ RULES: dict[str, Rule] = {
                                                        "ecr_storage_gb_month")),
     "aws_s3_bucket": lambda r, c: _collect(c.line(r, "storage", "S3 Standard storage", c.usage.s3_storage_gb,
                                                   "s3_standard_gb_month")),
-} | RES_RULES | SERVICE_RULES  # the issue-23 modules' types (costrules_res.py, costrules_services.py)
+}
 
 
 def price_resource(resource: Resource, ctx: Context) -> Result:

@@ -1,6 +1,7 @@
 """Price rules of the queue, uploads, cache, API front and endpoint modules (issue 23).
 
-Kept apart from costrules.py so the per-type facts of issue 24 can absorb them at merge:
+Kept apart from costrules.py (cost.py prices through price_resource() below, which falls back to it)
+so the per-type facts of issue 24 can absorb them at merge:
 types here are either priced (RES_RULES) or free of any charge of their own (RES_FREE).
 SQS and HTTP APIs are billed per request: they are priced from the env's usage assumptions.
 """
@@ -9,7 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from generator.review import costrules
 from generator.review.cost import Context, Line, Resource
+from generator.review.costrules_services import SERVICE_RULES
 
 Result = tuple[list[Line], list[str]]
 
@@ -43,6 +46,9 @@ def replication_group(r: Resource, ctx: Context) -> Result:
 
 
 def sqs_queue(r: Resource, ctx: Context) -> Result:
+    # A dead-letter queue is billed only for the few messages that fail: no usage assumed for it.
+    if any(r.base in other.refs.get("redrive_policy", ()) for other in ctx.of_type("aws_sqs_queue")):
+        return [], []
     fifo = bool(r.values.get("fifo_queue"))
     millions = ctx.usage.queue_requests_per_month / 1e6
     return _collect(ctx.line(r, "requests", f"SQS {'FIFO' if fifo else 'standard'} requests (millions)", millions,
@@ -60,4 +66,15 @@ RES_RULES: dict[str, Callable[[Resource, Context], Result]] = {
     "aws_elasticache_replication_group": replication_group,
     "aws_sqs_queue": sqs_queue,
     "aws_apigatewayv2_api": http_api,
+    **SERVICE_RULES,  # Cloud Map names of internal services (costrules_services.py)
 }
+
+
+def price_resource(resource: Resource, ctx: Context) -> Result:
+    """Priced lines of one resource: the rules above first, then costrules.py's."""
+    rule = RES_RULES.get(resource.type)
+    if rule is not None:
+        return rule(resource, ctx)
+    if resource.type in RES_FREE:
+        return [], []
+    return costrules.price_resource(resource, ctx)

@@ -1,6 +1,6 @@
 """Price rules of the services layer's own types (issue 23): Cloud Map names of internal services.
 
-Merged into costrules.RULES like costrules_res.py. EventBridge rules are free; the Fargate time of
+costrules_res.py consults them before costrules.py. EventBridge rules are free; the Fargate time of
 a scheduled task is not priced (it depends on how long each run takes)."""
 
 from __future__ import annotations
