@@ -152,7 +152,38 @@ if TYPE_CHECKING:
         RdsClusterParameterGroupParameter,
     )
     from cdktf_cdktf_provider_aws.ssm_parameter import SsmParameter
+    # Queues, uploads, cache, API front and VPC endpoints (issue 23; nested blocks are passed as dicts).
+    from cdktf_cdktf_provider_aws.apigatewayv2_api import Apigatewayv2Api
+    from cdktf_cdktf_provider_aws.apigatewayv2_api_mapping import Apigatewayv2ApiMapping
+    from cdktf_cdktf_provider_aws.apigatewayv2_domain_name import Apigatewayv2DomainName
+    from cdktf_cdktf_provider_aws.apigatewayv2_integration import Apigatewayv2Integration
+    from cdktf_cdktf_provider_aws.apigatewayv2_route import Apigatewayv2Route
+    from cdktf_cdktf_provider_aws.apigatewayv2_stage import Apigatewayv2Stage
+    from cdktf_cdktf_provider_aws.apigatewayv2_vpc_link import Apigatewayv2VpcLink
+    from cdktf_cdktf_provider_aws.elasticache_replication_group import ElasticacheReplicationGroup
+    from cdktf_cdktf_provider_aws.elasticache_subnet_group import ElasticacheSubnetGroup
+    from cdktf_cdktf_provider_aws.elasticache_user import ElasticacheUser
+    from cdktf_cdktf_provider_aws.elasticache_user_group import ElasticacheUserGroup
+    from cdktf_cdktf_provider_aws.s3_bucket_cors_configuration import S3BucketCorsConfiguration
+    from cdktf_cdktf_provider_aws.s3_bucket_notification import S3BucketNotification
+    from cdktf_cdktf_provider_aws.sqs_queue import SqsQueue
+    from cdktf_cdktf_provider_aws.sqs_queue_policy import SqsQueuePolicy
     from constructs import Construct
+
+
+if TYPE_CHECKING:
+    # Services (issue 23): listener rules of web services, Cloud Map names of internal ones,
+    # EventBridge-scheduled tasks, log metric filters.
+    from cdktf import Op
+    from cdktf_cdktf_provider_aws.cloudwatch_event_rule import CloudwatchEventRule
+    from cdktf_cdktf_provider_aws.cloudwatch_event_target import CloudwatchEventTarget
+    from cdktf_cdktf_provider_aws.cloudwatch_log_metric_filter import CloudwatchLogMetricFilter
+    from cdktf_cdktf_provider_aws.ecs_service import EcsServiceServiceRegistries
+    from cdktf_cdktf_provider_aws.lb_listener_rule import LbListenerRule
+    from cdktf_cdktf_provider_aws.service_discovery_private_dns_namespace import (
+        ServiceDiscoveryPrivateDnsNamespace,
+    )
+    from cdktf_cdktf_provider_aws.service_discovery_service import ServiceDiscoveryService
 
 
 def _register_lazy_package(name: str) -> None:
@@ -336,5 +367,12 @@ __all__ = [
     "TerraformOutput", "TerraformResource", "TerraformResourceLifecycle", "TerraformStack", "Token", "Tracked",
     "Vpc", "VpcEndpoint", "VpcSecurityGroupEgressRule", "VpcSecurityGroupIngressRule", "Wafv2WebAcl",
     "Wafv2WebAclAssociation", "Wafv2WebAclLoggingConfiguration", "recording", "tracked",
+    "Apigatewayv2Api", "Apigatewayv2ApiMapping", "Apigatewayv2DomainName", "Apigatewayv2Integration",
+    "Apigatewayv2Route", "Apigatewayv2Stage", "Apigatewayv2VpcLink", "ElasticacheReplicationGroup",
+    "ElasticacheSubnetGroup", "ElasticacheUser", "ElasticacheUserGroup", "S3BucketCorsConfiguration",
+    "S3BucketNotification", "SqsQueue", "SqsQueuePolicy",
 ]
-
+__all__ += [
+    "CloudwatchEventRule", "CloudwatchEventTarget", "CloudwatchLogMetricFilter", "EcsServiceServiceRegistries",
+    "LbListenerRule", "Op", "ServiceDiscoveryPrivateDnsNamespace", "ServiceDiscoveryService",
+]

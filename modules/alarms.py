@@ -1,8 +1,11 @@
 """CloudWatch alarms on the service, the load balancer and the database, sent to the alarm topic.
 
-Defaults are the reference thresholds (../shared/seeds 003/004): ECS CPU and memory >= 80 % for
-5 minutes, ALB 5xx >= 5 % of requests, any unhealthy target, fewer running tasks than desired,
-RDS CPU >= 80 %, free storage < 10 % of allocated, connections >= 80 % of max_connections.
+Defaults are seed 004's table (../shared/seeds): ECS CPU and memory >= 80 % for 5 minutes, ALB
+5xx >= 3 % of requests for 1 minute (and 4xx >= 10 % for 5), any unhealthy target, fewer running
+tasks than desired, RDS CPU >= 80 %, free storage < 10 % of the storage allocated now (it
+follows storage autoscaling), connections > 90 % of max_connections. Each alarm has its own
+threshold, period and datapoints (`Rule`); modules/resource_alarms.py adds queues, the API,
+the cache and slow queries, with the same helper.
 """
 
 from __future__ import annotations
@@ -55,34 +58,67 @@ class AlarmInputs:
     """Alarm thresholds; each alarm sends ALARM and OK to the environment's topic.
 
     notifications: who is told (email, HTTPS, Slack through AWS Chatbot).
-    minutes: consecutive one-minute periods a threshold must hold before the alarm fires.
+    minutes: consecutive one-minute periods a threshold must hold before the alarm fires (where
+      the alarm has no own `*_minutes`).
     ecs_cpu_percent / ecs_memory_percent: service-average CPU / memory utilisation.
-    alb_5xx_percent: 5xx answers (load balancer's and targets') as a share of requests.
+    alb_5xx_percent / alb_5xx_minutes: 5xx answers (load balancer's and targets') as a share of requests.
+    alb_4xx_percent / alb_4xx_minutes: 4xx answers as a share of requests (clients failing, or probing).
     unhealthy_targets: healthy-check failures in the target group that count as an outage.
     running_tasks_below_desired: alarm when running tasks trail the desired count by this many.
-    rds_cpu_percent: database CPU. rds_free_storage_percent: free space as a share of allocated_storage.
+    rds_cpu_percent: database CPU. rds_free_storage_percent: free space as a share of the storage
+      allocated now (the instance's allocated_storage as Terraform last read it, so autoscaling moves it).
     rds_connections_percent: connections as a share of max_connections.
     rds_max_connections: max_connections; derived from the instance class memory when None.
+    queue_age_seconds / queue_age_minutes: ApproximateAgeOfOldestMessage of a consumed queue; any
+      message in a dead-letter queue alarms at once.
+    api_5xx_percent / api_5xx_minutes: API Gateway 5xx share; api_p90_latency_ms /
+      api_p90_integration_latency_ms over api_latency_minutes: p90 Latency and IntegrationLatency.
+    cache_cpu_percent / cache_memory_percent / cache_evictions: the cache's engine CPU, memory, evictions.
+    slow_queries / slow_query_ms: count PostgreSQL log lines "duration: N ms" with N >= slow_query_ms
+      (a metric filter on the exported log) and alarm on any; the log group is created here with
+      slow_query_log_days retention, so for a database that already exports its log, import the group first.
     """
 
     notifications: NotificationInputs = field(default_factory=NotificationInputs)
     minutes: int = 5
     ecs_cpu_percent: int = 80
     ecs_memory_percent: int = 80
-    alb_5xx_percent: int = 5
+    alb_5xx_percent: int = 3
+    alb_5xx_minutes: int = 1
+    alb_4xx_percent: int = 10
+    alb_4xx_minutes: int = 5
     unhealthy_targets: int = 1
     running_tasks_below_desired: int = 1
     rds_cpu_percent: int = 80
     rds_free_storage_percent: int = 10
-    rds_connections_percent: int = 80
+    rds_connections_percent: int = 90
     rds_max_connections: int | None = None
+    queue_age_seconds: int = 600
+    queue_age_minutes: int = 15
+    api_5xx_percent: int = 5
+    api_5xx_minutes: int = 3
+    api_p90_latency_ms: int = 2500
+    api_p90_integration_latency_ms: int = 2000
+    api_latency_minutes: int = 5
+    cache_cpu_percent: int = 80
+    cache_memory_percent: int = 80
+    cache_evictions: int = 1
+    slow_query_ms: int = 3000
+    slow_queries: bool = False
+    slow_query_log_days: int = 30
     tags: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        validate.in_range(MODULE, "minutes", self.minutes, 1, 60)
-        for name in ("ecs_cpu_percent", "ecs_memory_percent", "alb_5xx_percent", "rds_cpu_percent",
-                     "rds_free_storage_percent", "rds_connections_percent"):
+        for name in ("minutes", "alb_5xx_minutes", "alb_4xx_minutes", "queue_age_minutes", "api_5xx_minutes",
+                     "api_latency_minutes"):
+            validate.in_range(MODULE, name, getattr(self, name), 1, 60)
+        for name in ("ecs_cpu_percent", "ecs_memory_percent", "alb_5xx_percent", "alb_4xx_percent", "rds_cpu_percent",
+                     "rds_free_storage_percent", "rds_connections_percent", "api_5xx_percent", "cache_cpu_percent",
+                     "cache_memory_percent"):
             validate.in_range(MODULE, name, getattr(self, name), 1, 100)
+        for name in ("queue_age_seconds", "api_p90_latency_ms", "api_p90_integration_latency_ms", "cache_evictions",
+                     "slow_query_ms"):
+            validate.in_range(MODULE, name, getattr(self, name), 1, 1209600)
         validate.in_range(MODULE, "unhealthy_targets", self.unhealthy_targets, 1, 1000)
         validate.in_range(MODULE, "running_tasks_below_desired", self.running_tasks_below_desired, 1, 1000)
         if self.rds_max_connections is not None:
@@ -108,10 +144,49 @@ class AlarmTargets:
     db_allocated_gib: int
     db_instance_class: str
     rds_alarms: bool = True  # False for an Aurora cluster: modules/aurora_alarms.py watches it instead
+    # The free-storage threshold in bytes as a Terraform number computed from the instance's
+    # allocated_storage (so it follows storage autoscaling); None: from db_allocated_gib.
+    db_free_storage_bytes: float | None = None
 
 
-def _metric(namespace: str, name: str, stat: str, dimensions: Mapping[str, str]) -> dict[str, Any]:
-    return {"namespace": namespace, "metric_name": name, "stat": stat, "period": 60, "dimensions": dict(dimensions)}
+@dataclass(frozen=True)
+class Rule:
+    """How one alarm judges: threshold, comparison, period (s) and datapoints out of as many periods."""
+
+    threshold: float  # or a Terraform number (a token) computed at apply time
+    comparison: str = "GreaterThanOrEqualToThreshold"
+    minutes: int = 5
+    period: int = 60
+
+    @property
+    def datapoints(self) -> int:
+        return max(1, self.minutes * 60 // self.period)
+
+
+def metric(namespace: str, name: str, stat: str, dimensions: Mapping[str, str], period: int = 60) -> dict[str, Any]:
+    return {"namespace": namespace, "metric_name": name, "stat": stat, "period": period, "dimensions": dict(dimensions)}
+
+
+def metric_alarm(scope: Construct, key: str, *, alarm_name: str, description: str, rule: Rule, topic_arn: str,
+                 tags: Mapping[str, str], single: Mapping[str, Any] | None = None, expression: str | None = None,
+                 queries: Mapping[str, dict[str, Any]] | None = None, tf_name: str | None = None
+                 ) -> CloudwatchMetricAlarm:
+    """One alarm notifying the topic on ALARM and OK: a single metric, or an expression over `queries`.
+
+    tf_name: its Terraform name when the construct id (key) is not unique in the env."""
+    alarm = tracked(CloudwatchMetricAlarm(
+        scope, key, alarm_name=alarm_name, alarm_description=description, comparison_operator=rule.comparison,
+        threshold=rule.threshold, evaluation_periods=rule.datapoints,
+        datapoints_to_alarm=rule.datapoints, treat_missing_data="notBreaching", alarm_actions=[topic_arn],
+        ok_actions=[topic_arn], tags={"Name": alarm_name, **tags},
+        **({} if single is None else {**single, "period": rule.period})), tf_name)
+    if expression is not None and queries is not None:
+        rows: list[dict[str, Any]] = [{"id": "result", "expression": expression, "label": description,
+                                       "return_data": True}]
+        rows += [{"id": query_id, "metric": {**spec, "period": rule.period}, "return_data": False}
+                 for query_id, spec in queries.items()]
+        alarm.add_override("metric_query", rows)  # nested blocks, written with Terraform's own keys
+    return alarm
 
 
 class Alarms(Construct):
@@ -122,64 +197,75 @@ class Alarms(Construct):
         super().__init__(scope, id_)
         self._inputs, self._name, self._topic = inputs, name, topic_arn
         self.alarm_names: dict[str, str] = {}
+        self.alarms: dict[str, CloudwatchMetricAlarm] = {}
         service = {"ClusterName": targets.cluster_name, "ServiceName": targets.service_name}
         database = {"DBInstanceIdentifier": targets.db_instance}
         self._simple("ecs_cpu", "ECS service CPU", "AWS/ECS", "CPUUtilization", "Average", service,
-                     inputs.ecs_cpu_percent)
+                     Rule(inputs.ecs_cpu_percent, minutes=inputs.minutes))
         self._simple("ecs_memory", "ECS service memory", "AWS/ECS", "MemoryUtilization", "Average", service,
-                     inputs.ecs_memory_percent)
+                     Rule(inputs.ecs_memory_percent, minutes=inputs.minutes))
         self._alb(inputs, targets)
         self._math("ecs_running_tasks", "Running tasks below the desired count",
-                   "desired - running", inputs.running_tasks_below_desired, {
-                       "desired": _metric("ECS/ContainerInsights", "DesiredTaskCount", "Average", service),
-                       "running": _metric("ECS/ContainerInsights", "RunningTaskCount", "Average", service)})
+                   "desired - running", Rule(inputs.running_tasks_below_desired, minutes=inputs.minutes), {
+                       "desired": metric("ECS/ContainerInsights", "DesiredTaskCount", "Average", service),
+                       "running": metric("ECS/ContainerInsights", "RunningTaskCount", "Average", service)})
         if targets.rds_alarms:
             self._database(inputs, targets, database)
+        # What CodeDeploy watches during a deploy of the service (it rolls back when one fires).
+        self.service_alarm_names = [self.alarms[key].alarm_name for key in ("ecs_cpu", "ecs_memory", "alb_5xx_ratio")]
 
     def _database(self, inputs: AlarmInputs, targets: AlarmTargets, database: Mapping[str, str]) -> None:
+        minutes = inputs.minutes
         self._simple("rds_cpu", "Database CPU", "AWS/RDS", "CPUUtilization", "Average", database,
-                     inputs.rds_cpu_percent)
-        free_bytes = targets.db_allocated_gib * GIB * inputs.rds_free_storage_percent // 100
-        self._simple("rds_free_storage", f"Database free storage below {inputs.rds_free_storage_percent} % of "
-                     f"{targets.db_allocated_gib} GiB", "AWS/RDS", "FreeStorageSpace", "Minimum", database,
-                     free_bytes, comparison="LessThanThreshold")
+                     Rule(inputs.rds_cpu_percent, minutes=minutes))
+        share = inputs.rds_free_storage_percent
+        free: float
+        if targets.db_free_storage_bytes is not None:
+            free = targets.db_free_storage_bytes
+            label = f"Database free storage below {share} % of the allocated storage"
+        else:
+            free = targets.db_allocated_gib * GIB * share // 100
+            label = f"Database free storage below {share} % of {targets.db_allocated_gib} GiB"
+        self._simple("rds_free_storage", label, "AWS/RDS", "FreeStorageSpace", "Minimum", database,
+                     Rule(free, "LessThanThreshold", minutes))
         limit = inputs.max_connections(targets.db_instance_class)
         connections = max(1, limit * inputs.rds_connections_percent // 100)
-        self._simple("rds_connections", f"Database connections at {inputs.rds_connections_percent} % of "
-                     f"max_connections {limit}", "AWS/RDS", "DatabaseConnections", "Maximum", database, connections)
+        self._simple("rds_connections", f"Database connections above {inputs.rds_connections_percent} % of "
+                     f"max_connections {limit}", "AWS/RDS", "DatabaseConnections", "Maximum", database,
+                     Rule(connections, "GreaterThanThreshold", minutes))
 
     def _alb(self, inputs: AlarmInputs, targets: AlarmTargets) -> None:
         balancer = {"LoadBalancer": targets.load_balancer}
+        requests = metric("AWS/ApplicationELB", "RequestCount", "Sum", balancer)
         self._math("alb_5xx_ratio", "Share of requests answered with 5xx, in %",
-                   "100 * (FILL(elb_5xx, 0) + FILL(target_5xx, 0)) / FILL(requests, 1)", inputs.alb_5xx_percent, {
-                       "requests": _metric("AWS/ApplicationELB", "RequestCount", "Sum", balancer),
-                       "elb_5xx": _metric("AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "Sum", balancer),
-                       "target_5xx": _metric("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "Sum", balancer)})
+                   "100 * (FILL(elb_5xx, 0) + FILL(target_5xx, 0)) / FILL(requests, 1)",
+                   Rule(inputs.alb_5xx_percent, minutes=inputs.alb_5xx_minutes), {
+                       "requests": requests,
+                       "elb_5xx": metric("AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "Sum", balancer),
+                       "target_5xx": metric("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "Sum", balancer)})
+        self._math("alb_4xx_ratio", "Share of requests answered with 4xx, in %",
+                   "100 * (FILL(elb_4xx, 0) + FILL(target_4xx, 0)) / FILL(requests, 1)",
+                   Rule(inputs.alb_4xx_percent, minutes=inputs.alb_4xx_minutes), {
+                       "requests": requests,
+                       "elb_4xx": metric("AWS/ApplicationELB", "HTTPCode_ELB_4XX_Count", "Sum", balancer),
+                       "target_4xx": metric("AWS/ApplicationELB", "HTTPCode_Target_4XX_Count", "Sum", balancer)})
         self._simple("alb_unhealthy_targets", "Unhealthy targets behind the load balancer", "AWS/ApplicationELB",
                      "UnHealthyHostCount", "Maximum", {**balancer, "TargetGroup": targets.target_group},
-                     inputs.unhealthy_targets)
+                     Rule(inputs.unhealthy_targets, minutes=inputs.minutes))
 
-    def _simple(self, key: str, description: str, namespace: str, metric: str, stat: str,
-                dimensions: Mapping[str, str], threshold: int, *,
-                comparison: str = "GreaterThanOrEqualToThreshold") -> None:
-        self._alarm(key, description, threshold, comparison, namespace=namespace, metric_name=metric,
-                    statistic=stat, period=60, dimensions=dict(dimensions))
+    def _simple(self, key: str, description: str, namespace: str, metric_name: str, stat: str,
+                dimensions: Mapping[str, str], rule: Rule) -> None:
+        self._alarm(key, description, rule, single={"namespace": namespace, "metric_name": metric_name,
+                                                     "statistic": stat, "dimensions": dict(dimensions)})
 
-    def _math(self, key: str, description: str, expression: str, threshold: int,
+    def _math(self, key: str, description: str, expression: str, rule: Rule,
               metrics: Mapping[str, dict[str, Any]]) -> None:
-        queries: list[dict[str, Any]] = [{"id": "result", "expression": expression, "label": description,
-                                          "return_data": True}]
-        queries += [{"id": query_id, "metric": metric, "return_data": False} for query_id, metric in metrics.items()]
-        alarm = self._alarm(key, description, threshold, "GreaterThanOrEqualToThreshold")
-        alarm.add_override("metric_query", queries)  # nested blocks, written with Terraform's own keys
+        self._alarm(key, description, rule, expression=expression, queries=metrics)
 
-    def _alarm(self, key: str, description: str, threshold: int, comparison: str,
-               **metric: Any) -> CloudwatchMetricAlarm:
+    def _alarm(self, key: str, description: str, rule: Rule, **how: Any) -> CloudwatchMetricAlarm:
         alarm_name = f"{self._name}-{key.replace('_', '-')}"
-        alarm = tracked(CloudwatchMetricAlarm(
-            self, key, alarm_name=alarm_name, alarm_description=description, comparison_operator=comparison,
-            threshold=threshold, evaluation_periods=self._inputs.minutes, datapoints_to_alarm=self._inputs.minutes,
-            treat_missing_data="notBreaching", alarm_actions=[self._topic], ok_actions=[self._topic],
-            tags={"Name": alarm_name, **self._inputs.tags}, **metric))
+        alarm = metric_alarm(self, key, alarm_name=alarm_name, description=description, rule=rule,
+                             topic_arn=self._topic, tags=self._inputs.tags, **how)
         self.alarm_names[key] = alarm_name
+        self.alarms[key] = alarm
         return alarm

@@ -36,6 +36,8 @@ class AlbInputs:
     deletion_protection: refuse deletion of the ALB through the API.
     idle_timeout: seconds an idle connection stays open (1..4000).
     deregistration_delay: seconds to drain a target before removing it.
+    internal: no public address: the ALB sits in the private subnets and is reached from inside the VPC
+      only, e.g. through the API front's VPC link (modules/apigw.py); ingress_cidrs then name VPC ranges.
     """
 
     ingress_cidrs: tuple[str, ...] = ("0.0.0.0/0",)
@@ -46,6 +48,7 @@ class AlbInputs:
     deletion_protection: bool = False
     idle_timeout: int = 60
     deregistration_delay: int = 30
+    internal: bool = False
     tags: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -96,7 +99,7 @@ class Alb(Construct):
             self, "alb_to_targets", security_group_id=self.security_group_id, description="Targets in the VPC",
             ip_protocol="tcp", from_port=target_port, to_port=target_port, cidr_ipv4=vpc_cidr))
         self.lb = tracked(Lb(
-            self, "this", name=name, internal=False, load_balancer_type="application",
+            self, "this", name=name, internal=inputs.internal, load_balancer_type="application",
             security_groups=[self.security_group_id], subnets=subnet_ids,
             enable_deletion_protection=inputs.deletion_protection, idle_timeout=inputs.idle_timeout,
             drop_invalid_header_fields=True, tags={"Name": name, **inputs.tags},

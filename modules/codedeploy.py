@@ -109,8 +109,10 @@ class BlueGreen(Construct):
                 description=f"Blue/green test listener from {cidr}", ip_protocol="tcp",
                 from_port=inputs.test_listener_port, to_port=inputs.test_listener_port, cidr_ipv4=cidr))
 
-    def attach(self, cluster_name: str, service_name: str) -> None:
-        """The CodeDeploy application and deployment group for the service."""
+    def attach(self, cluster_name: str, service_name: str, alarm_names: list[str] | None = None) -> None:
+        """The CodeDeploy application and deployment group for the service.
+
+        alarm_names: the service's alarms; a deploy stops and rolls back when one fires."""
         trust = {"Version": "2012-10-17", "Statement": [{
             "Effect": "Allow", "Principal": {"Service": "codedeploy.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
         role = tracked(IamRole(self, "role", name=f"{self.name}-codedeploy", description="CodeDeploy blue/green of ECS",
@@ -128,7 +130,9 @@ class BlueGreen(Construct):
                 "deployment_ready_option": {"action_on_timeout": "CONTINUE_DEPLOYMENT"},
                 "terminate_blue_instances_on_deployment_success": {
                     "action": "TERMINATE", "termination_wait_time_in_minutes": self.inputs.termination_wait_minutes}},
-            auto_rollback_configuration={"enabled": True, "events": ["DEPLOYMENT_FAILURE"]},
+            auto_rollback_configuration={"enabled": True, "events": [
+                "DEPLOYMENT_FAILURE", *(["DEPLOYMENT_STOP_ON_ALARM"] if alarm_names else [])]},
+            alarm_configuration={"enabled": True, "alarms": alarm_names} if alarm_names else None,
             ecs_service={"cluster_name": cluster_name, "service_name": service_name},
             load_balancer_info={"target_group_pair_info": {
                 "prod_traffic_route": {"listener_arns": [self.wiring.production_listener.arn]},

@@ -9,15 +9,19 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from generator.cdk import Construct, TerraformOutput, tracked
+from modules.alarms import AlarmInputs, Rule, metric_alarm
 from modules.alb import Alb
 from modules.aurora import Aurora
 from modules.aurora_alarms import AuroraAlarms, ClusterFacts
 from modules.codedeploy import BlueGreen, BlueGreenWiring
 from modules.deploy import Deploy
+from modules.endpoints import Endpoints
 from modules.ecs import Ecs
 from modules.oidc import Oidc
 from modules.rds import Rds
 from modules.rds_proxy import ProxyTarget, RdsProxy
+from modules.service import Service
+from modules.services import ServiceInputs
 from modules.vpc import Vpc
 
 if TYPE_CHECKING:
@@ -39,6 +43,15 @@ def database(scope: Construct, stack: StackInputs, vpc: Vpc, name: str, *, topic
         cluster.cluster_identifier, cluster.writer_instance_id, cluster.reader_instance_ids, cluster.instance_class),
         name=name)
     return cluster
+
+
+def endpoints(scope: Construct, stack: StackInputs, vpc: Vpc, name: str, region: str, *,
+              needs: list[str]) -> Endpoints | None:
+    """The interface VPC endpoints of vpc.endpoints (endpoints.tf), with those the tasks need (`needs`)."""
+    if stack.vpc.endpoints is None:
+        return None
+    return Endpoints(scope, "endpoints", stack.vpc.endpoints, name=name, region=region, vpc_id=vpc.vpc_id,
+                     vpc_cidr=vpc.cidr, subnet_ids=vpc.private_subnet_ids, needs=needs)
 
 
 def proxy(scope: Construct, stack: StackInputs, vpc: Vpc, db: Rds | Aurora, name: str) -> RdsProxy | None:
@@ -84,3 +97,20 @@ def outputs(scope: Construct, *, oidc: Oidc | None, deploy: Deploy | None, rds: 
         output("codedeploy_app_name", switch.app_name, "CodeDeploy application of blue/green deploys")
         output("codedeploy_deployment_group_name", switch.group_name, "CodeDeploy deployment group")
         output("ecs_container_port", ecs.container_port, "Container port the target groups reach")
+
+
+def service_alarms(alarms: AlarmInputs, services: tuple[ServiceInputs, ...], built: dict[str, Service], *,
+                   cluster_name: str, topic_arn: str) -> None:
+    """Each service's CPU and memory alarms (its own thresholds), in the service's own file."""
+    for service in services:
+        made = built[service.name]
+        if made.service_name is None:
+            continue  # a scheduled task: no service to average over
+        dimensions = {"ClusterName": cluster_name, "ServiceName": made.service_name}
+        for kind, metric_name, threshold in (("cpu", "CPUUtilization", service.alarm_cpu_percent),
+                                             ("memory", "MemoryUtilization", service.alarm_memory_percent)):
+            metric_alarm(made, f"{kind}_alarm", alarm_name=f"{made.full_name}-{kind}",
+                         description=f"{service.name} service {kind} >= {threshold} %", topic_arn=topic_arn,
+                         rule=Rule(threshold, minutes=service.alarm_minutes), tags=alarms.tags, tf_name=f"{service.key}_{kind}", single={
+                             "namespace": "AWS/ECS", "metric_name": metric_name, "statistic": "Average",
+                             "dimensions": dimensions})

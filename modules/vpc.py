@@ -23,6 +23,7 @@ from generator.cdk import (
     tracked,
 )
 from generator.errors import InputError
+from modules.endpoints import EndpointsInputs, check_reachable
 
 MODULE = "vpc"
 TIERS = ("public", "private", "database")
@@ -40,10 +41,12 @@ class VpcInputs:
     az_count: availability zones to span (1..6); the zones are <region>a, b, c... unless `azs` is set.
     azs: explicit zone names (overrides az_count).
     nat: "none" (no egress from private subnets), "single" (one NAT gateway, cheap) or "per_az" (HA).
+      "none" needs `endpoints` (the tasks' only way to ECR, CloudWatch Logs and Secrets Manager).
     subnet_bits: bits added to the VPC prefix for each subnet (6: /18 -> /24).
     public_subnets / private_subnets / database_subnets: explicit CIDRs, one per AZ; computed when empty
       (tier t, zone i -> netnum t*8+i).
     s3_endpoint: add a free S3 gateway endpoint to the private and database route tables.
+    endpoints: interface VPC endpoints (modules/endpoints.py) in the private subnets; None: none.
     lock_default_security_group: take over the VPC's default security group and remove all its rules,
       so nothing that lands in it by mistake can talk to anything.
     tags: extra tags on every VPC resource.
@@ -58,6 +61,7 @@ class VpcInputs:
     private_subnets: tuple[str, ...] = ()
     database_subnets: tuple[str, ...] = ()
     s3_endpoint: bool = True
+    endpoints: EndpointsInputs | None = None
     lock_default_security_group: bool = True
     tags: dict[str, str] = field(default_factory=dict)
 
@@ -68,6 +72,7 @@ class VpcInputs:
         if self.azs and not 1 <= len(self.azs) <= 6:
             raise InputError("azs", f"{len(self.azs)} zones given: give 1 to 6", module=MODULE)
         validate.one_of(MODULE, "nat", self.nat, ("none", "single", "per_az"))
+        check_reachable(self.nat, self.endpoints, self.s3_endpoint)
         if network.prefixlen > MAX_PREFIX:
             raise InputError("cidr", f"{self.cidr} is too small: three subnet tiers need a /{MAX_PREFIX} or larger "
                              "VPC (e.g. 10.0.0.0/18)", module=MODULE)

@@ -47,3 +47,45 @@ def checkov() -> Path:
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI must run the checkov test, but checkov could not be installed: {err}")
         pytest.skip(f"checkov could not be installed into its own virtualenv (.hclgen/tools/checkov): {err}")
+
+
+@pytest.fixture(scope="session")
+def res_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """tests/resstack.py's environment (queue, uploads, cache, API, endpoints) rendered once: {file: text}."""
+    from generator.render import pipeline
+    from tests import resstack
+
+    root = copy_project(tmp_path_factory.mktemp("res-render") / "project")
+    resstack.add_env(root)
+    (item,) = pipeline.render(root, [resstack.ENV])
+    return dict(item.files)
+
+
+@pytest.fixture(scope="session")
+def res_applied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """That environment applied once on the local AWS (moto + real terraform); yields the running server."""
+    from generator.localaws import server as local_aws
+    from tests import resstack
+
+    root = copy_project(tmp_path_factory.mktemp("res-apply") / "project")
+    resstack.add_env(root)
+    try:
+        assert resstack.run(root, "synth", resstack.ENV).returncode == 0
+        applied = resstack.run(root, "apply", resstack.ENV, "--local", "--auto-approve")
+        log = root / ".hclgen" / "logs" / f"{resstack.ENV}-apply.log"
+        assert applied.returncode == 0, applied.stdout[-2000:] + applied.stderr[-2000:] + (
+            log.read_text()[-4000:] if log.is_file() else "")
+        replan = resstack.run(root, "plan", resstack.ENV, "--local", "--detailed-exitcode")
+        server = local_aws.status(root)
+        assert server is not None
+        yield resstack.Applied(root, server, replan.returncode, replan.stdout + replan.stderr)
+    finally:
+        local_aws.down(root)
+
+
+@pytest.fixture(scope="session")
+def res_validated(res_files: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """`terraform validate -json` of res_files (one init per session)."""
+    from tests import resstack
+
+    return resstack.validate(res_files, tmp_path_factory.mktemp("res-validate") / "env")

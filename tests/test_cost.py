@@ -114,13 +114,13 @@ def test_every_line_is_quantity_times_its_table_price_and_totals_add_up() -> Non
 
 def test_unknown_types_are_listed_as_not_priced_never_zero() -> None:
     plan = {"format_version": "1.2", "resource_changes": [
-        {"address": "aws_sqs_queue.jobs", "type": "aws_sqs_queue", "mode": "managed",
+        {"address": "aws_dynamodb_table.jobs", "type": "aws_dynamodb_table", "mode": "managed",
          "change": {"actions": ["create"], "before": None, "after": {"name": "jobs"}, "after_unknown": {}}},
         {"address": "aws_vpc.this", "type": "aws_vpc", "mode": "managed",
          "change": {"actions": ["create"], "before": None, "after": {}, "after_unknown": {}}}]}
     cost = env_cost("x", plan, load_prices("us-east-1"), Usage())
-    assert [(u.address, u.reason) for u in cost.unpriced] == [("aws_sqs_queue.jobs", "no price rule for this resource type")]
-    assert cost.after.lines == () and "aws_vpc" in FREE and "aws_sqs_queue" not in RULES
+    assert [(u.address, u.reason) for u in cost.unpriced] == [("aws_dynamodb_table.jobs", "no price rule for this resource type")]
+    assert cost.after.lines == () and "aws_vpc" in FREE and "aws_dynamodb_table" not in RULES
 
 
 def test_usage_file_validation_names_the_field(tmp_path: Path) -> None:
@@ -218,4 +218,5 @@ def test_other_modules_resource_types_are_priced_from_a_real_offline_plan(tmp_pa
                          ("aws_secretsmanager_secret.api_key", "secretsmanager_secret_month"),
                          ("aws_ssm_parameter.big", "ssm_advanced_parameter_month")):
         assert (address, key) in keys
-    assert [u.address for u in cost.unpriced] == ["aws_sqs_queue.jobs"]
+    assert ("aws_sqs_queue.jobs", "sqs_standard_million_requests") in keys  # per request (usage.toml)
+    assert [u.address for u in cost.unpriced] == []

@@ -123,13 +123,13 @@ def test_env_name_must_match_its_folder(project: Path) -> None:
 
 
 def test_adding_an_environment_is_one_small_file(project: Path) -> None:
-    _write_config(project, "qa", CONFIG.format(name="qa", stack='vpc=VpcInputs(nat="none", az_count=2)'))
+    _write_config(project, "qa", CONFIG.format(name="qa", stack='vpc=VpcInputs(nat="single", az_count=2)'))
     from generator.render import pipeline
 
     (item,) = pipeline.render(project, ["qa"])
     vpc = item.files["vpc.tf"]
     assert 'resource "aws_subnet" "private_b"' in vpc and "private_c" not in vpc
-    assert "aws_nat_gateway" not in vpc
+    assert vpc.count('resource "aws_nat_gateway"') == 1
     assert '"acme/qa/terraform.tfstate"' in item.files["backend.tf"]
 
 

@@ -51,18 +51,25 @@ def test_max_connections_follow_postgres_memory_formula(instance_class: str, exp
 def test_alarm_defaults_are_the_reference_thresholds() -> None:
     alarms = AlarmInputs()
     assert (alarms.ecs_cpu_percent, alarms.ecs_memory_percent, alarms.minutes) == (80, 80, 5)
-    assert (alarms.alb_5xx_percent, alarms.rds_free_storage_percent, alarms.rds_connections_percent) == (5, 10, 80)
+    # Seed 004's table: ALB 5xx >= 3 % for 1 minute, connections above 90 % of max_connections.
+    assert (alarms.alb_5xx_percent, alarms.alb_5xx_minutes) == (3, 1)
+    assert (alarms.rds_free_storage_percent, alarms.rds_connections_percent) == (10, 90)
+    assert (alarms.queue_age_seconds, alarms.queue_age_minutes) == (600, 15)
+    assert (alarms.api_5xx_percent, alarms.api_5xx_minutes, alarms.api_p90_latency_ms,
+            alarms.api_p90_integration_latency_ms, alarms.api_latency_minutes) == (5, 3, 2500, 2000, 5)
 
 
 def test_rendered_alarms_use_the_thresholds_and_notify_the_topic(rendered: list) -> None:
     alarms = _resources(_files(rendered, "prod")["alarms.tf"], "aws_cloudwatch_metric_alarm")
-    assert set(alarms) == {"ecs_cpu", "ecs_memory", "alb_5xx_ratio", "alb_unhealthy_targets", "ecs_running_tasks",
-                           "rds_cpu", "rds_free_storage", "rds_connections"}
+    assert set(alarms) == {"ecs_cpu", "ecs_memory", "alb_5xx_ratio", "alb_4xx_ratio", "alb_unhealthy_targets",
+                           "ecs_running_tasks", "rds_cpu", "rds_free_storage", "rds_connections"}
     assert alarms["ecs_cpu"]["threshold"] == 80 and alarms["ecs_cpu"]["evaluation_periods"] == 5
-    assert alarms["rds_free_storage"]["threshold"] == 50 * 1024**3 // 10  # 10 % of prod's 50 GiB
-    assert alarms["rds_connections"]["threshold"] == 901 * 80 // 100  # db.m7g.large
+    # 10 % of the storage allocated now (50 GiB at creation; storage autoscaling raises it, the threshold follows).
+    assert alarms["rds_free_storage"]["threshold"] == "${((aws_db_instance.this.allocated_storage * 10737418240) / 100)}"
+    assert alarms["rds_connections"]["threshold"] == 901 * 90 // 100  # db.m7g.large, > 90 %
     ratio = alarms["alb_5xx_ratio"]
-    assert "metric_name" not in ratio and ratio["threshold"] == 5
+    assert "metric_name" not in ratio and ratio["threshold"] == 3  # seed 004: >= 3 % for 1 minute
+    assert ratio["evaluation_periods"] == ratio["datapoints_to_alarm"] == 1
     assert "100 * (FILL(elb_5xx, 0) + FILL(target_5xx, 0)) / FILL(requests, 1)" in str(ratio["metric_query"])
     for alarm in alarms.values():
         assert alarm["alarm_actions"] == alarm["ok_actions"] == ["${aws_sns_topic.alarms.arn}"]

@@ -56,10 +56,10 @@ resource "aws_cloudwatch_metric_alarm" "alb_5xx_ratio" {
   alarm_description   = "Share of requests answered with 5xx, in %"
   alarm_name          = "acme-api-prod-alb-5xx-ratio"
   comparison_operator = "GreaterThanOrEqualToThreshold"
-  datapoints_to_alarm = 5
-  evaluation_periods  = 5
+  datapoints_to_alarm = 1
+  evaluation_periods  = 1
   ok_actions          = [aws_sns_topic.alarms.arn]
-  threshold           = 5
+  threshold           = 3
   treat_missing_data  = "notBreaching"
 
   metric_query {
@@ -119,6 +119,77 @@ resource "aws_cloudwatch_metric_alarm" "alb_5xx_ratio" {
 
   tags = {
     Name = "acme-api-prod-alb-5xx-ratio"
+  }
+}
+
+resource "aws_cloudwatch_metric_alarm" "alb_4xx_ratio" {
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  alarm_description   = "Share of requests answered with 4xx, in %"
+  alarm_name          = "acme-api-prod-alb-4xx-ratio"
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  datapoints_to_alarm = 5
+  evaluation_periods  = 5
+  ok_actions          = [aws_sns_topic.alarms.arn]
+  threshold           = 10
+  treat_missing_data  = "notBreaching"
+
+  metric_query {
+    id          = "result"
+    expression  = "100 * (FILL(elb_4xx, 0) + FILL(target_4xx, 0)) / FILL(requests, 1)"
+    label       = "Share of requests answered with 4xx, in %"
+    return_data = true
+  }
+
+  metric_query {
+    id          = "requests"
+    return_data = false
+
+    metric {
+      namespace   = "AWS/ApplicationELB"
+      metric_name = "RequestCount"
+      stat        = "Sum"
+      period      = 60
+
+      dimensions = {
+        LoadBalancer = aws_lb.this.arn_suffix
+      }
+    }
+  }
+
+  metric_query {
+    id          = "elb_4xx"
+    return_data = false
+
+    metric {
+      namespace   = "AWS/ApplicationELB"
+      metric_name = "HTTPCode_ELB_4XX_Count"
+      stat        = "Sum"
+      period      = 60
+
+      dimensions = {
+        LoadBalancer = aws_lb.this.arn_suffix
+      }
+    }
+  }
+
+  metric_query {
+    id          = "target_4xx"
+    return_data = false
+
+    metric {
+      namespace   = "AWS/ApplicationELB"
+      metric_name = "HTTPCode_Target_4XX_Count"
+      stat        = "Sum"
+      period      = 60
+
+      dimensions = {
+        LoadBalancer = aws_lb.this.arn_suffix
+      }
+    }
+  }
+
+  tags = {
+    Name = "acme-api-prod-alb-4xx-ratio"
   }
 }
 
@@ -230,7 +301,7 @@ resource "aws_cloudwatch_metric_alarm" "rds_cpu" {
 
 resource "aws_cloudwatch_metric_alarm" "rds_free_storage" {
   alarm_actions       = [aws_sns_topic.alarms.arn]
-  alarm_description   = "Database free storage below 10 % of 50 GiB"
+  alarm_description   = "Database free storage below 10 % of the allocated storage"
   alarm_name          = "acme-api-prod-rds-free-storage"
   comparison_operator = "LessThanThreshold"
   datapoints_to_alarm = 5
@@ -240,7 +311,7 @@ resource "aws_cloudwatch_metric_alarm" "rds_free_storage" {
   ok_actions          = [aws_sns_topic.alarms.arn]
   period              = 60
   statistic           = "Minimum"
-  threshold           = 5368709120
+  threshold           = ((aws_db_instance.this.allocated_storage * 10737418240) / 100)
   treat_missing_data  = "notBreaching"
 
   dimensions = {
@@ -254,9 +325,9 @@ resource "aws_cloudwatch_metric_alarm" "rds_free_storage" {
 
 resource "aws_cloudwatch_metric_alarm" "rds_connections" {
   alarm_actions       = [aws_sns_topic.alarms.arn]
-  alarm_description   = "Database connections at 80 % of max_connections 901"
+  alarm_description   = "Database connections above 90 % of max_connections 901"
   alarm_name          = "acme-api-prod-rds-connections"
-  comparison_operator = "GreaterThanOrEqualToThreshold"
+  comparison_operator = "GreaterThanThreshold"
   datapoints_to_alarm = 5
   evaluation_periods  = 5
   metric_name         = "DatabaseConnections"
@@ -264,7 +335,7 @@ resource "aws_cloudwatch_metric_alarm" "rds_connections" {
   ok_actions          = [aws_sns_topic.alarms.arn]
   period              = 60
   statistic           = "Maximum"
-  threshold           = 720
+  threshold           = 810
   treat_missing_data  = "notBreaching"
 
   dimensions = {

@@ -27,11 +27,18 @@ def build_app() -> object:
     from moto.moto_api import state_manager
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
+    from generator.localaws.apigw_shims import patch_apigw_domains
+    from generator.localaws.elasticache_shims import patch_elasticache_member_clusters, patch_elasticache_user_groups
     from generator.localaws.production_shims import patch_production_models
     from generator.localaws.shims import ShimMiddleware, patch_models
+    from generator.localaws.sqs_shims import patch_sqs_redrive_json
 
     patch_models()
     patch_production_models()
+    patch_elasticache_user_groups()
+    patch_elasticache_member_clusters()
+    patch_sqs_redrive_json()
+    patch_apigw_domains()
     for model in IMMEDIATE_MODELS:
         state_manager.set_transition(model_name=model, transition={"progression": "immediate"})
     return ShimMiddleware(DomainDispatcherApplication(create_backend_app))

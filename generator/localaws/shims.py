@@ -32,6 +32,9 @@ patch_models() adjusts moto models in-process (the launcher calls it once):
    aws_vpc_security_group_ingress_rule resources.
 8. Aurora clusters: generator/localaws/rds_cluster_shims.py (empty ScalingConfigurationInfo,
    forgotten Performance Insights).
+11. ElastiCache user groups, 12. replication-group member clusters: generator/localaws/elasticache_shims.py.
+13. SQS RedrivePolicy answered as compact JSON: generator/localaws/sqs_shims.py.
+14. API Gateway v2 custom domains available, with target and zone: generator/localaws/apigw_shims.py.
 """
 
 from __future__ import annotations

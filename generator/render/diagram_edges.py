@@ -25,7 +25,7 @@ class Edges:
         if source == target or source not in self.nodes or target not in self.nodes:
             return
         a, b = self.nodes[source].kind, self.nodes[target].kind
-        if by_rank and (KINDS[b].rank, target) < (KINDS[a].rank, source):
+        if by_rank and KINDS[b].rank < KINDS[a].rank:  # equal ranks keep the direction found
             source, target, a, b = target, source, b, a
         key = frozenset((source, target))
         if key in self.found and not by_rank:
@@ -141,13 +141,16 @@ def network_edges(resources: dict[str, Resource], owners: dict[str, str], nodes:
     public = [n for n in nodes.values() if n.kind == "alb" and not any(
         resources[a].values.get("internal") is True for a in n.addresses)]
     nats = [n for n in nodes.values() if n.kind == "nat"]
-    if not (public or nats or any(r.type == "aws_internet_gateway" for r in resources.values())):
+    apis = [n for n in nodes.values() if n.kind == "api"]  # an API Gateway endpoint is public by default
+    if not (public or apis or nats or any(r.type == "aws_internet_gateway" for r in resources.values())):
         return
     nodes[INTERNET] = Node(INTERNET, "internet", ("Internet",), "outside")
     for alb in public:
         shields = [e.source for e in edges.found.values() if e.target == alb.id and nodes[e.source].kind in ("waf",)]
         for front in shields or [alb.id]:
             edges.add(INTERNET, front)
+    for api in apis:
+        edges.add(INTERNET, api.id)
     for nat in nats:
         edges.add(nat.id, INTERNET)
     tables: dict[str, list[str]] = {}

@@ -35,6 +35,7 @@ KINDS: dict[str, Kind] = {kind.key: kind for kind in (
     Kind("internet", "Internet", "outside", 0, "circle"),
     Kind("cdn", "CloudFront", "edge", 5),
     Kind("waf", "WAF web ACL", "edge", 10, "hexagon"),
+    Kind("api", "API Gateway", "edge", 8),
     Kind("alb", "Load balancer", "vpc", 20),
     Kind("codedeploy", "CodeDeploy", "ci", 15, "stadium"),
     Kind("service", "ECS service", "vpc", 30),
@@ -48,6 +49,7 @@ KINDS: dict[str, Kind] = {kind.key: kind for kind in (
     Kind("secret", "Secret", "regional", 60, "stadium"),
     Kind("bucket", "S3 bucket", "regional", 60, "cylinder"),
     Kind("queue", "SQS queue", "regional", 60),
+    Kind("schedule", "EventBridge schedule", "regional", 25, "stadium"),
     Kind("alarm", "CloudWatch alarms", "monitoring", 3, aggregate=True),
     Kind("dashboard", "CloudWatch dashboard", "monitoring", 4),
     Kind("topic", "SNS topic", "monitoring", 80, "stadium"),
@@ -81,6 +83,8 @@ NODE_TYPES: dict[str, str] = {
     "aws_sns_topic": "topic",
     "aws_iam_openid_connect_provider": "oidc",
     "aws_codedeploy_deployment_group": "codedeploy",
+    "aws_apigatewayv2_api": "api",
+    "aws_cloudwatch_event_rule": "schedule",
 }
 
 # Walked through when linking nodes. aws_iam_role is a connector unless it is a CI role (OIDC trust).
@@ -89,6 +93,9 @@ CONNECTOR_TYPES: frozenset[str] = frozenset({
     "aws_lb_target_group_attachment", "aws_ecs_task_definition", "aws_wafv2_web_acl_association",
     "aws_db_proxy_target", "aws_db_proxy_default_target_group", "aws_iam_role", "aws_iam_role_policy",
     "aws_iam_role_policy_attachment", "aws_iam_policy", "aws_lambda_permission",
+    # API front -> ALB (VPC link) or queue; bucket -> queue (event notifications).
+    "aws_apigatewayv2_route", "aws_apigatewayv2_integration", "aws_apigatewayv2_vpc_link", "aws_s3_bucket_notification",
+    "aws_cloudwatch_event_target",  # a schedule runs a task definition
 })
 
 # Where two nodes that both reach it are linked (the ALB and the service meet at the target group).
@@ -101,6 +108,8 @@ INVERTED: frozenset[tuple[str, str]] = frozenset({
     ("aws_iam_role_policy", "aws_iam_role"), ("aws_iam_role_policy_attachment", "aws_iam_role"),
     ("aws_wafv2_web_acl_association", "aws_wafv2_web_acl"), ("aws_db_proxy_target", "aws_db_proxy"),
     ("aws_db_proxy_default_target_group", "aws_db_proxy"), ("aws_lb_target_group_attachment", "aws_lb_target_group"),
+    ("aws_apigatewayv2_integration", "aws_apigatewayv2_api"), ("aws_apigatewayv2_route", "aws_apigatewayv2_api"),
+    ("aws_s3_bucket_notification", "aws_s3_bucket"), ("aws_cloudwatch_event_target", "aws_cloudwatch_event_rule"),
 })
 
 SUBNET_GROUP_TYPES: frozenset[str] = frozenset({"aws_db_subnet_group", "aws_elasticache_subnet_group"})
@@ -138,10 +147,17 @@ EDGE_LABELS: dict[tuple[str, str], str] = {
     ("codedeploy", "service"): "blue/green",
     ("codedeploy", "alb"): "shifts traffic",
     ("nat", "internet"): "egress",
+    ("internet", "api"): "HTTPS",
+    ("api", "alb"): "VPC link",
+    ("api", "queue"): "SendMessage",
+    ("bucket", "queue"): "object created",
+    ("schedule", "ecr"): "runs task",
+    ("service", "queue"): "sends / receives",
+    ("service", "cache"): "Redis",
 }
 
 # Edges drawn solid: the path a request takes. Others are dashed (control plane, monitoring, CI).
-FLOW_KINDS: frozenset[str] = frozenset({"internet", "cdn", "waf", "alb", "service", "function", "proxy", "database",
+FLOW_KINDS: frozenset[str] = frozenset({"internet", "cdn", "waf", "api", "alb", "service", "function", "proxy", "database",
                                         "cache"})
 
 

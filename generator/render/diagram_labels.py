@@ -102,7 +102,8 @@ def _nat(resource: Resource, ctx: Context) -> list[str]:
 
 
 def _endpoint(resource: Resource, ctx: Context) -> list[str]:
-    service = (literal(resource.values.get("service_name")) or "").rsplit(".", 1)[-1]
+    # com.amazonaws.<region>.ecr.api -> "ECR API" (the service may itself hold dots)
+    service = " ".join((literal(resource.values.get("service_name")) or "").split(".")[3:])
     kind = literal(resource.values.get("vpc_endpoint_type")) or "Gateway"
     return [f"{service.upper()} {kind.lower()} endpoint".strip()]
 

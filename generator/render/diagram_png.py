@@ -22,6 +22,8 @@ from generator.render.diagram_mermaid import tier_id, zones_title
 ICONS: dict[str, tuple[str, str]] = {
     "internet": ("diagrams.onprem.network", "Internet"),
     "cdn": ("diagrams.aws.network", "CloudFront"),
+    "api": ("diagrams.aws.network", "APIGateway"),
+    "schedule": ("diagrams.aws.integration", "Eventbridge"),
     "waf": ("diagrams.aws.security", "WAF"),
     "alb": ("diagrams.aws.network", "ElbApplicationLoadBalancer"),
     "codedeploy": ("diagrams.aws.devtools", "Codedeploy"),

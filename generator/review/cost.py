@@ -230,7 +230,7 @@ def plan_sides(plan: Mapping[str, Any]) -> tuple[dict[str, Resource], dict[str, 
 
 
 def price_side(resources: Mapping[str, Resource], prices: PriceTable, usage: Usage) -> Estimate:
-    from generator.review.costrules import price_resource
+    from generator.review.costrules_res import price_resource
 
     context = Context(prices, usage, resources)
     lines: list[Line] = []

@@ -47,6 +47,8 @@ class Usage:
     service_average_count: Mapping[str, float] = field(default_factory=dict)
     """Average running tasks per ECS service address (e.g. "aws_ecs_service.this" = 3);
     default: its desired_count, kept within the autoscaling min..max."""
+    queue_requests_per_month: float = 1_000_000.0
+    """SQS requests (sends, receives, deletes; a long poll counts once) per month of each queue."""
 
     def lines(self) -> list[str]:
         """The assumptions as short phrases, for the comment and the CLI."""
