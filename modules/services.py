@@ -10,9 +10,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from generator import secrets as plain_secrets
 from generator import validate
 from generator.errors import InputError
-from modules.ecs import FARGATE_SIZES, SECRET_NAME, SecretRef
+from modules.ecs import FARGATE_SIZES, SecretRef
 from modules.iam import IamInputs
 
 MODULE = "services"
@@ -39,7 +40,9 @@ class ServiceInputs:
     priority: listener rule priority (1..50000, lower first); default: 100 + 10 * position in services.
     health_check_path: target group health check path of a web service (default "/health").
     container_health_check: the container's own check, e.g. ("CMD-SHELL", "curl -fs localhost:8000/health").
-    environment / secrets: plain variables (no secret-looking names) and Secrets Manager references.
+    environment / secrets: plain variables (secret-looking names or values are refused, see
+      generator/secrets.py) and Secrets Manager references.
+    not_secret: environment names that look like secrets but are not (an explicit opt-out each).
     task_statements: IAM statements of the service's own task role.
     database: give the task the database address and credentials (and the database admits it).
     consumes / sends_to: queue names it receives from / sends to (exact SQS permissions, nothing wider).
@@ -69,6 +72,7 @@ class ServiceInputs:
     health_check_path: str | None = None
     container_health_check: tuple[str, ...] = ()
     environment: Mapping[str, str] = field(default_factory=dict)
+    not_secret: tuple[str, ...] = ()
     secrets: Mapping[str, SecretRef] = field(default_factory=dict)
     task_statements: tuple[Mapping[str, Any], ...] = ()
     database: bool = True
@@ -104,10 +108,7 @@ class ServiceInputs:
         self._check_scaling(where)
         for key in [*self.environment, *self.secrets]:
             validate.matches(MODULE, f"{where}.environment", key, r"[A-Za-z_][A-Za-z0-9_]*", "a variable name")
-        for key in self.environment:
-            if SECRET_NAME.search(key):
-                raise InputError(f"{where}.environment.{key}", "looks like a secret and would be committed in "
-                                 f"plain text; pass secrets={{{key!r}: SecretRef(arn)}} instead", module=MODULE)
+        plain_secrets.check_named(MODULE, f"{where}.environment", self.environment, self.not_secret)
         IamInputs(task_statements=self.task_statements)  # the same statement checks as the `ecs` task role
         validate.in_range(MODULE, f"{where}.timeout_seconds", self.timeout_seconds, 1, 43200)
         for key in ("alarm_cpu_percent", "alarm_memory_percent"):
