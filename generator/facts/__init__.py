@@ -75,13 +75,14 @@ def is_stateful(type_: str, root: Path | None = None) -> bool:
 def cost_decision(type_: str, root: Path | None = None) -> str | None:
     """"rule", "free" or "usage" (billed per use, not estimated); None: nobody decided."""
     from generator.review.costrules import FREE, RULES
+    from generator.review.costrules_res import RES_FREE, RES_RULES
 
     override = overrides(root).get(type_)
-    if type_ in RULES:
+    if type_ in RULES or type_ in RES_RULES:
         return "rule"
     if override is not None and override.cost is not None:
         return override.cost
-    if type_ in FREE:
+    if type_ in FREE or type_ in RES_FREE:
         return "free"
     return "usage" if type_ in USAGE_PRICED else None
 

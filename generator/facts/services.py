@@ -103,7 +103,7 @@ SERVICES: dict[str, Service] = {
     "aws_scheduler_": _service(),
     "aws_chatbot_": _service(),
     "aws_codedeploy_": _service({"aws_codedeploy_deployment_group": "codedeploy"}),
-    "aws_servicediscovery_": _service(),
+    "aws_service_discovery_": _service(),
     # Not AWS resources, but they appear in roots.
     "terraform_data": _service(),
     "null_resource": _service(),
@@ -117,7 +117,7 @@ SERVICES: dict[str, Service] = {
 USAGE_PRICED: frozenset[str] = frozenset({
     "aws_lambda_function", "aws_lambda_permission", "aws_apigatewayv2_api", "aws_apigatewayv2_stage",
     "aws_api_gateway_rest_api", "aws_sfn_state_machine", "aws_scheduler_schedule",
-    "aws_kinesis_firehose_delivery_stream", "aws_cloudwatch_event_bus", "aws_servicediscovery_service",
+    "aws_kinesis_firehose_delivery_stream", "aws_cloudwatch_event_bus",
 })
 
 
