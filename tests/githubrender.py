@@ -146,8 +146,14 @@ async function main() {
         n.querySelectorAll(".nodeLabel, text").forEach(t => check(t, n.querySelector("rect"), "subgraph"));
       });
       el.querySelectorAll("g.edgeLabel").forEach(n => {
-        n.querySelectorAll(".edgeLabel span, .edgeLabel p, text").forEach(t => check(t, t.closest("span.edgeLabel")
-          || n.querySelector("rect"), "edge label"));
+        // what the label sits on: its own background over the (half-transparent) rect Mermaid draws behind it
+        const under = fillOf(n.querySelector("rect"), page);
+        n.querySelectorAll("span.edgeLabel, text").forEach(t => {
+          const colour = textColour(t);
+          if (!colour || !t.textContent.trim()) return;
+          const ratio = contrast(over(colour, page), fillOf(t, under));
+          if (ratio < worst) { worst = ratio; what = "edge label: " + t.textContent.trim().slice(0, 60); }
+        });
       });
       out.push({rendered: true, error: "", width: width, min_contrast: worst, worst: what});
     } catch (e) {

@@ -150,6 +150,10 @@ LABELS: dict[str, Callable[[Resource, Context], list[str]]] = {
 
 def label(kind: str, members: Sequence[Resource], ctx: Context) -> tuple[str, ...]:
     """The lines of one node's box (empty lines dropped)."""
+    if kind == "nat":  # one box per tier: one NAT gateway per AZ is the usual, its zones say which
+        zones = sorted({zone for member in members for zone in _nat(member, ctx)[1:] if zone})
+        count = f"{len(members)} NAT gateways" if len(members) > 1 else "NAT gateway"
+        return (count, f"AZ {', '.join(zone[-1:] for zone in zones)}") if zones else (count,)
     if KINDS[kind].aggregate:
         return (KINDS[kind].title, f"{len(members)} {'alarm' if kind == 'alarm' else 'item'}"
                 f"{'' if len(members) == 1 else 's'}")
