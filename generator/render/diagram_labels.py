@@ -16,8 +16,9 @@ class Context:
         self.resources = resources
         self.referrers: dict[str, list[Resource]] = {}
         for resource in resources.values():
-            for ref in resource.refs:
-                self.referrers.setdefault(ref.address, []).append(resource)
+            # once per referrer: an instance naming its cluster in three arguments is still one instance
+            for address in sorted({ref.address for ref in resource.refs}):
+                self.referrers.setdefault(address, []).append(resource)
 
     def referring(self, resource: Resource, type_: str) -> list[Resource]:
         return sorted((r for r in self.referrers.get(resource.address, []) if r.type == type_), key=lambda r: r.address)
