@@ -43,7 +43,7 @@ def tier_id(tier: str) -> str:
 
 # Edge labels in dark text on a light patch in both of GitHub's themes (Mermaid's dark theme draws #ccc
 # on #585858, 4.4:1); every other theme variable stays the theme's.
-_INIT = '%%{init: {"flowchart": {"nodeSpacing": 24, "padding": 6}, "themeVariables": {"edgeLabelBackground": "#f6f8fa"}}}%%'
+_INIT = '%%{init: {"flowchart": {"nodeSpacing": 16, "padding": 6, "wrappingWidth": 150}, "themeVariables": {"edgeLabelBackground": "#f6f8fa"}}}%%'
 _LABEL_STYLE = "  linkStyle default color:#1f2328"
 # Boxes of these groups (and of any module's own group) are the operations picture of ARCHITECTURE.md.
 _REQUEST_GROUPS = ("edge", "regional")
