@@ -231,20 +231,10 @@ def log_group(r: Resource, ctx: Context) -> Result:
     days = float(r.values.get("retention_in_days") or 0)
     months = days / 30 if days else MONTHS_IF_NEVER_EXPIRES
     kept = f"{days:g}-day retention" if days else f"never expires: {MONTHS_IF_NEVER_EXPIRES:g} months assumed"
-    if _flow_log_destination(r, ctx):
-        # Flow logs arrive as vended logs, priced on the flow log itself: no second ingestion charge here.
-        gb = ctx.usage.flow_log_gb_per_month
-        return _collect(ctx.line(r, "storage", f"CloudWatch Logs storage of flow logs ({kept})", gb * months,
-                                 "cloudwatch_logs_storage_gb_month"))
-    gb = ctx.usage.log_gb_per_month
-    return _collect(ctx.line(r, "ingest", "CloudWatch Logs ingestion", gb, "cloudwatch_logs_ingest_gb"),
-                    ctx.line(r, "storage", f"CloudWatch Logs storage ({kept})", gb * months,
-                             "cloudwatch_logs_storage_gb_month"))
-
-
-def _flow_log_destination(r: Resource, ctx: Context) -> bool:
-    return any(other.type == "aws_flow_log" and r.base in other.refs.get("log_destination", ())
-               for other in ctx.resources.values())
+    flows = ctx.flow_log_target(r)
+    gb = ctx.usage.flow_log_gb_per_month if flows else ctx.usage.log_gb_per_month
+    return _collect(None if flows else ctx.line(r, "ingest", "CloudWatch Logs ingestion", gb, "cloudwatch_logs_ingest_gb"),
+                    ctx.line(r, "storage", f"CloudWatch Logs storage ({kept})", gb * months, "cloudwatch_logs_storage_gb_month"))
 
 
 def flow_log(r: Resource, ctx: Context) -> Result:
