@@ -13,7 +13,7 @@ from generator.review.planparts import OutputChange
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # GitHub colours a ```diff block's `+`, `-` and `!` lines, not terraform's `~`: a change is `!`.
 _SYMBOL = {Action.CREATE: "+", Action.UPDATE: "!", Action.REPLACE: "!"}
-WRAP = 100  # longer value lines are cut into lines of this many characters, the replacement reason first
+WRAP = 80  # longer value lines are cut into lines of this many characters, the replacement reason first
 _KINDS = {"check": "check block", "resource": "resource pre/postcondition",
           "output_value": "output precondition", "var": "variable validation"}
 
