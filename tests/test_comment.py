@@ -17,7 +17,9 @@ from tests import goldens
 
 from generator.review.comment import MARKER, MAX_CHARS, fence, render_comment, size, tidy
 from generator.review.model import Action, Counts, EnvPlan, PlanReport, env_plan
+from generator.review.commentparts import WRAP, attribute_lines
 from generator.review.cost import EnvCost, env_cost, plan_region
+from generator.review.plansource import plan_diagrams
 from generator.review.pricing import load_prices
 from generator.review.usage import Usage
 
@@ -69,7 +71,12 @@ def check_golden(name: str, text: str) -> None:
 def test_golden(golden: str, fixtures: list[str], limit: int) -> None:
     report = PlanReport(tuple(load(name) for name in fixtures))
     costs = [cost_of(name) for name in fixtures]
-    text = render_comment(report, artifacts_url=ARTIFACTS, source_url=BLOBS, limit=limit, costs=costs)
+    # with the compact diagrams, so the browser test (test_github_render) sees them as GitHub would
+    folders = tuple(FIXTURES / name for name in fixtures)
+    diagrams = {env: text for folder, plan in zip(folders, report.envs) if (folder / "sources.json").is_file()
+                for env, text in plan_diagrams((folder,), [plan], folder / "sources.json").items()}
+    text = render_comment(report, artifacts_url=ARTIFACTS, source_url=BLOBS, limit=limit, costs=costs,
+                          diagrams=diagrams)
     assert text.startswith(MARKER + "\n") and size(text) <= limit
     if fixtures:
         assert "### 💰 Monthly cost" in text
@@ -87,7 +94,7 @@ def test_full_comment_has_every_section_and_no_secret() -> None:
     assert text.index("Destroyed or replaced") < text.index("### `dev`") < text.index("### `prod`")
     assert "| `prod` | 2 | 3 | 2 | 3 | 1 | 1 |" in text
     assert "🗄️ **destroy** `aws_s3_bucket.logs`: **stateful**" in text
-    assert "~ secret_string = (sensitive value) -> (sensitive value)  # forces replacement" in text
+    assert "! secret_string = (sensitive value) -> (sensitive value)  # forces replacement" in text
     assert "+ vpc_security_group_ids = (known after apply)" in text
     assert f"[`modules/vpc.py:31`]({BLOBS}/modules/vpc.py#L31)" in text
     for secret in ("hunter2", "hunter3", "correct-horse-battery"):
@@ -178,7 +185,7 @@ def test_lifecycle_update_shows_each_changed_attribute_before_and_after() -> Non
         "aws_db_instance.this": [("backup_retention_period", "1", "7")],
     }
     assert "📝 **Changes planned, nothing destroyed:** `dev` 2 to change." in text
-    assert "~ retention_in_days = 14 -> 30" in text and "~ backup_retention_period = 1 -> 7" in text
+    assert "! retention_in_days = 14 -> 30" in text and "! backup_retention_period = 1 -> 7" in text
     line = next(n for n, code in enumerate((HERE.parent / "modules" / "rds.py").read_text().splitlines(), 1)
                 if "tracked(DbInstance(" in code)
     assert f"**update** `aws_db_instance.this` · defined in [`modules/rds.py:{line}`]({BLOBS}/modules/rds.py#L{line})" in text
@@ -196,8 +203,10 @@ def test_lifecycle_replace_puts_the_stateful_database_first_with_its_warning() -
     db = next(c for c in env.changes if c.address == "aws_db_instance.this")
     assert [(a.path, a.before, a.after, a.forces_replacement) for a in db.attributes] == [
         ("db_name", '"app"', '"api"', True)]  # computed attributes turning unknown are noise here
-    assert '~ db_name = "app" -> "api"  # forces replacement' in text
-    assert "~ container_definitions = jsonencode([{" in text
+    assert '! db_name = "app" -> "api"  # forces replacement' in text
+    # a long value is cut below its name, so nothing said at the end of it scrolls out of sight
+    assert "! container_definitions =  # forces replacement\n" in text and "!     jsonencode([{" in text
+    assert all(len(line) <= 4 + WRAP + 6 for line in text.splitlines() if line.lstrip().startswith("! "))
 
 
 def test_lifecycle_destroy_lists_the_removed_resource() -> None:
@@ -248,3 +257,21 @@ def test_lifecycle_move_shows_moves_not_destroy_and_create() -> None:
     assert "📝 **Changes planned, nothing destroyed:** `dev` 3 to move." in text
     assert "- **move** `aws_db_instance.primary` (from `aws_db_instance.this`)" in text
     assert "# aws_db_instance.this has moved to aws_db_instance.primary" in text  # terraform's own words
+
+
+def test_a_failed_env_row_shows_dashes_not_zeros_and_verdict_lines_are_paragraphs() -> None:
+    import dataclasses
+
+    failed = dataclasses.replace(load("dev-update"), errored=True, error="boom")
+    text = render_comment(PlanReport((failed, load("dev-create"))))
+    row = next(line for line in text.splitlines() if line.startswith("| `dev` ❌ plan failed"))
+    assert row.count("| – ") == 8 and " 0 " not in row
+    lines = text.splitlines()
+    for i, line in enumerate(lines):  # no two verdict lines share a paragraph (no reliance on newline -> <br>)
+        if line[:1] in ("❌", "⚠", "📝", "✅", "🔀", "⏸") and i + 1 < len(lines):
+            assert lines[i + 1] == "" or lines[i + 1].startswith(("- ", "|")), line
+
+
+def test_update_lines_are_marked_for_githubs_diff_colours() -> None:
+    change = next(c for c in load("dev-update").changes if c.attributes)
+    assert all(line[0] in "+-!#" for line in attribute_lines(change))

@@ -220,3 +220,19 @@ def test_other_modules_resource_types_are_priced_from_a_real_offline_plan(tmp_pa
         assert (address, key) in keys
     assert ("aws_sqs_queue.jobs", "sqs_standard_million_requests") in keys  # per request (usage.toml)
     assert [u.address for u in cost.unpriced] == []
+
+
+def test_free_tier_is_a_separate_line_never_deducted() -> None:
+    from generator.review.costreport import report_lines
+    from generator.review.freetier import free_tier
+
+    plan = json.loads((Path(__file__).parent / "fixtures" / "plans" / "dev-create" / "plan.json").read_text())
+    cost = env_cost("dev", plan, load_prices("ap-northeast-2"), Usage())
+    logs = sum(line.quantity for line in cost.after.lines if line.price.key == "cloudwatch_logs_ingest_gb")
+    found = dict(free_tier(cost.after.lines))
+    assert logs and found["5 GB of log ingestion"] == pytest.approx(min(5, logs) * 0.76)  # Seoul's ingestion price
+    lines = report_lines(cost, whole_env=True)
+    total = next(i for i, line in enumerate(lines) if line.lstrip().startswith("total "))
+    assert lines[total + 1].lstrip().startswith("free tier (per account, not deducted)")
+    assert f"-${sum(found.values()):.2f}" in lines[total + 1]
+    assert cost.after.total == pytest.approx(sum(line.amount for line in cost.after.lines))  # not deducted

@@ -18,7 +18,7 @@ from tests.projectcopy import env_names
 
 FIXTURE = Path(__file__).parent / "fixtures" / "diagram" / "synthetic_stack.json"
 _NODE = re.compile(r'^\s*([A-Za-z0-9_]+)(\[\("|\["|\{\{"|\(\["|\(\("|\(")(.*?)("\)\]|"\]|"\}\}|"\]\)|"\)\)|"\))$')
-_EDGE = re.compile(r"^\s*([A-Za-z0-9_]+) (-->|-\.->|-\.-)(?:\|\"([^|\"]*)\"\|)? ([A-Za-z0-9_]+)$")
+_EDGE = re.compile(r"^\s*([A-Za-z0-9_]+) (-->|-\.->|-\.-|~~~)(?:\|\"([^|\"]*)\"\|)? ([A-Za-z0-9_]+)$")
 _SUBGRAPH = re.compile(r'^\s*subgraph ([A-Za-z0-9_]+)\["(.*)"\]$')
 
 
@@ -30,20 +30,21 @@ def parse(text: str) -> tuple[dict[str, str], dict[str, list[str]], set[tuple[st
     stack: list[str] = []
     subgraphs: set[str] = set()
     lines = text.splitlines()
-    assert lines[0] == "flowchart LR"
-    for line in lines[1:]:
+    assert lines[0].startswith("%%{init: ") and lines[1] == "flowchart TB"
+    for line in lines[2:]:
         if match := _SUBGRAPH.match(line):
             stack.append(match.group(1))
             subgraphs.add(match.group(1))
         elif line.strip() == "end":
             stack.pop()
         elif match := _EDGE.match(line):
-            edges.add((match.group(1), match.group(4), match.group(3) or ""))
+            if match.group(2) != "~~~":  # invisible links only lay the boxes out
+                edges.add((match.group(1), match.group(4), match.group(3) or ""))
         elif match := _NODE.match(line):
             labels[match.group(1)] = match.group(3)
             parents[match.group(1)] = list(stack)
         else:
-            assert line.strip().startswith(("classDef ", "class ")), f"unparsed Mermaid line: {line!r}"
+            assert line.strip().startswith(("classDef ", "class ", "linkStyle ")), f"unparsed Mermaid line: {line!r}"
     assert not stack, "unclosed subgraph"
     for source, target, _ in edges:
         known = labels.keys() | subgraphs  # Mermaid links to a subgraph too (the compact form's tiers)
@@ -55,6 +56,22 @@ def mermaid_block(markdown: str) -> str:
     match = re.search(r"```mermaid\n(.*?)```", markdown, re.S)
     assert match, "no mermaid block"
     return match.group(1)
+
+
+def parse_all(markdown: str) -> tuple[dict[str, str], dict[str, list[str]], set[tuple[str, str, str]]]:
+    """Every diagram of an ARCHITECTURE.md as one: a box repeated in a later part keeps its first place."""
+    labels: dict[str, str] = {}
+    parents: dict[str, list[str]] = {}
+    edges: set[tuple[str, str, str]] = set()
+    blocks = re.findall(r"```mermaid\n(.*?)```", markdown, re.S)
+    assert blocks, "no mermaid block"
+    for block in blocks:
+        found, where, links = parse(block)
+        for node, text in found.items():
+            labels.setdefault(node, text)
+            parents.setdefault(node, where[node])
+        edges |= links
+    return labels, parents, edges
 
 
 def reference_graph(document: dict) -> dict[str, set[str]]:
@@ -95,31 +112,31 @@ def documents() -> dict:
 
 @pytest.mark.parametrize("env", ["dev", "prod"])
 def test_every_alb_service_database_nat_and_tier_is_drawn_in_place(env: str, documents: dict) -> None:
-    text = mermaid_block((ROOT / "environments" / env / "ARCHITECTURE.md").read_text())
-    labels, parents, _ = parse(text)
+    markdown = (ROOT / "environments" / env / "ARCHITECTURE.md").read_text()
+    labels, parents, _ = parse_all(markdown)
     resources = documents[env].document["resource"]
     for type_, tier in (("aws_lb", "tier_public"), ("aws_ecs_service", "tier_private"),
-                        ("aws_db_instance", "tier_database"), ("aws_nat_gateway", "tier_public")):
+                        ("aws_db_instance", "tier_database")):
         assert resources.get(type_), f"{env} has no {type_}"
         for name in resources[type_]:
             node = node_id(f"{type_}.{name}")
             assert node in labels, f"{type_}.{name} missing from the diagram"
             assert parents[node] == ["vpc", tier], (node, parents[node])
-    for name, spec in resources["aws_subnet"].items():
-        node = node_id(f"aws_subnet.{name}")
-        assert parents[node] == ["vpc", f"tier_{spec['tags']['Tier']}"]
-        assert spec["cidr_block"] in labels[node]
+    rows = {line.split(" | ")[0][2:]: line for line in markdown.splitlines() if line.startswith("| ")}
+    for name, spec in resources["aws_subnet"].items():  # no box each: listed under their tier
+        assert f"{spec['availability_zone']} {spec['cidr_block']}" in rows[f"{spec['tags']['Tier']} subnets"]
     db = labels[node_id("aws_db_instance.this")]
     assert ("Multi-AZ" in db) == (env == "prod") and ("Single-AZ" in db) == (env == "dev")
     service = labels[node_id("aws_ecs_service.this")]
     assert {"dev": "1 task (scales 1–2)<br/>0.25 vCPU / 512 MiB", "prod": "2 tasks (scales 2–6)<br/>1 vCPU / 2048 MiB"}[env] in service
-    assert len([n for n in labels if n.startswith("aws_nat_gateway_")]) == {"dev": 1, "prod": 3}[env]
+    assert parents["nat_tier_public"] == ["vpc", "tier_public"]  # one box for the tier's NAT gateways
+    assert labels["nat_tier_public"].startswith({"dev": "NAT gateway<br/>AZ a", "prod": "3 NAT gateways<br/>AZ a, b, c"}[env])
 
 
 @pytest.mark.parametrize("env", env_names())
 def test_edges_follow_the_real_references(env: str, documents: dict) -> None:
     document = documents[env].document
-    labels, _, edges = parse(mermaid_block((ROOT / "environments" / env / "ARCHITECTURE.md").read_text()))
+    labels, _, edges = parse_all((ROOT / "environments" / env / "ARCHITECTURE.md").read_text())
     addresses = {node_id(f"{t}.{n}"): f"{t}.{n}" for t, items in document["resource"].items() for n in items}
     drawn = {addresses[n] for n in labels if n in addresses}
     graph = reference_graph(document)
@@ -134,14 +151,14 @@ def test_edges_follow_the_real_references(env: str, documents: dict) -> None:
             ("aws_ecs_service_this", "aws_db_instance_this"), ("aws_ecs_service_this", "aws_ecr_repository_app"),
             ("aws_ecs_service_this", "secret__aws_db_instance_this")} <= pairs
     nat_routes: set[tuple[str, str]] = set()
+    tiers = {name: spec["tags"]["Tier"] for name, spec in document["resource"]["aws_subnet"].items()}
     for name, route in document["resource"]["aws_route"].items():
         if "nat_gateway_id" in route:
-            nat = node_id(route["nat_gateway_id"][2:-4])
             table = route["route_table_id"][2:-4]
             for assoc in document["resource"]["aws_route_table_association"].values():
-                if assoc["route_table_id"][2:-4] == table:
-                    nat_routes.add((nat, node_id(assoc["subnet_id"][2:-4])))  # a line, NAT first
-    assert nat_routes and nat_routes <= pairs
+                if assoc["route_table_id"][2:-4] == table:  # a line from the NAT box to the subnets' tier
+                    nat_routes.add(("nat_tier_public", f"tier_{tiers[assoc['subnet_id'][2:-4].split('.')[1]]}"))
+    assert nat_routes and nat_routes <= pairs and ("nat_tier_public", "internet_egress") in pairs
 
 
 def test_committed_architecture_is_the_render_and_marked_generated(rendered: list) -> None:
@@ -288,3 +305,36 @@ def test_a_huge_plan_gets_no_picture_rather_than_one_github_cannot_render() -> N
     assert text is not None and len(text) <= MAX_DIAGRAM_CHARS
     huge = synthetic_plan(5000)  # 150 databases, 150 buckets...: hundreds of boxes
     assert plan_diagram("prod", huge, synthetic_sources(huge)) is None
+
+
+def test_aurora_example_counts_instances_once_keeps_them_under_the_cluster_and_attaches_alarms() -> None:
+    markdown = (ROOT / "examples" / "aurora-blue-green" / "ARCHITECTURE.md").read_text()
+    labels, _, edges = parse_all(markdown)
+    assert "3 instances · db.r7g.large" in labels["aws_rds_cluster_this"]
+    rows = {line.split(" | ")[0]: line for line in markdown.splitlines() if line.startswith("| ")}
+    aurora = next(row for title, row in rows.items() if title.startswith("| Aurora"))
+    alarms = next(row for title, row in rows.items() if title.startswith("| CloudWatch alarms"))
+    assert "`aws_rds_cluster_instance.writer`" in aurora and "aws_rds_cluster_instance" not in alarms
+    assert ("alarm_monitoring", "aws_rds_cluster_this", "") in edges
+
+
+def test_a_plan_of_undrawn_types_says_so_instead_of_an_empty_picture() -> None:
+    from generator.render.diagram_graph import Inventory
+
+    labels, _, _ = parse(mermaid(build("dev", Inventory((), {})), marks={}))
+    assert list(labels) == ["none"] and "no resource of a kind the diagram draws" in labels["none"]
+
+
+def test_moves_and_imports_are_marked() -> None:
+    from generator.render.diagram_plan import plan_diagram
+
+    folder = ROOT / "tests" / "fixtures" / "plans" / "dev-move"
+    plan = json.loads((folder / "plan.json").read_text())
+    text = plan_diagram("dev", plan, json.loads((folder / "sources.json").read_text()))
+    assert text is not None and "  class aws_db_instance_primary,vpc moved" in text
+    for change in plan["resource_changes"]:
+        if change.get("previous_address"):
+            change.pop("previous_address")
+            change["change"]["importing"] = {"id": "x"}
+    imported = plan_diagram("dev", plan, json.loads((folder / "sources.json").read_text()))
+    assert imported is not None and "imported" in imported.split("classDef imported", 1)[1]

@@ -53,7 +53,12 @@ def test_refresh_updates_found_entries_with_sku_and_date_and_keeps_the_rest(tmp_
     seoul, old = after["regions"][REGION], before["regions"][REGION]
     expected = {"nat_gateway_hour": 0.062, "nat_gateway_gb": 0.062, "rds_postgres_db.t4g.micro": 0.026,
                 "rds_postgres_db.t4g.micro_multi_az": 0.052, "rds_storage_gp3": 0.131, "waf_million_requests": 0.6,
-                "cloudwatch_vended_logs_gb": 0.76}
+                "cloudwatch_vended_logs_gb": 0.76, "alb_hour": 0.0225, "alb_lcu_hour": 0.008, "nlb_hour": 0.0225,
+                "fargate_vcpu_hour": 0.04656, "fargate_gb_hour": 0.00511, "public_ipv4_hour": 0.005,
+                "secretsmanager_secret_month": 0.4, "kms_key_month": 1.0, "ecr_storage_gb_month": 0.1,
+                "s3_standard_gb_month": 0.025, "ssm_advanced_parameter_month": 0.05,
+                "rds_postgres_db.m7g.large": 0.2344, "rds_postgres_db.m7g.large_multi_az": 0.4688,
+                "aurora_storage": 0.12, "aurora_io_million": 0.24}
     for key, usd in expected.items():
         assert seoul[key]["usd"] == usd and seoul[key]["method"] == "offer-file", key
     assert seoul["nat_gateway_hour"]["as_of"] == "2025-03-01"
@@ -69,5 +74,22 @@ def test_without_write_it_only_reports(tmp_path: Path, capsys: object) -> None:
     script().main(["--offers", str(OFFERS), "--region", REGION, "--table", str(table_path)])
     out = capsys.readouterr().out  # type: ignore[attr-defined]
     assert "ap-northeast-2: changed nat_gateway_hour: 0.059 -> 0.062" in out
-    assert "ap-northeast-2: kept alb_hour: no AWSELB offer file for ap-northeast-2" in out
+    assert "ap-northeast-2: kept nlb_lcu_hour: not found in the AWSELB offer file" in out
     assert table_path.read_text() == PRICES_FILE.read_text()
+
+
+def test_every_service_we_price_has_an_offer_excerpt_and_the_corrected_rows_agree_with_it() -> None:
+    """One excerpt per offer code the selectors read; the rows corrected in issue 26 equal the excerpt."""
+    module = script()
+    table = json.loads(PRICES_FILE.read_text())["regions"][REGION]
+    offers = module.load_offers(OFFERS, REGION)
+    assert {s.offer for s in module.SELECTORS.values()} <= set(offers)
+    for code, offer in offers.items():
+        assert offer["offerCode"] == code and offer["formatVersion"] == "v1.0" and offer["terms"]["OnDemand"]
+        prices = list(module.on_demand_prices(offer))
+        assert prices and all(p.attributes["regionCode"] == REGION for p in prices), code
+    rds = list(module.on_demand_prices(offers["AmazonRDS"]))
+    for key in ("rds_postgres_db.m7g.large", "rds_postgres_db.m7g.large_multi_az", "aurora_storage",
+                "aurora_io_million"):
+        hit = module.select(rds, module.selector_for(key), REGION)
+        assert hit is not None and round(hit.usd * module.selector_for(key).scale, 6) == table[key]["usd"], key

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from generator.render.emit import GENERATED_MARK, EnvDocument
 from generator.render.diagram import Diagram, build
 from generator.render.diagram_graph import from_cdktf
-from generator.render.diagram_mermaid import mermaid
+from generator.render.diagram_mermaid import mermaid, parts
 
 ARCHITECTURE_FILE = "ARCHITECTURE.md"
 
@@ -33,13 +33,27 @@ def architecture_markdown(doc: EnvDocument, sources: Mapping[str, str]) -> str:
         "request path; dashed ones are dependencies (images, secrets, egress, monitoring, CI).",
         f"`python main.py diagram {doc.env} --png FILE` draws the same picture with AWS icons.",
         "",
-        "```mermaid",
-        mermaid(diagram).rstrip("\n"),
-        "```",
-        "",
+        *_pictures(diagram),
         *_table(diagram, sources),
     ]
     return "\n".join(lines) + "\n"
+
+
+def _subnet_rows(diagram: Diagram) -> list[str]:
+    """The subnets, which the picture draws as their tier only: one row per tier, AZ and CIDR each."""
+    rows = []
+    for tier in diagram.tiers:
+        subnets = [" ".join(n.label) for n in diagram.nodes if n.kind == "subnet" and n.place == f"tier:{tier}"]
+        if subnets:
+            rows.append(f"| {tier} subnets | {', '.join(subnets)} | |")
+    return rows
+
+
+def _pictures(diagram: Diagram) -> list[str]:
+    lines: list[str] = []
+    for title, part in parts(diagram):
+        lines += [f"## {title}", "", "```mermaid", mermaid(part).rstrip("\n"), "```", ""]
+    return lines
 
 
 def _table(diagram: Diagram, sources: Mapping[str, str]) -> list[str]:
@@ -55,6 +69,7 @@ def _table(diagram: Diagram, sources: Mapping[str, str]) -> list[str]:
         files = sorted({sources[a].rsplit(":", 1)[0] for a in addresses if a in sources})
         rows.append(f"| {' · '.join(node.label[:2])} | {', '.join(f'`{a}`' for a in addresses)} | "
                     f"{', '.join(f'`{f}`' for f in files)} |")
+    rows += _subnet_rows(diagram)
     subnets = sorted(a for a, owner in diagram.owners.items() if owner.startswith("aws_subnet_") or owner == "vpc")
     if subnets:
         files = sorted({sources[a].rsplit(":", 1)[0] for a in subnets if a in sources})

@@ -55,6 +55,7 @@ def build(env: str, inventory: Inventory) -> Diagram:
     secret_nodes(resources, owners, nodes, edges)
     network_edges(resources, owners, nodes, edges)
     _owner_of_rest(resources, kinds, owners)
+    _watch_edges(resources, kinds, owners, edges)
     vpc = next((r for r in resources.values() if r.type == "aws_vpc"), None)
     present = {n.place for n in nodes.values()}
     return Diagram(
@@ -120,6 +121,19 @@ def _vpc_label(vpc: Resource) -> tuple[str, ...]:
     return tuple(part for part in (f"VPC {name or vpc.name}", literal(vpc.values.get("cidr_block"))) if part)
 
 
+_WATCHERS = frozenset({"alarm", "dashboard"})
+
+
+def _watch_edges(resources: dict[str, Resource], kinds: dict[str, str | None], owners: dict[str, str],
+                 edges: Edges) -> None:
+    """An alarm points at the box of what it watches, also when that is a part of the box (an instance)."""
+    for address, kind in sorted(kinds.items()):
+        if kind in _WATCHERS:
+            for ref in resources[address].refs:
+                if ref.address in resources and kinds.get(ref.address) not in _WATCHERS and ref.address in owners:
+                    edges.add(owners[address], owners[ref.address])
+
+
 def _owner_of_rest(resources: dict[str, Resource], kinds: dict[str, str | None], owners: dict[str, str]) -> None:
     """Every other resource belongs to the nearest drawn node (its change marks that node).
 
@@ -133,6 +147,8 @@ def _owner_of_rest(resources: dict[str, Resource], kinds: dict[str, str | None],
                 outgoing[resource.address].add(ref.address)
                 incoming[ref.address].add(resource.address)
     drawn = dict(owners)
+    # An alarm or dashboard watches what it names; it owns none of it (the instance belongs to its cluster).
+    watchers = {a for a, kind in kinds.items() if kind in _WATCHERS}
     for address in sorted(set(resources) - set(drawn)):
         if resources[address].type == "aws_vpc":
             owners[address] = "vpc"
@@ -140,7 +156,7 @@ def _owner_of_rest(resources: dict[str, Resource], kinds: dict[str, str | None],
         frontier, seen = {address}, {address}
         for _ in range(3):
             for links in (incoming, outgoing):
-                found = sorted(drawn[n] for a in frontier for n in links[a] if n in drawn)
+                found = sorted(drawn[n] for a in frontier for n in links[a] if n in drawn and n not in watchers)
                 if found:
                     owners[address] = found[0]
                     break

@@ -43,7 +43,7 @@ KINDS: dict[str, Kind] = {kind.key: kind for kind in (
     Kind("proxy", "RDS Proxy", "vpc", 40),
     Kind("database", "Database", "vpc", 50, "cylinder"),
     Kind("cache", "Cache", "vpc", 50, "cylinder"),
-    Kind("nat", "NAT gateway", "vpc", 90, "hexagon"),
+    Kind("nat", "NAT gateway", "vpc", 90, "hexagon", aggregate=True),
     Kind("endpoint", "VPC endpoint", "vpc", 95, "stadium"),
     Kind("ecr", "ECR repository", "regional", 60),
     Kind("secret", "Secret", "regional", 60, "stadium"),

@@ -16,8 +16,9 @@ class Context:
         self.resources = resources
         self.referrers: dict[str, list[Resource]] = {}
         for resource in resources.values():
-            for ref in resource.refs:
-                self.referrers.setdefault(ref.address, []).append(resource)
+            # once per referrer: an instance naming its cluster in three arguments is still one instance
+            for address in sorted({ref.address for ref in resource.refs}):
+                self.referrers.setdefault(address, []).append(resource)
 
     def referring(self, resource: Resource, type_: str) -> list[Resource]:
         return sorted((r for r in self.referrers.get(resource.address, []) if r.type == type_), key=lambda r: r.address)
@@ -151,6 +152,10 @@ LABELS: dict[str, Callable[[Resource, Context], list[str]]] = {
 
 def label(kind: str, members: Sequence[Resource], ctx: Context) -> tuple[str, ...]:
     """The lines of one node's box (empty lines dropped)."""
+    if kind == "nat":  # one box per tier: one NAT gateway per AZ is the usual, its zones say which
+        zones = sorted({zone for member in members for zone in _nat(member, ctx)[1:] if zone})
+        count = f"{len(members)} NAT gateways" if len(members) > 1 else "NAT gateway"
+        return (count, f"AZ {', '.join(zone[-1:] for zone in zones)}") if zones else (count,)
     if KINDS[kind].aggregate:
         return (KINDS[kind].title, f"{len(members)} {'alarm' if kind == 'alarm' else 'item'}"
                 f"{'' if len(members) == 1 else 's'}")

@@ -1,8 +1,12 @@
 """Diagram model -> Mermaid flowchart text (GitHub renders it; it diffs as text). Pure.
 
-`mermaid(diagram)` is the full picture of ARCHITECTURE.md: subnets per AZ inside their tiers.
-`mermaid(diagram, marks=...)` is the compact one of the PR comment: no subnet boxes, two-line
-labels, and the nodes a plan touches coloured by what happens to them.
+`mermaid(diagram)` is the full picture of ARCHITECTURE.md (`parts` cuts it in narrow pieces first).
+`mermaid(diagram, marks=...)` is the compact one of the PR comment: two-line labels, no subnet
+list, and the nodes a plan touches coloured by what happens to them.
+
+Both are drawn top-down with no box per subnet (nor per NAT gateway), so they fit GitHub's
+~900 px column without shrinking the text, and arrows end at the tier instead of crossing it. Marked
+boxes set their text colour with their fill: GitHub's dark theme would otherwise draw light text on them.
 """
 
 from __future__ import annotations
@@ -15,14 +19,17 @@ from generator.render.diagram_kinds import KINDS
 
 _SHAPES = {"box": ('["', '"]'), "cylinder": ('[("', '")]'), "hexagon": ('{{"', '"}}'), "stadium": ('(["', '"])'),
            "circle": ('(("', '"))'), "subnet": ('("', '")')}
-MARKS = ("added", "changed", "replaced", "destroyed")
+MARKS = ("added", "changed", "replaced", "destroyed", "moved", "imported")
+# Light fills with dark text in both of GitHub's themes (contrast >= 7:1); the stroke tells them apart too.
 _MARK_STYLE = {
-    "added": "fill:#dafbe1,stroke:#1a7f37,stroke-width:2px",
-    "changed": "fill:#fff8c5,stroke:#9a6700,stroke-width:2px",
-    "replaced": "fill:#ffe2cc,stroke:#bc4c00,stroke-width:3px",
-    "destroyed": "fill:#ffebe9,stroke:#cf222e,stroke-width:3px,stroke-dasharray:5 3",
+    "added": "fill:#dafbe1,stroke:#1a7f37,stroke-width:2px,color:#1f2328",
+    "changed": "fill:#fff8c5,stroke:#9a6700,stroke-width:2px,color:#1f2328",
+    "replaced": "fill:#ffe2cc,stroke:#bc4c00,stroke-width:3px,color:#1f2328",
+    "destroyed": "fill:#ffebe9,stroke:#cf222e,stroke-width:3px,stroke-dasharray:5 3,color:#1f2328",
+    "moved": "fill:#ddf4ff,stroke:#0969da,stroke-width:2px,stroke-dasharray:2 2,color:#1f2328",
+    "imported": "fill:#fbefff,stroke:#8250df,stroke-width:2px,color:#1f2328",
 }
-LEGEND = "🟩 added · 🟨 changed · 🟧 replaced · 🟥 destroyed"
+LEGEND = "🟩 added · 🟨 changed · 🟧 replaced · 🟥 destroyed · 🟦 moved · 🟪 imported"
 
 
 def text(value: str) -> str:
@@ -34,28 +41,88 @@ def tier_id(tier: str) -> str:
     return f"tier_{tier}"
 
 
+# Edge labels in dark text on a light patch in both of GitHub's themes (Mermaid's dark theme draws #ccc
+# on #585858, 4.4:1); every other theme variable stays the theme's.
+_INIT = '%%{init: {"flowchart": {"nodeSpacing": 16, "padding": 6, "wrappingWidth": 150}, "themeVariables": {"edgeLabelBackground": "#f6f8fa"}}}%%'
+_LABEL_STYLE = "  linkStyle default color:#1f2328"
+# Boxes of these groups (and of any module's own group) are the operations picture of ARCHITECTURE.md.
+_REQUEST_GROUPS = ("edge", "regional")
+_EGRESS = "internet_egress"
+
+
+def parts(diagram: Diagram) -> list[tuple[str, Diagram]]:
+    """ARCHITECTURE.md's picture in parts, each narrow enough for GitHub's column: the request path and
+    network (internet, edge, VPC, regional services), then each other group (monitoring, CI/CD...) with
+    the boxes it watches or deploys repeated as plain links. A part with no box is left out."""
+    request_ids = {n.id for n in diagram.nodes if n.place not in {k for k, _ in diagram.groups} or
+                   n.place in _REQUEST_GROUPS}
+    found = [("Request path and network", replace(
+        diagram, groups=tuple(g for g in diagram.groups if g[0] in _REQUEST_GROUPS),
+        nodes=tuple(n for n in diagram.nodes if n.id in request_ids),
+        edges=tuple(e for e in diagram.edges if e.source in request_ids and e.target in request_ids)))]
+    for key, title in diagram.groups:
+        if key in _REQUEST_GROUPS:
+            continue
+        own = {n.id for n in diagram.nodes if n.place == key}
+        edges = tuple(e for e in diagram.edges if e.source in own or e.target in own)
+        linked = {end for e in edges for end in (e.source, e.target)} - own
+        stubs = tuple(replace(n, place="linked", label=n.label[:1]) for n in diagram.nodes if n.id in linked)
+        found.append((title, replace(diagram, vpc=(), tiers=(), groups=((key, title), ("linked", "Watched, used or deployed")),
+                                     nodes=tuple(n for n in diagram.nodes if n.id in own) + stubs, edges=edges)))
+    drawn = [(title, part) for title, part in found if any(n.kind != "subnet" for n in part.nodes)]
+    return drawn or [("Architecture", diagram)]
+
+
 def mermaid(diagram: Diagram, marks: Mapping[str, str] | None = None) -> str:
-    """The flowchart; with `marks` (node id -> added/changed/replaced/destroyed) the compact form."""
+    """The flowchart; with `marks` (node id -> a MARKS word) the compact form."""
     compact = marks is not None
-    lines = ["flowchart LR"]
+    lines = [_INIT, "flowchart TB"]
     by_place: dict[str, list[Node]] = {}
     for node in diagram.nodes:
-        if not (compact and node.kind == "subnet"):
+        if node.kind != "subnet":
             by_place.setdefault(node.place, []).append(node)
     lines += [_node(node, compact, 1) for node in by_place.get("outside", [])]
     for key, title in diagram.groups:
-        lines += _subgraph(key, title, by_place.get(key, []), compact, 1)
+        if by_place.get(key):
+            lines += _subgraph(key, title, by_place[key], compact, 1)
     if diagram.vpc:
         lines.append(f'  subgraph vpc["{text(" · ".join(diagram.vpc))}"]')
         for tier in diagram.tiers:
-            lines += _subgraph(tier_id(tier), _tier_title(diagram, tier), by_place.get(f"tier:{tier}", []),
-                               compact, 2)
+            lines += _subgraph(tier_id(tier), _tier_title(diagram, tier), by_place.get(f"tier:{tier}", []), compact, 2)
         lines += [_node(node, compact, 2) for node in by_place.get("vpc", [])]
         lines.append("  end")
-    lines += [_edge(edge) for edge in _edges(diagram, compact)]
+    if len(lines) == 2:  # nothing the diagram draws: say so rather than show an empty picture
+        lines.append(f'  none["{text(f"{diagram.env}: no resource of a kind the diagram draws")}"]')
+    edges = _edges(diagram)
+    if any(e.target == _EGRESS for e in edges):
+        lines.append(f'  {_EGRESS}(("Internet"))')
+    lines += [_edge(edge) for edge in edges]
+    lines += _stacking(diagram, by_place)
+    if any(edge.label for edge in edges):
+        lines.append(_LABEL_STYLE)
     if marks:
         lines += _mark_lines(diagram, marks)
     return "\n".join(lines) + "\n"
+
+
+def _egress(edge: Edge) -> Edge:
+    """Traffic out to the internet ends at an Internet circle of its own, below the NAT gateways: the one
+    on top is where requests come from, and one circle for both would pull the NAT gateways above it."""
+    return replace(edge, target=_EGRESS) if edge.target == INTERNET and not edge.flow else edge
+
+
+def _stacking(diagram: Diagram, by_place: Mapping[str, list[Node]]) -> list[str]:
+    """Invisible links that stack the boxes top-down (internet, edge, VPC tiers, the rest): unlinked
+    boxes would otherwise stand side by side and make the picture as wide as all of them."""
+    blocks = [n.id for n in by_place.get("outside", [])][:1]
+    blocks += [key for key, _ in diagram.groups if key == "edge" and by_place.get(key)]
+    blocks += [tier_id(tier) for tier in diagram.tiers] if diagram.vpc else []
+    blocks += [key for key, _ in diagram.groups if key != "edge" and by_place.get(key)]
+    links = list(zip(blocks, blocks[1:]))
+    for key in ("regional", "linked"):  # a row of more than two boxes becomes rows of two
+        members = [n.id for n in by_place.get(key, [])]
+        links += list(zip(members, members[2:]))
+    return [f"  {first} ~~~ {second}" for first, second in links]
 
 
 def _tier_title(diagram: Diagram, tier: str) -> str:
@@ -80,16 +147,14 @@ def _node(node: Node, compact: bool, depth: int) -> str:
     return f"{'  ' * depth}{node.id}{opening}{'<br/>'.join(text(line) for line in lines)}{closing}"
 
 
-def _edges(diagram: Diagram, compact: bool) -> list[Edge]:
-    """In the compact form subnet boxes are gone: their edges start at the tier instead."""
-    if not compact:
-        return list(diagram.edges)
+def _edges(diagram: Diagram) -> list[Edge]:
+    """Subnets are no boxes of their own: their edges start at their tier instead."""
     places = {n.id: n.place for n in diagram.nodes}
     out: dict[tuple[str, str], Edge] = {}
     for edge in diagram.edges:
         source, target = (tier_id(places[end][5:]) if places.get(end, "").startswith("tier:") and
                           end.startswith("aws_subnet_") else end for end in (edge.source, edge.target))
-        out.setdefault((source, target), replace(edge, source=source, target=target))
+        out.setdefault((source, target), _egress(replace(edge, source=source, target=target)))
     return list(out.values())
 
 
@@ -113,4 +178,4 @@ def _mark_lines(diagram: Diagram, marks: Mapping[str, str]) -> list[str]:
     return lines
 
 
-__all__ = ["INTERNET", "LEGEND", "MARKS", "mermaid", "text", "tier_id", "zones_title"]
+__all__ = ["INTERNET", "LEGEND", "MARKS", "mermaid", "parts", "text", "tier_id", "zones_title"]

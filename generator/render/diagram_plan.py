@@ -15,7 +15,10 @@ from generator.render.diagram import build
 from generator.render.diagram_graph import from_plan
 from generator.render.diagram_mermaid import MARKS, mermaid
 
-_SEVERITY = {mark: rank for rank, mark in enumerate(MARKS)}
+# A move or an import alone changes nothing in AWS: any real change of the same box outranks it.
+_SEVERITY = {mark: rank for rank, mark in enumerate(("moved", "imported", "added", "changed", "replaced",
+                                                      "destroyed"))}
+assert set(_SEVERITY) == set(MARKS)
 # GitHub renders Mermaid up to 50,000 characters; a picture of hundreds of boxes helps no reviewer.
 MAX_DIAGRAM_CHARS = 20_000
 
@@ -31,11 +34,21 @@ def mark_of(actions: Sequence[str]) -> str | None:
     return None
 
 
+def _mark(change: Mapping[str, Any]) -> str | None:
+    """The action's mark; a resource only moved (previous_address) or imported (change.importing) is marked so."""
+    detail = change.get("change", {})
+    mark = mark_of(detail.get("actions", []))
+    if mark is not None:
+        return mark
+    if "importing" in detail:
+        return "imported"
+    return "moved" if change.get("previous_address") else None
+
+
 def plan_diagram(env: str, plan: Mapping[str, Any], sources: Mapping[str, str] | None = None) -> str | None:
     """Mermaid text of the compact diagram; None when the plan changes no resource or it is too big."""
     changes = {str(rc["address"]): mark for rc in plan.get("resource_changes", [])
-               if rc.get("mode", "managed") == "managed"
-               and (mark := mark_of(rc.get("change", {}).get("actions", []))) is not None}
+               if rc.get("mode", "managed") == "managed" and (mark := _mark(rc)) is not None}
     if not changes:
         return None
     modules = {address: PurePosixPath(source.rsplit(":", 1)[0]).stem for address, source in (sources or {}).items()}
@@ -49,7 +62,7 @@ def plan_diagram(env: str, plan: Mapping[str, Any], sources: Mapping[str, str] |
             owner = diagram.owners.get(address)
             if owner is None or (address in drawn) != own or (not own and owner in marks):
                 continue
-            mark = mark if own else "changed"
+            mark = mark if own or mark in ("moved", "imported") else "changed"
             if _SEVERITY[mark] > _SEVERITY.get(marks.get(owner, ""), -1):
                 marks[owner] = mark
     text = mermaid(diagram, marks)

@@ -26,7 +26,7 @@ from generator.review.policy import PolicyReport
 from generator.review.status import CiStatus
 
 MARKER = "<!-- hclgen:plan-comment -->"
-DIAGRAM_LEGEND = "🟩 added · 🟨 changed · 🟧 replaced · 🟥 destroyed"
+DIAGRAM_LEGEND = "🟩 added · 🟨 changed · 🟧 replaced · 🟥 destroyed · 🟦 moved · 🟪 imported"
 MAX_CHARS = 65_536
 TEMPLATE = "plan_comment.md.j2"
 COLLAPSE_FROM = 2  # with this many envs or more, the no-op envs share one line

@@ -11,7 +11,9 @@ from generator.review.model import Action, EnvPlan, ResourceChange
 from generator.review.planparts import OutputChange
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-_SYMBOL = {Action.CREATE: "+", Action.UPDATE: "~", Action.REPLACE: "~", Action.CREATE_FORGET: "~"}
+# GitHub colours a ```diff block's `+`, `-` and `!` lines, not terraform's `~`: a change is `!`.
+_SYMBOL = {Action.CREATE: "+", Action.UPDATE: "!", Action.REPLACE: "!", Action.CREATE_FORGET: "!"}
+WRAP = 80  # longer value lines are cut into lines of this many characters, the replacement reason first
 _KINDS = {"check": "check block", "resource": "resource pre/postcondition",
           "output_value": "output precondition", "var": "variable validation"}
 
@@ -29,8 +31,8 @@ def label(change: ResourceChange) -> str:
 
 
 def attribute_lines(change: ResourceChange) -> list[str]:
-    """Terraform-style lines: `+ name = "x"`, `~ size = 1 -> 2  # forces replacement`."""
-    symbol = _SYMBOL.get(change.action, "~")
+    """Terraform-style lines in GitHub's diff colours: `+ name = "x"`, `! size = 1 -> 2  # forces replacement`."""
+    symbol = _SYMBOL.get(change.action, "!")
     lines = []
     for attr in change.attributes:
         if attr.element:  # a set element (or a value in a JSON array) added or removed
@@ -39,10 +41,20 @@ def attribute_lines(change: ResourceChange) -> list[str]:
         after = "null" if attr.after is None else attr.after
         value = after if change.action is Action.CREATE else \
             f"{'null' if attr.before is None else attr.before} -> {after}"
-        lines.append(f"{symbol} {attr.path} = {value}{'  # forces replacement' if attr.forces_replacement else ''}")
+        lines += _wrapped(symbol, attr.path, value, attr.forces_replacement)
     if change.attributes_omitted:
         lines.append(f"# … {plural(change.attributes_omitted, 'more attribute')}")
     return lines
+
+
+def _wrapped(symbol: str, path: str, value: str, forces: bool) -> list[str]:
+    """One line, or for a long value (a jsonencode policy) the name and the reason on the first line and
+    the value cut below it, so the reason is not scrolled off the side of the code block."""
+    reason = "  # forces replacement" if forces else ""
+    line = f"{symbol} {path} = {value}{reason}"
+    if len(line) <= WRAP:
+        return [line]
+    return [f"{symbol} {path} ={reason}", *(f"{symbol}     {value[i:i + WRAP]}" for i in range(0, len(value), WRAP))]
 
 
 def output_text(output: OutputChange) -> str:

@@ -153,6 +153,10 @@ class Context:
     def of_type(self, *types: str) -> list[Resource]:
         return [r for r in self.resources.values() if r.type in types]
 
+    def flow_log_target(self, group: Resource) -> bool:
+        """A flow log delivers into this log group: its data is priced as vended logs, not ingestion."""
+        return any(group.base in flow.refs.get("log_destination", ()) for flow in self.of_type("aws_flow_log"))
+
     def line(self, resource: Resource, key: str, item: str, quantity: float, price_key: str,
              low: float | None = None, high: float | None = None) -> Line | str:
         price = self.prices.get(price_key)

@@ -90,13 +90,28 @@ def report_lines(cost: EnvCost, *, whole_env: bool) -> list[str]:
     out += ["", f"  {'resource':<42} {'item':<58} quantity × unit price = monthly"]
     out += [_row(line) for line in cost.after.top(len(cost.after.lines))]
     out.append(f"  {'total':<42} {'':<58} {total_text(cost.after)}")
+    out += _free_tier(cost)
     if cost.unpriced:
         out += ["", "Not priced (not counted in the total):"]
         out += [f"  {u.address} ({u.type}): {u.reason}" for u in cost.unpriced]
     out += ["", f"Assumes ({cost.usage_file or 'default usage'}): " + "; ".join(cost.assumptions),
             f"Prices: hclgen price table for {cost.region}, USD on-demand, as of {cost.as_of}; "
-            "no free tier, taxes or data transfer out"]
+            "no free tier deducted, no taxes or data transfer out"]
     return out
+
+
+def _free_tier(cost: EnvCost) -> list[str]:
+    """The account's always-free allowances, on a line of their own: shared by every env, never deducted."""
+    from generator.review.cost import money
+    from generator.review.freetier import free_tier
+
+    found = free_tier(cost.after.lines)
+    if not found:
+        return []
+    worth = sum(usd for _, usd in found)
+    return [f"  {'free tier (per account, not deducted)':<42} {'if no other env of the account uses it':<58} "
+            f"-{money(worth)}",
+            f"  {'':<42} ({', '.join(f'{what} {money(usd)}' for what, usd in found)})"]
 
 
 def to_json_document(cost: EnvCost) -> dict[str, Any]:

@@ -232,10 +232,10 @@ def log_group(r: Resource, ctx: Context) -> Result:
     days = float(r.values.get("retention_in_days") or 0)
     months = days / 30 if days else MONTHS_IF_NEVER_EXPIRES
     kept = f"{days:g}-day retention" if days else f"never expires: {MONTHS_IF_NEVER_EXPIRES:g} months assumed"
-    gb = ctx.usage.log_gb_per_month
-    return _collect(ctx.line(r, "ingest", "CloudWatch Logs ingestion", gb, "cloudwatch_logs_ingest_gb"),
-                    ctx.line(r, "storage", f"CloudWatch Logs storage ({kept})", gb * months,
-                             "cloudwatch_logs_storage_gb_month"))
+    flows = ctx.flow_log_target(r)
+    gb = ctx.usage.flow_log_gb_per_month if flows else ctx.usage.log_gb_per_month
+    return _collect(None if flows else ctx.line(r, "ingest", "CloudWatch Logs ingestion", gb, "cloudwatch_logs_ingest_gb"),
+                    ctx.line(r, "storage", f"CloudWatch Logs storage ({kept})", gb * months, "cloudwatch_logs_storage_gb_month"))
 
 
 def flow_log(r: Resource, ctx: Context) -> Result:

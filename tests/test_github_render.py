@@ -1,0 +1,48 @@
+"""The comment goldens and every ARCHITECTURE.md, rendered as GitHub shows them (tests/githubrender:
+GFM + Mermaid in headless Chromium, light and dark theme): every diagram renders, fits GitHub's
+900 px column at its natural size, and all its text contrasts >= 4.5:1 with what it sits on.
+
+Skipped with the reason where Chromium or npm is missing, except under CI=true (.ci/run installs both)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests import githubrender
+from tests.conftest import ROOT
+
+DOCUMENTS = sorted([*ROOT.glob("environments/*/ARCHITECTURE.md"), *ROOT.glob("examples/*/ARCHITECTURE.md"),
+                    *(p for p in (ROOT / "tests" / "golden" / "comment").glob("*.md") if "```mermaid" in p.read_text())])
+MIN_CONTRAST = 4.5
+
+
+@pytest.fixture(scope="module")
+def browser() -> None:
+    try:
+        githubrender.chromium()
+        githubrender.scripts()
+    except githubrender.Unavailable as err:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI must run the GitHub rendering test: {err}")
+        print(f"skipping the GitHub rendering test: {err}")
+        pytest.skip(str(err))
+
+
+def test_there_are_diagrams_to_check() -> None:
+    assert any("ARCHITECTURE" in p.name for p in DOCUMENTS) and any("golden" in str(p) for p in DOCUMENTS)
+
+
+@pytest.mark.parametrize("theme", sorted(githubrender.THEMES))
+@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: str(Path(p).relative_to(ROOT)))
+def test_diagrams_render_fit_the_column_and_read_in_both_themes(browser: None, path: Path, theme: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    figures = githubrender.measure(text, theme)
+    assert len(figures) == text.count("```mermaid") > 0
+    for number, figure in enumerate(figures, 1):
+        where = f"{path.relative_to(ROOT)} diagram {number} ({theme})"
+        assert figure.rendered, f"{where}: Mermaid failed: {figure.error}"
+        assert 0 < figure.width <= githubrender.COLUMN_PX, f"{where}: {figure.width:.0f} px wide"
+        assert figure.min_contrast >= MIN_CONTRAST, f"{where}: contrast {figure.min_contrast:.2f} at {figure.worst}"
