@@ -27,7 +27,7 @@ demo: venv
 	$(BIN)/python main.py output dev --local
 
 test: venv
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadgroup
 
 # checkov on environments/prod against its baseline (the test makes checkov's own venv on first use).
 checkov: venv

@@ -1,8 +1,7 @@
 """examples/aurora-blue-green on the local AWS: apply, clean re-plan, a blue/green deploy, clean re-plan.
 
-About 4-5 minutes, so it runs only when asked: HCLGEN_E2E_EXAMPLES=1 pytest tests/test_e2e_aurora_example.py
-(`make test` keeps to its time budget; tests/test_examples.py renders, validates and plan-compares
-the example on every run). moto accepts CodeDeploy's CreateDeployment but does not shift
+About 4-5 minutes; it runs on every `make test` (the suite runs its files in parallel, see the
+Makefile), beside tests/test_examples.py, which renders, validates and plan-compares the example. moto accepts CodeDeploy's CreateDeployment but does not shift
 traffic: the deployment itself is only validated, not run.
 """
 
@@ -23,9 +22,7 @@ from tests.conftest import ROOT
 from tests.projectcopy import copy_project
 
 ENV = "aurora-blue-green"
-pytestmark = [pytest.mark.e2e, pytest.mark.terraform,
-              pytest.mark.skipif(os.environ.get("HCLGEN_E2E_EXAMPLES") != "1",
-                                 reason="set HCLGEN_E2E_EXAMPLES=1 (about 5 minutes)")]
+pytestmark = [pytest.mark.e2e, pytest.mark.terraform]
 
 
 @pytest.fixture(scope="module")
