@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.projectcopy import ROOT, copy_project
+from scripts.projectcopy import ROOT, copy_project
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "18,20")
 # Tests use the provider mirror this machine has unless the caller points elsewhere.
@@ -36,7 +36,7 @@ def checkov() -> Path:
     """checkov in its own virtualenv (.hclgen/tools/checkov, as `policy --install` makes it), created on
     first use; skipped where it cannot be installed, except under CI=true, where that fails."""
     from generator.errors import HclgenError
-    from generator.review.toolvenv import find_checkov, install_checkov
+    from generator.review.policy.toolvenv import find_checkov, install_checkov
 
     found = find_checkov(ROOT)
     if found is not None:

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
-from generator.review.redact import STRIPPED_KEY, strip_plan
+from generator.plan.redact import STRIPPED_KEY, strip_plan
 
 HERE = Path(__file__).parent
 PLANS = HERE / "fixtures" / "plans"

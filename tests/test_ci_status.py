@@ -15,8 +15,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from generator.cli import cli
-from generator.review.comment import MARKER
-from tests import goldens
+from generator.review.comment.render import MARKER
+from tests.support import goldens
 
 HERE = Path(__file__).parent
 PLANS = HERE / "fixtures" / "plans"

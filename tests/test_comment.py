@@ -13,13 +13,13 @@ from types import ModuleType
 
 import pytest
 
-from tests import goldens
+from tests.support import goldens
 
-from generator.review.comment import MARKER, MAX_CHARS, fence, render_comment, size, tidy
-from generator.review.model import Action, Counts, EnvPlan, PlanReport, env_plan
-from generator.review.cost import EnvCost, env_cost, plan_region
-from generator.review.pricing import load_prices
-from generator.review.usage import Usage
+from generator.review.comment.render import MARKER, MAX_CHARS, fence, render_comment, size, tidy
+from generator.plan.model import Action, Counts, EnvPlan, PlanReport, env_plan
+from generator.review.cost.estimate import EnvCost, env_cost, plan_region
+from generator.review.cost.pricing import load_prices
+from generator.review.cost.usage import Usage
 
 HERE = Path(__file__).parent
 FIXTURES = HERE / "fixtures" / "plans"

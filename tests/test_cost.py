@@ -12,10 +12,10 @@ from click.testing import CliRunner
 
 from generator.cli import cli
 from generator.errors import UsageError
-from generator.review.cost import EnvCost, env_cost, formula, money, plan_region
-from generator.review.costrules import FREE, RULES
-from generator.review.pricing import PRICES_FILE, load_prices, regions
-from generator.review.usage import Usage, load_usage, usage_from_mapping
+from generator.review.cost.estimate import EnvCost, env_cost, formula, money, plan_region
+from generator.review.cost.rules import FREE, RULES
+from generator.review.cost.pricing import PRICES_FILE, load_prices, regions
+from generator.review.cost.usage import Usage, load_usage, usage_from_mapping
 from tests.conftest import ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from generator.render import pipeline
-from generator.render.diagram import build, node_id
-from generator.render.diagram_graph import from_cdktf
-from generator.render.diagram_mermaid import mermaid
+from generator.diagram.build import build, node_id
+from generator.diagram.graph import from_cdktf
+from generator.diagram.mermaid import mermaid
 from tests.conftest import ROOT
 
 FIXTURE = Path(__file__).parent / "fixtures" / "diagram" / "synthetic_stack.json"
@@ -195,9 +195,9 @@ def test_render_is_deterministic() -> None:
 
 
 def test_plan_comment_marks_changed_boxes_and_drops_diagrams_before_destroy_detail() -> None:
-    from generator.review.comment import Extras, View, _render, render_comment, size
-    from generator.review.plansource import load_env_plan, plan_diagrams
-    from generator.review.model import PlanReport
+    from generator.review.comment.render import Extras, View, _render, render_comment, size
+    from generator.plan.source import load_env_plan, plan_diagrams
+    from generator.plan.model import PlanReport
 
     folder = ROOT / "tests" / "fixtures" / "plans" / "dev-replace"
     plan = load_env_plan(folder, None, folder / "sources.json")
@@ -237,7 +237,7 @@ def test_cli_diagram_prints_mermaid_and_png_needs_graphviz(tmp_path: Path, monke
 def test_png_renders_with_aws_icons(tmp_path: Path, documents: dict) -> None:
     pytest.importorskip("diagrams", reason="the `diagrams` extra is not installed (pip install -e '.[diagram]')")
     from generator.render.architecture import diagram_of
-    from generator.render.diagram_png import render_png
+    from generator.diagram.png import render_png
 
     target = render_png(diagram_of(documents["prod"]), tmp_path / "prod.png")
     data = target.read_bytes()
@@ -250,7 +250,7 @@ def test_png_renders_with_aws_icons(tmp_path: Path, documents: dict) -> None:
 @pytest.mark.parametrize("env", ["dev", "prod"])
 def test_a_plan_draws_the_same_boxes_and_arrows_as_synth(env: str, documents: dict) -> None:
     """The comment's picture comes from the plan alone; it must agree with the synthesized one."""
-    from generator.render.diagram_graph import from_plan
+    from generator.diagram.graph import from_plan
 
     from generator.terraform.offlineplan import offline_plan
 
@@ -280,7 +280,7 @@ def test_comment_command_draws_diagrams_unless_told_not_to() -> None:
 
 def test_a_huge_plan_gets_no_picture_rather_than_one_github_cannot_render() -> None:
     from benchmarks.comment_bench import synthetic_plan, synthetic_sources
-    from generator.render.diagram_plan import MAX_DIAGRAM_CHARS, plan_diagram
+    from generator.diagram.plan import MAX_DIAGRAM_CHARS, plan_diagram
 
     small = synthetic_plan(200)
     text = plan_diagram("prod", small, synthetic_sources(small))

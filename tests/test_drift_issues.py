@@ -10,8 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
-from generator.review import driftreport, ghissues
-from generator.review.model import EnvPlan, env_plan, failed_plan
+from generator.review.reports import drift as driftreport
+from generator.github import issues as ghissues
+from generator.plan.model import EnvPlan, env_plan, failed_plan
 from tests.test_github import REPO, TOKEN, FakeGitHub, github, sleeps  # noqa: F401  (fixtures)
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from generator.localaws import server as local_aws
-from tests.projectcopy import copy_project
+from scripts.projectcopy import copy_project
 from tests.test_e2e_local import Project, ok
 
 pytestmark = [pytest.mark.e2e, pytest.mark.terraform,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator.render import pipeline
-from tests import tf
+from tests.support import tf
 from tests.conftest import ROOT
 from tests.test_terraform import _planned
 

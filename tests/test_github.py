@@ -15,9 +15,9 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
-from generator.review.comment import MARKER
+from generator.review.comment.render import MARKER
 from generator.errors import UsageError
-from generator.review.github import GitHubClient, GitHubError, PullRequest, pull_request_from_env, upsert_comment
+from generator.github.client import GitHubClient, GitHubError, PullRequest, pull_request_from_env, upsert_comment
 
 REPO, NUMBER, TOKEN = "acme/infra", 7, "t0ken"
 FIXTURE = Path(__file__).parent / "fixtures" / "plans" / "mixed" / "plan.json"

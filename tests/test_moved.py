@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from generator.environment import Environment
-from generator.review import model, summary as plan_summary
+from generator.plan import model
+from generator.plan import summary as plan_summary
 from generator.errors import InputError
 from generator.render import moved
 from generator.render.moved import Declared, Move, MoveConflict, Resource

@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
-from generator.review.policy import Finding, PolicyReport, compare, from_json, parse_baseline, parse_findings, to_json
+from generator.review.policy.findings import Finding, PolicyReport, compare, from_json, parse_baseline, parse_findings, to_json
 from tests.conftest import ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures" / "plans"

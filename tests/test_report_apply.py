@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
-from generator.review import applyreport, applysummary
+from generator.review.reports import apply as applyreport
+from generator.review.reports import applysummary
 from tests.test_github import NUMBER, REPO, TOKEN, FakeGitHub, github  # noqa: F401  (fixture)
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
@@ -93,8 +94,8 @@ def test_without_post_prints_what_would_be_posted(github: FakeGitHub, actions: P
 
 
 def test_failure_detail_names_the_plan_being_applied() -> None:
-    from generator.review import summary
-    from generator.review.plansource import load_env_plan
+    from generator.plan import summary
+    from generator.plan.source import load_env_plan
 
     lines = summary.lines(load_env_plan(PLANS / "dev-update" / "plan.json", "dev", None))
     text = applyreport.detail(lines, None, None)

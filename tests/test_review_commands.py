@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
-from generator.review.comment import MARKER
+from generator.review.comment.render import MARKER
 
 FIXTURES = Path(__file__).parent / "fixtures" / "plans"
 NO_GITHUB = {"GITHUB_STEP_SUMMARY": "", "GITHUB_SERVER_URL": "", "GITHUB_REPOSITORY": "", "GITHUB_EVENT_PATH": "",
@@ -146,7 +146,7 @@ def test_affected_unknown_base(git_project: Path) -> None:
 
 
 def test_a_failed_plan_folder_is_reported_as_failed(tmp_path: Path) -> None:
-    from generator.terraform.planfiles import SavedPlan
+    from generator.plan.files import SavedPlan
 
     dev = recorded_plan(tmp_path, "create", "dev").parent
     prod = recorded_plan(tmp_path, "mixed", "prod").parent

@@ -12,10 +12,10 @@ from click.testing import CliRunner
 
 from generator.cli import cli
 from generator.errors import ExitCode, UnreviewedError
-from generator.review.comment import render_comment
-from generator.review.digest import block, describe, differences, digest, digest_lines, recorded
-from generator.review.model import EnvPlan, PlanReport, env_plan
-from generator.review.redact import strip_plan
+from generator.review.comment.render import render_comment
+from generator.plan.digest import block, describe, differences, digest, digest_lines, recorded
+from generator.plan.model import EnvPlan, PlanReport, env_plan
+from generator.plan.redact import strip_plan
 from generator.review.reviewed import Verifier
 from tests.test_github import NUMBER, REPO, TOKEN, FakeGitHub, github  # noqa: F401  (the fixture)
 
@@ -137,8 +137,8 @@ def test_apply_flags_are_checked_before_any_terraform(args: list[str], env: dict
 
 
 def test_timestamps_unknown_and_sensitive_values_leave_only_the_path() -> None:
-    from generator.review.attrdiff import SENSITIVE, UNKNOWN, AttributeChange
-    from generator.review.model import Action, Counts, ResourceChange
+    from generator.plan.attrdiff import SENSITIVE, UNKNOWN, AttributeChange
+    from generator.plan.model import Action, Counts, ResourceChange
 
     attrs = (AttributeChange("tags.Stamp", None, '"2026-11-25T10:00:00Z"'), AttributeChange("arn", None, UNKNOWN),
              AttributeChange("password", SENSITIVE, SENSITIVE), AttributeChange("name", None, '"web"'))

@@ -21,7 +21,7 @@ from modules.oidc import OidcInputs
 from modules.params import ParamsInputs
 from modules.scaling import ScalingInputs, ScheduledWindow
 from tests.conftest import ROOT
-from tests.projectcopy import copy_project
+from scripts.projectcopy import copy_project
 
 EXAMPLE = "aurora-blue-green"
 # env -> (repository, the `sub` the apply role must trust)

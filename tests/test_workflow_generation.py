@@ -20,8 +20,8 @@ import yaml
 from generator.errors import ConfigError
 from generator.render import promotion, workflows
 from generator.render.project import load
-from tests import goldens
-from tests.projectcopy import copy_project
+from tests.support import goldens
+from scripts.projectcopy import copy_project
 from tests.test_workflows import actionlint
 
 GOLDEN = Path(__file__).parent / "fixtures" / "workflows" / "three-envs"

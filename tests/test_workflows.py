@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.review import applysummary
+from generator.review.reports import applysummary
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"

@@ -21,7 +21,7 @@ def ci_record(job: str, env_name: str | None, names: tuple[str, ...], out: Path 
     Run it as the job's last step with `if: always()`; `comment --status-dir` reads the records.
     """
     from generator.paths import project_root, work_dir
-    from generator.review import status
+    from generator.review.comment import status
 
     record = status.record_from_steps(job, env_name, os.environ.get(status.STEPS_VAR), status.parse_names(names))
     path = status.write_record(out or work_dir(project_root()) / "status", record)

@@ -1,8 +1,8 @@
 """`apply --verify-reviewed`: apply on main only the plan that was reviewed in the merged pull request.
 
 The merged pull request of GITHUB_SHA is found through the API (GitHubClient.pulls_for_commit);
-its plan comment (the sticky one, generator.review.comment.MARKER) records each env's digest
-(generator.review.digest). Before applying, the fresh plan's digest must equal the env's: a
+its plan comment (the sticky one, generator.review.comment.render.MARKER) records each env's digest
+(generator.plan.digest). Before applying, the fresh plan's digest must equal the env's: a
 difference, no merged pull request, no comment or no digest for the env stops the apply
 (exit 4, ExitCode.UNREVIEWED) unless the run was re-approved, which is then reported loudly.
 """
@@ -17,10 +17,10 @@ import click
 import httpx
 
 from generator.errors import UnreviewedError, UsageError
-from generator.review.comment import MARKER
-from generator.review.digest import describe, differences, digest, digest_lines, recorded
-from generator.review.github import GitHubClient
-from generator.review.model import EnvPlan
+from generator.review.comment.render import MARKER
+from generator.plan.digest import describe, differences, digest, digest_lines, recorded
+from generator.github.client import GitHubClient
+from generator.plan.model import EnvPlan
 
 REAPPROVE_FLAG = "--reapproved"
 REQUIRED = ("GITHUB_SHA", "GITHUB_REPOSITORY", "GITHUB_TOKEN")

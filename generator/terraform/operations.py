@@ -15,8 +15,10 @@ from pathlib import Path
 import click
 
 from generator.localaws import server as local_aws
-from generator.review import model, summary
-from generator.terraform import planfiles, rails, runlock, tflog, workspace
+from generator.plan import model
+from generator.plan import summary
+from generator.terraform import rails, runlock, tflog, workspace
+from generator.plan import files as planfiles
 from generator.environment import Environment
 from generator.errors import HclgenError
 from generator.render.project import load

@@ -1,0 +1,192 @@
+"""The "house" refactor's moves (issue 25): old module/file path -> new, and an import rewriter.
+
+Code written on the old layout (before generator/plan/, generator/github/, generator/diagram/,
+generator/changes/ and review/'s rooms) is brought onto the new one with:
+
+    python scripts/house_moves.py rewrite FILE...     # .py: imports and dotted names; .md: file paths too
+    python scripts/house_moves.py table               # the mapping, one `old -> new` per line
+    python scripts/house_moves.py check FILE...       # exit 1 if a file still names an old path
+
+`from generator.review import cost` (a module imported from its package) becomes
+`from generator.review.cost.estimate import estimate as cost`, so the code below the import is unchanged.
+A file that itself sits at an old path is not moved by this script: `git mv` it to FILES[old].
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from pathlib import Path
+
+# old dotted module -> new dotted module (files; packages follow from them)
+MODULES: dict[str, str] = {
+    # the plan floor: Terraform's plan JSON -> the one plan model, its digest and on-disk files
+    "generator.plan.model": "generator.plan.model",
+    "generator.plan.parts": "generator.plan.parts",
+    "generator.plan.attrdiff": "generator.plan.attrdiff",
+    "generator.plan.jsondiff": "generator.plan.jsondiff",
+    "generator.plan.schema": "generator.plan.schema",
+    "generator.plan.digest": "generator.plan.digest",
+    "generator.plan.redact": "generator.plan.redact",
+    "generator.plan.summary": "generator.plan.summary",
+    "generator.plan.source": "generator.plan.source",
+    "generator.plan.files": "generator.plan.files",
+    # which envs a change touches
+    "generator.changes.affected": "generator.changes.affected",
+    "generator.changes.changed": "generator.changes.changed",
+    # the one door to GitHub
+    "generator.github.client": "generator.github.client",
+    "generator.github.issues": "generator.github.issues",
+    # review's rooms
+    "generator.review.cost.estimate": "generator.review.cost.estimate",
+    "generator.review.cost.rules": "generator.review.cost.rules",
+    "generator.review.cost.report": "generator.review.cost.report",
+    "generator.review.cost.pricing": "generator.review.cost.pricing",
+    "generator.review.cost.usage": "generator.review.cost.usage",
+    "generator.review.policy.findings": "generator.review.policy.findings",
+    "generator.review.policy.report": "generator.review.policy.report",
+    "generator.review.policy.checkov": "generator.review.policy.checkov",
+    "generator.review.policy.toolvenv": "generator.review.policy.toolvenv",
+    "generator.review.comment.render": "generator.review.comment.render",
+    "generator.review.comment.costpolicy": "generator.review.comment.costpolicy",
+    "generator.review.comment.parts": "generator.review.comment.parts",
+    "generator.review.comment.status": "generator.review.comment.status",
+    "generator.review.reports.apply": "generator.review.reports.apply",
+    "generator.review.reports.applysummary": "generator.review.reports.applysummary",
+    "generator.review.reports.drift": "generator.review.reports.drift",
+    # the diagram room (pure: resources and references -> a typed sketch -> Mermaid / PNG)
+    "generator.diagram.build": "generator.diagram.build",
+    "generator.diagram.edges": "generator.diagram.edges",
+    "generator.diagram.graph": "generator.diagram.graph",
+    "generator.diagram.kinds": "generator.diagram.kinds",
+    "generator.diagram.labels": "generator.diagram.labels",
+    "generator.diagram.mermaid": "generator.diagram.mermaid",
+    "generator.diagram.model": "generator.diagram.model",
+    "generator.diagram.plan": "generator.diagram.plan",
+    "generator.diagram.png": "generator.diagram.png",
+    # tests: shared helpers live in tests/support/, never in a test module
+    "tests.support.goldens": "tests.support.goldens",
+    "tests.support.tf": "tests.support.tf",
+    "scripts.projectcopy": "scripts.projectcopy",
+}
+
+# data and template files that move with their code (old path -> new path, from the checkout root)
+DATA: dict[str, str] = {
+    "generator/plan/data/aws_sets.json.gz": "generator/plan/data/aws_sets.json.gz",
+    "generator/review/cost/data/prices.json": "generator/review/cost/data/prices.json",
+    "generator/templates/plan_comment.md.j2": "generator/templates/plan_comment.md.j2",
+    "generator/templates/workflows/apply.yml.j2": "generator/templates/workflows/apply.yml.j2",
+    "generator/templates/workflows/deploy.yml.j2": "generator/templates/workflows/deploy.yml.j2",
+    "generator/templates/workflows/drift.yml.j2": "generator/templates/workflows/drift.yml.j2",
+    "generator/templates/workflows/plan.yml.j2": "generator/templates/workflows/plan.yml.j2",
+    "generator/templates/workflows/_steps.j2": "generator/templates/workflows/_steps.j2",
+}
+
+NEW_PACKAGES = ("generator/plan", "generator/changes", "generator/github", "generator/diagram",
+                "generator/review/cost", "generator/review/policy", "generator/review/comment",
+                "generator/review/reports", "tests/support")
+
+
+def _file(dotted: str) -> str:
+    return dotted.replace(".", "/") + ".py"
+
+
+FILES: dict[str, str] = {**{_file(old): _file(new) for old, new in MODULES.items()}, **DATA}
+
+# Old modules whose names are now packages (generator.review.cost.estimate): a dotted name followed by one
+# of the new package's submodules is already on the new layout and is left alone.
+_AMBIGUOUS = {old for old in MODULES if any(new.startswith(old + ".") for new in MODULES.values())}
+_SUBMODULES = sorted({new[len(old) + 1:].split(".")[0] for old in _AMBIGUOUS for new in MODULES.values()
+                      if new.startswith(old + ".")} | {"data"})
+# Longest first, so generator.review.cost.rules never matches as generator.review.cost.estimate + "rules".
+_DOTTED = re.compile(r"(?<![\w.])(" + "|".join(re.escape(m) for m in sorted(MODULES, key=len, reverse=True))
+                     + r")(?![\w])(?!\.(?:" + "|".join(_SUBMODULES) + r")\b)")
+_PATHS = re.compile(r"(?<![\w./])(" + "|".join(re.escape(p) for p in sorted(FILES, key=len, reverse=True))
+                    + r")(?![\w])")
+# docs often name engine files relative to generator/ (review/cost/rules.py)
+_SHORT = {old.removeprefix("generator/"): new.removeprefix("generator/") for old, new in FILES.items()
+          if old.startswith("generator/")}
+_SHORT_PATHS = re.compile(r"(?<![\w./])(" + "|".join(re.escape(p) for p in sorted(_SHORT, key=len, reverse=True))
+                          + r")(?![\w])")
+
+
+def _alias(name: str, asname: str | None) -> str:
+    return f"{name} as {asname}" if asname and asname != name else name
+
+
+def _import_from(node: ast.ImportFrom) -> list[str]:
+    """One single-line `from X import ...` on the new layout (one statement or several)."""
+    module = node.module or ""
+    aliases = list(node.names)
+    if module in MODULES and not all(a.name in _SUBMODULES for a in aliases):
+        module = MODULES[module]  # from generator.review.cost.estimate import Line -> ...cost.estimate import Line
+    moved = [a for a in aliases if f"{module}.{a.name}" in MODULES]
+    kept = [a for a in aliases if a not in moved]
+    lines = [f"from {module} import " + ", ".join(_alias(a.name, a.asname) for a in kept)] if kept else []
+    for alias in moved:  # from generator.review import cost -> from generator.review.cost.estimate import estimate as cost
+        package, name = MODULES[f"{module}.{alias.name}"].rsplit(".", 1)
+        lines.append(f"from {package} import " + _alias(name, alias.asname or alias.name))
+    return lines
+
+
+def rewrite_text(text: str, *, python: bool) -> str:
+    imports: dict[int, list[str]] = {}
+    if python:
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0 and node.end_lineno == node.lineno:
+                imports[node.lineno] = _import_from(node)
+    out = []
+    for number, line in enumerate(text.splitlines(keepends=True), start=1):
+        if number in imports:
+            body = line.rstrip("\n")
+            indent = body[: len(body) - len(body.lstrip())]
+            code, hash_, comment = body.partition("  #")
+            rebuilt = ("\n" + indent).join(imports[number])
+            if rebuilt.strip() != code.strip():
+                line = indent + rebuilt + (hash_ + comment) + ("\n" if line.endswith("\n") else "")
+            out.append(line)
+            continue
+        line = _DOTTED.sub(lambda m: MODULES[m.group(1)], line)
+        line = _PATHS.sub(lambda m: FILES[m.group(1)], line)
+        out.append(_SHORT_PATHS.sub(lambda m: _SHORT[m.group(1)], line))
+    return "".join(out)
+
+
+def rewrite(path: Path) -> bool:
+    old = path.read_text(encoding="utf-8")
+    new = rewrite_text(old, python=path.suffix == ".py")
+    if new != old:
+        path.write_text(new, encoding="utf-8")
+    return new != old
+
+
+def stale(path: Path) -> list[str]:
+    text = path.read_text(encoding="utf-8")
+    new = rewrite_text(text, python=path.suffix == ".py")
+    return [f"line {n}: {a.strip()}" for n, (a, b) in enumerate(zip(text.splitlines(), new.splitlines()), 1) if a != b]
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"rewrite", "table", "check"}:
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    command, files = argv[0], [Path(name) for name in argv[1:]]
+    if command == "table":
+        for old, new in FILES.items():
+            print(f"{old} -> {new}")
+        for old, new in MODULES.items():
+            print(f"{old} -> {new}")
+        return 0
+    if command == "rewrite":
+        changed = [str(path) for path in files if rewrite(path)]
+        print(f"rewrote {len(changed)} of {len(files)} files" + "".join(f"\n  {name}" for name in changed))
+        return 0
+    problems = {str(path): names for path in files if (names := stale(path))}
+    for name, names in problems.items():
+        print(f"{name}: still on the old layout:" + "".join(f"\n  {n}" for n in names))
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
