@@ -8,7 +8,10 @@ generator/changes/ and review/'s rooms) is brought onto the new one with:
     python scripts/house_moves.py check FILE...       # exit 1 if a file still names an old path
 
 `from generator.review import cost` (a module imported from its package) becomes
-`from generator.review.cost.estimate import estimate as cost`, so the code below the import is unchanged.
+`from generator.review.cost import estimate as cost`, so the code below the import is unchanged.
+Rewriting is idempotent, so files already on the new layout may be passed too; the one form it
+cannot tell apart is `from generator.review import cost|policy|comment` (old: a module, new: a
+package): it is read as the old module, so new code imports the room's modules by full name.
 A file that itself sits at an old path is not moved by this script: `git mv` it to FILES[old].
 """
 
@@ -22,65 +25,65 @@ from pathlib import Path
 # old dotted module -> new dotted module (files; packages follow from them)
 MODULES: dict[str, str] = {
     # the plan floor: Terraform's plan JSON -> the one plan model, its digest and on-disk files
-    "generator.plan.model": "generator.plan.model",
-    "generator.plan.parts": "generator.plan.parts",
-    "generator.plan.attrdiff": "generator.plan.attrdiff",
-    "generator.plan.jsondiff": "generator.plan.jsondiff",
-    "generator.plan.schema": "generator.plan.schema",
-    "generator.plan.digest": "generator.plan.digest",
-    "generator.plan.redact": "generator.plan.redact",
-    "generator.plan.summary": "generator.plan.summary",
-    "generator.plan.source": "generator.plan.source",
-    "generator.plan.files": "generator.plan.files",
+    "generator.review.model": "generator.plan.model",
+    "generator.review.planparts": "generator.plan.parts",
+    "generator.review.attrdiff": "generator.plan.attrdiff",
+    "generator.review.jsondiff": "generator.plan.jsondiff",
+    "generator.review.schema": "generator.plan.schema",
+    "generator.review.digest": "generator.plan.digest",
+    "generator.review.redact": "generator.plan.redact",
+    "generator.review.summary": "generator.plan.summary",
+    "generator.review.plansource": "generator.plan.source",
+    "generator.terraform.planfiles": "generator.plan.files",
     # which envs a change touches
-    "generator.changes.affected": "generator.changes.affected",
-    "generator.changes.changed": "generator.changes.changed",
+    "generator.review.affected": "generator.changes.affected",
+    "generator.review.changed": "generator.changes.changed",
     # the one door to GitHub
-    "generator.github.client": "generator.github.client",
-    "generator.github.issues": "generator.github.issues",
+    "generator.review.github": "generator.github.client",
+    "generator.review.ghissues": "generator.github.issues",
     # review's rooms
-    "generator.review.cost.estimate": "generator.review.cost.estimate",
-    "generator.review.cost.rules": "generator.review.cost.rules",
-    "generator.review.cost.report": "generator.review.cost.report",
-    "generator.review.cost.pricing": "generator.review.cost.pricing",
-    "generator.review.cost.usage": "generator.review.cost.usage",
-    "generator.review.policy.findings": "generator.review.policy.findings",
-    "generator.review.policy.report": "generator.review.policy.report",
-    "generator.review.policy.checkov": "generator.review.policy.checkov",
-    "generator.review.policy.toolvenv": "generator.review.policy.toolvenv",
-    "generator.review.comment.render": "generator.review.comment.render",
-    "generator.review.comment.costpolicy": "generator.review.comment.costpolicy",
-    "generator.review.comment.parts": "generator.review.comment.parts",
-    "generator.review.comment.status": "generator.review.comment.status",
-    "generator.review.reports.apply": "generator.review.reports.apply",
-    "generator.review.reports.applysummary": "generator.review.reports.applysummary",
-    "generator.review.reports.drift": "generator.review.reports.drift",
+    "generator.review.cost": "generator.review.cost.estimate",
+    "generator.review.costrules": "generator.review.cost.rules",
+    "generator.review.costreport": "generator.review.cost.report",
+    "generator.review.pricing": "generator.review.cost.pricing",
+    "generator.review.usage": "generator.review.cost.usage",
+    "generator.review.policy": "generator.review.policy.findings",
+    "generator.review.policyreport": "generator.review.policy.report",
+    "generator.review.checkov": "generator.review.policy.checkov",
+    "generator.review.toolvenv": "generator.review.policy.toolvenv",
+    "generator.review.comment": "generator.review.comment.render",
+    "generator.review.commentcost": "generator.review.comment.costpolicy",
+    "generator.review.commentparts": "generator.review.comment.parts",
+    "generator.review.status": "generator.review.comment.status",
+    "generator.review.applyreport": "generator.review.reports.apply",
+    "generator.review.applysummary": "generator.review.reports.applysummary",
+    "generator.review.driftreport": "generator.review.reports.drift",
     # the diagram room (pure: resources and references -> a typed sketch -> Mermaid / PNG)
-    "generator.diagram.build": "generator.diagram.build",
-    "generator.diagram.edges": "generator.diagram.edges",
-    "generator.diagram.graph": "generator.diagram.graph",
-    "generator.diagram.kinds": "generator.diagram.kinds",
-    "generator.diagram.labels": "generator.diagram.labels",
-    "generator.diagram.mermaid": "generator.diagram.mermaid",
-    "generator.diagram.model": "generator.diagram.model",
-    "generator.diagram.plan": "generator.diagram.plan",
-    "generator.diagram.png": "generator.diagram.png",
+    "generator.render.diagram": "generator.diagram.build",
+    "generator.render.diagram_edges": "generator.diagram.edges",
+    "generator.render.diagram_graph": "generator.diagram.graph",
+    "generator.render.diagram_kinds": "generator.diagram.kinds",
+    "generator.render.diagram_labels": "generator.diagram.labels",
+    "generator.render.diagram_mermaid": "generator.diagram.mermaid",
+    "generator.render.diagram_model": "generator.diagram.model",
+    "generator.render.diagram_plan": "generator.diagram.plan",
+    "generator.render.diagram_png": "generator.diagram.png",
     # tests: shared helpers live in tests/support/, never in a test module
-    "tests.support.goldens": "tests.support.goldens",
-    "tests.support.tf": "tests.support.tf",
-    "scripts.projectcopy": "scripts.projectcopy",
+    "tests.goldens": "tests.support.goldens",
+    "tests.tf": "tests.support.tf",
+    "tests.projectcopy": "scripts.projectcopy",
 }
 
 # data and template files that move with their code (old path -> new path, from the checkout root)
 DATA: dict[str, str] = {
-    "generator/plan/data/aws_sets.json.gz": "generator/plan/data/aws_sets.json.gz",
-    "generator/review/cost/data/prices.json": "generator/review/cost/data/prices.json",
-    "generator/templates/plan_comment.md.j2": "generator/templates/plan_comment.md.j2",
-    "generator/templates/workflows/apply.yml.j2": "generator/templates/workflows/apply.yml.j2",
-    "generator/templates/workflows/deploy.yml.j2": "generator/templates/workflows/deploy.yml.j2",
-    "generator/templates/workflows/drift.yml.j2": "generator/templates/workflows/drift.yml.j2",
-    "generator/templates/workflows/plan.yml.j2": "generator/templates/workflows/plan.yml.j2",
-    "generator/templates/workflows/_steps.j2": "generator/templates/workflows/_steps.j2",
+    "generator/review/data/aws_sets.json.gz": "generator/plan/data/aws_sets.json.gz",
+    "generator/review/data/prices.json": "generator/review/cost/data/prices.json",
+    "templates/plan_comment.md.j2": "generator/templates/plan_comment.md.j2",
+    "templates/workflows/apply.yml.j2": "generator/templates/workflows/apply.yml.j2",
+    "templates/workflows/deploy.yml.j2": "generator/templates/workflows/deploy.yml.j2",
+    "templates/workflows/drift.yml.j2": "generator/templates/workflows/drift.yml.j2",
+    "templates/workflows/plan.yml.j2": "generator/templates/workflows/plan.yml.j2",
+    "templates/workflows/_steps.j2": "generator/templates/workflows/_steps.j2",
 }
 
 NEW_PACKAGES = ("generator/plan", "generator/changes", "generator/github", "generator/diagram",
@@ -94,17 +97,17 @@ def _file(dotted: str) -> str:
 
 FILES: dict[str, str] = {**{_file(old): _file(new) for old, new in MODULES.items()}, **DATA}
 
-# Old modules whose names are now packages (generator.review.cost.estimate): a dotted name followed by one
+# Old modules whose names are now packages (generator.review.cost): a dotted name followed by one
 # of the new package's submodules is already on the new layout and is left alone.
 _AMBIGUOUS = {old for old in MODULES if any(new.startswith(old + ".") for new in MODULES.values())}
 _SUBMODULES = sorted({new[len(old) + 1:].split(".")[0] for old in _AMBIGUOUS for new in MODULES.values()
                       if new.startswith(old + ".")} | {"data"})
-# Longest first, so generator.review.cost.rules never matches as generator.review.cost.estimate + "rules".
+# Longest first, so generator.review.costrules never matches as generator.review.cost + "rules".
 _DOTTED = re.compile(r"(?<![\w.])(" + "|".join(re.escape(m) for m in sorted(MODULES, key=len, reverse=True))
                      + r")(?![\w])(?!\.(?:" + "|".join(_SUBMODULES) + r")\b)")
 _PATHS = re.compile(r"(?<![\w./])(" + "|".join(re.escape(p) for p in sorted(FILES, key=len, reverse=True))
                     + r")(?![\w])")
-# docs often name engine files relative to generator/ (review/cost/rules.py)
+# docs often name engine files relative to generator/ (review/costrules.py)
 _SHORT = {old.removeprefix("generator/"): new.removeprefix("generator/") for old, new in FILES.items()
           if old.startswith("generator/")}
 _SHORT_PATHS = re.compile(r"(?<![\w./])(" + "|".join(re.escape(p) for p in sorted(_SHORT, key=len, reverse=True))
@@ -120,11 +123,11 @@ def _import_from(node: ast.ImportFrom) -> list[str]:
     module = node.module or ""
     aliases = list(node.names)
     if module in MODULES and not all(a.name in _SUBMODULES for a in aliases):
-        module = MODULES[module]  # from generator.review.cost.estimate import Line -> ...cost.estimate import Line
+        module = MODULES[module]  # from generator.review.cost import Line -> ...review.cost.estimate import Line
     moved = [a for a in aliases if f"{module}.{a.name}" in MODULES]
     kept = [a for a in aliases if a not in moved]
     lines = [f"from {module} import " + ", ".join(_alias(a.name, a.asname) for a in kept)] if kept else []
-    for alias in moved:  # from generator.review import cost -> from generator.review.cost.estimate import estimate as cost
+    for alias in moved:  # from generator.review import cost -> from generator.review.cost import estimate as cost
         package, name = MODULES[f"{module}.{alias.name}"].rsplit(".", 1)
         lines.append(f"from {package} import " + _alias(name, alias.asname or alias.name))
     return lines
