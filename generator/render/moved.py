@@ -15,10 +15,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from generator.addresses import ADDRESS, resource_type
 from generator.render.hcl import Attr, Block, Expr, render_block
 
 MOVED_FILE = "moved.tf"
-ADDRESS = re.compile(r'^[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*(\[(\d+|"[^"\\]*")\])?$')
 _REFERENCE = re.compile(r"(?<![\w.\"])([a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*)(?![\w-])")
 _INTERPOLATION = re.compile(r"\$\{([^}]*)\}")
 _BLOCK = re.compile(r"^moved \{\n  from = (\S+)\n  to   = (\S+)\n\}$")
@@ -60,10 +60,6 @@ class Move:
     source: str  # the `from` address
     target: str  # the `to` address
     comment: str  # one line naming the Python change, without "# "
-
-
-def resource_type(address: str) -> str:
-    return address.split(".", 1)[0]
 
 
 def detect(old: Mapping[str, Resource], new: Mapping[str, Resource], declared: Iterable[Declared],

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.errors import HclgenError
+from generator.render.emit import GENERATED_MARK
 
 
 @dataclass
@@ -22,6 +23,14 @@ class Difference:
     @property
     def paths(self) -> list[str]:
         return sorted(self.created + self.updated + self.removed)
+
+def generated_files(env_root: Path) -> Iterator[Path]:
+    """Files in an env folder that synth wrote (they open with the generated-by mark)."""
+    for path in sorted([*env_root.glob("*.tf"), *env_root.glob("*.md")]):
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            if GENERATED_MARK in handle.readline():
+                yield path
+
 
 _TMP = ".hclgen-tmp"
 _BAK = ".hclgen-bak"

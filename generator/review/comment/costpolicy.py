@@ -6,7 +6,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from generator.review.cost.estimate import EnvCost, Line, LineChange, formula, money, total_text, unit_price
+from generator.review.cost.estimate import EnvCost, LineChange, formula, money, total_text, unit_price
+from generator.review.cost.lines import Line
 from generator.review.policy.findings import MAX_SHOWN, EnvPolicy, Finding, PolicyReport
 
 MAX_COST_CHANGES = 15  # changed lines per env, largest delta first

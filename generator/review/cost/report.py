@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import UsageError
-from generator.review.cost.estimate import EnvCost, Line
+from generator.review.cost.estimate import EnvCost
+from generator.review.cost.lines import Line
 from generator.review.cost.usage import Usage
 
 

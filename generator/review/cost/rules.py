@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from generator.review.cost.estimate import Context, Line, Resource
+from generator.review.cost.lines import Context, Line, Resource
 
 Result = tuple[list[Line], list[str]]
 Rule = Callable[[Resource, Context], Result]
