@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from scripts.projectcopy import ROOT, copy_project
+from tests.support import fakegithub
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "18,20")
 # Tests use the provider mirror this machine has unless the caller points elsewhere.
@@ -47,3 +48,16 @@ def checkov() -> Path:
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI must run the checkov test, but checkov could not be installed: {err}")
         pytest.skip(f"checkov could not be installed into its own virtualenv (.hclgen/tools/checkov): {err}")
+
+
+@pytest.fixture
+def github() -> Iterator[fakegithub.FakeGitHub]:
+    """A fake GitHub API on 127.0.0.1 (tests/support/fakegithub.py); its .url goes to the client."""
+    with fakegithub.serve() as fake:
+        yield fake
+
+
+@pytest.fixture
+def sleeps() -> list[float]:
+    """Where a GitHubClient under test records its back-off sleeps instead of sleeping."""
+    return []

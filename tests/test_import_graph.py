@@ -173,3 +173,35 @@ def test_the_checker_sees_lazy_and_type_checking_imports(tmp_path: Path) -> None
     assert cycles(graph) == [["generator.a.x", "generator.b.y"]]
     assert upward_imports({"generator.render.x": {"generator.plan.y"}}) == ["generator.render.x -> generator.plan.y"]
     assert cycles(rooms_graph(graph)) == [["generator.a", "generator.b"]]
+
+
+def _imports_of(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names |= {node.module, *(f"{node.module}.{alias.name}" for alias in node.names)}
+        elif isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+    return names
+
+
+def test_tests_share_helpers_through_support_only() -> None:
+    """A test module imports tests.support and tests.conftest, never another test module."""
+    offenders = sorted(
+        f"{path.name}: {name}"
+        for path in (ROOT / "tests").glob("*.py")
+        for name in _imports_of(path)
+        if name.startswith("tests.test_")
+    )
+    assert offenders == []
+
+
+def test_scripts_and_benchmarks_import_no_tests() -> None:
+    files = [*(ROOT / "scripts").glob("*.py"), *(ROOT / "benchmarks").glob("*.py")]
+    offenders = sorted(
+        f"{path.parent.name}/{path.name}: {name}"
+        for path in files
+        for name in _imports_of(path)
+        if name == "tests" or name.startswith("tests.")
+    )
+    assert offenders == []

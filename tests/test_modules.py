@@ -15,6 +15,8 @@ from modules.ecr import EcrInputs
 from modules.ecs import FARGATE_SIZES, EcsInputs, SecretRef
 from modules.rds import RdsInputs
 from modules.vpc import VpcInputs
+from tests.support.configs import CONFIG
+from tests.support.configs import write_config as _write_config
 
 
 def test_vpc_defaults_follow_the_reference_architecture() -> None:
@@ -76,21 +78,6 @@ def test_every_fargate_pair_aws_allows_is_accepted() -> None:
 def test_secret_refs_render_json_keys_as_ecs_expects() -> None:
     assert SecretRef("arn:aws:secretsmanager:r:1:secret:x", "password").value_from.endswith(":x:password::")
     assert SecretRef("arn:s").value_from == "arn:s"
-
-
-def _write_config(project: Path, env: str, body: str) -> None:
-    folder = project / "environments" / env
-    folder.mkdir(exist_ok=True)
-    (folder / "config.py").write_text(body)
-
-
-CONFIG = '''from generator.environment import Environment
-from modules.ecs import EcsInputs
-from modules.stack import StackInputs
-from modules.vpc import VpcInputs
-ENVIRONMENT = Environment(name="{name}", project="acme", region="us-east-1", state_bucket="acme-state",
-                          stack=StackInputs({stack}))
-'''
 
 
 @pytest.mark.parametrize(

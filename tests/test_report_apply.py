@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from generator.cli import cli
 from generator.review.reports import apply as applyreport
 from generator.review.reports import applysummary
-from tests.test_github import NUMBER, REPO, TOKEN, FakeGitHub, github  # noqa: F401  (fixture)
+from tests.support.fakegithub import NUMBER, REPO, TOKEN, FakeGitHub
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
 PLANS = Path(__file__).parent / "fixtures" / "plans"

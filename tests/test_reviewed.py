@@ -1,5 +1,5 @@
 """Apply what was reviewed: plan digests (from real plans) and `apply --verify-reviewed` against a
-local GitHub stand-in (tests/test_github.py's FakeGitHub on 127.0.0.1)."""
+local GitHub stand-in (tests/support/fakegithub.py's FakeGitHub on 127.0.0.1)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from generator.plan.digest import block, describe, differences, digest, digest_l
 from generator.plan.model import EnvPlan, PlanReport, env_plan
 from generator.plan.redact import strip_plan
 from generator.review.reviewed import Verifier
-from tests.test_github import NUMBER, REPO, TOKEN, FakeGitHub, github  # noqa: F401  (the fixture)
+from tests.support.fakegithub import NUMBER, REPO, TOKEN, FakeGitHub
 
 PLANS = Path(__file__).parent / "fixtures" / "plans"
 REVIEW = Path(__file__).parent / "fixtures" / "review"

@@ -22,7 +22,7 @@ from generator.render import promotion, workflows
 from generator.render.project import load
 from tests.support import goldens
 from scripts.projectcopy import copy_project
-from tests.test_workflows import actionlint
+from tests.support.actionlint import actionlint
 
 GOLDEN = Path(__file__).parent / "fixtures" / "workflows" / "three-envs"
 FLOWS = Path(".github") / "workflows"

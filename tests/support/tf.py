@@ -50,3 +50,18 @@ def offline_plan(workdir: Path, rc: Path) -> dict[str, Any]:
     terraform(workdir, "init", "-input=false", "-no-color", rc=rc)
     terraform(workdir, "plan", "-refresh=false", "-input=false", "-no-color", "-lock=false", "-out=tfplan", rc=rc)
     return json.loads(terraform(workdir, "show", "-json", "tfplan", rc=rc).stdout)
+
+
+def planned(plan: dict[str, Any]) -> dict[str, Any]:
+    """What a plan will do, without the parts that restate the configuration's syntax."""
+    changes = {
+        change["address"]: {
+            key: change["change"].get(key) for key in ("actions", "after", "after_unknown", "after_sensitive", "before")
+        }
+        for change in plan["resource_changes"]
+    }
+    outputs = {
+        name: {key: change.get(key) for key in ("actions", "after", "after_unknown", "after_sensitive")}
+        for name, change in plan.get("output_changes", {}).items()
+    }
+    return {"resources": changes, "outputs": outputs}
