@@ -157,3 +157,18 @@ def test_comment_post_without_token_fails_in_one_line(tmp_path: Path) -> None:
                                 env={"GITHUB_TOKEN": "", "GITHUB_STEP_SUMMARY": ""})
     assert result.exit_code == 2
     assert result.output.startswith("error: --post needs GITHUB_TOKEN") and result.output.count("\n") == 1
+
+
+def test_merged_pull_is_never_an_unmerged_one(github: FakeGitHub, sleeps: list[float]) -> None:
+    sha = "f" * 40
+    open_pull = {"number": 8, "merged_at": None, "state": "open", "merge_commit_sha": sha}
+    closed_unmerged = {"number": 9, "merged_at": None, "state": "closed"}
+    merged_elsewhere = {"number": 10, "merged_at": "2026-11-25T10:00:00Z", "merge_commit_sha": "e" * 40}
+    merged_here = {"number": 11, "merged_at": "2026-11-25T11:00:00Z", "merge_commit_sha": sha}
+    github.pulls[sha] = [open_pull, closed_unmerged]
+    gh = client(github, sleeps)
+    assert gh.merged_pull(REPO, sha) is None
+    github.pulls[sha] = [open_pull, merged_elsewhere, merged_here]
+    assert gh.merged_pull(REPO, sha) == merged_here  # the one whose merge commit this is, first
+    github.pulls[sha] = [open_pull, merged_elsewhere]
+    assert gh.merged_pull(REPO, sha) == merged_elsewhere

@@ -159,3 +159,12 @@ def test_failure_reads_the_quiet_applys_log_by_default(github: FakeGitHub, actio
     assert code == 0, out
     assert "│ Error: modifying RDS DB Instance: InvalidParameterCombination" in github.comments[-1]["body"]
     assert "InvalidParameterCombination" in github.issues[0]["body"]
+
+
+def test_an_unmerged_pull_request_of_the_commit_gets_no_apply_report(github: FakeGitHub, actions: Path) -> None:
+    """The commit also sits on an open pull request (a branch built on it): the report must not land there."""
+    github.pulls[SHA] = [{"number": NUMBER + 1, "merged_at": None, "state": "open"}]
+    code, out = run("dev", "--outcome", "failure", "--post")
+    assert code == 0, out
+    assert "dev: no pull request found for commit" in out and github.comments == []
+    assert f"pull request #{NUMBER + 1}" not in github.issues[0]["body"]

@@ -143,6 +143,10 @@ class GitHubClient:
                                                     params={"per_page": PER_PAGE}).json()
         return pulls
 
+    def merged_pull(self, repository: str, sha: str) -> dict[str, Any] | None:
+        """The merged pull request of commit `sha` (see pick_merged); None when there is none."""
+        return pick_merged(self.pulls_for_commit(repository, sha), sha)
+
     def create_comment(self, repository: str, number: int, body: str) -> dict[str, Any]:
         created: dict[str, Any] = self._request(
             "POST", f"repos/{repository}/issues/{number}/comments", body={"body": body}).json()
@@ -236,3 +240,14 @@ def upsert_comment(client: GitHubClient, pr: PullRequest, body: str, marker: str
     if existing.get("body") == body:
         return "unchanged", existing
     return "updated", client.update_comment(pr.repository, int(existing["id"]), body)
+
+
+def pick_merged(pulls: list[dict[str, Any]], sha: str) -> dict[str, Any] | None:
+    """The merged pull request whose merge commit is `sha`, else any merged one listing it.
+
+    Never an open or closed-unmerged one: a commit can sit on several pull requests, and an apply
+    report or a reviewed-plan check on the wrong one would mislead (None: no merged pull request)."""
+    merged = [pull for pull in pulls if pull.get("merged_at")]
+    exact = [pull for pull in merged if pull.get("merge_commit_sha") == sha]
+    found = exact or merged
+    return found[0] if found else None

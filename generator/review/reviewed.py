@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import click
 import httpx
@@ -35,20 +34,12 @@ class Reviewed:
     lines: list[str] | None  # None: the comment had no room for them
 
 
-def merged_pull(pulls: list[dict[str, Any]], sha: str) -> dict[str, Any] | None:
-    """The merged pull request whose merge commit is `sha`, else any merged one listing it."""
-    merged = [pull for pull in pulls if pull.get("merged_at")]
-    exact = [pull for pull in merged if pull.get("merge_commit_sha") == sha]
-    found = exact or merged
-    return found[0] if found else None
-
-
 def _never(env: str, why: str) -> UnreviewedError:
     return UnreviewedError(f"{env}: {why}; this plan was never reviewed (a re-approved run passes {REAPPROVE_FLAG})")
 
 
 def reviewed_plan(client: GitHubClient, repository: str, sha: str, env: str) -> Reviewed:
-    pull = merged_pull(client.pulls_for_commit(repository, sha), sha)
+    pull = client.merged_pull(repository, sha)
     if pull is None:
         raise _never(env, f"commit {sha[:12]} belongs to no merged pull request")
     number = int(pull["number"])

@@ -110,14 +110,9 @@ def success_comment(env: str, run: Run) -> str:
     return f"✅ `{env}` applied successfully at {run.commit} ({run.link}). Closing."
 
 
-def merged_pull(pulls: list[dict[str, object]]) -> dict[str, object] | None:
-    """The merged pull request among a commit's, else the first one listed."""
-    return next((p for p in pulls if p.get("merged_at")), pulls[0] if pulls else None)
-
-
 def post_failure(client: ghissues.IssueClient, repository: str, env: str, run: Run, what: str) -> list[str]:
     out = []
-    pull = merged_pull(client.pulls_for_commit(repository, run.sha)) if run.sha else None
+    pull = client.merged_pull(repository, run.sha) if run.sha else None
     if pull is None:
         out.append(f"{env}: no pull request found for commit {run.sha or '(GITHUB_SHA unset)'}; no comment")
     else:
