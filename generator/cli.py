@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from generator.errors import ExitCode, HclgenError
+from generator.errors import ExitCode, HclgenError, exit_table
 from generator.program import program
 
 
@@ -23,6 +23,9 @@ class HclgenGroup(click.Group):
         except HclgenError as err:
             click.secho(f"error: {err}", fg="red", err=True)
             raise click.exceptions.Exit(err.exit_code) from None
+        except click.UsageError as err:  # click's own (bad flag, unknown command): ours, not click's 2
+            err.exit_code = ExitCode.USAGE
+            raise
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             raise click.exceptions.Exit(ExitCode.INTERRUPTED) from None
@@ -31,7 +34,8 @@ class HclgenGroup(click.Group):
         return result
 
 
-@click.group(cls=HclgenGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=HclgenGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             epilog="\b\nExit codes:\n" + exit_table())
 @click.version_option(package_name="hclgen", prog_name="hclgen")
 def cli() -> None:
     """hclgen: AWS infrastructure in Python, committed as reviewer-grade Terraform HCL.
@@ -42,9 +46,9 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from generator.commands import synth as synth_commands
     from generator.commands import bootstrap, ci, cost, diagram, local, moved, policy, review, terraform, watch
     from generator.commands import deploy as deploy_commands
+    from generator.commands import synth as synth_commands
 
     for command in [*synth_commands.COMMANDS, *terraform.COMMANDS, *local.COMMANDS, *bootstrap.COMMANDS,
                     *review.COMMANDS, *diagram.COMMANDS, *cost.COMMANDS, *policy.COMMANDS, *moved.COMMANDS,
@@ -65,7 +69,7 @@ def main(argv: list[str] | None = None) -> None:
     except click.UsageError as err:  # click's own three-line usage block, as one line
         where = err.ctx.command_path if err.ctx is not None else program()
         click.echo(f"error: {err.format_message()} (see `{where} --help`)", err=True)
-        sys.exit(err.exit_code)
+        sys.exit(ExitCode.USAGE)
     except click.Abort:  # Ctrl-C / EOF at a prompt
         click.echo("interrupted", err=True)
         sys.exit(ExitCode.INTERRUPTED)

@@ -117,7 +117,7 @@ def test_include_tfplan_and_bad_input(project: Path) -> None:
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in target.iterdir()) == ["meta.json", "plan.json", "plan.tfplan"]
     missing = CliRunner().invoke(cli, ["artifact", "qa"], env=NO_GITHUB)
-    assert missing.exit_code == 2 and missing.output.startswith("error: qa has no saved plan in ")
+    assert missing.exit_code == 64 and missing.output.startswith("error: qa has no saved plan in ")
     assert missing.output.count("\n") == 1 and not (project / ".hclgen" / "artifacts" / "qa").exists()
 
 

@@ -148,7 +148,7 @@ def test_cost_of_a_plan_file_shows_the_delta_and_changed_line(tmp_path: Path) ->
     assert "changed lines (before -> after):" in result.output
     assert "db.t4g.small Single-AZ instance hours" in result.output and "+$18.25" in result.output
     bad = CliRunner().invoke(cli, ["cost", str(tmp_path / "nope.json")])
-    assert bad.exit_code == 2 and "does not exist" in bad.output
+    assert bad.exit_code == 64 and "does not exist" in bad.output
 
 
 def _cli_json(*args: str) -> dict[str, Any]:

@@ -155,7 +155,7 @@ def test_comment_post_end_to_end(github: FakeGitHub, tmp_path: Path) -> None:
 def test_comment_post_without_token_fails_in_one_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["comment", str(FIXTURE), "--post"],
                                 env={"GITHUB_TOKEN": "", "GITHUB_STEP_SUMMARY": ""})
-    assert result.exit_code == 2
+    assert result.exit_code == 64
     assert result.output.startswith("error: --post needs GITHUB_TOKEN") and result.output.count("\n") == 1
 
 

@@ -19,7 +19,7 @@ def test_exactly_one_way_of_choosing(project: Path) -> None:
     with pytest.raises(UsageError):
         multiplan.choose(project, (), all_envs=False, affected=False, base=None)
     result = CliRunner().invoke(cli, ["plan"])
-    assert result.exit_code == 2 and "exactly one of --all / --affected" in result.stderr
+    assert result.exit_code == 64 and "exactly one of --all / --affected" in result.stderr
 
 
 def test_all_plans_every_env(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

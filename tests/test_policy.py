@@ -61,7 +61,7 @@ def test_without_checkov_policy_says_how_to_enable_it_and_so_does_the_comment(
         project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HCLGEN_CHECKOV", str(tmp_path / "no-checkov-here"))
     result = CliRunner().invoke(cli, ["policy", "dev", "--base", "HEAD"])
-    assert result.exit_code == 2 and "checkov is not installed here" in result.output
+    assert result.exit_code == 64 and "checkov is not installed here" in result.output
     assert "python main.py policy --install" in result.output
     plan = plan_folder(tmp_path, "env-dev", "dev")
     comment = CliRunner().invoke(cli, ["comment", str(plan)], env={"GITHUB_STEP_SUMMARY": ""})

@@ -142,13 +142,13 @@ def test_summary_rows() -> None:
 ])
 def test_bad_input_is_one_line(args: list[str], message: str, project: Path) -> None:
     code, out = run(*args)
-    assert code == 2 and message in out and len(out.strip().splitlines()) == 1, out
+    assert code == 64 and message in out and len(out.strip().splitlines()) == 1, out
 
 
 def test_post_without_token_is_one_line(monkeypatch: pytest.MonkeyPatch, project: Path) -> None:
     monkeypatch.delenv("GITHUB_TOKEN", raising=False)
     code, out = run("dev", "--outcome", "failure", "--post")
-    assert code == 2 and "--post needs GITHUB_TOKEN" in out
+    assert code == 64 and "--post needs GITHUB_TOKEN" in out
 
 
 def test_failure_reads_the_quiet_applys_log_by_default(github: FakeGitHub, actions: Path, project: Path) -> None:

@@ -73,7 +73,7 @@ def test_user_errors_are_one_line_exit_2(tmp_path: Path, setup: str, args: list[
         plans = [recorded_plan(tmp_path, "create")]
     argv = ["comment", *map(str, plans), *(a.format(plan=plans[0]) for a in args)]
     result = CliRunner().invoke(cli, argv, env=NO_GITHUB)
-    assert result.exit_code == 2
+    assert result.exit_code == 64
     assert result.output == message.format(plan=plans[0]) + "\n"
 
 
@@ -141,7 +141,7 @@ def test_affected_unknown_base(git_project: Path) -> None:
     gone = CliRunner().invoke(cli, ["affected", "--base", "ab" * 20], env=env)
     assert gone.stdout == "dev\nprod\n" and "is not in this clone's history" in gone.stderr
     typo = CliRunner().invoke(cli, ["affected", "--base", "origin/mian"], env=env)
-    assert typo.exit_code == 2
+    assert typo.exit_code == 64
     assert typo.output == "error: unknown git ref 'origin/mian' (fetch it, or pass another --base)\n"
 
 

@@ -133,7 +133,7 @@ def test_reapproved_applies_anyway_and_says_so_loudly(github: FakeGitHub, capsys
 ])
 def test_apply_flags_are_checked_before_any_terraform(args: list[str], env: dict[str, str], message: str) -> None:
     result = CliRunner().invoke(cli, ["apply", "dev", "--auto-approve", *args], env=env)
-    assert result.exit_code == 2 and result.output.startswith(message) and result.output.count("\n") == 1
+    assert result.exit_code == 64 and result.output.startswith(message) and result.output.count("\n") == 1
 
 
 def test_timestamps_unknown_and_sensitive_values_leave_only_the_path() -> None:

@@ -178,7 +178,7 @@ def test_an_unknown_after_is_a_one_line_error_and_nothing_is_written(three: Path
         result = hclgen(three, "synth")
     finally:
         set_after(three, "staging", ("dev",))
-    assert result.returncode == 2
+    assert result.returncode == 64
     assert result.stderr.strip().splitlines()[-1] == (
         "error: environments/staging/config.py: after: 'qa' is not an environment (known: dev, prod, staging)")
     assert {p.name: p.read_text() for p in (three / FLOWS).glob("*.yml")} == before
