@@ -19,16 +19,10 @@ from generator.plan.model import Action, EnvPlan, PlanReport, env_plan, failed_p
 from generator.plan.source import load_env_plan, unwrap
 from generator.plan.schema import SETS_FILE, set_paths
 from generator.plan.summary import lines
-from tests.support import goldens
+from tests.support.goldens import check_comment_golden as check_golden
 
 REVIEW = Path(__file__).parent / "fixtures" / "review"
 SECRETS = ("first-secret", "second-secret")
-
-COMMENT_GOLDEN = Path(__file__).parent / "golden" / "comment"
-
-
-def check_golden(name: str, text: str) -> None:
-    goldens.check(COMMENT_GOLDEN / name, text)
 
 
 def document(name: str) -> dict[str, object]:

@@ -34,3 +34,11 @@ def check(path: Path, text: str) -> None:
             pytest.fail(f"rewrote {path.name}: review the diff (git diff {path.parent}), then rerun without {VAR}")
     assert path.is_file(), f"missing golden {path}: run with {VAR}=1 and review the diff"
     assert text == path.read_text(), f"{path.name} differs from the golden ({VAR}=1 to rewrite, then review the diff)"
+
+
+COMMENT_GOLDENS = Path(__file__).resolve().parent.parent / "golden" / "comment"
+
+
+def check_comment_golden(name: str, text: str) -> None:
+    """The plan-comment goldens (tests/golden/comment/), shared by the comment and review-part tests."""
+    check(COMMENT_GOLDENS / name, text)
