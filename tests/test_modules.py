@@ -103,6 +103,27 @@ def test_missing_required_value_is_named(project: Path) -> None:
     assert str(caught.value) == "environment 'qa': environment: required value missing: state_bucket"
 
 
+@pytest.mark.parametrize(("stack", "message"), [
+    ("dns=DnsInputs()", "environment 'qa': dns: required value missing: zone_id and domain_name"),
+    ("dns=modules.dns.DnsInputs(zone_id='Z1')", "environment 'qa': dns: required value missing: domain_name"),
+    ("oidc=OidcInputs(\n        )", "environment 'qa': oidc: required value missing: repository"),
+])
+def test_missing_module_values_are_named_from_the_class_fields(project: Path, stack: str, message: str) -> None:
+    """Checked against the dataclass's own fields (no parsing of Python's TypeError text)."""
+    imports = "import modules.dns\nfrom modules.dns import DnsInputs\nfrom modules.oidc import OidcInputs\n"
+    _write_config(project, "qa", imports + CONFIG.format(name="qa", stack=stack))
+    with pytest.raises(ConfigError) as caught:
+        load(project, ["qa"])
+    assert str(caught.value) == message
+
+
+def test_a_type_error_that_is_not_a_missing_value_names_the_config_line(project: Path) -> None:
+    _write_config(project, "qa", CONFIG.format(name="qa", stack="vpc=VpcInputs(colour='blue')"))
+    with pytest.raises(ConfigError) as caught:
+        load(project, ["qa"])
+    assert re.match(r"environments/qa/config\.py:\d+: TypeError: .*'colour'$", str(caught.value))
+
+
 def test_env_name_must_match_its_folder(project: Path) -> None:
     _write_config(project, "qa", CONFIG.format(name="staging", stack=""))
     with pytest.raises(ConfigError, match="name is 'staging' but the folder is environments/qa"):
