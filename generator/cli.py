@@ -23,8 +23,8 @@ class HclgenGroup(click.Group):
         except HclgenError as err:
             click.secho(f"error: {err}", fg="red", err=True)
             raise click.exceptions.Exit(err.exit_code) from None
-        except click.UsageError as err:  # click's own (bad flag, unknown command): ours, not click's 2
-            err.exit_code = ExitCode.USAGE
+        except click.UsageError as err:  # click's own (bad flag, unknown command): our code, not click's 2
+            object.__setattr__(err, "exit_code", ExitCode.USAGE)  # on this error only (click: a class variable)
             raise
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)

@@ -19,6 +19,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
         "generator.errors",
         "generator.jsonenc",
         "generator.addresses",
+        "generator.codehost",
         "generator.validate",
         "generator.paths",
         "generator.program",

@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 
+from generator.codehost import Issues
 from generator.errors import UsageError
 from generator.github.client import PER_PAGE, GitHubClient, GitHubError
 
@@ -94,12 +95,12 @@ class Tracked:
         return f"<!-- hclgen:{self.kind} env={self.env} -->"
 
 
-def find(client: IssueClient, repository: str, tracked: Tracked) -> dict[str, Any] | None:
+def find(client: Issues, repository: str, tracked: Tracked) -> dict[str, Any] | None:
     return next((issue for issue in client.open_issues(repository, tracked.label)
                  if str(issue.get("body") or "").lstrip().startswith(tracked.marker)), None)
 
 
-def upsert(client: IssueClient, repository: str, tracked: Tracked, body: str) -> tuple[str, dict[str, Any]]:
+def upsert(client: Issues, repository: str, tracked: Tracked, body: str) -> tuple[str, dict[str, Any]]:
     """Open the issue or update its body in place: ("opened" | "updated" | "unchanged", issue).
     `body` must start with tracked.marker (the next run finds the issue by it)."""
     if not body.startswith(tracked.marker):
@@ -112,7 +113,7 @@ def upsert(client: IssueClient, repository: str, tracked: Tracked, body: str) ->
     return "updated", client.update_issue(repository, int(existing["number"]), body=body)
 
 
-def close(client: IssueClient, repository: str, tracked: Tracked, comment: str) -> tuple[str, dict[str, Any] | None]:
+def close(client: Issues, repository: str, tracked: Tracked, comment: str) -> tuple[str, dict[str, Any] | None]:
     """Comment and close the open issue: ("closed", issue), or ("none open", None)."""
     existing = find(client, repository, tracked)
     if existing is None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import click
 import httpx
 
+from generator.codehost import PullRequests
 from generator.errors import UnreviewedError, UsageError
 from generator.review.comment.render import MARKER
 from generator.plan.digest import describe, differences, digest, digest_lines, recorded
@@ -38,7 +39,7 @@ def _never(env: str, why: str) -> UnreviewedError:
     return UnreviewedError(f"{env}: {why}; this plan was never reviewed (a re-approved run passes {REAPPROVE_FLAG})")
 
 
-def reviewed_plan(client: GitHubClient, repository: str, sha: str, env: str) -> Reviewed:
+def reviewed_plan(client: PullRequests, repository: str, sha: str, env: str) -> Reviewed:
     pull = client.merged_pull(repository, sha)
     if pull is None:
         raise _never(env, f"commit {sha[:12]} belongs to no merged pull request")

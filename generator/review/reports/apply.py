@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.codehost import Issues
 from generator.github import issues as ghissues
 from generator.review.comment.render import fence
 
@@ -110,7 +111,7 @@ def success_comment(env: str, run: Run) -> str:
     return f"✅ `{env}` applied successfully at {run.commit} ({run.link}). Closing."
 
 
-def post_failure(client: ghissues.IssueClient, repository: str, env: str, run: Run, what: str) -> list[str]:
+def post_failure(client: Issues, repository: str, env: str, run: Run, what: str) -> list[str]:
     out = []
     pull = client.merged_pull(repository, run.sha) if run.sha else None
     if pull is None:
@@ -123,7 +124,7 @@ def post_failure(client: ghissues.IssueClient, repository: str, env: str, run: R
     return out
 
 
-def post_success(client: ghissues.IssueClient, repository: str, env: str, run: Run) -> list[str]:
+def post_success(client: Issues, repository: str, env: str, run: Run) -> list[str]:
     _, closed = ghissues.close(client, repository, tracked(env), success_comment(env, run))
     return [f"{env}: closed issue #{closed.get('number')}" + _url(closed) if closed
             else f"{env}: applied; no failed-apply issue open"]

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from generator.program import command
+from generator.codehost import Issues
 from generator.github import issues as ghissues
 from generator.review.comment.render import MARKER, MAX_CHARS, render_comment
 from generator.review.comment.parts import plural
@@ -81,7 +82,7 @@ def clean_comment(env: str, run: str | None) -> str:
     return f"`{env}` is clean again: the refresh-only plan finds no drift{where}. Closing."
 
 
-def post(client: ghissues.IssueClient, repository: str, plans: Sequence[EnvPlan],
+def post(client: Issues, repository: str, plans: Sequence[EnvPlan],
          run: str | None) -> list[str]:
     """Open / update / close each env's drift issue; one line per env saying what was done.
     An env whose check failed leaves its issue as it is (nothing is known about it)."""
