@@ -174,8 +174,8 @@ def test_cost_dev_and_prod_plan_offline_and_rederive_from_the_table(monkeypatch:
     dev, prod = out["dev"], out["prod"]
     nat = lambda data: [l for l in data["lines"] if l["price_key"] == "nat_gateway_hour"]  # noqa: E731,E741
     assert len(nat(dev)) == 1 and len(nat(prod)) == 3
-    assert {l["price_key"] for l in prod["lines"]} >= {"rds_postgres_db.m7g.large_multi_az", "rds_storage_gp3_multi_az"}
-    assert "rds_postgres_db.t4g.micro" in {l["price_key"] for l in dev["lines"]}
+    assert {line["price_key"] for line in prod["lines"]} >= {"rds_postgres_db.m7g.large_multi_az", "rds_storage_gp3_multi_az"}
+    assert "rds_postgres_db.t4g.micro" in {line["price_key"] for line in dev["lines"]}
     assert prod["after"] > dev["after"] and prod["after_low"] < prod["after"] < prod["after_high"]
     text = CliRunner().invoke(cli, ["cost", "prod"])
     assert "for the committed HCL (offline plan against empty state)" in text.output

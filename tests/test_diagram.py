@@ -133,7 +133,7 @@ def test_edges_follow_the_real_references(env: str, documents: dict) -> None:
             ("aws_ecs_service_this", "aws_db_instance_this"), ("aws_ecs_service_this", "aws_ecr_repository_app"),
             ("aws_ecs_service_this", "secret__aws_db_instance_this")} <= pairs
     nat_routes: set[tuple[str, str]] = set()
-    for name, route in document["resource"]["aws_route"].items():
+    for route in document["resource"]["aws_route"].values():
         if "nat_gateway_id" in route:
             nat = node_id(route["nat_gateway_id"][2:-4])
             table = route["route_table_id"][2:-4]

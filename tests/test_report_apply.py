@@ -65,7 +65,8 @@ def test_failure_comments_on_the_merged_pull_and_opens_one_issue(github: FakeGit
     assert code == 0 and "dev: closed issue #100" in out
     assert github.issues[0]["state"] == "closed"
     assert github.issues[0]["comments"] == [
-        "✅ `dev` applied successfully at `0123456789ab` ([the workflow run](https://github.com/acme/infra/actions/runs/42)). Closing."]
+        "✅ `dev` applied successfully at `0123456789ab` "
+        "([the workflow run](https://github.com/acme/infra/actions/runs/42)). Closing."]
     code, out = run("dev", "--outcome", "success", "--post")
     assert code == 0 and out.strip() == "dev: applied; no failed-apply issue open"
 

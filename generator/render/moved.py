@@ -77,7 +77,7 @@ def detect(old: Mapping[str, Resource], new: Mapping[str, Resource], declared: I
         mapping.update({source: target for source, (target, _) in matched.items()})
         waiting = [a for a in removed if a not in moves and a not in matched]
         free = [a for a in added if a not in mapping.values()]
-        for (type_, key), (sources, targets) in sorted(_groups(waiting, free, old, new, mapping, identity).items()):
+        for (_type, key), (sources, targets) in sorted(_groups(waiting, free, old, new, mapping, identity).items()):
             if len(sources) == 1 and len(targets) == 1:
                 matched[sources[0]] = (targets[0], _evidence(key))
                 progress = True
