@@ -55,7 +55,8 @@ def test_nothing_in_the_tree_still_names_the_old_layout() -> None:
     tracked = subprocess.run(
         ["git", "ls-files", "*.py", "*.md"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout.split()
-    files = [name for name in tracked if name != "scripts/house_moves.py" and (ROOT / name).is_file()]
+    mine = {"scripts/house_moves.py", "tests/test_house_moves.py"}  # they hold old names on purpose
+    files = [name for name in tracked if name not in mine and (ROOT / name).is_file()]
     result = subprocess.run(
         [sys.executable, "scripts/house_moves.py", "check", *files], cwd=ROOT, capture_output=True, text=True
     )
