@@ -1,11 +1,11 @@
-# One-command entry points. `make demo` sets up and runs the main job; `make test` sets up and
-# runs the tests (what .ci/run calls). The virtual environment lives in .venv/.
+# One-command entry points. `make demo` sets up and runs the main job; `make test` sets up, lints
+# (ruff check, ruff format --check, mypy --strict) and runs the tests (what .ci/run calls). The virtual environment lives in .venv/.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv demo test bench checkov clean
+.PHONY: venv demo lint test bench checkov clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is required")'
@@ -26,7 +26,13 @@ demo: venv
 	$(BIN)/python main.py apply dev --local --auto-approve
 	$(BIN)/python main.py output dev --local
 
-test: venv
+# Lint, format check and mypy --strict first (seconds), then the tests. ruff's version is pinned in pyproject.toml.
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m mypy --strict --ignore-missing-imports generator modules main.py
+
+test: lint
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 # checkov on environments/prod against its baseline (the test makes checkov's own venv on first use).

@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from benchmarks import measure  # noqa: E402
-from tests.projectcopy import copy_project  # noqa: E402
+from scripts.projectcopy import copy_project  # noqa: E402
 
 # The naive cdktf app: `from cdktf_cdktf_provider_aws import ...` runs the package __init__, which
 # imports every one of its ~1,500 resource modules. Same synth otherwise.

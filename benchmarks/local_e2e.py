@@ -19,7 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from tests.projectcopy import copy_project  # noqa: E402
+from scripts.projectcopy import copy_project  # noqa: E402
 
 TARGET_SECONDS = 180.0
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from generator.errors import ExitCode, HclgenError
+from generator.errors import ExitCode, HclgenError, exit_table
 from generator.program import program
 
 
@@ -25,6 +25,9 @@ class HclgenGroup(click.Group):
                 click.echo(err.traceback.rstrip("\n"), err=True)
             click.secho(f"error: {err}", fg="red", err=True)
             raise click.exceptions.Exit(err.exit_code) from None
+        except click.UsageError as err:  # click's own (bad flag, unknown command): our code, not click's 2
+            object.__setattr__(err, "exit_code", ExitCode.USAGE)  # on this error only (click: a class variable)
+            raise
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             raise click.exceptions.Exit(ExitCode.INTERRUPTED) from None
@@ -43,7 +46,8 @@ def _verbose(ctx: click.Context) -> bool:
     return bool(ctx.params.get("verbose")) or any(arg in ("-v", "--verbose") for arg in words)
 
 
-@click.group(cls=HclgenGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=HclgenGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             epilog="\b\nExit codes:\n" + exit_table())
 @click.version_option(package_name="hclgen", prog_name="hclgen")
 @click.option("-v", "--verbose", is_flag=True, help="On an error in your config or module, show its full traceback.")
 def cli(verbose: bool) -> None:
@@ -58,6 +62,7 @@ def _register() -> None:
     from generator.commands import synth as synth_commands
     from generator.commands import bootstrap, ci, convert, cost, diagram, local, moved, new, policy, review, terraform, watch
     from generator.commands import deploy as deploy_commands
+    from generator.commands import synth as synth_commands
 
     for command in [*synth_commands.COMMANDS, *terraform.COMMANDS, *local.COMMANDS, *bootstrap.COMMANDS,
                     *review.COMMANDS, *diagram.COMMANDS, *cost.COMMANDS, *policy.COMMANDS, *moved.COMMANDS,
@@ -79,7 +84,7 @@ def main(argv: list[str] | None = None) -> None:
     except click.UsageError as err:  # click's own three-line usage block, as one line
         where = err.ctx.command_path if err.ctx is not None else program()
         click.echo(f"error: {err.format_message()} (see `{where} --help`)", err=True)
-        sys.exit(err.exit_code)
+        sys.exit(ExitCode.USAGE)
     except click.Abort:  # Ctrl-C / EOF at a prompt
         click.echo("interrupted", err=True)
         sys.exit(ExitCode.INTERRUPTED)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from generator import secrets, validate
+from generator.addresses import ADDRESS, resource_type
 from generator.errors import InputError
 
 if TYPE_CHECKING:
@@ -106,8 +107,6 @@ class Environment:
             validate.types(self.stack, None)
 
     def _check_moves(self) -> None:
-        from generator.render.moved import ADDRESS, resource_type
-
         for source, target in self.moves.items():
             for address in (source, target):
                 if not isinstance(address, str) or not ADDRESS.match(address):

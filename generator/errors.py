@@ -10,12 +10,28 @@ class ExitCode(IntEnum):
 
     OK = 0
     FAILURE = 1  # a step failed (terraform, synth --check found stale files, an upstream API)
-    USAGE = 2  # bad input: unknown env, invalid config or flag
-    CHANGES = 2  # plan --detailed-exitcode: the plan has changes (terraform's convention)
+    CHANGES = 2  # plan --detailed-exitcode / drift: changes or drift found (terraform's convention)
     REFUSED = 3  # a safety rail refused (stale HCL, protected env off its branch, no terminal)
     UNREVIEWED = 4  # apply --verify-reviewed: the fresh plan is not the one reviewed in the merged PR
     NOT_APPLIED = 5  # drift: an env's state holds nothing (never applied): nothing to compare, not "no drift"
+    USAGE = 64  # you called me wrong: unknown env, bad flag, invalid config (sysexits' EX_USAGE)
     INTERRUPTED = 130  # Ctrl-C / SIGTERM: 128 + SIGINT, as shells report it
+
+
+# The table `--help` prints and README.md repeats (tests/test_exit_codes.py keeps them equal).
+EXIT_MEANINGS: dict[ExitCode, str] = {
+    ExitCode.OK: "success (no changes, with --detailed-exitcode)",
+    ExitCode.FAILURE: "a step failed: terraform, stale files for `synth --check`, GitHub",
+    ExitCode.CHANGES: "changes or drift found: `plan --detailed-exitcode`, `drift`",
+    ExitCode.REFUSED: "a safety rail refused: stale HCL, protected env off its branch, no terminal",
+    ExitCode.UNREVIEWED: "`apply --verify-reviewed`: not the plan reviewed in the merged pull request",
+    ExitCode.USAGE: "you called it wrong: unknown env or command, bad flag, invalid config",
+    ExitCode.INTERRUPTED: "interrupted (Ctrl-C, SIGTERM)",
+}
+
+
+def exit_table() -> str:
+    return "\n".join(f"{int(code):>3}  {meaning}" for code, meaning in EXIT_MEANINGS.items())
 
 
 class HclgenError(Exception):

@@ -6,26 +6,41 @@ Kept beside modules/stack.py so compose() stays a readable list of wiring lines.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from generator.cdk import Construct, TerraformOutput, tracked
 from modules.alarms import AlarmInputs, Rule, metric_alarm
 from modules.alb import Alb
-from modules.aurora import Aurora
-from modules.aurora_alarms import AuroraAlarms, ClusterFacts
-from modules.codedeploy import BlueGreen, BlueGreenWiring
+from modules.aurora import Aurora, AuroraInputs
+from modules.aurora_alarms import AuroraAlarmInputs, AuroraAlarms, ClusterFacts
+from modules.codedeploy import BlueGreen, BlueGreenInputs, BlueGreenWiring
 from modules.deploy import Deploy
 from modules.endpoints import Endpoints
-from modules.ecs import Ecs
+from modules.ecs import Ecs, EcsInputs
 from modules.oidc import Oidc
-from modules.rds import Rds
-from modules.rds_proxy import ProxyTarget, RdsProxy
+from modules.rds import Rds, RdsInputs
+from modules.rds_proxy import ProxyTarget, RdsProxy, RdsProxyInputs
 from modules.service import Service
 from modules.services import ServiceInputs
 from modules.vpc import Vpc
 
-if TYPE_CHECKING:
-    from modules.stack import StackInputs
+
+class StackInputs(Protocol):
+    """The inputs these parts read (modules.stack.StackInputs has them); a protocol, so stack.py and
+    this file do not import each other."""
+
+    @property
+    def aurora(self) -> AuroraInputs | None: ...
+    @property
+    def aurora_alarms(self) -> AuroraAlarmInputs: ...
+    @property
+    def blue_green(self) -> BlueGreenInputs | None: ...
+    @property
+    def ecs(self) -> EcsInputs: ...
+    @property
+    def rds(self) -> RdsInputs: ...
+    @property
+    def rds_proxy(self) -> RdsProxyInputs | None: ...
 
 
 def database(scope: Construct, stack: StackInputs, vpc: Vpc, name: str, *, topic_arn: str | None = None) -> Rds | Aurora:

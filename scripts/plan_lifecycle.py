@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.projectcopy import copy_project
+from scripts.projectcopy import copy_project
 
 ENV = "dev"
 CONFIG = Path("environments") / ENV / "config.py"

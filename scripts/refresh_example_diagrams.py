@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from generator.render import pipeline  # noqa: E402
-from tests.projectcopy import copy_project  # noqa: E402
+from scripts.projectcopy import copy_project  # noqa: E402
 
 
 def main() -> None:

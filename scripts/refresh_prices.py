@@ -1,4 +1,4 @@
-"""Refresh generator/review/data/prices.json from the AWS Price List bulk offer files.
+"""Refresh generator/review/cost/data/prices.json from the AWS Price List bulk offer files.
 
     python scripts/refresh_prices.py --offers DIR [--region ap-northeast-2 --region us-east-1] [--write]
     python scripts/refresh_prices.py --download DIR --region ap-northeast-2   # fetch them first (network)

@@ -1,4 +1,4 @@
-"""Regenerate generator/review/data/aws_sets.json.gz from the AWS provider's own schema.
+"""Regenerate generator/plan/data/aws_sets.json.gz from the AWS provider's own schema.
 
 The plan comment diffs set-typed attributes as sets (added / removed elements), not by
 position; `terraform show -json` renders sets as arrays and does not say which arrays are

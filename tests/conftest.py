@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.projectcopy import ROOT, copy_project
+from scripts.projectcopy import ROOT, copy_project
+from tests.support import fakegithub
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "18,20")
 # Tests use the provider mirror this machine has unless the caller points elsewhere.
@@ -36,7 +37,7 @@ def checkov() -> Path:
     """checkov in its own virtualenv (.hclgen/tools/checkov, as `policy --install` makes it), created on
     first use; skipped where it cannot be installed, except under CI=true, where that fails."""
     from generator.errors import HclgenError
-    from generator.review.toolvenv import find_checkov, install_checkov
+    from generator.review.policy.toolvenv import find_checkov, install_checkov
 
     found = find_checkov(ROOT)
     if found is not None:
@@ -51,9 +52,9 @@ def checkov() -> Path:
 
 @pytest.fixture(scope="session")
 def res_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """tests/resstack.py's environment (queue, uploads, cache, API, endpoints) rendered once: {file: text}."""
+    """tests/support/resstack.py's environment (queue, uploads, cache, API, endpoints) rendered once: {file: text}."""
     from generator.render import pipeline
-    from tests import resstack
+    from tests.support import resstack
 
     root = copy_project(tmp_path_factory.mktemp("res-render") / "project")
     resstack.add_env(root)
@@ -65,7 +66,7 @@ def res_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 def res_applied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     """That environment applied once on the local AWS (moto + real terraform); yields the running server."""
     from generator.localaws import server as local_aws
-    from tests import resstack
+    from tests.support import resstack
 
     root = copy_project(tmp_path_factory.mktemp("res-apply") / "project")
     resstack.add_env(root)
@@ -86,7 +87,7 @@ def res_applied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
 @pytest.fixture(scope="session")
 def res_validated(res_files: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     """`terraform validate -json` of res_files (one init per session)."""
-    from tests import resstack
+    from tests.support import resstack
 
     return resstack.validate(res_files, tmp_path_factory.mktemp("res-validate") / "env")
 
@@ -103,3 +104,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if item.get_closest_marker("xdist_group") is None:
             stem = item.path.stem
             item.add_marker(pytest.mark.xdist_group(_SHARED_GROUPS.get(stem, stem)))
+@pytest.fixture
+def github() -> Iterator[fakegithub.FakeGitHub]:
+    """A fake GitHub API on 127.0.0.1 (tests/support/fakegithub.py); its .url goes to the client."""
+    with fakegithub.serve() as fake:
+        yield fake
+
+
+@pytest.fixture
+def sleeps() -> list[float]:
+    """Where a GitHubClient under test records its back-off sleeps instead of sleeping."""
+    return []

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from generator.cli import cli
 from generator.paths import OWNED_MARKER
-from generator.review.redact import STRIPPED_KEY, strip_plan
+from generator.plan.redact import STRIPPED_KEY, strip_plan
 
 HERE = Path(__file__).parent
 PLANS = HERE / "fixtures" / "plans"
@@ -119,7 +119,7 @@ def test_include_tfplan_and_bad_input(project: Path) -> None:
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in target.iterdir()) == [OWNED_MARKER, "meta.json", "plan.json", "plan.tfplan"]
     missing = CliRunner().invoke(cli, ["artifact", "qa"], env=NO_GITHUB)
-    assert missing.exit_code == 2 and missing.output.startswith("error: qa has no saved plan in ")
+    assert missing.exit_code == 64 and missing.output.startswith("error: qa has no saved plan in ")
     assert missing.output.count("\n") == 1 and not (project / ".hclgen" / "artifacts" / "qa").exists()
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.projectcopy import copy_project
+from scripts.projectcopy import copy_project
 
 DEV = "environments/dev/config.py"
 

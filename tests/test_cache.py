@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator.render import cache, envreads, pipeline
-from tests.projectcopy import env_names
+from scripts.projectcopy import env_names
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """checkov on environments/prod: every finding must be in environments/prod/checkov-baseline.txt.
 
-checkov lives in its own virtualenv (.hclgen/tools/checkov, see generator/review/toolvenv.py), never in
+checkov lives in its own virtualenv (.hclgen/tools/checkov, see generator/review/policy/toolvenv.py), never in
 the project's: it depends on bc-python-hcl2, which installs a module named `hcl2` that shadows
 python-hcl2. The test creates that venv on first use (~1.5 min from the package cache). Where
 checkov cannot be installed it skips, except under CI=true, where it must run.

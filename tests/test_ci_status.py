@@ -15,8 +15,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from generator.cli import cli
-from generator.review.comment import MARKER
-from tests import goldens
+from generator.review.comment.render import MARKER
+from tests.support import goldens
 
 HERE = Path(__file__).parent
 PLANS = HERE / "fixtures" / "plans"
@@ -187,7 +187,7 @@ def test_ci_record_keeps_names_outcomes_and_only_the_affected_output(project: Pa
 def test_ci_record_bad_input_is_one_line(project: Path, value: str | None, args: list[str], message: str) -> None:
     env = {**NO_GITHUB, "HCLGEN_STEPS_JSON": value}
     result = CliRunner().invoke(cli, ["ci-record", "--job", "check", *args], env=env)
-    assert result.exit_code == 2 and result.output == message + "\n"
+    assert result.exit_code == 64 and result.output == message + "\n"
     assert not (project / ".hclgen" / "status").exists()
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from generator.cli import cli
-from tests.projectcopy import env_names
+from scripts.projectcopy import env_names
 
 
 def _run(*args: str) -> tuple[int, str, str]:
@@ -86,18 +86,18 @@ def test_envs_lists_regions_and_backends(project: Path) -> None:
 
 def test_unknown_environment_is_a_one_line_usage_error(project: Path) -> None:
     code, out, err = _run("synth", "no-such-env")
-    assert code == 2
+    assert code == 64
     assert err.strip() == f"error: unknown environment 'no-such-env' (known: {', '.join(env_names(project))})"
     assert "Traceback" not in out + err
 
 
-def test_bad_config_exits_2_without_traceback_and_writes_nothing(project: Path) -> None:
+def test_bad_config_exits_64_without_traceback_and_writes_nothing(project: Path) -> None:
     config = project / "environments" / "prod" / "config.py"
     config.write_text(config.read_text().replace('cidr="10.1.0.0/18"', 'cidr="10.1.0.0/99"'))
     (project / "environments" / "dev" / "ecs.tf").write_text("# stale, would be rewritten\n")
     before = _snapshot(project)
     code, out, err = _run("synth")
-    assert code == 2
+    assert code == 64
     (line,) = err.strip().splitlines()
     assert line.startswith("error: environment 'prod': vpc.cidr: '10.1.0.0/99' is not a valid IPv4 CIDR")
     assert "Traceback" not in out + err

@@ -13,15 +13,15 @@ from types import ModuleType
 
 import pytest
 
-from tests import goldens
+from tests.support import goldens
 
-from generator.review.comment import MARKER, MAX_CHARS, fence, render_comment, size, tidy
-from generator.review.model import Action, Counts, EnvPlan, PlanReport, env_plan
-from generator.review.commentparts import WRAP, attribute_lines
-from generator.review.cost import EnvCost, env_cost, plan_region
-from generator.review.plansource import plan_diagrams
-from generator.review.pricing import load_prices
-from generator.review.usage import Usage
+from generator.review.comment.render import MARKER, MAX_CHARS, fence, render_comment, size, tidy
+from generator.plan.model import Action, Counts, EnvPlan, PlanReport, env_plan
+from generator.review.comment.parts import WRAP, attribute_lines
+from generator.review.cost.estimate import EnvCost, env_cost, plan_region
+from generator.plan.source import plan_diagrams
+from generator.review.cost.pricing import load_prices
+from generator.review.cost.usage import Usage
 
 HERE = Path(__file__).parent
 FIXTURES = HERE / "fixtures" / "plans"

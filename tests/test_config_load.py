@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.projectcopy import env_names
+from scripts.projectcopy import env_names
 
 ROOT = Path(__file__).resolve().parents[1]
 BINDINGS = ("cdktf", "constructs", "jsii", "cdktf_cdktf_provider_aws")
@@ -16,7 +16,7 @@ PROBE = """
 import json, sys
 from pathlib import Path
 
-from tests.projectcopy import env_names
+from scripts.projectcopy import env_names
 from generator.render.project import load
 import modules.stack, modules.rds, modules.ecs, modules.alarms, modules.aurora, modules.codedeploy
 loaded = load(Path(sys.argv[1]))
@@ -25,7 +25,7 @@ from modules.rds import Rds
 checks = [isinstance(Rds, type), callable(DbInstance), Construct is not None]
 print(json.dumps({"envs": [item.env.name for item in loaded], "checks": checks,
                   "bindings": sorted(m for m in sys.modules if m.split(".")[0] in %r)}))
-""" % (BINDINGS,)
+""" % (BINDINGS,)  # noqa: UP031 - the template holds {} of its own
 
 
 def _probe(code: str) -> dict[str, object]:
@@ -53,7 +53,7 @@ import constructs
 checks = [isinstance(module, Vpc), isinstance(module, constructs.Construct), module.node.path == "probe/vpc",
           isinstance(stack, TerraformStack), type(module).__name__ == "Vpc"]
 print(json.dumps({"checks": checks, "bindings": sorted(m for m in sys.modules if m.split(".")[0] in %r)}))
-""" % (BINDINGS,)
+""" % (BINDINGS,)  # noqa: UP031 - the template holds {} of its own
     seen = _probe(code)
     assert seen["checks"] == [True] * 5
     assert {"constructs", "cdktf", "cdktf_cdktf_provider_aws.vpc"} <= set(seen["bindings"])  # type: ignore[call-overload]

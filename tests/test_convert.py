@@ -223,7 +223,7 @@ def test_a_schema_file_says_which_keys_of_another_provider_are_blocks(tmp_path: 
 def test_an_initialised_folder_gives_its_installed_providers_schemas(tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     from generator.hcl.schema import installed
-    from tests import tf
+    from tests.support import tf
 
     (tmp_path / "main.tf.json").write_text(json.dumps({"terraform": {"required_providers": {
         "aws": {"source": "hashicorp/aws", "version": "~> 5.99"}}}}))

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from tests import tf
+from tests.support import tf
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.terraform

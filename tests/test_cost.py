@@ -12,10 +12,10 @@ from click.testing import CliRunner
 
 from generator.cli import cli
 from generator.errors import UsageError
-from generator.review.cost import EnvCost, env_cost, formula, money, plan_region
-from generator.review.costrules import FREE, RULES
-from generator.review.pricing import PRICES_FILE, load_prices, regions
-from generator.review.usage import Usage, load_usage, usage_from_mapping
+from generator.review.cost.estimate import EnvCost, env_cost, formula, money, plan_region
+from generator.review.cost.rules import FREE, RULES
+from generator.review.cost.pricing import PRICES_FILE, load_prices, regions
+from generator.review.cost.usage import Usage, load_usage, usage_from_mapping
 from tests.conftest import ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -148,7 +148,7 @@ def test_cost_of_a_plan_file_shows_the_delta_and_changed_line(tmp_path: Path) ->
     assert "changed lines (before -> after):" in result.output
     assert "db.t4g.small Single-AZ instance hours" in result.output and "+$18.25" in result.output
     bad = CliRunner().invoke(cli, ["cost", str(tmp_path / "nope.json")])
-    assert bad.exit_code == 2 and "does not exist" in bad.output
+    assert bad.exit_code == 64 and "does not exist" in bad.output
 
 
 def _cli_json(*args: str) -> dict[str, Any]:
@@ -174,8 +174,8 @@ def test_cost_dev_and_prod_plan_offline_and_rederive_from_the_table(monkeypatch:
     dev, prod = out["dev"], out["prod"]
     nat = lambda data: [l for l in data["lines"] if l["price_key"] == "nat_gateway_hour"]  # noqa: E731,E741
     assert len(nat(dev)) == 1 and len(nat(prod)) == 3
-    assert {l["price_key"] for l in prod["lines"]} >= {"rds_postgres_db.m7g.large_multi_az", "rds_storage_gp3_multi_az"}
-    assert "rds_postgres_db.t4g.micro" in {l["price_key"] for l in dev["lines"]}
+    assert {line["price_key"] for line in prod["lines"]} >= {"rds_postgres_db.m7g.large_multi_az", "rds_storage_gp3_multi_az"}
+    assert "rds_postgres_db.t4g.micro" in {line["price_key"] for line in dev["lines"]}
     assert prod["after"] > dev["after"] and prod["after_low"] < prod["after"] < prod["after_high"]
     text = CliRunner().invoke(cli, ["cost", "prod"])
     assert "for the committed HCL (offline plan against empty state)" in text.output
@@ -223,8 +223,8 @@ def test_other_modules_resource_types_are_priced_from_a_real_offline_plan(tmp_pa
 
 
 def test_free_tier_is_a_separate_line_never_deducted() -> None:
-    from generator.review.costreport import report_lines
-    from generator.review.freetier import free_tier
+    from generator.review.cost.report import report_lines
+    from generator.review.cost.freetier import free_tier
 
     plan = json.loads((Path(__file__).parent / "fixtures" / "plans" / "dev-create" / "plan.json").read_text())
     cost = env_cost("dev", plan, load_prices("ap-northeast-2"), Usage())

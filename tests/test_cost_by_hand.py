@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from generator.review.pricing import PRICES_FILE
+from generator.review.cost.pricing import PRICES_FILE
 from tests.conftest import ROOT
 
 H = 730  # hours in a month, as the table says

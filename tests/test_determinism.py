@@ -8,10 +8,10 @@ import os
 import subprocess
 import sys
 
-from generator.render.pipeline import generated_files
+from generator.render.writer import generated_files
 from generator.render.workflows import MARK
 from tests.conftest import ROOT
-from tests.projectcopy import env_names
+from scripts.projectcopy import env_names
 
 SCRIPT = """
 import hashlib, json

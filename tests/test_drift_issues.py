@@ -1,4 +1,4 @@
-"""Drift watch on a fake GitHub (tests/test_github.py's loopback server): one issue per drifted
+"""Drift watch on a fake GitHub (tests/support/fakegithub.py's loopback server): one issue per drifted
 env, opened, updated in place, left alone when unchanged, closed when the env is clean."""
 
 from __future__ import annotations
@@ -10,9 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
-from generator.review import driftreport, ghissues
-from generator.review.model import EnvPlan, env_plan, failed_plan
-from tests.test_github import REPO, TOKEN, FakeGitHub, github, sleeps  # noqa: F401  (fixtures)
+from generator.review.reports import drift as driftreport
+from generator.github import issues as ghissues
+from generator.plan.model import EnvPlan, env_plan, failed_plan
+from tests.support.fakegithub import REPO, TOKEN, FakeGitHub
 
 
 def refresh_only(env: str, tags: dict[str, str] | None) -> EnvPlan:

@@ -19,7 +19,7 @@ import pytest
 
 from generator.localaws import server as local_aws
 from tests.conftest import ROOT
-from tests.projectcopy import copy_project
+from scripts.projectcopy import copy_project
 
 ENV = "aurora-blue-green"
 pytestmark = [pytest.mark.e2e, pytest.mark.terraform]

@@ -12,21 +12,18 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
-from botocore.exceptions import ClientError
 import pytest
 
 from generator.localaws import server as local_aws
-from generator.render.project import load
 from generator.terraform import runlock
 from tests.conftest import copy_project
-from tests.projectcopy import env_names
+from scripts.projectcopy import env_names
+from tests.support.e2e import Project, ok
 
 # In CI a missing terraform is a failure (tests/conftest.py), never a silent skip.
 pytestmark = [pytest.mark.e2e, pytest.mark.terraform,
@@ -34,49 +31,11 @@ pytestmark = [pytest.mark.e2e, pytest.mark.terraform,
                                  reason="terraform is not installed")]
 
 
-class Project:
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.env = {**os.environ, "HCLGEN_ROOT": str(root)}
-        self.backend = load(root, ["dev"])[0].env.backend
-
-    def start(self, *args: str) -> subprocess.Popen[str]:
-        return subprocess.Popen([sys.executable, str(self.root / "main.py"), *args], cwd=self.root, env=self.env,
-                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-
-    def run(self, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, str(self.root / "main.py"), *args], cwd=self.root, env=self.env,
-                              stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout)
-
-    def aws(self, service: str) -> Any:
-        server = local_aws.status(self.root)
-        assert server is not None, "the local AWS is not running"
-        return boto3.client(service, **local_aws.client_settings(server, self.backend.region))  # type: ignore[call-overload]
-
-    def state(self) -> dict[str, Any]:
-        body = self.aws("s3").get_object(Bucket=self.backend.bucket, Key=self.backend.key)["Body"].read()
-        return json.loads(body)  # type: ignore[no-any-return]
-
-    def lock_object(self) -> dict[str, Any] | None:
-        try:
-            body = self.aws("s3").get_object(Bucket=self.backend.bucket, Key=f"{self.backend.key}.tflock")["Body"]
-        except ClientError as err:  # only "no such key" means no lock; anything else fails the test
-            if err.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
-                return None
-            raise
-        return json.loads(body.read())  # type: ignore[no-any-return]
-
-
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
     root = copy_project(tmp_path_factory.mktemp("e2e") / "project")
     yield Project(root)
     local_aws.down(root)
-
-
-def ok(result: subprocess.CompletedProcess[str]) -> str:
-    assert result.returncode == 0, f"exit {result.returncode}\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
-    return result.stdout
 
 
 def test_bootstrap_is_idempotent(project: Project) -> None:

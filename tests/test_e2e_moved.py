@@ -11,13 +11,12 @@ import json
 import re
 import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from generator.localaws import server as local_aws
-from tests.projectcopy import copy_project
-from tests.test_e2e_local import Project, ok
+from scripts.projectcopy import copy_project
+from tests.support.e2e import Project, ok
 
 pytestmark = [pytest.mark.e2e, pytest.mark.terraform,
               pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not installed")]

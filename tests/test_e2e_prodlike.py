@@ -27,7 +27,7 @@ from generator.localaws import server as local_aws
 from generator.render.project import load
 from generator.terraform import operations
 from tests.conftest import copy_project
-from tests.test_e2e_local import Project, ok
+from tests.support.e2e import Project, ok
 
 pytestmark = [pytest.mark.e2e, pytest.mark.terraform,
               pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not installed")]

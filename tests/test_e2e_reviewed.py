@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 
 from generator.localaws import server as local_aws
-from generator.review.comment import render_comment
-from generator.review.digest import block, recorded
-from generator.review.model import PlanReport, env_plan
+from generator.review.comment.render import render_comment
+from generator.plan.digest import block, recorded
+from generator.plan.model import PlanReport, env_plan
 from tests.conftest import copy_project
-from tests.test_github import NUMBER, REPO, TOKEN, FakeGitHub, github  # noqa: F401  (the fixture)
+from tests.support.fakegithub import NUMBER, REPO, TOKEN, FakeGitHub
 
 pytestmark = [pytest.mark.e2e, pytest.mark.terraform,
               pytest.mark.skipif(shutil.which("terraform") is None and os.environ.get("CI") != "true",

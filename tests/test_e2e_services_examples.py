@@ -24,7 +24,7 @@ import pytest
 from generator.localaws import server as local_aws
 from generator.render.project import load
 from tests.conftest import ROOT
-from tests.projectcopy import copy_project
+from scripts.projectcopy import copy_project
 
 EXAMPLES = ("queue-worker", "web-worker-cache")
 pytestmark = [pytest.mark.e2e, pytest.mark.terraform,

@@ -23,7 +23,7 @@ import pytest
 
 from generator.localaws import server as local_aws
 from tests.conftest import ROOT
-from tests.projectcopy import PROJECT_PARTS, copy_project
+from scripts.projectcopy import PROJECT_PARTS, copy_project
 
 BEFORE = "61ebef3a28a2d88ec2e64ee7baaaf03dd7ac2d2f"
 

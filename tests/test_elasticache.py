@@ -11,7 +11,7 @@ import pytest
 
 from generator.errors import InputError
 from modules.redis import CacheInputs
-from tests.resstack import Applied
+from tests.support.resstack import Applied
 
 
 @pytest.mark.parametrize(("build", "field", "words"), [

@@ -10,8 +10,8 @@ from generator.errors import ConfigError, InputError
 from generator.render.project import load
 from modules.endpoints import EndpointsInputs
 from modules.vpc import VpcInputs
-from tests import resstack
-from tests.resstack import Applied
+from tests.support import resstack
+from tests.support.resstack import Applied
 
 
 def test_nat_none_without_endpoints_is_refused_with_the_fix() -> None:

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from generator.render import pipeline
-from tests import tf
+from tests.support import tf
 from tests.conftest import ROOT
-from tests.test_terraform import _planned
+from tests.support.tf import planned as _planned
 
 EXAMPLES = sorted(p.name for p in (ROOT / "examples").iterdir() if (p / "config.py").exists())
 

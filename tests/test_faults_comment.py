@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.review import mdescape
-from generator.review.comment import MARKER, render_comment
-from generator.review.model import PlanReport, env_plan, failed_plan
+from generator.review.comment import mdescape
+from generator.review.comment.render import MARKER, render_comment
+from generator.plan.model import PlanReport, env_plan, failed_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = Path(__file__).parent / "fixtures" / "planjson" / "every-action.json"
@@ -125,7 +125,7 @@ def test_env_name_from_meta_json_is_validated(tmp_path: Path, env_name: str) -> 
 
 
 def test_apply_summary_env_names_from_the_flag_stay_in_code() -> None:
-    from generator.review.applysummary import markdown, rows
+    from generator.review.reports.applysummary import markdown, rows
 
     table = rows(["dev", "a|b`\n## x @octocat"], {"apply-dev": "failure"})
     text = markdown(table)

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from generator.render import cache, pipeline, workflows
-from generator.terraform import planfiles
+from generator.plan import files as planfiles
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = Path(__file__).parent / "fixtures" / "planjson" / "every-action.json"

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from generator.paths import OWNED_MARKER
-from generator.terraform import planfiles
-from tests.projectcopy import copy_project
+from generator.plan import files as planfiles
+from scripts.projectcopy import copy_project
 
 
 @pytest.fixture(scope="module")
@@ -203,8 +203,8 @@ def test_the_tools_own_folders_replaced_by_files_are_one_line(root: Path) -> Non
 
 
 def test_drift_exit_code_of_a_never_applied_env() -> None:
-    from generator.review.driftreport import status_line
-    from generator.review.model import failed_plan
+    from generator.review.reports.drift import status_line
+    from generator.plan.model import failed_plan
     from generator.terraform.drift import EnvDrift, never_applied_message, overall
 
     never = EnvDrift(failed_plan("qa", never_applied_message("qa")), Path("."), never_applied=True)

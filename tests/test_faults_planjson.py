@@ -21,11 +21,12 @@ from typing import Any
 
 import pytest
 
-from generator.review import digest, planjson
-from generator.review.comment import render_comment
-from generator.review.cost import plan_sides
-from generator.review.model import Action, PlanReport, env_plan
-from generator.review.summary import lines
+from generator.plan import digest
+from generator.plan import planjson
+from generator.review.comment.render import render_comment
+from generator.review.cost.estimate import plan_sides
+from generator.plan.model import Action, PlanReport, env_plan
+from generator.plan.summary import lines
 
 FIXTURES = Path(__file__).parent / "fixtures" / "planjson"
 ROOT = Path(__file__).resolve().parent.parent
@@ -241,7 +242,7 @@ def test_real_terraform_forget_and_replace(tmp_path: Path) -> None:
 
 
 def test_utf16_plan_file_from_powershell_is_read(tmp_path: Path) -> None:
-    from generator.review.plansource import read_plan_json
+    from generator.plan.source import read_plan_json
 
     path = tmp_path / "plan.json"
     path.write_bytes(b"\xff\xfe" + (FIXTURES / "every-action.json").read_text().encode("utf-16-le"))
@@ -260,8 +261,8 @@ def test_any_value_of_the_wrong_shape_is_refused_never_a_traceback(seed: int) ->
     import random
 
     from generator.errors import HclgenError
-    from generator.render.diagram_plan import plan_diagram
-    from generator.review.redact import strip_plan
+    from generator.diagram.plan import plan_diagram
+    from generator.plan.redact import strip_plan
 
     weird: list[Any] = ["x", 7, None, [], {}, [1, "a"], {"a": 1}, True]
     rng = random.Random(seed)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from generator import runner
-from tests.projectcopy import copy_project
+from scripts.projectcopy import copy_project
 
 DEV_CONFIG = "environments/dev/config.py"
 

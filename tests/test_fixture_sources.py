@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator.render.pipeline import render
-from tests import goldens
+from tests.support import goldens
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "plans"

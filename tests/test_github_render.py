@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import githubrender
+from tests.support import githubrender
 from tests.conftest import ROOT
 
 DOCUMENTS = sorted([*ROOT.glob("environments/*/ARCHITECTURE.md"), *ROOT.glob("examples/*/ARCHITECTURE.md"),

@@ -10,7 +10,7 @@ import pytest
 from generator.render import pipeline
 from generator.render.emit import GENERATED_MARK
 from tests.conftest import ROOT
-from tests.projectcopy import env_names
+from scripts.projectcopy import env_names
 
 EXPECTED_FILES = {"versions.tf", "backend.tf", "providers.tf", "vpc.tf", "alb.tf", "ecs.tf", "rds.tf", "ecr.tf",
                   "iam.tf", "outputs.tf", "ARCHITECTURE.md",

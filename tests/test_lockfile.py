@@ -12,7 +12,7 @@ from generator.render.project import env_names, load
 from generator.terraform import workspace
 from generator.terraform.workspace import LOCK_FILE, Workspace
 from tests.conftest import ROOT
-from tests.tf import OFFLINE_PROVIDER
+from tests.support.tf import OFFLINE_PROVIDER
 
 
 @pytest.mark.parametrize("env", env_names(ROOT))

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.projectcopy import ROOT, copy_project
+from scripts.projectcopy import ROOT, copy_project
 
 GUIDE = ROOT / "docs" / "writing-a-module.md"
 _FENCE = re.compile(r"^```(\w+)([^\n]*)\n(.*?)^```$", re.S | re.M)

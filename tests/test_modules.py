@@ -15,6 +15,8 @@ from modules.ecr import EcrInputs
 from modules.ecs import FARGATE_SIZES, EcsInputs, SecretRef
 from modules.rds import RdsInputs
 from modules.vpc import VpcInputs
+from tests.support.configs import CONFIG
+from tests.support.configs import write_config as _write_config
 
 
 def test_vpc_defaults_follow_the_reference_architecture() -> None:
@@ -78,21 +80,6 @@ def test_secret_refs_render_json_keys_as_ecs_expects() -> None:
     assert SecretRef("arn:s").value_from == "arn:s"
 
 
-def _write_config(project: Path, env: str, body: str) -> None:
-    folder = project / "environments" / env
-    folder.mkdir(exist_ok=True)
-    (folder / "config.py").write_text(body)
-
-
-CONFIG = '''from generator.environment import Environment
-from modules.ecs import EcsInputs
-from modules.stack import StackInputs
-from modules.vpc import VpcInputs
-ENVIRONMENT = Environment(name="{name}", project="acme", region="us-east-1", state_bucket="acme-state",
-                          stack=StackInputs({stack}))
-'''
-
-
 @pytest.mark.parametrize(
     ("stack", "message"),
     [
@@ -114,6 +101,27 @@ def test_missing_required_value_is_named(project: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         load(project, ["qa"])
     assert str(caught.value) == "environment 'qa': environment: required value missing: state_bucket"
+
+
+@pytest.mark.parametrize(("stack", "message"), [
+    ("dns=DnsInputs()", "environment 'qa': dns: required value missing: zone_id and domain_name"),
+    ("dns=modules.dns.DnsInputs(zone_id='Z1')", "environment 'qa': dns: required value missing: domain_name"),
+    ("oidc=OidcInputs(\n        )", "environment 'qa': oidc: required value missing: repository"),
+])
+def test_missing_module_values_are_named_from_the_class_fields(project: Path, stack: str, message: str) -> None:
+    """Checked against the dataclass's own fields (no parsing of Python's TypeError text)."""
+    imports = "import modules.dns\nfrom modules.dns import DnsInputs\nfrom modules.oidc import OidcInputs\n"
+    _write_config(project, "qa", imports + CONFIG.format(name="qa", stack=stack))
+    with pytest.raises(ConfigError) as caught:
+        load(project, ["qa"])
+    assert str(caught.value) == message
+
+
+def test_a_type_error_that_is_not_a_missing_value_names_the_config_line(project: Path) -> None:
+    _write_config(project, "qa", CONFIG.format(name="qa", stack="vpc=VpcInputs(colour='blue')"))
+    with pytest.raises(ConfigError) as caught:
+        load(project, ["qa"])
+    assert re.match(r"environments/qa/config\.py:\d+: TypeError: .*'colour'$", str(caught.value))
 
 
 def test_env_name_must_match_its_folder(project: Path) -> None:

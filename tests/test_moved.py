@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from generator.environment import Environment
-from generator.review import model, summary as plan_summary
+from generator.plan import model
+from generator.plan import summary as plan_summary
 from generator.errors import InputError
 from generator.render import moved
 from generator.render.moved import Declared, Move, MoveConflict, Resource
@@ -212,7 +213,7 @@ def test_two_candidates_stop_synth_with_one_line_and_nothing_written(project: Pa
          'eip = tracked(Eip(self, "nat" if key == "this" else f"address_{key}"')
     before = snapshot(project)
     result = cli(project, "synth", "prod")
-    assert result.returncode == 2
+    assert result.returncode == 64
     lines = result.stderr.strip().splitlines()
     assert [line for line in lines if line.startswith("error:")] == [lines[-1]]
     assert lines[-1].startswith("error: environment 'prod': moves: cannot pair aws_eip.nat_zone_a, "

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from generator.terraform import multiplan
 from generator.cli import cli
 from generator.errors import UsageError
-from tests.projectcopy import env_names
+from scripts.projectcopy import env_names
 
 
 def test_exactly_one_way_of_choosing(project: Path) -> None:
@@ -20,7 +20,7 @@ def test_exactly_one_way_of_choosing(project: Path) -> None:
     with pytest.raises(UsageError):
         multiplan.choose(project, (), all_envs=False, affected=False, base=None)
     result = CliRunner().invoke(cli, ["plan"])
-    assert result.exit_code == 2 and "exactly one of --all / --affected" in result.stderr
+    assert result.exit_code == 64 and "exactly one of --all / --affected" in result.stderr
 
 
 def test_all_plans_every_env(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -16,7 +16,7 @@ from types import ModuleType
 
 import pytest
 
-from generator.review.model import Action, Counts, env_plan
+from generator.plan.model import Action, Counts, env_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "refresh_plan_fixtures.py"

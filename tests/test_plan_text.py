@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.terraform import planfiles
+from generator.plan import files as planfiles
 
 pytestmark = pytest.mark.terraform
 

@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
-from generator.review.policy import Finding, PolicyReport, compare, from_json, parse_baseline, parse_findings, to_json
+from generator.review.policy.findings import Finding, PolicyReport, compare, from_json, parse_baseline, parse_findings, to_json
 from tests.conftest import ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures" / "plans"
@@ -61,7 +61,7 @@ def test_without_checkov_policy_says_how_to_enable_it_and_so_does_the_comment(
         project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HCLGEN_CHECKOV", str(tmp_path / "no-checkov-here"))
     result = CliRunner().invoke(cli, ["policy", "dev", "--base", "HEAD"])
-    assert result.exit_code == 2 and "checkov is not installed here" in result.output
+    assert result.exit_code == 64 and "checkov is not installed here" in result.output
     assert "python main.py policy --install" in result.output
     plan = plan_folder(tmp_path, "env-dev", "dev")
     comment = CliRunner().invoke(cli, ["comment", str(plan)], env={"GITHUB_STEP_SUMMARY": ""})

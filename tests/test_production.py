@@ -16,7 +16,8 @@ from modules.logs import LogsInputs
 from modules.notifications import NotificationInputs, SlackChannel
 from modules.rds import RdsInputs
 from modules.waf import WafInputs
-from tests.test_modules import CONFIG, _write_config
+from tests.support.configs import CONFIG
+from tests.support.configs import write_config as _write_config
 
 
 def _files(rendered: list, env: str) -> dict[str, str]:

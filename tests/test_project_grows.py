@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.projectcopy import ROOT, copy_project
+from scripts.projectcopy import ROOT, copy_project
 
 # The tests whose expectations follow the project's envs and modules (the rest never look at them).
 FOLLOWERS = ("tests/test_workflows.py", "tests/test_golden.py", "tests/test_config_load.py", "tests/test_cli.py",

@@ -8,7 +8,7 @@ import pytest
 
 from generator.errors import InputError
 from modules.queue import QueueInputs
-from tests.resstack import Applied
+from tests.support.resstack import Applied
 
 
 @pytest.mark.parametrize(("build", "field", "words"), [

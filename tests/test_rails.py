@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from generator.errors import RefusedError
-from generator.review.comment import render_comment
-from generator.review.model import PlanReport
-from generator.review.plansource import load_env_plan
-from generator.terraform import planfiles, rails, runlock
+from generator.review.comment.render import render_comment
+from generator.plan.model import PlanReport
+from generator.plan.source import load_env_plan
+from generator.terraform import rails, runlock
+from generator.plan import files as planfiles
 
 GIT = ["-c", "user.email=t@t", "-c", "user.name=t"]
 

@@ -23,7 +23,7 @@ import pytest
 from generator.localaws import server as local_aws
 from generator.render.project import load
 from generator.terraform import operations, workspace
-from tests.projectcopy import copy_project
+from scripts.projectcopy import copy_project
 
 pytestmark = [pytest.mark.terraform,
               pytest.mark.skipif(shutil.which("terraform") is None and os.environ.get("CI") != "true",

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-from generator.review.pricing import PRICES_FILE
+from generator.review.cost.pricing import PRICES_FILE
 
 ROOT = Path(__file__).resolve().parent.parent
 OFFERS = Path(__file__).parent / "fixtures" / "offers"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from generator.render import pipeline
 from generator.render.project import env_names
-from tests.projectcopy import copy_project
+from scripts.projectcopy import copy_project
 
 # The modules a render needs; a step that never imports them never starts node.
 _HEAVY = ("jsii", "cdktf", "generator.cdk", "generator.render.synth")

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from generator.review.attrdiff import SENSITIVE, UNKNOWN, AttributeChange, attribute_changes, display, format_path
-from generator.review.model import Action, Counts, classify, env_plan
+from generator.plan.attrdiff import SENSITIVE, UNKNOWN, AttributeChange, attribute_changes, display, format_path
+from generator.plan.model import Action, Counts, classify, env_plan
 
 FIXTURES = Path(__file__).parent / "fixtures" / "plans"
 

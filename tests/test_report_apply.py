@@ -10,8 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
-from generator.review import applyreport, applysummary
-from tests.test_github import NUMBER, REPO, TOKEN, FakeGitHub, github  # noqa: F401  (fixture)
+from generator.review.reports import apply as applyreport
+from generator.review.reports import applysummary
+from tests.support.fakegithub import NUMBER, REPO, TOKEN, FakeGitHub
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
 PLANS = Path(__file__).parent / "fixtures" / "plans"
@@ -64,7 +65,8 @@ def test_failure_comments_on_the_merged_pull_and_opens_one_issue(github: FakeGit
     assert code == 0 and "dev: closed issue #100" in out
     assert github.issues[0]["state"] == "closed"
     assert github.issues[0]["comments"] == [
-        "✅ `dev` applied successfully at `0123456789ab` ([the workflow run](https://github.com/acme/infra/actions/runs/42)). Closing."]
+        "✅ `dev` applied successfully at `0123456789ab` "
+        "([the workflow run](https://github.com/acme/infra/actions/runs/42)). Closing."]
     code, out = run("dev", "--outcome", "success", "--post")
     assert code == 0 and out.strip() == "dev: applied; no failed-apply issue open"
 
@@ -93,8 +95,8 @@ def test_without_post_prints_what_would_be_posted(github: FakeGitHub, actions: P
 
 
 def test_failure_detail_names_the_plan_being_applied() -> None:
-    from generator.review import summary
-    from generator.review.plansource import load_env_plan
+    from generator.plan import summary
+    from generator.plan.source import load_env_plan
 
     lines = summary.lines(load_env_plan(PLANS / "dev-update" / "plan.json", "dev", None))
     text = applyreport.detail(lines, None, None)
@@ -141,13 +143,13 @@ def test_summary_rows() -> None:
 ])
 def test_bad_input_is_one_line(args: list[str], message: str, project: Path) -> None:
     code, out = run(*args)
-    assert code == 2 and message in out and len(out.strip().splitlines()) == 1, out
+    assert code == 64 and message in out and len(out.strip().splitlines()) == 1, out
 
 
 def test_post_without_token_is_one_line(monkeypatch: pytest.MonkeyPatch, project: Path) -> None:
     monkeypatch.delenv("GITHUB_TOKEN", raising=False)
     code, out = run("dev", "--outcome", "failure", "--post")
-    assert code == 2 and "--post needs GITHUB_TOKEN" in out
+    assert code == 64 and "--post needs GITHUB_TOKEN" in out
 
 
 def test_failure_reads_the_quiet_applys_log_by_default(github: FakeGitHub, actions: Path, project: Path) -> None:
@@ -158,3 +160,12 @@ def test_failure_reads_the_quiet_applys_log_by_default(github: FakeGitHub, actio
     assert code == 0, out
     assert "│ Error: modifying RDS DB Instance: InvalidParameterCombination" in github.comments[-1]["body"]
     assert "InvalidParameterCombination" in github.issues[0]["body"]
+
+
+def test_an_unmerged_pull_request_of_the_commit_gets_no_apply_report(github: FakeGitHub, actions: Path) -> None:
+    """The commit also sits on an open pull request (a branch built on it): the report must not land there."""
+    github.pulls[SHA] = [{"number": NUMBER + 1, "merged_at": None, "state": "open"}]
+    code, out = run("dev", "--outcome", "failure", "--post")
+    assert code == 0, out
+    assert "dev: no pull request found for commit" in out and github.comments == []
+    assert f"pull request #{NUMBER + 1}" not in github.issues[0]["body"]

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
-from generator.review.comment import MARKER
+from generator.review.comment.render import MARKER
 
 FIXTURES = Path(__file__).parent / "fixtures" / "plans"
 NO_GITHUB = {"GITHUB_STEP_SUMMARY": "", "GITHUB_SERVER_URL": "", "GITHUB_REPOSITORY": "", "GITHUB_EVENT_PATH": "",
@@ -73,7 +73,7 @@ def test_user_errors_are_one_line_exit_2(tmp_path: Path, setup: str, args: list[
         plans = [recorded_plan(tmp_path, "create")]
     argv = ["comment", *map(str, plans), *(a.format(plan=plans[0]) for a in args)]
     result = CliRunner().invoke(cli, argv, env=NO_GITHUB)
-    assert result.exit_code == 2
+    assert result.exit_code == 64
     assert result.output == message.format(plan=plans[0]) + "\n"
 
 
@@ -141,12 +141,12 @@ def test_affected_unknown_base(git_project: Path) -> None:
     gone = CliRunner().invoke(cli, ["affected", "--base", "ab" * 20], env=env)
     assert gone.stdout == "dev\nprod\n" and "is not in this clone's history" in gone.stderr
     typo = CliRunner().invoke(cli, ["affected", "--base", "origin/mian"], env=env)
-    assert typo.exit_code == 2
+    assert typo.exit_code == 64
     assert typo.output == "error: unknown git ref 'origin/mian' (fetch it, or pass another --base)\n"
 
 
 def test_a_failed_plan_folder_is_reported_as_failed(tmp_path: Path) -> None:
-    from generator.terraform.planfiles import SavedPlan
+    from generator.plan.files import SavedPlan
 
     dev = recorded_plan(tmp_path, "create", "dev").parent
     prod = recorded_plan(tmp_path, "mixed", "prod").parent

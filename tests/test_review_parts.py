@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 
 from generator.errors import UsageError
-from generator.review.attrdiff import SENSITIVE, attribute_changes
-from generator.review.comment import render_comment, size
-from generator.review.commentparts import plan_text
-from generator.review.model import Action, EnvPlan, PlanReport, env_plan, failed_plan
-from generator.review.plansource import load_env_plan, unwrap
-from generator.review.schema import SETS_FILE, set_paths
-from generator.review.summary import lines
-from tests.test_comment import check_golden
+from generator.plan.attrdiff import SENSITIVE, attribute_changes
+from generator.review.comment.render import render_comment, size
+from generator.review.comment.parts import plan_text
+from generator.plan.model import Action, EnvPlan, PlanReport, env_plan, failed_plan
+from generator.plan.source import load_env_plan, unwrap
+from generator.plan.schema import SETS_FILE, set_paths
+from generator.plan.summary import lines
+from tests.support.goldens import check_comment_golden as check_golden
 
 REVIEW = Path(__file__).parent / "fixtures" / "review"
 SECRETS = ("first-secret", "second-secret")

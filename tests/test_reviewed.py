@@ -1,5 +1,5 @@
 """Apply what was reviewed: plan digests (from real plans) and `apply --verify-reviewed` against a
-local GitHub stand-in (tests/test_github.py's FakeGitHub on 127.0.0.1)."""
+local GitHub stand-in (tests/support/fakegithub.py's FakeGitHub on 127.0.0.1)."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ from click.testing import CliRunner
 
 from generator.cli import cli
 from generator.errors import ExitCode, UnreviewedError
-from generator.review.comment import render_comment
-from generator.review.digest import block, describe, differences, digest, digest_lines, recorded
-from generator.review.model import EnvPlan, PlanReport, env_plan
-from generator.review.redact import strip_plan
+from generator.review.comment.render import render_comment
+from generator.plan.digest import block, describe, differences, digest, digest_lines, recorded
+from generator.plan.model import EnvPlan, PlanReport, env_plan
+from generator.plan.redact import strip_plan
 from generator.review.reviewed import Verifier
-from tests.test_github import NUMBER, REPO, TOKEN, FakeGitHub, github  # noqa: F401  (the fixture)
+from tests.support.fakegithub import NUMBER, REPO, TOKEN, FakeGitHub
 
 PLANS = Path(__file__).parent / "fixtures" / "plans"
 REVIEW = Path(__file__).parent / "fixtures" / "review"
@@ -133,12 +133,12 @@ def test_reapproved_applies_anyway_and_says_so_loudly(github: FakeGitHub, capsys
 ])
 def test_apply_flags_are_checked_before_any_terraform(args: list[str], env: dict[str, str], message: str) -> None:
     result = CliRunner().invoke(cli, ["apply", "dev", "--auto-approve", *args], env=env)
-    assert result.exit_code == 2 and result.output.startswith(message) and result.output.count("\n") == 1
+    assert result.exit_code == 64 and result.output.startswith(message) and result.output.count("\n") == 1
 
 
 def test_timestamps_unknown_and_sensitive_values_leave_only_the_path() -> None:
-    from generator.review.attrdiff import SENSITIVE, UNKNOWN, AttributeChange
-    from generator.review.model import Action, Counts, ResourceChange
+    from generator.plan.attrdiff import SENSITIVE, UNKNOWN, AttributeChange
+    from generator.plan.model import Action, Counts, ResourceChange
 
     attrs = (AttributeChange("tags.Stamp", None, '"2026-11-25T10:00:00Z"'), AttributeChange("arn", None, UNKNOWN),
              AttributeChange("password", SENSITIVE, SENSITIVE), AttributeChange("name", None, '"web"'))

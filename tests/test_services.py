@@ -25,7 +25,7 @@ from modules.stack import StackInputs
 from modules.uploads import UploadsInputs
 from modules.vpc import VpcInputs
 from tests.conftest import ROOT
-from tests.projectcopy import copy_project
+from scripts.projectcopy import copy_project
 
 WEB = {"name": "api", "role": "web", "paths": ("/api/*",)}
 
@@ -231,9 +231,9 @@ def _alarm_rows(text: str) -> list[tuple[str, str, str, str, str]]:
 @pytest.mark.parametrize("env", EXAMPLES)
 def test_cost_prices_every_new_type_in_both_regions(env: str, files: dict[str, dict[str, str]],
                                                     tmp_path: Path) -> None:
-    from generator.review.cost import env_cost
-    from generator.review.pricing import load_prices
-    from generator.review.usage import Usage
+    from generator.review.cost.estimate import env_cost
+    from generator.review.cost.pricing import load_prices
+    from generator.review.cost.usage import Usage
     from generator.terraform.offlineplan import offline_plan
 
     source = tmp_path / "hcl"

@@ -7,7 +7,7 @@ import ast
 import re
 
 from generator.localaws.catalog import SHIMS
-from tests.projectcopy import ROOT
+from scripts.projectcopy import ROOT
 
 
 def test_every_shim_names_its_gap_an_existing_file_and_an_existing_test() -> None:

@@ -21,7 +21,7 @@ from modules.oidc import OidcInputs
 from modules.params import ParamsInputs
 from modules.scaling import ScalingInputs, ScheduledWindow
 from tests.conftest import ROOT
-from tests.projectcopy import copy_project
+from scripts.projectcopy import copy_project
 
 EXAMPLE = "aurora-blue-green"
 # env -> (repository, the `sub` the apply role must trust)
@@ -243,7 +243,7 @@ def test_appspec_names_the_task_definition_and_the_container() -> None:
 def test_deploy_refuses_a_bad_tag_in_one_line(project: Path) -> None:
     result = subprocess.run([sys.executable, str(project / "main.py"), "deploy", "dev", "--image-tag", "bad tag!",
                              "--local", "--auto-approve"], cwd=project, capture_output=True, text=True)
-    assert result.returncode == 2
+    assert result.returncode == 64
     assert result.stderr.strip().splitlines() == [
         "error: --image-tag 'bad tag!' is not an image tag (letters, digits, _ . -; max 128)"]
     assert not (project / ".hclgen" / "local").exists()  # refused before the local AWS started

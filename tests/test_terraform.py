@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 
-from tests import tf
+from tests.support import tf
+from tests.support.tf import planned as _planned
 from tests.conftest import ROOT
-from tests.projectcopy import env_names
+from scripts.projectcopy import env_names
 
 pytestmark = pytest.mark.terraform
 ENVS = env_names()  # every env of the project, discovered
@@ -42,18 +43,6 @@ def test_terraform_validate_passes(env: str, tmp_path: Path, rc: Path) -> None:
     report = json.loads(result.stdout)
     assert report["valid"] is True, report
     assert report["warning_count"] == 0, report["diagnostics"]
-
-
-def _planned(plan: dict[str, Any]) -> dict[str, Any]:
-    """What a plan will do, without the parts that restate the configuration's syntax."""
-    changes = {
-        change["address"]: {key: change["change"].get(key) for key in
-                            ("actions", "after", "after_unknown", "after_sensitive", "before")}
-        for change in plan["resource_changes"]
-    }
-    outputs = {name: {key: change.get(key) for key in ("actions", "after", "after_unknown", "after_sensitive")}
-               for name, change in plan.get("output_changes", {}).items()}
-    return {"resources": changes, "outputs": outputs}
 
 
 @pytest.mark.parametrize("env", ENVS)

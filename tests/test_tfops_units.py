@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.review import model, summary
-from generator.terraform import destroy, planfiles, rails, diagnostics, tflog
+from generator.plan import model
+from generator.plan import summary
+from generator.terraform import destroy, rails, diagnostics, tflog
+from generator.plan import files as planfiles
 from generator.terraform.state import protected_in_state
 from generator import runner
 from generator.errors import RefusedError, TerraformError, UsageError

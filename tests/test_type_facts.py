@@ -13,8 +13,8 @@ import pytest
 from generator import facts
 from generator.errors import ConfigError
 from generator.facts.services import SERVICES, USAGE_PRICED
-from generator.render.diagram_kinds import KINDS, NODE_TYPES
-from tests.projectcopy import with_examples
+from generator.diagram.kinds import KINDS, NODE_TYPES
+from scripts.projectcopy import with_examples
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +42,7 @@ def test_missing_names_the_type_and_where_to_decide() -> None:
     lines = facts.missing(["aws_gamelift_fleet"], Path("/nonexistent"))
     assert len(lines) == 3 and all(line.startswith("aws_gamelift_fleet: no ") for line in lines)
     assert "SERVICES['aws_gamelift_']" in lines[0] and "generator/facts/services.py" in lines[0]
-    assert "generator/review/costrules.py" in lines[2] and "TYPE_FACTS" in lines[2]
+    assert "generator/review/cost/rules.py" in lines[2] and "TYPE_FACTS" in lines[2]
 
 
 def test_service_facts_derive_from_the_type_prefix() -> None:

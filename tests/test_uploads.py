@@ -6,7 +6,7 @@ import pytest
 
 from generator.errors import InputError
 from modules.uploads import UploadsInputs
-from tests.resstack import Applied
+from tests.support.resstack import Applied
 
 
 @pytest.mark.parametrize(("build", "field", "words"), [

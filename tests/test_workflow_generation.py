@@ -20,9 +20,9 @@ import yaml
 from generator.errors import ConfigError
 from generator.render import promotion, workflows
 from generator.render.project import load
-from tests import goldens
-from tests.projectcopy import copy_project
-from tests.test_workflows import actionlint
+from tests.support import goldens
+from scripts.projectcopy import copy_project
+from tests.support.actionlint import actionlint
 
 GOLDEN = Path(__file__).parent / "fixtures" / "workflows" / "three-envs"
 FLOWS = Path(".github") / "workflows"
@@ -186,7 +186,7 @@ def test_an_unknown_after_is_a_one_line_error_and_nothing_is_written(three: Path
         result = hclgen(three, "synth")
     finally:
         set_after(three, "staging", ("dev",))
-    assert result.returncode == 2
+    assert result.returncode == 64
     assert result.stderr.strip().splitlines()[-1] == (
         "error: environments/staging/config.py: after: 'qa' is not an environment (known: dev, prod, staging)")
     assert {p.name: p.read_text() for p in (three / FLOWS).glob("*.yml")} == before

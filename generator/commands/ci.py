@@ -21,7 +21,7 @@ def ci_record(job: str, env_name: str | None, names: tuple[str, ...], out: Path 
     Run it as the job's last step with `if: always()`; `comment --status-dir` reads the records.
     """
     from generator.paths import check_name, check_output_dir, mark_owned, project_root, work_dir
-    from generator.review import status
+    from generator.review.comment import status
 
     check_name(job, "--job")
     if env_name:

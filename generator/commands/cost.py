@@ -22,8 +22,8 @@ def cost(target: str, usage_file: Path | None, region: str | None, as_json: bool
     For ENV it plans the committed HCL offline (empty state, no credentials) and prices the
     whole env; for a plan it prices both sides and shows the delta and the changed lines.
     """
-    from generator.review.costreport import estimate, plan_file, report_lines, to_json_document
-    from generator.review.plansource import read_plan_json
+    from generator.review.cost.report import estimate, plan_file, report_lines, to_json_document
+    from generator.plan.source import read_plan_json
 
     found = plan_file(target)
     if found is not None:

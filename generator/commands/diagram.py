@@ -21,13 +21,13 @@ def diagram(env: str, png: Path | None) -> None:
     """
     from generator.render.project import load
     from generator.render.architecture import diagram_of
-    from generator.render.diagram_mermaid import mermaid
+    from generator.diagram.mermaid import mermaid
     from generator.render.synth import synthesize
 
     root = project_root()
     if png is not None:
         from generator.paths import check_output_file
-        from generator.render import diagram_png
+        from generator.diagram import png as diagram_png
 
         png = check_output_file(root, png, "--png", diagram_png.PNG_SIGNATURE)
         diagram_png.check_graphviz()  # fail before seconds of synth
@@ -37,7 +37,7 @@ def diagram(env: str, png: Path | None) -> None:
     if png is None:
         click.echo(mermaid(model), nl=False)
         return
-    from generator.render.diagram_png import render_png
+    from generator.diagram.png import render_png
 
     click.echo(f"wrote {render_png(model, png)}", err=True)
 

@@ -21,10 +21,10 @@ def policy(envs: tuple[str, ...], base: str, affected: bool, install: bool) -> N
     """
     from generator.paths import project_root
     from generator.render.project import load
-    from generator.review.changed import affected_since
-    from generator.review.policy import ENABLE_HINT
-    from generator.review.policyreport import scan_and_save, summary_lines
-    from generator.review.toolvenv import find_checkov, install_checkov
+    from generator.changes.changed import affected_since
+    from generator.review.policy.findings import ENABLE_HINT
+    from generator.review.policy.report import scan_and_save, summary_lines
+    from generator.review.policy.toolvenv import find_checkov, install_checkov
 
     root = project_root()
     executable = install_checkov(root) if install else find_checkov(root)

@@ -12,8 +12,8 @@ from generator.errors import UsageError
 
 
 def _post(body: str) -> None:
-    from generator.review.comment import MARKER
-    from generator.review.github import GitHubClient, pull_request_from_env, upsert_comment
+    from generator.review.comment.render import MARKER
+    from generator.github.client import GitHubClient, pull_request_from_env, upsert_comment
 
     pr = pull_request_from_env(os.environ)
     with GitHubClient(pr.api_url, pr.token) as client:
@@ -50,10 +50,10 @@ def comment(plan_json: tuple[Path, ...], post: bool, env_name: str | None, sourc
     (with --status-dir only when the check job recorded success and an empty affected list).
     Each planned env's digest is recorded in a hidden marker for `apply --verify-reviewed`.
     """
-    from generator.review.comment import render_comment
-    from generator.review.github import run_urls
-    from generator.review.model import PlanReport
-    from generator.review.plansource import load_env_plan, plan_diagrams
+    from generator.review.comment.render import render_comment
+    from generator.github.client import run_urls
+    from generator.plan.model import PlanReport
+    from generator.plan.source import load_env_plan, plan_diagrams
 
     if env_name:
         from generator.paths import check_name
@@ -66,20 +66,21 @@ def comment(plan_json: tuple[Path, ...], post: bool, env_name: str | None, sourc
     duplicates = sorted({name for name in names if names.count(name) > 1})
     if duplicates:
         raise UsageError(f"two plans for the same env: {', '.join(duplicates)}")
-    from generator.review.costreport import plan_cost
-    from generator.review.policyreport import load_policy
+    from generator.review.cost.report import plan_cost
+    from generator.review.policy.report import load_policy
 
     costs = [plan_cost(path, plan.env) for path, plan in zip(plan_json, plans) if not plan.errored]
     policy = load_policy(names) if plans else None
     artifacts, blobs = run_urls(os.environ)
     diagrams = plan_diagrams(plan_json, plans, sources) if diagram else {}
-    from generator.review import digest, status
+    from generator.plan import digest
+    from generator.review.comment import status
 
     ci = status.read_status(status_dir, check_job) if status_dir is not None else None
     envs = status.with_status(plans, ci) if ci is not None else tuple(plans)
     body = render_comment(PlanReport(envs), artifacts_url=artifacts, source_url=blobs, diagrams=diagrams,
                           costs=costs, policy=policy, status=ci, trailer=digest.block(plans))
-    from generator.review.github import append_step_summary
+    from generator.github.client import append_step_summary
 
     append_step_summary(os.environ, body + "\n")
     if post:
@@ -97,7 +98,7 @@ def comment(plan_json: tuple[Path, ...], post: bool, env_name: str | None, sourc
 def affected(base: str, github_output: bool, as_json: bool) -> None:
     """Print the environments a change touches, one per line (reasons on stderr)."""
     from generator.paths import project_root
-    from generator.review.changed import affected_since
+    from generator.changes.changed import affected_since
 
     target = os.environ.get("GITHUB_OUTPUT")
     if github_output and not target:
@@ -113,7 +114,7 @@ def affected(base: str, github_output: bool, as_json: bool) -> None:
     if not result.envs:
         click.echo(f"no environment is affected by the change since {base}", err=True)
     if github_output and target:
-        from generator.review.github import append_runner_file
+        from generator.github.client import append_runner_file
 
         append_runner_file("GITHUB_OUTPUT", target, f"envs={json.dumps(list(result.envs))}\n"
                            f"matrix={json.dumps(result.matrix(), separators=(',', ':'))}\n")

@@ -13,7 +13,7 @@ from generator.terraform.multiplan import DEFAULT_JOBS
 
 
 def _step_summary(text: str) -> None:
-    from generator.review.github import append_step_summary
+    from generator.github.client import append_step_summary
 
     append_step_summary(os.environ, text.rstrip("\n") + "\n\n")
 
@@ -42,7 +42,8 @@ def drift_command(envs: tuple[str, ...], all_envs: bool, post: bool, local: bool
 
 def _drift(envs: tuple[str, ...], all_envs: bool, post: bool, local: bool, jobs: int) -> int:
     from generator.render import pipeline
-    from generator.review import driftreport, ghissues
+    from generator.review.reports import drift as driftreport
+    from generator.github import issues as ghissues
     from generator.render.project import env_names
     from generator.terraform import drift
 
@@ -88,7 +89,7 @@ def report_apply_command(env: str | None, outcome: str | None, log_file: Path | 
             raise UsageError("--summary takes only --envs and --results")
         if envs_json is None or results_json is None:
             raise UsageError("--summary needs --envs JSON and --results JSON")
-        from generator.review.applysummary import summarize
+        from generator.review.reports.applysummary import summarize
 
         text, _ = summarize(envs_json, results_json)
         click.echo(text, nl=False)
@@ -103,7 +104,8 @@ def report_apply_command(env: str | None, outcome: str | None, log_file: Path | 
 
 def _report_one(env: str, outcome: str, log_file: Path | None, post: bool) -> None:
     from generator.render.project import load
-    from generator.review import applyreport, ghissues
+    from generator.review.reports import apply as applyreport
+    from generator.github import issues as ghissues
 
     root = project_root()
     load(root, [env])  # an unknown env is a one-line error before anything is posted

@@ -2,9 +2,9 @@
 
 Three decisions per type, each from the engine's tables or from the module that uses the type:
 
-* diagram: the node kind it is drawn as (generator/render/diagram_kinds.py NODE_TYPES, else its
+* diagram: the node kind it is drawn as (generator/diagram/kinds.py NODE_TYPES, else its
   service in generator/facts/services.py), or a detail/connector of another node;
-* cost: a price rule or FREE (generator/review/costrules.py), or USAGE_PRICED (services.py);
+* cost: a price rule or FREE (generator/review/cost/rules.py), or USAGE_PRICED (services.py);
 * stateful: whether replacing or destroying it loses data (its service's `stateful`).
 
 A module may decide for the types it uses, next to its code, with a literal at module level:
@@ -47,7 +47,7 @@ class Override:
 
 def diagram_kind(type_: str, root: Path | None = None) -> str | None:
     """The node kind a resource of this type is drawn as; None: not a node of its own."""
-    from generator.render.diagram_kinds import NODE_TYPES
+    from generator.diagram.kinds import NODE_TYPES
 
     override = overrides(root).get(type_)
     if override is not None and override.diagram is not None:
@@ -74,8 +74,8 @@ def is_stateful(type_: str, root: Path | None = None) -> bool:
 
 def cost_decision(type_: str, root: Path | None = None) -> str | None:
     """"rule", "free" or "usage" (billed per use, not estimated); None: nobody decided."""
-    from generator.review.costrules import FREE, RULES
-    from generator.review.costrules_res import RES_FREE, RES_RULES
+    from generator.review.cost.rules import FREE, RULES
+    from generator.review.cost.rules_res import RES_FREE, RES_RULES
 
     override = overrides(root).get(type_)
     if type_ in RULES or type_ in RES_RULES:
@@ -89,7 +89,7 @@ def cost_decision(type_: str, root: Path | None = None) -> str | None:
 
 def missing(types: Iterable[str], root: Path | None = None) -> list[str]:
     """One line per undecided fact of these types, naming what to add where."""
-    from generator.render.diagram_kinds import CONNECTOR_TYPES, NODE_TYPES
+    from generator.diagram.kinds import CONNECTOR_TYPES, NODE_TYPES
 
     known = overrides(root)
     lines = []
@@ -108,7 +108,7 @@ def missing(types: Iterable[str], root: Path | None = None) -> list[str]:
                          "in the module that uses it")
         if cost_decision(type_, root) is None:
             lines.append(f"{type_}: no cost decision: add a rule to RULES or the type to FREE in "
-                         "generator/review/costrules.py, to USAGE_PRICED in generator/facts/services.py, or "
+                         "generator/review/cost/rules.py, to USAGE_PRICED in generator/facts/services.py, or "
                          f"{FACTS_VARIABLE} = {{{type_!r}: {{'cost': 'free' | 'usage'}}}} in the module that uses it")
     return lines
 
@@ -169,7 +169,7 @@ def read_overrides(path: Path, root: Path) -> dict[str, Override]:
 
 
 def _checked(value: Any, where: str) -> dict[str, Override]:
-    from generator.render.diagram_kinds import KINDS
+    from generator.diagram.kinds import KINDS
 
     if not isinstance(value, dict):
         raise ConfigError(f"{where}: {FACTS_VARIABLE} must be a dict of type -> facts")
@@ -186,7 +186,7 @@ def _checked(value: Any, where: str) -> dict[str, Override]:
                               f"{DETAIL!r} or a kind ({', '.join(sorted(KINDS))})")
         if facts.get("cost") not in (None, *_COSTS):
             raise ConfigError(f"{where}: {FACTS_VARIABLE}[{type_!r}]['cost'] must be 'free' or 'usage' "
-                              "(a price rule goes in generator/review/costrules.py)")
+                              "(a price rule goes in generator/review/cost/rules.py)")
         result[type_] = Override(where, **facts)
     return result
 

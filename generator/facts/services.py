@@ -6,7 +6,7 @@ others are details of the node they reference, or that references them) and whic
 are stateful (deleting them loses data or an identity others depend on). Types that match no
 prefix have no decision: the completeness test (tests/test_type_facts.py) names them.
 
-Cost is decided per type in generator/review/costrules.py (RULES or FREE) or here (USAGE_PRICED).
+Cost is decided per type in generator/review/cost/rules.py (RULES or FREE) or here (USAGE_PRICED).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 class Service:
     """What the engine knows about the types of one service (one type prefix)."""
 
-    nodes: dict[str, str]  # type -> diagram kind (a generator.render.diagram_kinds.KINDS key); others: details
+    nodes: dict[str, str]  # type -> diagram kind (a generator.diagram.kinds.KINDS key); others: details
     stateful: frozenset[str] = frozenset()  # types whose deletion loses data or an identity
 
 

@@ -12,6 +12,7 @@ import os
 import signal
 import sys
 from pathlib import Path
+from typing import Any
 
 HOST = "127.0.0.1"
 
@@ -51,8 +52,8 @@ def serve(port_file: Path, port: int = 0) -> None:
     from moto.moto_server.werkzeug_app import MotoRequestHandler
     from werkzeug.serving import make_server
 
-    server = make_server(HOST, port, build_app(), threaded=True,  # type: ignore[arg-type]
-                         request_handler=MotoRequestHandler)
+    app: Any = build_app()  # moto's WSGI app; typed `object` so callers need not import moto
+    server = make_server(HOST, port, app, threaded=True, request_handler=MotoRequestHandler)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     tmp = port_file.with_suffix(".tmp")
     tmp.write_text(str(server.server_address[1]))

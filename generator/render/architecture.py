@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from generator.render.emit import GENERATED_MARK, EnvDocument
-from generator.render.diagram import Diagram, build
-from generator.render.diagram_graph import from_cdktf
-from generator.render.diagram_mermaid import mermaid, parts
+from generator.diagram.build import Diagram, build
+from generator.diagram.graph import from_cdktf
+from generator.diagram.mermaid import mermaid, parts
 
 ARCHITECTURE_FILE = "ARCHITECTURE.md"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 from generator.render import interpolation
 
@@ -60,7 +60,7 @@ class Blank:
     """An empty line between groups of a body."""
 
 
-Item = Union[Attr, Block, Blank]
+Item = Attr | Block | Blank
 
 
 def render_file(header: list[str], blocks: list[Block]) -> str:

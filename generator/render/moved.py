@@ -15,10 +15,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from generator.addresses import ADDRESS, resource_type
 from generator.render.hcl import Attr, Block, Expr, render_block
 
 MOVED_FILE = "moved.tf"
-ADDRESS = re.compile(r'^[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*(\[(\d+|"[^"\\]*")\])?$')
 _REFERENCE = re.compile(r"(?<![\w.\"])([a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*)(?![\w-])")
 _INTERPOLATION = re.compile(r"\$\{([^}]*)\}")
 _BLOCK = re.compile(r"^moved \{\n  from = (\S+)\n  to   = (\S+)\n\}$")
@@ -62,10 +62,6 @@ class Move:
     comment: str  # one line naming the Python change, without "# "
 
 
-def resource_type(address: str) -> str:
-    return address.split(".", 1)[0]
-
-
 def detect(old: Mapping[str, Resource], new: Mapping[str, Resource], declared: Iterable[Declared],
            identity: Mapping[str, Sequence[str]]) -> list[Move]:
     """Moves from addresses only in `old` to addresses only in `new`, declared ones first."""
@@ -81,7 +77,7 @@ def detect(old: Mapping[str, Resource], new: Mapping[str, Resource], declared: I
         mapping.update({source: target for source, (target, _) in matched.items()})
         waiting = [a for a in removed if a not in moves and a not in matched]
         free = [a for a in added if a not in mapping.values()]
-        for (type_, key), (sources, targets) in sorted(_groups(waiting, free, old, new, mapping, identity).items()):
+        for (_type, key), (sources, targets) in sorted(_groups(waiting, free, old, new, mapping, identity).items()):
             if len(sources) == 1 and len(targets) == 1:
                 matched[sources[0]] = (targets[0], _evidence(key))
                 progress = True

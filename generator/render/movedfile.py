@@ -17,9 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from generator.render.emit import GENERATED_MARK, SCHEMA_FILE, EnvDocument
+from generator.addresses import ADDRESS
 from generator.errors import ConfigError
 from generator.render import moved
 from generator.render.moved import MOVED_FILE, Declared, Move, MoveConflict, Resource
+from generator.render.writer import generated_files
 
 IDENTITY_FILE = SCHEMA_FILE.parent / "aws_identity.json.gz"
 _RESOURCE_LINE = re.compile(r'^resource "([^"]+)" "([^"]+)" \{', re.MULTILINE)
@@ -84,7 +86,7 @@ def declared_moves(document: EnvDocument, env_moves: Mapping[str, str]) -> list[
     for origin in document.origins:
         if origin.kind == "resource" and origin.moved_from:
             source = origin.moved_from if "." in origin.moved_from else f"{origin.type}.{origin.moved_from}"
-            if not moved.ADDRESS.match(source):
+            if not ADDRESS.match(source):
                 raise ConfigError(f"moved_from={origin.moved_from!r} at {origin.source} is not a resource name "
                                   "or address", env=document.env)
             out.append(Declared(source, f"{origin.type}.{origin.name}", f"moved_from= at {origin.source}"))
@@ -101,8 +103,6 @@ def _synthesized(document: EnvDocument) -> dict[str, Resource]:
 
 def _committed_addresses(env_root: Path) -> dict[str, str]:
     """Address -> file of every resource in the env's generated files (moved.tf aside)."""
-    from generator.render.pipeline import generated_files
-
     found: dict[str, str] = {}
     if not env_root.is_dir():
         return found

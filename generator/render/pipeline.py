@@ -5,12 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.render import cache, envreads, workflows, writer
-from generator.render.writer import Difference
+from generator.render.writer import Difference, generated_files
 from generator.render.emit import GENERATED_MARK, emit
 from generator.errors import UsageError
 from generator.paths import work_dir
@@ -219,14 +219,6 @@ def _source_maps(rendered: list[RenderedEnv], root: Path, digest: str) -> dict[P
         changes[sources_path(root, item.env)] = json.dumps(item.sources, indent=2, sort_keys=True) + "\n"
         changes[_stamp(root, item.env)] = digest
     return changes
-
-
-def generated_files(env_root: Path) -> Iterator[Path]:
-    """Files in an env folder that synth wrote (they open with the generated-by mark)."""
-    for path in sorted([*env_root.glob("*.tf"), *env_root.glob("*.md")]):
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            if GENERATED_MARK in handle.readline():
-                yield path
 
 
 def manifest_path(root: Path, env: str) -> Path:

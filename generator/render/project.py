@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ast
+import dataclasses
 import importlib.util
-import re
 import sys
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 from generator.environment import Environment
 from generator.render import cache
@@ -15,7 +17,6 @@ from generator.errors import ConfigError, InputError, UsageError
 
 CONFIG_FILE = "config.py"
 CONFIG_VARIABLE = "ENVIRONMENT"
-_MISSING_ARG = re.compile(r"(\w+)\.__init__\(\) missing \d+ required keyword-only argument[s]?: (.+)")
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def _load_one(root: Path, name: str) -> LoadedEnv:
     except InputError as err:
         raise ConfigError(err.message, env=name, module=err.module, field=err.field) from None
     except TypeError as err:
-        missing = _missing_value(err, name)
+        missing = _missing_value(module, path, err, name)
         raise (missing if missing is not None else _crashed(root, path, err, name)) from None
     except (Exception, SystemExit) as err:  # noqa: BLE001 - any failure of user code is one line
         raise _crashed(root, path, err, name) from None
@@ -109,10 +110,41 @@ def _relative(root: Path, path: Path) -> str:
         return str(path)
 
 
-def _missing_value(err: TypeError, env: str) -> ConfigError | None:
-    match = _MISSING_ARG.search(str(err))
-    if not match:
+def _missing_value(module: ModuleType, path: Path, err: TypeError, env: str) -> ConfigError | None:
+    """The required fields a config's call of an input dataclass leaves out, checked against the class.
+
+    The failing line is the config's last traceback frame; each call there whose callee is a dataclass
+    (Environment, VpcInputs, ...) is compared with the fields it requires. None: not a missing value."""
+    line = _line_in(path, err)
+    if line is None:
         return None
-    owner, fields = match.groups()
-    module = owner.removesuffix("Inputs").lower() or None
-    return ConfigError(f"required value missing: {fields.replace(chr(39), '')}", env=env, module=module)
+    calls = [node for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+             if isinstance(node, ast.Call) and node.lineno <= line <= (node.end_lineno or node.lineno)]
+    for call in sorted(calls, key=lambda node: (node.end_lineno or 0) - node.lineno):  # innermost first
+        owner = _callee(module, call.func)
+        missing = _required(owner, call) if isinstance(owner, type) and dataclasses.is_dataclass(owner) else []
+        if missing:
+            assert isinstance(owner, type)
+            names = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " and " + missing[-1]
+            return ConfigError(f"required value missing: {names}", env=env,
+                               module=owner.__name__.removesuffix("Inputs").lower() or None)
+    return None
+
+
+def _callee(module: ModuleType, func: ast.expr) -> object:
+    """What `VpcInputs` or `modules.vpc.VpcInputs` names in the config's namespace (None if unknown)."""
+    if isinstance(func, ast.Name):
+        return vars(module).get(func.id)
+    if isinstance(func, ast.Attribute):
+        return getattr(_callee(module, func.value), func.attr, None)
+    return None
+
+
+def _required(owner: type, call: ast.Call) -> list[str]:
+    """Required init fields the call does not pass (none when it unpacks *args / **kwargs)."""
+    if any(isinstance(arg, ast.Starred) for arg in call.args) or any(kw.arg is None for kw in call.keywords):
+        return []
+    fields = [f for f in dataclasses.fields(owner) if f.init]
+    given = {kw.arg for kw in call.keywords} | {f.name for f in [f for f in fields if not f.kw_only][: len(call.args)]}
+    return [f.name for f in fields if f.name not in given
+            and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]

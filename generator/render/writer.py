@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.errors import HclgenError
+from generator.render.emit import GENERATED_MARK
 
 
 @dataclass
@@ -48,6 +49,12 @@ def exclusive(root: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
+def generated_files(env_root: Path) -> Iterator[Path]:
+    """Files in an env folder that synth wrote (they open with the generated-by mark)."""
+    for path in sorted([*env_root.glob("*.tf"), *env_root.glob("*.md")]):
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            if GENERATED_MARK in handle.readline():
+                yield path
 
 
 _TMP = ".hclgen-tmp"

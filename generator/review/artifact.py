@@ -1,7 +1,7 @@
 """`artifact ENV`: what reviewers need from a saved plan, safe to upload.
 
 From .hclgen/plans/ENV/: plan.txt (terraform's own text masks sensitive values), plan.json with
-every sensitive value replaced (generator.review.redact), meta.json, and the env's source map
+every sensitive value replaced (generator.plan.redact), meta.json, and the env's source map
 (.hclgen/sources/ENV.json, as sources.json). The raw plan.tfplan holds secrets in clear text and
 is copied only when asked. `comment DIR` renders the folder exactly as the original plan folder.
 """
@@ -18,9 +18,9 @@ from pathlib import Path
 from generator.errors import HclgenError, UsageError
 from generator.paths import check_name, check_output_dir, mark_owned, work_dir
 from generator.render.pipeline import sources_path
-from generator.review.plansource import FOLDER_SOURCES, read_plan_json
-from generator.review.redact import strip_plan
-from generator.terraform import planfiles
+from generator.plan.source import FOLDER_SOURCES, read_plan_json
+from generator.plan.redact import strip_plan
+from generator.plan import files as planfiles
 
 SOURCES_FILE = FOLDER_SOURCES
 

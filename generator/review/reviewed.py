@@ -1,8 +1,8 @@
 """`apply --verify-reviewed`: apply on main only the plan that was reviewed in the merged pull request.
 
 The merged pull request of GITHUB_SHA is found through the API (GitHubClient.pulls_for_commit);
-its plan comment (the sticky one, generator.review.comment.MARKER) records each env's digest
-(generator.review.digest). Before applying, the fresh plan's digest must equal the env's: a
+its plan comment (the sticky one, generator.review.comment.render.MARKER) records each env's digest
+(generator.plan.digest). Before applying, the fresh plan's digest must equal the env's: a
 difference, no merged pull request, no comment or no digest for the env stops the apply
 (exit 4, ExitCode.UNREVIEWED) unless the run was re-approved, which is then reported loudly.
 """
@@ -11,16 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import click
 import httpx
 
+from generator.codehost import PullRequests
 from generator.errors import UnreviewedError, UsageError
-from generator.review.comment import MARKER
-from generator.review.digest import describe, differences, digest, digest_lines, recorded
-from generator.review.github import GitHubClient
-from generator.review.model import EnvPlan
+from generator.review.comment.render import MARKER
+from generator.plan.digest import describe, differences, digest, digest_lines, recorded
+from generator.github.client import GitHubClient
+from generator.plan.model import EnvPlan
 
 REAPPROVE_FLAG = "--reapproved"
 REQUIRED = ("GITHUB_SHA", "GITHUB_REPOSITORY", "GITHUB_TOKEN")
@@ -35,20 +35,12 @@ class Reviewed:
     lines: list[str] | None  # None: the comment had no room for them
 
 
-def merged_pull(pulls: list[dict[str, Any]], sha: str) -> dict[str, Any] | None:
-    """The merged pull request whose merge commit is `sha`, else any merged one listing it."""
-    merged = [pull for pull in pulls if pull.get("merged_at")]
-    exact = [pull for pull in merged if pull.get("merge_commit_sha") == sha]
-    found = exact or merged
-    return found[0] if found else None
-
-
 def _never(env: str, why: str) -> UnreviewedError:
     return UnreviewedError(f"{env}: {why}; this plan was never reviewed (a re-approved run passes {REAPPROVE_FLAG})")
 
 
-def reviewed_plan(client: GitHubClient, repository: str, sha: str, env: str) -> Reviewed:
-    pull = merged_pull(client.pulls_for_commit(repository, sha), sha)
+def reviewed_plan(client: PullRequests, repository: str, sha: str, env: str) -> Reviewed:
+    pull = client.merged_pull(repository, sha)
     if pull is None:
         raise _never(env, f"commit {sha[:12]} belongs to no merged pull request")
     number = int(pull["number"])

@@ -110,7 +110,7 @@ import pytest
 
 from generator.errors import InputError
 from modules.{name} import {title}, {title}Inputs
-from tests.modulekit import render_module, validate_hcl
+from tests.support.modulekit import render_module, validate_hcl
 
 
 def test_{name}_renders() -> None:

@@ -27,8 +27,9 @@ import click
 
 from generator.errors import ExitCode, HclgenError
 from generator.paths import work_dir
-from generator.review.model import Action, EnvPlan, configured_keys, failed_plan
-from generator.terraform import multiplan, operations, planfiles, runlock, workspace
+from generator.plan.model import Action, EnvPlan, configured_keys, failed_plan
+from generator.terraform import multiplan, operations, runlock, workspace
+from generator.plan import files as planfiles
 from generator.terraform.workspace import Workspace
 
 
@@ -91,7 +92,7 @@ def check_many(root: Path, names: list[str], *, local: bool, jobs: int) -> list[
 
 def check_one(ws: Workspace) -> EnvDrift:
     """One env's refresh-only plan, saved in .hclgen/drift/<env>/ and read into the model."""
-    from generator.review.plansource import load_env_plan
+    from generator.plan.source import load_env_plan
 
     saved = planfiles.SavedPlan.for_run(drift_dir(ws.root, ws.name))
     try:

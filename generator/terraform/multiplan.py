@@ -10,7 +10,8 @@ from typing import TypeVar
 
 import click
 
-from generator.terraform import planfiles, operations, rails, runlock
+from generator.terraform import operations, rails, runlock
+from generator.plan import files as planfiles
 from generator import runner
 from generator.errors import ExitCode, HclgenError, UsageError
 from generator.render.project import env_names
@@ -30,7 +31,7 @@ def choose(root: Path, names: tuple[str, ...], *, all_envs: bool, affected: bool
         chosen = env_names(root)
         click.echo(f"planning all environments: {', '.join(chosen)}", err=True)
         return chosen
-    from generator.review.changed import affected_since
+    from generator.changes.changed import affected_since
 
     result = affected_since(root, base)
     for line in result.lines():

@@ -16,8 +16,11 @@ from pathlib import Path
 import click
 
 from generator.localaws import server as local_aws
-from generator.review import model, planjson, summary
-from generator.terraform import planfiles, rails, runlock, tflog, workspace
+from generator.plan import model
+from generator.plan import planjson
+from generator.plan import summary
+from generator.terraform import rails, runlock, tflog, workspace
+from generator.plan import files as planfiles
 from generator.environment import Environment
 from generator.errors import HclgenError, RefusedError
 from generator.render.project import load

@@ -1,0 +1,1 @@
+"""Which environments a change touches, and why (paths -> envs; git diff through the runner)."""

@@ -1,0 +1,1 @@
+"""Architecture diagrams: resources and references -> a typed sketch -> Mermaid or PNG. Pure but PNG."""

@@ -1,0 +1,181 @@
+"""Diagram model -> Mermaid flowchart text (GitHub renders it; it diffs as text). Pure.
+
+`mermaid(diagram)` is the full picture of ARCHITECTURE.md (`parts` cuts it in narrow pieces first).
+`mermaid(diagram, marks=...)` is the compact one of the PR comment: two-line labels, no subnet
+list, and the nodes a plan touches coloured by what happens to them.
+
+Both are drawn top-down with no box per subnet (nor per NAT gateway), so they fit GitHub's
+~900 px column without shrinking the text, and arrows end at the tier instead of crossing it. Marked
+boxes set their text colour with their fill: GitHub's dark theme would otherwise draw light text on them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+
+from generator.diagram.build import INTERNET, Diagram, Edge, Node
+from generator.diagram.kinds import KINDS
+
+_SHAPES = {"box": ('["', '"]'), "cylinder": ('[("', '")]'), "hexagon": ('{{"', '"}}'), "stadium": ('(["', '"])'),
+           "circle": ('(("', '"))'), "subnet": ('("', '")')}
+MARKS = ("added", "changed", "replaced", "destroyed", "moved", "imported")
+# Light fills with dark text in both of GitHub's themes (contrast >= 7:1); the stroke tells them apart too.
+_MARK_STYLE = {
+    "added": "fill:#dafbe1,stroke:#1a7f37,stroke-width:2px,color:#1f2328",
+    "changed": "fill:#fff8c5,stroke:#9a6700,stroke-width:2px,color:#1f2328",
+    "replaced": "fill:#ffe2cc,stroke:#bc4c00,stroke-width:3px,color:#1f2328",
+    "destroyed": "fill:#ffebe9,stroke:#cf222e,stroke-width:3px,stroke-dasharray:5 3,color:#1f2328",
+    "moved": "fill:#ddf4ff,stroke:#0969da,stroke-width:2px,stroke-dasharray:2 2,color:#1f2328",
+    "imported": "fill:#fbefff,stroke:#8250df,stroke-width:2px,color:#1f2328",
+}
+LEGEND = "🟩 added · 🟨 changed · 🟧 replaced · 🟥 destroyed · 🟦 moved · 🟪 imported"
+
+
+def text(value: str) -> str:
+    """Mermaid label text: quotes and angle brackets as entities, so no label can break the syntax."""
+    return value.replace("&", "&amp;").replace('"', "#quot;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def tier_id(tier: str) -> str:
+    return f"tier_{tier}"
+
+
+# Edge labels in dark text on a light patch in both of GitHub's themes (Mermaid's dark theme draws #ccc
+# on #585858, 4.4:1); every other theme variable stays the theme's.
+_INIT = '%%{init: {"flowchart": {"nodeSpacing": 16, "padding": 6, "wrappingWidth": 150}, "themeVariables": {"edgeLabelBackground": "#f6f8fa"}}}%%'
+_LABEL_STYLE = "  linkStyle default color:#1f2328"
+# Boxes of these groups (and of any module's own group) are the operations picture of ARCHITECTURE.md.
+_REQUEST_GROUPS = ("edge", "regional")
+_EGRESS = "internet_egress"
+
+
+def parts(diagram: Diagram) -> list[tuple[str, Diagram]]:
+    """ARCHITECTURE.md's picture in parts, each narrow enough for GitHub's column: the request path and
+    network (internet, edge, VPC, regional services), then each other group (monitoring, CI/CD...) with
+    the boxes it watches or deploys repeated as plain links. A part with no box is left out."""
+    request_ids = {n.id for n in diagram.nodes if n.place not in {k for k, _ in diagram.groups} or
+                   n.place in _REQUEST_GROUPS}
+    found = [("Request path and network", replace(
+        diagram, groups=tuple(g for g in diagram.groups if g[0] in _REQUEST_GROUPS),
+        nodes=tuple(n for n in diagram.nodes if n.id in request_ids),
+        edges=tuple(e for e in diagram.edges if e.source in request_ids and e.target in request_ids)))]
+    for key, title in diagram.groups:
+        if key in _REQUEST_GROUPS:
+            continue
+        own = {n.id for n in diagram.nodes if n.place == key}
+        edges = tuple(e for e in diagram.edges if e.source in own or e.target in own)
+        linked = {end for e in edges for end in (e.source, e.target)} - own
+        stubs = tuple(replace(n, place="linked", label=n.label[:1]) for n in diagram.nodes if n.id in linked)
+        found.append((title, replace(diagram, vpc=(), tiers=(), groups=((key, title), ("linked", "Watched, used or deployed")),
+                                     nodes=tuple(n for n in diagram.nodes if n.id in own) + stubs, edges=edges)))
+    drawn = [(title, part) for title, part in found if any(n.kind != "subnet" for n in part.nodes)]
+    return drawn or [("Architecture", diagram)]
+
+
+def mermaid(diagram: Diagram, marks: Mapping[str, str] | None = None) -> str:
+    """The flowchart; with `marks` (node id -> a MARKS word) the compact form."""
+    compact = marks is not None
+    lines = [_INIT, "flowchart TB"]
+    by_place: dict[str, list[Node]] = {}
+    for node in diagram.nodes:
+        if node.kind != "subnet":
+            by_place.setdefault(node.place, []).append(node)
+    lines += [_node(node, compact, 1) for node in by_place.get("outside", [])]
+    for key, title in diagram.groups:
+        if by_place.get(key):
+            lines += _subgraph(key, title, by_place[key], compact, 1)
+    if diagram.vpc:
+        lines.append(f'  subgraph vpc["{text(" · ".join(diagram.vpc))}"]')
+        for tier in diagram.tiers:
+            lines += _subgraph(tier_id(tier), _tier_title(diagram, tier), by_place.get(f"tier:{tier}", []), compact, 2)
+        lines += [_node(node, compact, 2) for node in by_place.get("vpc", [])]
+        lines.append("  end")
+    if len(lines) == 2:  # nothing the diagram draws: say so rather than show an empty picture
+        lines.append(f'  none["{text(f"{diagram.env}: no resource of a kind the diagram draws")}"]')
+    edges = _edges(diagram)
+    if any(e.target == _EGRESS for e in edges):
+        lines.append(f'  {_EGRESS}(("Internet"))')
+    lines += [_edge(edge) for edge in edges]
+    lines += _stacking(diagram, by_place)
+    if any(edge.label for edge in edges):
+        lines.append(_LABEL_STYLE)
+    if marks:
+        lines += _mark_lines(diagram, marks)
+    return "\n".join(lines) + "\n"
+
+
+def _egress(edge: Edge) -> Edge:
+    """Traffic out to the internet ends at an Internet circle of its own, below the NAT gateways: the one
+    on top is where requests come from, and one circle for both would pull the NAT gateways above it."""
+    return replace(edge, target=_EGRESS) if edge.target == INTERNET and not edge.flow else edge
+
+
+def _stacking(diagram: Diagram, by_place: Mapping[str, list[Node]]) -> list[str]:
+    """Invisible links that stack the boxes top-down (internet, edge, VPC tiers, the rest): unlinked
+    boxes would otherwise stand side by side and make the picture as wide as all of them."""
+    blocks = [n.id for n in by_place.get("outside", [])][:1]
+    blocks += [key for key, _ in diagram.groups if key == "edge" and by_place.get(key)]
+    blocks += [tier_id(tier) for tier in diagram.tiers] if diagram.vpc else []
+    blocks += [key for key, _ in diagram.groups if key != "edge" and by_place.get(key)]
+    links = list(zip(blocks, blocks[1:]))
+    for key in ("regional", "linked"):  # a row of more than two boxes becomes rows of two
+        members = [n.id for n in by_place.get(key, [])]
+        links += list(zip(members, members[2:]))
+    return [f"  {first} ~~~ {second}" for first, second in links]
+
+
+def _tier_title(diagram: Diagram, tier: str) -> str:
+    return f"{tier} subnets · {zones_title(diagram, tier)}".rstrip(" ·")
+
+
+def zones_title(diagram: Diagram, tier: str) -> str:
+    """`AZ a, b, c` for ap-northeast-2a..c: the zone letters of a tier's subnets."""
+    zones = sorted({n.label[0] for n in diagram.nodes if n.kind == "subnet" and n.place == f"tier:{tier}"})
+    return f"AZ {', '.join(zone[-1:] for zone in zones)}" if zones else ""
+
+
+def _subgraph(key: str, title: str, nodes: list[Node], compact: bool, depth: int) -> list[str]:
+    pad = "  " * depth
+    return [f'{pad}subgraph {key}["{text(title)}"]', *(_node(n, compact, depth + 1) for n in nodes), f"{pad}end"]
+
+
+def _node(node: Node, compact: bool, depth: int) -> str:
+    shape = "subnet" if node.kind == "subnet" else KINDS[node.kind].shape
+    opening, closing = _SHAPES[shape]
+    lines = node.label[:2] if compact else node.label
+    return f"{'  ' * depth}{node.id}{opening}{'<br/>'.join(text(line) for line in lines)}{closing}"
+
+
+def _edges(diagram: Diagram) -> list[Edge]:
+    """Subnets are no boxes of their own: their edges start at their tier instead."""
+    places = {n.id: n.place for n in diagram.nodes}
+    out: dict[tuple[str, str], Edge] = {}
+    for edge in diagram.edges:
+        source, target = (tier_id(places[end][5:]) if places.get(end, "").startswith("tier:") and
+                          end.startswith("aws_subnet_") else end for end in (edge.source, edge.target))
+        out.setdefault((source, target), _egress(replace(edge, source=source, target=target)))
+    return list(out.values())
+
+
+def _edge(edge: Edge) -> str:
+    arrow = ("-->" if edge.flow else "-.->") if edge.arrow else "-.-"
+    label = f'|"{text(edge.label)}"|' if edge.label else ""
+    return f"  {edge.source} {arrow}{label} {edge.target}"
+
+
+def _mark_lines(diagram: Diagram, marks: Mapping[str, str]) -> list[str]:
+    lines = [f"  classDef {mark} {_MARK_STYLE[mark]}" for mark in MARKS]
+    places = {n.id: n.place for n in diagram.nodes}
+    targets: dict[str, set[str]] = {}
+    for node_id, mark in marks.items():
+        shown = tier_id(places[node_id][5:]) if node_id.startswith("aws_subnet_") and node_id in places else node_id
+        if shown in places or shown.startswith("tier_") or (shown == "vpc" and diagram.vpc):
+            targets.setdefault(mark, set()).add(shown)
+    for mark in MARKS:
+        if targets.get(mark):
+            lines.append(f"  class {','.join(sorted(targets[mark]))} {mark}")
+    return lines
+
+
+__all__ = ["INTERNET", "LEGEND", "MARKS", "mermaid", "parts", "text", "tier_id", "zones_title"]

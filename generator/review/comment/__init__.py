@@ -1,0 +1,1 @@
+"""Comment room: the plan model, cost, policy and CI status -> one markdown pull-request comment."""

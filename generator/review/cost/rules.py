@@ -1,0 +1,301 @@
+"""How each resource type is billed: one rule per Terraform type, returning (lines, reasons).
+
+Reasons name what could not be priced (a class or engine missing from the table): such a
+resource is listed as not priced, never zero. FREE types have no charge of their own."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from generator import facts
+from generator.review.cost.lines import Context, Line, Resource
+
+Result = tuple[list[Line], list[str]]
+Rule = Callable[[Resource, Context], Result]
+MONTHS_IF_NEVER_EXPIRES = 12.0
+
+FREE: frozenset[str] = frozenset({
+    "aws_vpc", "aws_subnet", "aws_route_table", "aws_route", "aws_route_table_association",
+    "aws_internet_gateway", "aws_egress_only_internet_gateway", "aws_security_group",
+    "aws_security_group_rule", "aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule",
+    "aws_network_acl", "aws_network_acl_rule", "aws_default_security_group", "aws_default_route_table",
+    "aws_default_network_acl", "aws_iam_role", "aws_iam_role_policy", "aws_iam_role_policy_attachment",
+    "aws_iam_policy", "aws_iam_openid_connect_provider", "aws_iam_instance_profile", "aws_db_subnet_group",
+    "aws_db_parameter_group", "aws_rds_cluster_parameter_group", "aws_db_proxy_default_target_group",
+    "aws_db_proxy_target", "aws_lb_listener", "aws_lb_listener_rule", "aws_lb_target_group",
+    "aws_lb_target_group_attachment", "aws_ecs_task_definition", "aws_ecs_cluster_capacity_providers",
+    "aws_appautoscaling_target", "aws_appautoscaling_policy", "aws_appautoscaling_scheduled_action",
+    "aws_codedeploy_app", "aws_codedeploy_deployment_group", "aws_ecr_lifecycle_policy", "aws_ecr_repository_policy",
+    "aws_kms_alias", "aws_secretsmanager_secret_version", "aws_secretsmanager_secret_policy", "aws_s3_bucket_policy",
+    "aws_s3_bucket_versioning", "aws_s3_bucket_public_access_block", "aws_s3_bucket_server_side_encryption_configuration",
+    "aws_s3_bucket_lifecycle_configuration", "aws_s3_bucket_ownership_controls", "aws_s3_bucket_logging",
+    "aws_cloudwatch_log_metric_filter", "aws_cloudwatch_log_resource_policy", "aws_sns_topic",
+    "aws_sns_topic_subscription", "aws_sns_topic_policy", "aws_wafv2_web_acl_association", "aws_wafv2_ip_set",
+    "aws_wafv2_web_acl_logging_configuration", "aws_wafv2_rule_group", "aws_acm_certificate",
+    "aws_acm_certificate_validation", "aws_cloudwatch_event_rule", "aws_cloudwatch_event_target",
+    "aws_chatbot_slack_channel_configuration", "aws_route53_record", "terraform_data", "null_resource",
+})
+
+
+def _hours(ctx: Context) -> float:
+    return ctx.prices.hours_per_month
+
+
+def _collect(*items: Line | str | None) -> Result:
+    lines = [item for item in items if isinstance(item, Line)]
+    return lines, [item for item in items if isinstance(item, str)]
+
+
+def _monthly(resource: Resource, ctx: Context, item: str, price_key: str, count: float = 1) -> Result:
+    return _collect(ctx.line(resource, "month", item, count, price_key))
+
+
+def nat_gateway(r: Resource, ctx: Context) -> Result:
+    gateways = max(1, len(ctx.of_type("aws_nat_gateway")))
+    share = ctx.usage.nat_gb_per_month / gateways
+    of = f" (1/{gateways} of {ctx.usage.nat_gb_per_month:,.0f} GB)" if gateways > 1 else ""
+    return _collect(ctx.line(r, "hours", "NAT gateway hours", _hours(ctx), "nat_gateway_hour"),
+                    ctx.line(r, "data", f"NAT data processed{of}", share, "nat_gateway_gb"))
+
+
+def eip(r: Resource, ctx: Context) -> Result:
+    return _collect(ctx.line(r, "ipv4", "public IPv4 address hours", _hours(ctx), "public_ipv4_hour"))
+
+
+def load_balancer(r: Resource, ctx: Context) -> Result:
+    kind = r.values.get("load_balancer_type") or "application"
+    if kind not in ("application", "network"):
+        return [], [f"{kind} load balancers are not in the price table"]
+    hours = _hours(ctx)
+    gb_per_hour = ctx.usage.alb_gb_per_month / hours
+    if kind == "application":  # an LCU: 25 new connections/s or 1 GB/hour, whichever is higher
+        lcu = max(ctx.usage.requests_per_month / (hours * 3600) / 25, gb_per_hour)
+        items: list[Line | str | None] = [ctx.line(r, "hours", "ALB hours", hours, "alb_hour"),
+                                          ctx.line(r, "lcu", f"ALB LCU-hours ({lcu:.3f} LCU on average)",
+                                                   lcu * hours, "alb_lcu_hour")]
+    else:
+        items = [ctx.line(r, "hours", "NLB hours", hours, "nlb_hour"),
+                 ctx.line(r, "lcu", "NLB NLCU-hours (by GB processed)", gb_per_hour * hours, "nlb_lcu_hour")]
+    if not r.values.get("internal"):
+        zones = r.count_of("subnets") or r.count_of("subnet_mapping") or 2
+        items.append(ctx.line(r, "ipv4", f"public IPv4 address hours (one per AZ, {zones} AZs)",
+                              zones * hours, "public_ipv4_hour"))
+    return _collect(*items)
+
+
+def _linked(r: Resource, ctx: Context, attribute: str, kind: str) -> Resource | None:
+    for ref in r.refs.get(attribute, ()):
+        for other in ctx.resources.values():
+            if other.type == kind and other.base == ref:
+                return other
+    return None
+
+
+def _scaling(service: Resource, ctx: Context) -> tuple[float, float] | None:
+    name = service.values.get("name")
+    for target in ctx.of_type("aws_appautoscaling_target"):
+        linked = service.base in target.refs.get("resource_id", ())
+        named = isinstance(name, str) and str(target.values.get("resource_id", "")).endswith(f"/{name}")
+        if target.values.get("service_namespace") == "ecs" and (linked or named):
+            return float(target.values.get("min_capacity") or 0), float(target.values.get("max_capacity") or 0)
+    return None
+
+
+def ecs_service(r: Resource, ctx: Context) -> Result:
+    strategy = r.values.get("capacity_provider_strategy") or []
+    providers = {item.get("capacity_provider") for item in strategy if isinstance(item, dict)}
+    if (r.values.get("launch_type") or "EC2") != "FARGATE" and not providers & {"FARGATE", "FARGATE_SPOT"}:
+        return [], ["tasks run on EC2 instances, which are not in the price table"]
+    task = _linked(r, ctx, "task_definition", "aws_ecs_task_definition")
+    if task is None:
+        return [], ["its task definition is not in the plan"]
+    vcpu = float(task.values.get("cpu") or 0) / 1024
+    gb = float(task.values.get("memory") or 0) / 1024
+    platform = (task.values.get("runtime_platform") or [{}])[0] or {}
+    arm = "arm_" if platform.get("cpu_architecture") == "ARM64" else ""
+    desired = float(r.values.get("desired_count") or 0)
+    scaling = _scaling(r, ctx)
+    low, high = scaling if scaling and scaling[0] != scaling[1] else (None, None)
+    average = ctx.usage.service_average_count.get(r.address)
+    if average is None:
+        average = min(max(desired, scaling[0]), scaling[1]) if scaling else desired
+    hours = _hours(ctx)
+    tasks = f"{average:g} task{'' if average == 1 else 's'}"
+    autoscaled = f", autoscaled {low:g}–{high:g}" if low is not None else ""
+
+    def dim(key: str, per_task: float, unit: str) -> Line | str:
+        return ctx.line(r, key, f"Fargate {unit}-hours ({tasks} × {per_task:g} {unit}{autoscaled})",
+                        average * per_task * hours, f"fargate_{arm}{key}_hour",
+                        None if low is None else low * per_task * hours,
+                        None if high is None else high * per_task * hours)
+
+    return _collect(dim("vcpu", vcpu, "vCPU"), dim("gb", gb, "GB"))
+
+
+def _vcpus(ctx: Context, instance_class: str) -> int | None:
+    return ctx.prices.instance_vcpus.get(instance_class)
+
+
+def _performance_insights(r: Resource, ctx: Context, instance_class: str, copies: int) -> Line | str | None:
+    retention = r.values.get("performance_insights_retention_period") or 7
+    if not r.values.get("performance_insights_enabled") or retention <= 7:
+        return None
+    vcpus = _vcpus(ctx, instance_class)
+    if vcpus is None:
+        return f"vCPU count of {instance_class} unknown"
+    return ctx.line(r, "pi", f"Performance Insights {retention}-day retention ({vcpus * copies} vCPU)",
+                    vcpus * copies, "performance_insights_vcpu_month")
+
+
+def _managed_secret(r: Resource, ctx: Context) -> Line | str | None:
+    if not r.values.get("manage_master_user_password"):
+        return None
+    return ctx.line(r, "secret", "Secrets Manager secret of the master password (RDS-managed)", 1,
+                    "secretsmanager_secret_month")
+
+
+def db_instance(r: Resource, ctx: Context) -> Result:
+    engine, cls = r.values.get("engine"), str(r.values.get("instance_class"))
+    if engine != "postgres":
+        return [], [f"engine {engine} is not in the price table"]
+    multi = bool(r.values.get("multi_az"))
+    suffix, label = ("_multi_az", "Multi-AZ") if multi else ("", "Single-AZ")
+    storage_type = r.values.get("storage_type") or "gp2"
+    size = float(r.values.get("allocated_storage") or 0)
+    items: list[Line | str | None] = [
+        ctx.line(r, "instance", f"{cls} {label} instance hours", _hours(ctx), f"rds_postgres_{cls}{suffix}")]
+    if storage_type in ("gp2", "gp3", "io1"):
+        items.append(ctx.line(r, "storage", f"{storage_type} storage, {label}", size, f"rds_storage_{storage_type}{suffix}"))
+    else:
+        items.append(f"{storage_type} storage is not in the price table")
+    iops = float(r.values.get("iops") or 0)
+    included = {"gp3": 3000.0 if size < 400 else 12000.0, "io1": 0.0}.get(storage_type)
+    if included is not None and iops > included:
+        items.append(ctx.line(r, "iops", f"{storage_type} IOPS above the included {included:,.0f}",
+                              iops - included, f"rds_iops_{storage_type}{suffix}"))
+    items += [_performance_insights(r, ctx, cls, 2 if multi else 1), _managed_secret(r, ctx)]
+    return _collect(*items)
+
+
+def rds_cluster(r: Resource, ctx: Context) -> Result:
+    if r.values.get("engine") != "aurora-postgresql":
+        return [], [f"engine {r.values.get('engine')} is not in the price table"]
+    if r.values.get("storage_type") == "aurora-iopt1":
+        return [], ["Aurora I/O-Optimized is not in the price table"]
+    usage = ctx.usage
+    return _collect(
+        ctx.line(r, "storage", "Aurora storage", usage.aurora_storage_gb, "aurora_storage"),
+        ctx.line(r, "io", "Aurora I/O requests", usage.aurora_io_million_per_month, "aurora_io_million"),
+        _managed_secret(r, ctx))
+
+
+def rds_cluster_instance(r: Resource, ctx: Context) -> Result:
+    cls = str(r.values.get("instance_class"))
+    if r.values.get("engine") != "aurora-postgresql":
+        return [], [f"engine {r.values.get('engine')} is not in the price table"]
+    if cls == "db.serverless":
+        return [], ["Aurora Serverless v2 capacity (ACUs) is not in the price table"]
+    return _collect(ctx.line(r, "instance", f"{cls} instance hours", _hours(ctx), f"aurora_postgresql_{cls}"),
+                    _performance_insights(r, ctx, cls, 1))
+
+
+def db_proxy(r: Resource, ctx: Context) -> Result:
+    databases = ctx.of_type("aws_db_instance", "aws_rds_cluster_instance")
+    counts = [_vcpus(ctx, str(db.values.get("instance_class"))) for db in databases]
+    if any(count is None for count in counts):
+        return [], ["vCPU count of a database behind it is unknown"]
+    vcpus = max(2, sum(count or 0 for count in counts))  # billed for at least 2 vCPUs
+    return _collect(ctx.line(r, "vcpu", f"RDS Proxy vCPU-hours ({vcpus} vCPU of the databases in this plan)",
+                             vcpus * _hours(ctx), "rds_proxy_vcpu_hour"))
+
+
+def waf_web_acl(r: Resource, ctx: Context) -> Result:
+    rules = r.count_of("rule") or 0
+    return _collect(ctx.line(r, "acl", "WAF web ACL", 1, "waf_web_acl_month"),
+                    ctx.line(r, "rules", f"WAF rules ({rules})", rules, "waf_rule_month"),
+                    ctx.line(r, "requests", "WAF requests (millions)", ctx.usage.requests_per_month / 1e6,
+                             "waf_million_requests"))
+
+
+def metric_alarm(r: Resource, ctx: Context) -> Result:
+    queries = [q for q in r.values.get("metric_query") or [] if isinstance(q, dict) and q.get("metric")]
+    metrics = max(1, len(queries))
+    high_res = 0 < float(r.values.get("period") or 60) < 60
+    key = "cloudwatch_high_res_alarm_month" if high_res else "cloudwatch_alarm_month"
+    what = "high-resolution" if high_res else "standard"
+    return _collect(ctx.line(r, "alarm", f"CloudWatch {what} alarm ({metrics} metric)", metrics, key))
+
+
+def log_group(r: Resource, ctx: Context) -> Result:
+    if r.values.get("log_group_class") == "INFREQUENT_ACCESS":
+        return [], ["the Infrequent Access log class is not in the price table"]
+    days = float(r.values.get("retention_in_days") or 0)
+    months = days / 30 if days else MONTHS_IF_NEVER_EXPIRES
+    kept = f"{days:g}-day retention" if days else f"never expires: {MONTHS_IF_NEVER_EXPIRES:g} months assumed"
+    flows = ctx.flow_log_target(r)
+    gb = ctx.usage.flow_log_gb_per_month if flows else ctx.usage.log_gb_per_month
+    return _collect(None if flows else ctx.line(r, "ingest", "CloudWatch Logs ingestion", gb, "cloudwatch_logs_ingest_gb"),
+                    ctx.line(r, "storage", f"CloudWatch Logs storage ({kept})", gb * months, "cloudwatch_logs_storage_gb_month"))
+
+
+def flow_log(r: Resource, ctx: Context) -> Result:
+    destination = r.values.get("log_destination_type") or "cloud-watch-logs"
+    key = {"cloud-watch-logs": "cloudwatch_vended_logs_gb", "s3": "vended_logs_s3_gb"}.get(destination)
+    if key is None:
+        return [], [f"flow logs to {destination} are not in the price table"]
+    return _collect(ctx.line(r, "data", f"flow log delivery to {destination}", ctx.usage.flow_log_gb_per_month, key))
+
+
+def vpc_endpoint(r: Resource, ctx: Context) -> Result:
+    kind = r.values.get("vpc_endpoint_type") or "Gateway"
+    if kind == "Gateway":
+        return [], []  # S3 and DynamoDB gateway endpoints are free
+    if kind != "Interface":
+        return [], [f"{kind} endpoints are not in the price table"]
+    zones = r.count_of("subnet_ids") or 2
+    return _collect(ctx.line(r, "hours", f"interface endpoint hours ({zones} AZs)", zones * _hours(ctx),
+                             "vpc_endpoint_interface_hour"),
+                    ctx.line(r, "data", "interface endpoint data processed", ctx.usage.endpoint_gb_per_month,
+                             "vpc_endpoint_interface_gb"))
+
+
+def ecs_cluster(r: Resource, ctx: Context) -> Result:
+    settings = r.values.get("setting") or []
+    insights = any(s.get("name") == "containerInsights" and s.get("value") in ("enabled", "enhanced")
+                   for s in settings if isinstance(s, dict))
+    return [], ["Container Insights metrics are billed per metric, which the price table does not cover"] if insights else []
+
+
+def ssm_parameter(r: Resource, ctx: Context) -> Result:
+    if r.values.get("tier") != "Advanced":
+        return [], []
+    return _monthly(r, ctx, "SSM advanced parameter", "ssm_advanced_parameter_month")
+
+
+RULES: dict[str, Rule] = {
+    "aws_nat_gateway": nat_gateway, "aws_eip": eip, "aws_lb": load_balancer, "aws_alb": load_balancer,
+    "aws_ecs_service": ecs_service, "aws_db_instance": db_instance, "aws_rds_cluster": rds_cluster,
+    "aws_rds_cluster_instance": rds_cluster_instance, "aws_db_proxy": db_proxy, "aws_wafv2_web_acl": waf_web_acl,
+    "aws_cloudwatch_metric_alarm": metric_alarm, "aws_cloudwatch_log_group": log_group, "aws_flow_log": flow_log,
+    "aws_vpc_endpoint": vpc_endpoint, "aws_ecs_cluster": ecs_cluster, "aws_ssm_parameter": ssm_parameter,
+    "aws_cloudwatch_composite_alarm": lambda r, c: _monthly(r, c, "CloudWatch composite alarm",
+                                                            "cloudwatch_composite_alarm_month"),
+    "aws_cloudwatch_dashboard": lambda r, c: _monthly(r, c, "CloudWatch dashboard", "cloudwatch_dashboard_month"),
+    "aws_secretsmanager_secret": lambda r, c: _monthly(r, c, "Secrets Manager secret", "secretsmanager_secret_month"),
+    "aws_kms_key": lambda r, c: _monthly(r, c, "KMS key", "kms_key_month"),
+    "aws_route53_zone": lambda r, c: _monthly(r, c, "Route 53 hosted zone", "route53_hosted_zone_month"),
+    "aws_ecr_repository": lambda r, c: _collect(c.line(r, "storage", "ECR image storage", c.usage.ecr_storage_gb,
+                                                       "ecr_storage_gb_month")),
+    "aws_s3_bucket": lambda r, c: _collect(c.line(r, "storage", "S3 Standard storage", c.usage.s3_storage_gb,
+                                                  "s3_standard_gb_month")),
+}
+
+
+def price_resource(resource: Resource, ctx: Context) -> Result:
+    """Priced lines of one resource, and the reasons for what could not be priced."""
+    rule = RULES.get(resource.type)
+    if rule is not None:
+        return rule(resource, ctx)
+    if resource.type in FREE or facts.cost_decision(resource.type) in ("free", "usage"):
+        return [], []
+    return [], ["no price rule for this resource type"]

@@ -1,0 +1,1 @@
+"""Reports room: after an apply (summary, failed-apply issues) and drift (one issue per drifted env)."""

@@ -1,0 +1,1 @@
+"""Shared test helpers: fakes, golden files, offline terraform. Test modules import these, never each other."""

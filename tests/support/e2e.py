@@ -1,0 +1,68 @@
+"""An end-to-end project copy driven through `python main.py` in subprocesses, and its local AWS."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import boto3
+from botocore.exceptions import ClientError
+
+from generator.localaws import server as local_aws
+from generator.render.project import load
+
+
+class Project:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.env = {**os.environ, "HCLGEN_ROOT": str(root)}
+        self.backend = load(root, ["dev"])[0].env.backend
+
+    def start(self, *args: str) -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            [sys.executable, str(self.root / "main.py"), *args],
+            cwd=self.root,
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+
+    def run(self, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, str(self.root / "main.py"), *args],
+            cwd=self.root,
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+
+    def aws(self, service: str) -> Any:
+        server = local_aws.status(self.root)
+        assert server is not None, "the local AWS is not running"
+        return boto3.client(service, **local_aws.client_settings(server, self.backend.region))  # type: ignore[call-overload]
+
+    def state(self) -> dict[str, Any]:
+        body = self.aws("s3").get_object(Bucket=self.backend.bucket, Key=self.backend.key)["Body"].read()
+        return json.loads(body)  # type: ignore[no-any-return]
+
+    def lock_object(self) -> dict[str, Any] | None:
+        try:
+            body = self.aws("s3").get_object(Bucket=self.backend.bucket, Key=f"{self.backend.key}.tflock")["Body"]
+        except ClientError as err:  # only "no such key" means no lock; anything else fails the test
+            if err.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                return None
+            raise
+        return json.loads(body.read())  # type: ignore[no-any-return]
+
+
+def ok(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode == 0, f"exit {result.returncode}\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    return result.stdout
