@@ -25,6 +25,7 @@ EXIT_MEANINGS: dict[ExitCode, str] = {
     ExitCode.CHANGES: "changes or drift found: `plan --detailed-exitcode`, `drift`",
     ExitCode.REFUSED: "a safety rail refused: stale HCL, protected env off its branch, no terminal",
     ExitCode.UNREVIEWED: "`apply --verify-reviewed`: not the plan reviewed in the merged pull request",
+    ExitCode.NOT_APPLIED: "`drift` of an env that was never applied (nothing to compare: not \"no drift\")",
     ExitCode.USAGE: "you called it wrong: unknown env or command, bad flag, invalid config",
     ExitCode.INTERRUPTED: "interrupted (Ctrl-C, SIGTERM)",
 }

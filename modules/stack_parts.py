@@ -22,7 +22,7 @@ from modules.rds import Rds, RdsInputs
 from modules.rds_proxy import ProxyTarget, RdsProxy, RdsProxyInputs
 from modules.service import Service
 from modules.services import ServiceInputs
-from modules.vpc import Vpc
+from modules.vpc import Vpc, VpcInputs
 
 
 class StackInputs(Protocol):
@@ -41,6 +41,8 @@ class StackInputs(Protocol):
     def rds(self) -> RdsInputs: ...
     @property
     def rds_proxy(self) -> RdsProxyInputs | None: ...
+    @property
+    def vpc(self) -> VpcInputs: ...
 
 
 def database(scope: Construct, stack: StackInputs, vpc: Vpc, name: str, *, topic_arn: str | None = None) -> Rds | Aurora:

@@ -8,27 +8,53 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from generator.cdk import Construct, IamRolePolicy, tracked
 from generator.environment import Environment
 from generator.errors import InputError
 from modules import resource_alarms, stack_resources, stack_services
+from modules.alarms import AlarmInputs
 from modules.alb import Alb
-from modules.apigw import AlbTarget
+from modules.apigw import AlbTarget, ApiInputs
 from modules.aurora import Aurora
 from modules.ecr import Ecr
-from modules.ecs import Ecs, SecretRef
+from modules.ecs import Ecs, EcsInputs, SecretRef
 from modules.iam import Iam, policy
 from modules.params import Params
+from modules.queue import QueueInputs
 from modules.rds import Rds
 from modules.rds_proxy import RdsProxy
+from modules.redis import CacheInputs
 from modules.service import Service
+from modules.services import ServiceInputs
 from modules.stack_resources import PRIMARY, Built
+from modules.uploads import UploadsInputs
 from modules.vpc import Vpc
 
-if TYPE_CHECKING:
-    from modules.stack import StackInputs
+
+class StackInputs(Protocol):
+    """The inputs wiring reads (modules.stack.StackInputs has them); a protocol, so stack.py and
+    this file do not import each other."""
+
+    @property
+    def ecs(self) -> EcsInputs: ...
+    @property
+    def alarms(self) -> AlarmInputs | None: ...
+    @property
+    def services(self) -> tuple[ServiceInputs, ...]: ...
+    @property
+    def queues(self) -> Mapping[str, QueueInputs]: ...
+    @property
+    def uploads(self) -> Mapping[str, UploadsInputs]: ...
+    @property
+    def bucket_queues(self) -> Mapping[str, str]: ...
+    @property
+    def caches(self) -> Mapping[str, CacheInputs]: ...
+    @property
+    def api(self) -> ApiInputs | None: ...
+    @property
+    def api_queue(self) -> str | None: ...
 
 
 def check(stack: StackInputs) -> None:

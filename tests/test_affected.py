@@ -14,7 +14,7 @@ def test_own_folder_affects_only_that_env() -> None:
 
 
 def test_shared_inputs_affect_every_env() -> None:
-    for path in ["modules/ecs.py", "generator/render/hcl.py", "generator/templates/plan_comment.md.j2", "pyproject.toml"]:
+    for path in ["modules/ecs.py", "generator/hcl/syntax.py", "generator/templates/plan_comment.md.j2", "pyproject.toml"]:
         result = affected_envs([path], ENVS)
         assert result.envs == ("dev", "prod"), path
         assert result.reasons["prod"] == (f"shared input {path} changed",)

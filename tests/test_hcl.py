@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from generator.render import interpolation
-from generator.render.hcl import Attr, Blank, Block, Call, render_block
+from generator.hcl import interpolation
+from generator.hcl.syntax import Attr, Blank, Block, Call, render_block
 from generator.jsonenc import as_document, terraform_json
 
 

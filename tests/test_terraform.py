@@ -78,7 +78,7 @@ def _documents(rendered: list) -> list[dict[str, Any]]:
 
 
 def test_writer_output_for_every_construct_is_fmt_clean(tmp_path: Path, rc: Path) -> None:
-    from generator.render.hcl import Attr, Blank, Block, Call, render_file
+    from generator.hcl.syntax import Attr, Blank, Block, Call, render_file
 
     body = [Attr("count", 2), Blank(), Attr("a", 1), Attr("long_name", "x"), Attr("list", ["a", "${b.c}"]),
             Attr("map", {"k": "v", "longer-key": True, "nested": {"x": [{"y": 1}]}}), Attr("b", None),

@@ -13,7 +13,8 @@ import pytest
 from generator import facts
 from generator.errors import ConfigError
 from generator.facts.services import SERVICES, USAGE_PRICED
-from generator.diagram.kinds import KINDS, NODE_TYPES
+from generator.review.cost.decision import cost_decision, missing
+from generator.facts.kinds import KINDS, NODE_TYPES
 from scripts.projectcopy import with_examples
 
 
@@ -33,13 +34,13 @@ def rendered_types(tmp_path_factory: pytest.TempPathFactory) -> dict[str, set[st
 
 def test_every_rendered_type_has_its_facts(rendered_types: dict[str, set[str]]) -> None:
     problems = [f"{line} (rendered in {', '.join(sorted(rendered_types[line.split(':')[0]]))})"
-                for line in facts.missing(rendered_types)]
+                for line in missing(rendered_types)]
     assert not problems, "\n".join(problems)
     assert "aws_vpc" in rendered_types  # the render really happened
 
 
 def test_missing_names_the_type_and_where_to_decide() -> None:
-    lines = facts.missing(["aws_gamelift_fleet"], Path("/nonexistent"))
+    lines = missing(["aws_gamelift_fleet"], Path("/nonexistent"))
     assert len(lines) == 3 and all(line.startswith("aws_gamelift_fleet: no ") for line in lines)
     assert "SERVICES['aws_gamelift_']" in lines[0] and "generator/facts/services.py" in lines[0]
     assert "generator/review/cost/rules.py" in lines[2] and "TYPE_FACTS" in lines[2]
@@ -51,8 +52,8 @@ def test_service_facts_derive_from_the_type_prefix() -> None:
     assert facts.diagram_kind("aws_sqs_queue_policy", root) is None  # a detail of the queue
     assert facts.is_stateful("aws_sqs_queue", root) and not facts.is_stateful("aws_sqs_queue_policy", root)
     assert facts.is_stateful("aws_rds_cluster", root) and not facts.is_stateful("aws_lb", root)
-    assert facts.cost_decision("aws_lb", root) == "rule" and facts.cost_decision("aws_vpc", root) == "free"
-    assert facts.cost_decision("aws_lambda_function", root) == "usage"
+    assert cost_decision("aws_lb", root) == "rule" and cost_decision("aws_vpc", root) == "free"
+    assert cost_decision("aws_lambda_function", root) == "usage"
 
 
 def test_the_tables_name_real_kinds_and_real_provider_types() -> None:
@@ -79,8 +80,8 @@ def test_a_module_decides_for_its_types_next_to_its_code(tmp_path: Path) -> None
                                    '"group": "ci", "stateful": True, "cost": "usage"}}\n')
     assert facts.diagram_kind("aws_gamelift_fleet", root) == "service"
     assert facts.diagram_group("aws_gamelift_fleet", root) == "ci"
-    assert facts.is_stateful("aws_gamelift_fleet", root) and facts.cost_decision("aws_gamelift_fleet", root) == "usage"
-    assert facts.missing(["aws_gamelift_fleet"], root) == []
+    assert facts.is_stateful("aws_gamelift_fleet", root) and cost_decision("aws_gamelift_fleet", root) == "usage"
+    assert missing(["aws_gamelift_fleet"], root) == []
 
 
 @pytest.mark.parametrize(("literal", "words"), [

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from generator.errors import StaleError
-from generator.hcl import outdir
+from generator.render import outdir
 from generator.hcl.document import convert as convert_document
 from generator.hcl.schema import Schemas, default_schemas, installed, with_schema_file
 from generator.hcl.source import Stack, stacks

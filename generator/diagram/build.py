@@ -15,7 +15,7 @@ from generator.diagram.edges import (Edges, network_edges, reference_edges, secr
                                             security_group_edges)
 from generator.diagram.graph import Inventory, Resource
 from generator import facts
-from generator.diagram.kinds import (GROUPS, KINDS, SUBNET_GROUP_TYPES, TIER_ORDER, TIER_WORDS,
+from generator.facts.kinds import (GROUPS, KINDS, SUBNET_GROUP_TYPES, TIER_ORDER, TIER_WORDS,
                                             ci_trust)
 from generator.diagram.labels import Context, label, literal, zone_of
 from generator.diagram.model import INTERNET, Diagram, Edge, Node, node_id

@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from generator.diagram.graph import Resource
-from generator.diagram.kinds import (CONNECTOR_TYPES, EDGE_LABELS, FLOW_KINDS, INVERTED, JUNCTION_TYPES,
+from generator.facts.kinds import (CONNECTOR_TYPES, EDGE_LABELS, FLOW_KINDS, INVERTED, JUNCTION_TYPES,
                                             KINDS, SG_RULE_TYPES)
 from generator.diagram.model import INTERNET, Edge, Node, node_id
 

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from generator.diagram.graph import Resource
-from generator.diagram.kinds import KINDS
+from generator.facts.kinds import KINDS
 
 
 class Context:

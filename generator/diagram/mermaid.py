@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from generator.diagram.build import INTERNET, Diagram, Edge, Node
-from generator.diagram.kinds import KINDS
+from generator.facts.kinds import KINDS
 
 _SHAPES = {"box": ('["', '"]'), "cylinder": ('[("', '")]'), "hexagon": ('{{"', '"}}'), "stadium": ('(["', '"])'),
            "circle": ('(("', '"))'), "subnet": ('("', '")')}

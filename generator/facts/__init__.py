@@ -2,7 +2,7 @@
 
 Three decisions per type, each from the engine's tables or from the module that uses the type:
 
-* diagram: the node kind it is drawn as (generator/diagram/kinds.py NODE_TYPES, else its
+* diagram: the node kind it is drawn as (generator/facts/kinds.py NODE_TYPES, else its
   service in generator/facts/services.py), or a detail/connector of another node;
 * cost: a price rule or FREE (generator/review/cost/rules.py), or USAGE_PRICED (services.py);
 * stateful: whether replacing or destroying it loses data (its service's `stateful`).
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import ast
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,7 +47,7 @@ class Override:
 
 def diagram_kind(type_: str, root: Path | None = None) -> str | None:
     """The node kind a resource of this type is drawn as; None: not a node of its own."""
-    from generator.diagram.kinds import NODE_TYPES
+    from generator.facts.kinds import NODE_TYPES
 
     override = overrides(root).get(type_)
     if override is not None and override.diagram is not None:
@@ -72,24 +72,20 @@ def is_stateful(type_: str, root: Path | None = None) -> bool:
     return bool(found and type_ in found[1].stateful)
 
 
-def cost_decision(type_: str, root: Path | None = None) -> str | None:
-    """"rule", "free" or "usage" (billed per use, not estimated); None: nobody decided."""
-    from generator.review.cost.rules import FREE, RULES
-    from generator.review.cost.rules_res import RES_FREE, RES_RULES
-
+def cost_override(type_: str, root: Path | None = None) -> str | None:
+    """"free" or "usage" when a module's TYPE_FACTS or USAGE_PRICED decides the type's cost; the price
+    rules themselves live in review/cost/ (generator.review.cost.estimate.decision combines both)."""
     override = overrides(root).get(type_)
-    if type_ in RULES or type_ in RES_RULES:
-        return "rule"
     if override is not None and override.cost is not None:
         return override.cost
-    if type_ in FREE or type_ in RES_FREE:
-        return "free"
     return "usage" if type_ in USAGE_PRICED else None
 
 
-def missing(types: Iterable[str], root: Path | None = None) -> list[str]:
-    """One line per undecided fact of these types, naming what to add where."""
-    from generator.diagram.kinds import CONNECTOR_TYPES, NODE_TYPES
+def missing(types: Iterable[str], root: Path | None = None,
+            decide_cost: Callable[[str], str | None] | None = None) -> list[str]:
+    """One line per undecided fact of these types, naming what to add where (cost: when `decide_cost`,
+    generator.review.cost.estimate.decision's, is given: the price rules live above this floor)."""
+    from generator.facts.kinds import CONNECTOR_TYPES, NODE_TYPES
 
     known = overrides(root)
     lines = []
@@ -106,7 +102,7 @@ def missing(types: Iterable[str], root: Path | None = None) -> list[str]:
             lines.append(f"{type_}: no stateful decision: add SERVICES[{prefix!r}] (its `stateful` types) in "
                          f"generator/facts/services.py, or {FACTS_VARIABLE} = {{{type_!r}: {{'stateful': ...}}}} "
                          "in the module that uses it")
-        if cost_decision(type_, root) is None:
+        if decide_cost is not None and decide_cost(type_) is None:
             lines.append(f"{type_}: no cost decision: add a rule to RULES or the type to FREE in "
                          "generator/review/cost/rules.py, to USAGE_PRICED in generator/facts/services.py, or "
                          f"{FACTS_VARIABLE} = {{{type_!r}: {{'cost': 'free' | 'usage'}}}} in the module that uses it")
@@ -169,7 +165,7 @@ def read_overrides(path: Path, root: Path) -> dict[str, Override]:
 
 
 def _checked(value: Any, where: str) -> dict[str, Override]:
-    from generator.diagram.kinds import KINDS
+    from generator.facts.kinds import KINDS
 
     if not isinstance(value, dict):
         raise ConfigError(f"{where}: {FACTS_VARIABLE} must be a dict of type -> facts")
@@ -191,5 +187,5 @@ def _checked(value: Any, where: str) -> dict[str, Override]:
     return result
 
 
-__all__ = ["DETAIL", "FACTS_VARIABLE", "Override", "SERVICES", "cost_decision", "diagram_group", "diagram_kind",
+__all__ = ["DETAIL", "FACTS_VARIABLE", "Override", "SERVICES", "cost_override", "diagram_group", "diagram_kind",
            "is_stateful", "missing", "overrides", "read_overrides"]

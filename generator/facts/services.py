@@ -18,7 +18,7 @@ from dataclasses import dataclass
 class Service:
     """What the engine knows about the types of one service (one type prefix)."""
 
-    nodes: dict[str, str]  # type -> diagram kind (a generator.diagram.kinds.KINDS key); others: details
+    nodes: dict[str, str]  # type -> diagram kind (a generator.facts.kinds.KINDS key); others: details
     stateful: frozenset[str] = frozenset()  # types whose deletion loses data or an identity
 
 

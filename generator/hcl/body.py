@@ -12,7 +12,7 @@ from typing import Any
 
 from generator.hcl import values
 from generator.hcl.refusal import Unrenderable
-from generator.render.hcl import Attr, Blank, Block, Call, Item
+from generator.hcl.syntax import Attr, Blank, Block, Call, Item
 
 _META_FIRST = ("count", "for_each", "provider")
 _NAME_FIRST = ("name", "name_prefix", "family", "identifier", "description")

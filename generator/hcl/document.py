@@ -15,7 +15,7 @@ from typing import Any
 from generator.hcl import toplevel
 from generator.hcl.refusal import Unrenderable
 from generator.hcl.schema import Schemas
-from generator.render.hcl import Block, render_file
+from generator.hcl.syntax import Block, render_file
 
 TOP_LEVEL = ("terraform", "provider", "variable", "locals", "output", "module", "resource", "data", "moved",
              "import", "removed", "check", "//")

@@ -8,7 +8,7 @@ from generator.hcl import values
 from generator.hcl.body import Context, bodies, body, conditions, connection, plain, provisioners, single_object
 from generator.hcl.refusal import Unrenderable
 from generator.hcl.schema import Schemas
-from generator.render.hcl import Attr, Blank, Block, Item
+from generator.hcl.syntax import Attr, Blank, Block, Item
 
 _TERRAFORM_KEYS = ("required_version", "required_providers", "backend", "cloud", "experiments", "provider_meta", "//")
 _BACKEND_BLOCKS = {"remote": ("workspaces",), "cloud": ("workspaces",)}

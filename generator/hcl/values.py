@@ -14,7 +14,7 @@ from typing import Any
 from generator.hcl import expr
 from generator.hcl.refusal import Unrenderable
 from generator.jsonenc import as_document
-from generator.render.hcl import Call, Expr, Heredoc
+from generator.hcl.syntax import Call, Expr, Heredoc
 
 _KEYWORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _IDENT_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")

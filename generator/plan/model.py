@@ -20,7 +20,7 @@ from generator import facts
 from generator.plan import planjson
 from generator.plan import parts as planparts
 from generator.plan.attrdiff import AttributeChange, attribute_changes, format_path
-from generator.plan.parts import ActionInvocation, CheckResult, DeferredChange, OutputChange
+from generator.plan.parts import ActionInvocation, CheckResult, DeferredChange, OutputChange, is_refresh_only
 from generator.plan.schema import set_paths
 
 MAX_ATTRIBUTES = 40  # per resource in the comment; the full plan text has them all
@@ -286,15 +286,6 @@ def _drifted(change: ResourceChange) -> bool:
     """Drift worth showing: deleted outside terraform, or attributes that really differ (a drift
     entry whose differences are all provider normalisation, null vs [], is noise)."""
     return change.action is Action.DESTROY or (change.action is not Action.NOOP and bool(change.attributes))
-
-
-def is_refresh_only(plan: Mapping[str, Any]) -> bool:
-    """A `plan -refresh-only` with drift. terraform's JSON has no flag for the mode (up to format
-    1.2); such a plan has resource_drift but no resource_changes key at all, where a normal plan
-    lists every resource, no-ops included."""
-    if "refresh_only" in plan:  # should a later format add the flag
-        return bool(plan["refresh_only"])
-    return bool(plan.get("resource_drift")) and "resource_changes" not in plan
 
 
 def failed_plan(env: str, error: str | None) -> EnvPlan:

@@ -163,3 +163,12 @@ def _invocation(item: Mapping[str, Any]) -> ActionInvocation:
 def actions(plan: Mapping[str, Any]) -> tuple[ActionInvocation, ...]:
     items: Sequence[Mapping[str, Any]] = plan.get("action_invocations") or []
     return tuple(_invocation(item) for item in items if item)
+
+
+def is_refresh_only(plan: Mapping[str, Any]) -> bool:
+    """A `plan -refresh-only` with drift. terraform's JSON has no flag for the mode (up to format
+    1.2); such a plan has resource_drift but no resource_changes key at all, where a normal plan
+    lists every resource, no-ops included."""
+    if "refresh_only" in plan:  # should a later format add the flag
+        return bool(plan["refresh_only"])
+    return bool(plan.get("resource_drift")) and "resource_changes" not in plan

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from generator.addresses import ADDRESS, resource_type
-from generator.render.hcl import Attr, Block, Expr, render_block
+from generator.hcl.syntax import Attr, Block, Expr, render_block
 
 MOVED_FILE = "moved.tf"
 _REFERENCE = re.compile(r"(?<![\w.\"])([a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*)(?![\w-])")

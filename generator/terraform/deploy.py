@@ -19,12 +19,12 @@ from typing import Any
 import click
 
 from generator.localaws import server as local_aws
-from generator.terraform import rails, operations, runlock, workspace
+from generator.terraform import operations, pending, rails, runlock, workspace
 from generator.program import command
 from generator.errors import HclgenError, RefusedError, UsageError
 from generator.terraform.workspace import Workspace
 
-TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
+TAG = pending.TAG  # the tags a deploy accepts and a pending record may hold
 # What an image roll may change: a new task definition revision and the service that runs it.
 ROLL_TYPES = ("aws_ecs_task_definition", "aws_ecs_service")
 OVERRIDE_FLAG = "--override-branch-check"
@@ -49,59 +49,23 @@ def _deploy(ws: Workspace, name: str, image_tag: str, auto_approve: bool) -> int
         raise HclgenError(f"{name} has no image tag parameter in its state: apply it first "
                           f"(`{command('apply', name)}{ws.local_flag()}`), with deploy.tag_from_parameter on")
     ssm = _client(ws, "ssm")
-    pending = read_pending(ws.root, name)  # a killed deploy's tag is untested: the one before it is the old tag
+    pending = pending.read_pending(ws.root, name)  # a killed deploy's tag is untested: the one before it is the old tag
     previous = pending or _ssm_call(lambda: ssm.get_parameter(Name=parameter)["Parameter"]["Value"], parameter)
     if previous == image_tag:
         click.echo(f"{name}: {image_tag} is already the deployed tag; applying to converge")
-    _write_pending(ws.root, name, previous, image_tag)
+    pending.write_pending(ws.root, name, previous, image_tag)
     _ssm_call(lambda: ssm.put_parameter(Name=parameter, Value=image_tag, Type="String", Overwrite=True), parameter)
     try:
         _plan_and_apply(ws, name, auto_approve, previous)
     except BaseException as err:  # a failed plan or apply, a killed terraform, Ctrl-C: the old tag again
         _put_back(ssm, parameter, previous, err)
-        pending_path(ws.root, name).unlink(missing_ok=True)
+        pending.pending_path(ws.root, name).unlink(missing_ok=True)
         raise
-    pending_path(ws.root, name).unlink(missing_ok=True)
+    pending.pending_path(ws.root, name).unlink(missing_ok=True)
     if "codedeploy_deployment_group_name" in outputs:
         _blue_green(ws, read_outputs(ws))
     click.echo(f"{name}: deployed image tag {image_tag} (was {previous})")
     return 0
-
-
-def pending_path(root: Path, env: str) -> Path:
-    """Written before the tag changes, removed once the deploy applied or put the tag back: when it
-    survives, the deploy process itself was killed and the parameter may hold an untested tag."""
-    from generator.paths import work_dir
-
-    return work_dir(root) / "deploy" / f"{env}.pending.json"
-
-
-def read_pending(root: Path, env: str) -> str | None:
-    """The tag before a deploy that never finished, or None."""
-    try:
-        previous = json.loads(pending_path(root, env).read_text(encoding="utf-8")).get("previous")
-    except (OSError, ValueError, AttributeError):
-        return None
-    return previous if isinstance(previous, str) and TAG.fullmatch(previous) else None
-
-
-def check_no_pending(root: Path, env: str, local_flag: str) -> None:
-    """apply refuses while a killed deploy may have left an untested tag in the parameter."""
-    previous = read_pending(root, env)
-    if previous is not None:
-        raise RefusedError(f"a deploy of {env} was killed after writing a new image tag, which may be untested "
-                           f"({pending_path(root, env)}); put the tested one back with "
-                           f"`{command('deploy', env, '--image-tag', previous)}{local_flag}` or finish a deploy, "
-                           "then apply")
-
-
-def _write_pending(root: Path, env: str, previous: str, tag: str) -> None:
-    path = pending_path(root, env)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps({"previous": previous, "tag": tag}) + "\n", encoding="utf-8")
-    except OSError as err:
-        raise HclgenError(f"cannot record the deploy in {path}: {err.strerror or err}; nothing was changed") from None
 
 
 def _plan_and_apply(ws: Workspace, name: str, auto_approve: bool, previous: str) -> None:

@@ -158,7 +158,7 @@ def apply(root: Path, name: str, *, local: bool, auto_approve: bool, override_br
     """`verify` (apply --verify-reviewed) sees the fresh plan before anything is applied and raises to stop."""
     rails.require_terminal(auto_approve, "apply")
     with runlock.hold(root, [name], f"apply {name}"):
-        from generator.terraform.deploy import check_no_pending
+        from generator.terraform.pending import check_no_pending
 
         check_no_pending(root, name, " --local" if local else "")
         rails.check_synced(root, [name])

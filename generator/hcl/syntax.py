@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.render import interpolation
+from generator.hcl import interpolation
 
 INDENT = "  "
 MAX_INLINE = 80  # longest single-line list we print before breaking it up, for reviewers
