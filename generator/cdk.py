@@ -9,7 +9,9 @@ stand-in (generator.cdkload.Binding) that loads its binding on first real use (a
 attribute, isinstance), and a module construct subclassing Construct gets its real jsii base
 when first instantiated. `envs`, config errors and whatever only reads configs never start
 the jsii runtime. Type checkers see the real classes: the TYPE_CHECKING imports below, which
-are also the table the stand-ins are made from.
+are also the table the stand-ins are made from. Any other class of the provider or cdktf
+(`from generator.cdk import SqsQueue`) resolves by name on first import (module __getattr__
+below): a new module never needs an edit here.
 `cdktf_cdktf_provider_aws/__init__.py` imports all ~1,500 resource submodules (about 18 s):
 a bare package object is registered first, so a submodule loads only itself and the shared
 jsii assembly.
@@ -17,6 +19,7 @@ jsii assembly.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
 import os
@@ -178,6 +181,66 @@ if not TYPE_CHECKING:
     globals().update({name: Binding(module, real, _load)
                       for name, (module, real) in type_checking_imports(Path(__file__)).items()})
 
+PROVIDER_PACKAGE = "cdktf_cdktf_provider_aws"
+
+
+def __getattr__(name: str) -> Any:
+    """Any other class of the AWS provider or cdktf by its name (`from generator.cdk import SqsQueue`),
+    as a stand-in like the names above: nothing to register, nothing loads until first use. Type
+    checkers see Any; a module wanting the real type imports it under its own TYPE_CHECKING."""
+    if name.startswith("_") or not name[:1].isupper():
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module = _module_defining(name)
+    if module is None:
+        raise AttributeError(f"{name} is not a class of cdktf or of the AWS provider bindings "
+                             f"({PROVIDER_PACKAGE}): check its spelling against the provider's resource name")
+    binding = Binding(module, name, _load)
+    globals()[name] = binding
+    return binding
+
+
+def _module_defining(name: str) -> str | None:
+    """The provider submodule (or cdktf/constructs) whose source defines `class name`, found by reading
+    source text: importing a submodule to look would load the jsii assembly."""
+    for module in [*_provider_candidates(name), "cdktf", "constructs"]:
+        if _defines(module, name):
+            return module
+    return None
+
+
+def _provider_candidates(name: str) -> list[str]:
+    """Submodules whose class prefix starts `name` (SqsQueuePolicy -> sqs_queue_policy, sqs_queue), longest first."""
+    found = [sub for sub, camel in _provider_submodules().items() if name.startswith(camel)]
+    return [f"{PROVIDER_PACKAGE}.{sub}" for sub in sorted(found, key=len, reverse=True)]
+
+
+@functools.cache
+def _provider_submodules() -> dict[str, str]:
+    spec = importlib.util.find_spec(PROVIDER_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        return {}
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    return {p.name: "".join(part[:1].upper() + part[1:] for part in p.name.split("_"))
+            for p in folder.iterdir() if (p / "__init__.py").is_file() and not p.name.startswith("_")}
+
+
+@functools.cache
+def _source_of(module: str) -> str:
+    package, _, sub = module.partition(".")
+    spec = importlib.util.find_spec(package)
+    if spec is None:
+        return ""
+    if sub:
+        locations = spec.submodule_search_locations
+        path = Path(next(iter(locations))) / sub / "__init__.py" if locations else None
+    else:
+        path = Path(spec.origin) if spec.origin else None
+    return path.read_text(encoding="utf-8") if path is not None and path.is_file() else ""
+
+
+def _defines(module: str, name: str) -> bool:
+    return f"\nclass {name}(" in _source_of(module) or f"\nclass {name}:" in _source_of(module)
+
 R = TypeVar("R", bound="TerraformElement")
 
 
@@ -214,6 +277,12 @@ def tracked(item: R, name: str | None = None, *, moved_from: str | None = None) 
     moved_from: the name (or "type.name" address) the resource had before a refactor, for when
     synth cannot tell on its own; synth then writes the `moved` block into moved.tf.
     """
+    if not callable(getattr(item, "override_logical_id", None)):
+        caller = sys._getframe(1)
+        from generator.errors import UsageError
+
+        raise UsageError(f"{Path(caller.f_code.co_filename).name}:{caller.f_lineno}: tracked() takes a resource, "
+                         f"data source or output, not {type(item).__name__}")
     logical = name or item.node.id
     item.override_logical_id(logical)
     log = _RECORDING.get()

@@ -21,6 +21,8 @@ class HclgenGroup(click.Group):
         try:
             result = super().invoke(ctx)
         except HclgenError as err:
+            if err.traceback and _verbose(ctx):
+                click.echo(err.traceback.rstrip("\n"), err=True)
             click.secho(f"error: {err}", fg="red", err=True)
             raise click.exceptions.Exit(err.exit_code) from None
         except KeyboardInterrupt:
@@ -31,9 +33,16 @@ class HclgenGroup(click.Group):
         return result
 
 
+def _verbose(ctx: click.Context) -> bool:
+    """-v/--verbose anywhere on the line (the group's own or a command's) also shows user code tracebacks."""
+    words = [*getattr(ctx, "_protected_args", []), *ctx.args]
+    return bool(ctx.params.get("verbose")) or any(arg in ("-v", "--verbose") for arg in words)
+
+
 @click.group(cls=HclgenGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="hclgen", prog_name="hclgen")
-def cli() -> None:
+@click.option("-v", "--verbose", is_flag=True, help="On an error in your config or module, show its full traceback.")
+def cli(verbose: bool) -> None:
     """hclgen: AWS infrastructure in Python, committed as reviewer-grade Terraform HCL.
 
     Environments live in environments/<name>/config.py; `synth` renders each one to
@@ -43,12 +52,12 @@ def cli() -> None:
 
 def _register() -> None:
     from generator.commands import synth as synth_commands
-    from generator.commands import bootstrap, ci, convert, cost, diagram, local, moved, policy, review, terraform, watch
+    from generator.commands import bootstrap, ci, convert, cost, diagram, local, moved, new, policy, review, terraform, watch
     from generator.commands import deploy as deploy_commands
 
     for command in [*synth_commands.COMMANDS, *terraform.COMMANDS, *local.COMMANDS, *bootstrap.COMMANDS,
                     *review.COMMANDS, *diagram.COMMANDS, *cost.COMMANDS, *policy.COMMANDS, *moved.COMMANDS,
-                    *deploy_commands.COMMANDS, *ci.COMMANDS, *watch.COMMANDS,
+                    *deploy_commands.COMMANDS, *ci.COMMANDS, *watch.COMMANDS, *new.COMMANDS,
                     *convert.COMMANDS]:
         cli.add_command(command)
 

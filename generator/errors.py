@@ -21,6 +21,7 @@ class HclgenError(Exception):
     """Base class for every error the tool reports to a user (no traceback)."""
 
     exit_code: int = ExitCode.FAILURE
+    traceback: str | None = None  # the user's code's traceback behind this error, printed with -v
 
     def __init__(self, message: str, *, exit_code: int | None = None) -> None:
         super().__init__(message)

@@ -23,3 +23,23 @@ def copy_project(target: Path, source: Path = ROOT) -> Path:
         elif path.exists():
             shutil.copy2(path, target / part)
     return target
+
+
+def env_names(root: Path = ROOT) -> list[str]:
+    """The project's environments, discovered (tests never assume which exist)."""
+    base = root / "environments"
+    return sorted(p.name for p in base.iterdir() if (p / "config.py").is_file()) if base.is_dir() else []
+
+
+def example_names(root: Path = ROOT) -> list[str]:
+    """The folders under examples/ that hold an environment config."""
+    base = root / "examples"
+    return sorted(p.name for p in base.iterdir() if (p / "config.py").is_file()) if base.is_dir() else []
+
+
+def with_examples(target: Path, source: Path = ROOT) -> Path:
+    """A project copy whose environments/ also holds every example (each renders like an env)."""
+    root = copy_project(target, source)
+    for name in example_names(source):
+        shutil.copytree(source / "examples" / name, root / "environments" / name)
+    return root

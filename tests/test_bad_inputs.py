@@ -102,8 +102,8 @@ CASES = [
          body=_stack("iam=IamInputs(task_statements=({'Effect': 'Allow', 'Action': ['s3:*'], "
                      "'Resource': 'arn:aws:s3:::b'},))")),
     # CLI misuses
-    Case("unknown-env", ("synth", "staging"), "unknown environment 'staging'"),
-    Case("plan-unknown-env", ("plan", "staging"), "unknown environment 'staging'"),
+    Case("unknown-env", ("synth", "no-such-env"), "unknown environment 'no-such-env'"),
+    Case("plan-unknown-env", ("plan", "no-such-env"), "unknown environment 'no-such-env'"),
     Case("apply-no-terminal", ("apply", "dev"), "--auto-approve"),
     Case("destroy-no-terminal", ("destroy", "dev"), "--auto-approve"),
     Case("unknown-command", ("deploy", "dev"), "deploy"),

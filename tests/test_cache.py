@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from generator.render import cache, pipeline
+from generator.render import cache, envreads, pipeline
+from tests.projectcopy import env_names
 
 
 @pytest.fixture
 def synthed(project: Path) -> Path:
     pipeline.write(project, pipeline.render(project))
-    assert cache.lookup(project, ["dev", "prod"]) is not None
+    assert cache.lookup(project, env_names(project)) is not None
     return project
 
 
@@ -38,7 +39,7 @@ def test_deleted_and_extra_generated_files_are_seen_on_a_hit(synthed: Path) -> N
 def test_any_input_change_misses_the_cache(synthed: Path, relative: str) -> None:
     path = synthed / relative
     path.write_text(path.read_text() + "\n# touched\n")
-    assert cache.lookup(synthed, ["dev", "prod"]) is None
+    assert cache.lookup(synthed, env_names(synthed)) is None
 
 
 def test_a_config_change_is_caught_by_the_render_it_forces(synthed: Path) -> None:
@@ -70,9 +71,58 @@ def test_terraform_working_files_do_not_count_as_inputs(synthed: Path) -> None:
     work.mkdir()
     (work / "terraform.tfstate").write_text("{}")
     (synthed / "environments" / "dev" / ".terraform.lock.hcl").write_text("# lock\n")
-    assert cache.lookup(synthed, ["dev", "prod"]) is not None
+    assert cache.lookup(synthed, env_names(synthed)) is not None
 
 
 def test_disabled_by_environment_variable(synthed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(cache.DISABLE_VAR, "1")
     assert cache.lookup(synthed, ["dev"]) is None
+
+
+@pytest.mark.parametrize("variable", cache.RENDER_SWITCHES)
+def test_each_render_switch_forces_a_render(synthed: Path, variable: str, monkeypatch: pytest.MonkeyPatch,
+                                            tmp_path: Path) -> None:
+    log = tmp_path / "renders.log"
+    monkeypatch.setenv(pipeline.RENDER_LOG_VAR, str(log))
+    assert pipeline.unchanged(synthed)
+    monkeypatch.setenv(variable, "{}")
+    assert not pipeline.unchanged(synthed)
+    assert pipeline.stale_paths(synthed) == [] and log.read_text().count("\n") == 1  # rendered again, same HCL
+    assert pipeline.unchanged(synthed)
+
+
+READS_ENV = '''"""own: its queue name comes from the environment."""
+
+import os
+from dataclasses import dataclass
+
+from generator.cdk import Construct, SqsQueue, tracked
+from generator.environment import Environment
+
+
+class Jobs(Construct):
+    def __init__(self, scope: Construct, id_: str) -> None:
+        super().__init__(scope, id_)
+        tracked(SqsQueue(self, "jobs", name="jobs-" + os.environ.get("ACME_QUEUE_SUFFIX", "none")))
+
+
+@dataclass(frozen=True)
+class Stack:
+    def compose(self, scope: Construct, env: Environment) -> None:
+        Jobs(scope, "jobs")
+
+
+ENVIRONMENT = Environment(name="own", project="acme", region="us-east-1", state_bucket="acme-state-own", stack=Stack())
+'''
+
+
+def test_a_variable_the_project_code_reads_is_in_the_key(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (project / "environments" / "own").mkdir()
+    (project / "environments" / "own" / "config.py").write_text(READS_ENV)
+    monkeypatch.setenv("ACME_QUEUE_SUFFIX", "a")
+    pipeline.write(project, pipeline.render(project, ["own"]))
+    assert envreads.recorded(project) == ["ACME_QUEUE_SUFFIX"]  # jsii reads the whole environment: not recorded
+    assert pipeline.unchanged(project, ["own"])
+    monkeypatch.setenv("ACME_QUEUE_SUFFIX", "b")
+    assert not pipeline.unchanged(project, ["own"])
+    assert "environments/own/jobs.tf" in pipeline.stale_paths(project, ["own"])

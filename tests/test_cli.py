@@ -8,6 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from generator.cli import cli
+from tests.projectcopy import env_names
 
 
 def _run(*args: str) -> tuple[int, str, str]:
@@ -84,9 +85,9 @@ def test_envs_lists_regions_and_backends(project: Path) -> None:
 
 
 def test_unknown_environment_is_a_one_line_usage_error(project: Path) -> None:
-    code, out, err = _run("synth", "staging")
+    code, out, err = _run("synth", "no-such-env")
     assert code == 2
-    assert err.strip() == "error: unknown environment 'staging' (known: dev, prod)"
+    assert err.strip() == f"error: unknown environment 'no-such-env' (known: {', '.join(env_names(project))})"
     assert "Traceback" not in out + err
 
 

@@ -7,12 +7,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.projectcopy import env_names
+
 ROOT = Path(__file__).resolve().parents[1]
 BINDINGS = ("cdktf", "constructs", "jsii", "cdktf_cdktf_provider_aws")
 
 PROBE = """
 import json, sys
 from pathlib import Path
+
+from tests.projectcopy import env_names
 from generator.render.project import load
 import modules.stack, modules.rds, modules.ecs, modules.alarms, modules.aurora, modules.codedeploy
 loaded = load(Path(sys.argv[1]))
@@ -33,7 +37,7 @@ def _probe(code: str) -> dict[str, object]:
 
 def test_loading_every_config_imports_no_binding() -> None:
     seen = _probe(PROBE)
-    assert seen["envs"] == ["dev", "prod"]
+    assert seen["envs"] == env_names(ROOT)
     assert seen["checks"] == [True, True, True]
     assert seen["bindings"] == [], f"a config load imported {seen['bindings']}"
 

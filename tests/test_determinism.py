@@ -8,7 +8,10 @@ import os
 import subprocess
 import sys
 
+from generator.render.pipeline import generated_files
+from generator.render.workflows import MARK
 from tests.conftest import ROOT
+from tests.projectcopy import env_names
 
 SCRIPT = """
 import hashlib, json
@@ -36,8 +39,13 @@ def _render(seed: str) -> dict[str, str]:
 
 def test_output_does_not_depend_on_hash_seed_or_process() -> None:
     first, second = _render("1"), _render("4242")
-    # per env: its .tf files, ARCHITECTURE.md and the source map; and the 4 workflows
-    assert len(first) == 45
+    # per env: its generated files and the source map; and the generated workflows (as committed)
+    committed = {f"{env}/{path.name}" for env in env_names(ROOT)
+                 for path in generated_files(ROOT / "environments" / env)}
+    committed |= {f"{env}/sources" for env in env_names(ROOT)}
+    committed |= {f".github/workflows/{path.name}" for path in (ROOT / ".github" / "workflows").glob("*.yml")
+                  if MARK in path.read_text()}
+    assert set(first) == committed
     assert first == second
     for key, digest in first.items():
         if key.endswith((".tf", ".md", ".yml")):

@@ -14,6 +14,7 @@ from generator.render.diagram import build, node_id
 from generator.render.diagram_graph import from_cdktf
 from generator.render.diagram_mermaid import mermaid
 from tests.conftest import ROOT
+from tests.projectcopy import env_names
 
 FIXTURE = Path(__file__).parent / "fixtures" / "diagram" / "synthetic_stack.json"
 _NODE = re.compile(r'^\s*([A-Za-z0-9_]+)(\[\("|\["|\{\{"|\(\["|\(\("|\(")(.*?)("\)\]|"\]|"\}\}|"\]\)|"\)\)|"\))$')
@@ -115,7 +116,7 @@ def test_every_alb_service_database_nat_and_tier_is_drawn_in_place(env: str, doc
     assert len([n for n in labels if n.startswith("aws_nat_gateway_")]) == {"dev": 1, "prod": 3}[env]
 
 
-@pytest.mark.parametrize("env", ["dev", "prod"])
+@pytest.mark.parametrize("env", env_names())
 def test_edges_follow_the_real_references(env: str, documents: dict) -> None:
     document = documents[env].document
     labels, _, edges = parse(mermaid_block((ROOT / "environments" / env / "ARCHITECTURE.md").read_text()))
@@ -247,7 +248,7 @@ def test_png_renders_with_aws_icons(tmp_path: Path, documents: dict) -> None:
 
 
 @pytest.mark.terraform
-@pytest.mark.parametrize("env", ["dev", "prod"])
+@pytest.mark.parametrize("env", env_names())
 def test_a_plan_draws_the_same_boxes_and_arrows_as_synth(env: str, documents: dict) -> None:
     """The comment's picture comes from the plan alone; it must agree with the synthesized one."""
     from generator.render.diagram_graph import from_plan

@@ -26,6 +26,7 @@ from generator.localaws import server as local_aws
 from generator.render.project import load
 from generator.terraform import runlock
 from tests.conftest import copy_project
+from tests.projectcopy import env_names
 
 # In CI a missing terraform is a failure (tests/conftest.py), never a silent skip.
 pytestmark = [pytest.mark.e2e, pytest.mark.terraform,
@@ -188,8 +189,9 @@ def test_deploy_refuses_unapplied_changes_and_puts_the_tag_back(project: Project
 def test_plan_all_runs_in_parallel_and_feeds_the_comment(project: Project) -> None:
     result = project.run("plan", "--all", "--local", "--detailed-exitcode")
     assert result.returncode == 2, result.stdout[-3000:] + result.stderr[-3000:]  # prod is not applied
-    assert "planning all environments: dev, prod" in result.stderr
-    assert "planning 2 environments, 2 at a time" in result.stderr
+    envs = env_names(project.root)
+    assert f"planning all environments: {', '.join(envs)}" in result.stderr
+    assert f"planning {len(envs)} environments, " in result.stderr
     assert "dev: 0 to add, 0 to change, 0 to destroy, 0 to replace" in result.stdout
     plans = project.root / ".hclgen" / "plans"
     for env in ("dev", "prod"):

@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from generator.review import applysummary
+from tests.projectcopy import env_names
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"
@@ -167,7 +168,7 @@ def test_deploy_workflow_rolls_the_image_through_the_deploy_command() -> None:
     doc = workflow("deploy.yml")
     assert doc["on"]["repository_dispatch"] == {"types": ["deploy"]}
     inputs = doc["on"]["workflow_dispatch"]["inputs"]
-    assert inputs["environment"]["options"] == ["dev", "prod"] and inputs["image_tag"]["required"] is True
+    assert inputs["environment"]["options"] == env_names() and inputs["image_tag"]["required"] is True
     assert doc["permissions"] == {"contents": "read", "id-token": "write"}
     job = doc["jobs"]["deploy"]
     chosen = "inputs.environment || github.event.client_payload.environment"
@@ -186,7 +187,7 @@ def test_apply_workflow_triggers_and_permissions() -> None:
     assert doc["on"]["push"] == {"branches": ["main"]}
     inputs = doc["on"]["workflow_dispatch"]["inputs"]
     choice = inputs["environment"]
-    assert choice["type"] == "choice" and choice["options"] == ["dev", "prod"] and choice["required"] is True
+    assert choice["type"] == "choice" and choice["options"] == env_names() and choice["required"] is True
     assert inputs["reapproved"] == {"description": inputs["reapproved"]["description"], "required": False,
                                     "type": "boolean", "default": False}
     # pull requests: find the reviewed plan, comment a failure; issues: one per failing env
@@ -200,7 +201,7 @@ def test_apply_workflow_triggers_and_permissions() -> None:
         assert part in check
 
 
-@pytest.mark.parametrize("env", ["dev", "prod"])
+@pytest.mark.parametrize("env", env_names())
 def test_apply_jobs_never_cancel_and_apply_the_reviewed_plan(env: str) -> None:
     job = workflow("apply.yml")["jobs"][f"apply-{env}"]
     assert job["concurrency"] == {"group": f"apply-{env}", "cancel-in-progress": False}
@@ -227,7 +228,8 @@ def test_prod_waits_for_dev_and_never_follows_a_dev_failure() -> None:
 
 def test_the_apply_summary_always_runs_with_every_env_result() -> None:
     summary = workflow("apply.yml")["jobs"]["summary"]
-    assert summary["if"] == "always()" and summary["needs"] == ["check", "apply-dev", "apply-prod"]
+    assert summary["if"] == "always()" and summary["needs"][0] == "check"
+    assert sorted(summary["needs"][1:]) == [f"apply-{env}" for env in env_names()]
     step = next(s for s in steps(summary) if "report-apply --summary" in s.get("run", ""))
     assert step["run"] == 'python main.py report-apply --summary --envs "$ENVS" --results "$RESULTS"'
     assert step["env"]["RESULTS"] == "${{ toJSON(needs) }}"
@@ -235,8 +237,9 @@ def test_the_apply_summary_always_runs_with_every_env_result() -> None:
     needs = {"check": {"result": "success", "outputs": {}}, "apply-dev": {"result": "failure", "outputs": {}},
              "apply-prod": {"result": "skipped", "outputs": {}}}
     envs, results = applysummary.parse(step["env"]["ENVS"], json.dumps(needs))
-    assert envs == ["dev", "prod"]
-    assert [(row.env, row.status) for row in applysummary.rows(envs, results)] == [("dev", "failed"), ("prod", "pending")]
+    assert sorted(envs) == env_names() and envs.index("dev") < envs.index("prod")
+    statuses = {row.env: row.status for row in applysummary.rows(envs, results)}
+    assert statuses["dev"] == "failed" and statuses["prod"] == "pending"
 
 
 def test_drift_runs_daily_over_every_env_with_the_plan_role() -> None:
@@ -244,7 +247,7 @@ def test_drift_runs_daily_over_every_env_with_the_plan_role() -> None:
     assert set(doc["on"]) == {"schedule", "workflow_dispatch"} and doc["on"]["schedule"][0]["cron"]
     assert doc["permissions"] == {"contents": "read", "id-token": "write", "issues": "write"}
     job = doc["jobs"]["drift"]
-    assert job["strategy"] == {"fail-fast": False, "matrix": {"env": ["dev", "prod"]}}
+    assert job["strategy"] == {"fail-fast": False, "matrix": {"env": env_names()}}
     role = uses(job, "aws-actions/configure-aws-credentials")["with"]["role-to-assume"]
     assert "fromJSON(vars.AWS_PLAN_ROLE_ARNS || '{}')[matrix.env]" in role  # read-only
     assert 'python main.py drift "$ENV_NAME" --post' in runs(job)

@@ -18,7 +18,7 @@ HOST = "127.0.0.1"
 # moto's state manager advances these models only on request ("manual"); "immediate" makes
 # them ready on the first describe. In moto 5.2 ALB, RDS instances and NAT gateways are not
 # state-managed: RDS and NAT are created available, the ALB is made active by a shim
-# (moto_shims.patch_models); ECS tasks are the state-managed model the stack can start.
+# (shims.patch_models); ECS tasks are the state-managed model the stack can start.
 IMMEDIATE_MODELS = ("ecs::task",)
 
 

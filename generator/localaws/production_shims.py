@@ -1,4 +1,4 @@
-"""moto fixes the production layer needs (see generator/moto_shims.py for the first seven).
+"""moto fixes the production layer needs (1-7 are in generator/localaws/shims.py; all: catalog.py).
 
 Each exists because a real `terraform apply` of a prod-like environment against moto failed:
 

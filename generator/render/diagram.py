@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from generator.render.diagram_edges import (Edges, network_edges, reference_edges, secret_nodes,
                                             security_group_edges)
 from generator.render.diagram_graph import Inventory, Resource
-from generator.render.diagram_kinds import (GROUPS, KINDS, NODE_TYPES, SUBNET_GROUP_TYPES, TIER_ORDER, TIER_WORDS,
+from generator import facts
+from generator.render.diagram_kinds import (GROUPS, KINDS, SUBNET_GROUP_TYPES, TIER_ORDER, TIER_WORDS,
                                             ci_trust)
 from generator.render.diagram_labels import Context, label, literal, zone_of
 from generator.render.diagram_model import INTERNET, Diagram, Edge, Node, node_id
@@ -69,7 +70,7 @@ def _kind(resource: Resource) -> str | None:
     if resource.type == "aws_iam_role":
         return "ci_role" if ci_trust(resource.values.get("assume_role_policy")) or any(
             ref.address.startswith("aws_iam_openid_connect_provider.") for ref in resource.refs) else None
-    return NODE_TYPES.get(resource.type)
+    return facts.diagram_kind(resource.type)
 
 
 def _tier(subnet: Resource) -> str:
@@ -96,7 +97,7 @@ def _place(resource: Resource, kind: str, resources: dict[str, Resource], tiers:
            hints: dict[str, str] | object) -> str:
     group = KINDS[kind].group
     if group != "vpc":
-        hint = hints.get(resource.module) if isinstance(hints, dict) else None
+        hint = facts.diagram_group(resource.type) or (hints.get(resource.module) if isinstance(hints, dict) else None)
         return str(hint or group)
     placed = [tiers[a] for a in _subnets_of(resource, resources) if a in tiers]
     if placed:

@@ -136,9 +136,9 @@ def _generic(resource: Resource, ctx: Context) -> list[str]:
 
 
 def _title(resource: Resource) -> str:
-    from generator.render.diagram_kinds import NODE_TYPES
+    from generator import facts
 
-    kind = NODE_TYPES.get(resource.type)
+    kind = facts.diagram_kind(resource.type)
     return KINDS[kind].title if kind else resource.type
 
 

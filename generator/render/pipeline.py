@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.render import cache, workflows, writer
+from generator.render import cache, envreads, workflows, writer
 from generator.render.writer import Difference
 from generator.render.emit import GENERATED_MARK, emit
 from generator.paths import work_dir
@@ -33,10 +33,12 @@ def render(root: Path, names: list[str] | tuple[str, ...] = (),
     """Render environments in memory. Raises ConfigError before anything could be written."""
     from generator.render.synth import synthesize  # loads cdktf: only here
 
-    envs = load(root, names)
-    _log_render([loaded.env.name for loaded in envs])
+    with envreads.recording(root):  # the variables the configs and modules read join the cache key
+        envs = load(root, names)
+        _log_render([loaded.env.name for loaded in envs])
+        documents = synthesize(envs, root)
     rendered = []
-    for loaded, document in zip(envs, synthesize(envs, root)):
+    for loaded, document in zip(envs, documents):
         sources = {_address(o.kind, o.type, o.name): o.source for o in document.origins}
         files = {**emit(document), ARCHITECTURE_FILE: architecture_markdown(document, sources)}
         moves = movedfile.moved_tf(loaded.root, document, movedfile.declared_moves(document, loaded.env.moves))
@@ -93,7 +95,10 @@ def stale_paths(root: Path, names: list[str] | tuple[str, ...] = (), use_cache: 
     expected = cache.lookup(root, keys, digest) if use_cache and set(wanted) <= set(env_names(root)) else None
     if expected is not None:
         return _stale_by_cache(root, wanted, names, expected)
+    reads = envreads.recorded(root)
     rendered = render(root, names)
+    if envreads.recorded(root) != reads:  # the render read a variable not yet in the key
+        digest = cache.inputs_digest(root)
     flows = None if names else workflow_files(root, rendered)
     flow_paths = workflows.difference(root, flows).paths if flows is not None else []
     stale = sorted([p for d in differences(root, rendered) for p in d.paths] + flow_paths)
@@ -165,7 +170,10 @@ def ensure_sources(root: Path, names: list[str]) -> None:
     stale = _stale_sources(root, names, digest)
     if not stale:
         return
+    reads = envreads.recorded(root)
     rendered = render(root, stale)
+    if envreads.recorded(root) != reads:
+        digest = cache.inputs_digest(root)
     if any(d.paths for d in differences(root, rendered)):
         writer.apply(_source_maps(rendered, root, digest))
     else:  # the committed HCL matches too: the plan's own synced check need not render again

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import re
 import sys
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,6 +50,8 @@ def _load_one(root: Path, name: str) -> LoadedEnv:
     spec = importlib.util.spec_from_file_location(module_name, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    # Registered like any import, so classes the config defines (a construct, a stack) know their file.
+    sys.modules[module_name] = module
     try:
         spec.loader.exec_module(module)
     except InputError as err:
@@ -68,8 +71,11 @@ def _load_one(root: Path, name: str) -> LoadedEnv:
 
 def _crashed(root: Path, path: Path, err: BaseException, env: str) -> ConfigError:
     """`environments/dev/config.py:LINE: NameError: ...` for a config that raises or exits."""
+    from generator import usercode
+
     line = _line_in(path, err)
-    where = f"{_relative(root, path)}:{line}" if line else _relative(root, path)
+    deeper = None if isinstance(err, SyntaxError) else usercode.where(err, root)  # e.g. a module it imports
+    where = deeper or (f"{_relative(root, path)}:{line}" if line else _relative(root, path))
     if isinstance(err, SystemExit):
         detail = f"calls sys.exit({err.code!r}) while loading; a config only defines {CONFIG_VARIABLE}"
     elif isinstance(err, SyntaxError):
@@ -77,7 +83,9 @@ def _crashed(root: Path, path: Path, err: BaseException, env: str) -> ConfigErro
     else:
         text = str(err).splitlines()[0] if str(err) else ""
         detail = f"{type(err).__name__}: {text}" if text else type(err).__name__
-    return ConfigError(f"{where}: {detail}")  # the path names the env
+    error = ConfigError(f"{where}: {detail}")  # the path names the env
+    error.traceback = "".join(traceback.format_exception(err))
+    return error
 
 
 def _line_in(path: Path, err: BaseException) -> int | None:

@@ -13,6 +13,7 @@ from generator.render.emit import EnvDocument, Origin
 from generator.environment import AWS_PROVIDER_CONSTRAINT, AWS_PROVIDER_SOURCE, TERRAFORM_REQUIRED_VERSION
 from generator.errors import ConfigError, HclgenError, InputError
 from generator.render.project import LoadedEnv
+from generator.usercode import user_error
 
 
 def synthesize(envs: list[LoadedEnv], root: Path) -> list[EnvDocument]:
@@ -33,6 +34,10 @@ def _synth_one(cdk: Any, app: Any, loaded: LoadedEnv, root: Path) -> EnvDocument
             env.stack.compose(stack, env)
     except InputError as err:
         raise ConfigError(err.message, env=env.name, module=err.module, field=err.field) from None
+    except HclgenError:
+        raise
+    except Exception as err:  # noqa: BLE001 - a module's own bug: one line naming its file and line
+        raise user_error(err, root, env.name) from None
     document = stack.to_terraform()
     origins, module_sources = _origins(cdk, stack, log, document, root, env.name)
     return EnvDocument(env=env.name, config_path=_relative(loaded.config_path, root), document=document,

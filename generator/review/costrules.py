@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from generator import facts
 from generator.review.cost import Context, Line, Resource
 
 Result = tuple[list[Line], list[str]]
@@ -295,6 +296,6 @@ def price_resource(resource: Resource, ctx: Context) -> Result:
     rule = RULES.get(resource.type)
     if rule is not None:
         return rule(resource, ctx)
-    if resource.type in FREE:
+    if resource.type in FREE or facts.cost_decision(resource.type) in ("free", "usage"):
         return [], []
     return [], ["no price rule for this resource type"]

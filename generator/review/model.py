@@ -16,26 +16,13 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
+from generator import facts
 from generator.review import planparts
 from generator.review.attrdiff import AttributeChange, attribute_changes, format_path
 from generator.review.planparts import ActionInvocation, CheckResult, DeferredChange, OutputChange
 from generator.review.schema import set_paths
 
 MAX_ATTRIBUTES = 40  # per resource in the comment; the full plan text has them all
-
-# Resource types whose deletion loses data (or an identity others depend on).
-STATEFUL_TYPES: frozenset[str] = frozenset({
-    "aws_db_instance", "aws_rds_cluster", "aws_rds_cluster_instance", "aws_rds_global_cluster",
-    "aws_db_snapshot", "aws_docdb_cluster", "aws_neptune_cluster", "aws_redshift_cluster",
-    "aws_dynamodb_table", "aws_dynamodb_global_table", "aws_elasticache_cluster",
-    "aws_elasticache_replication_group", "aws_memorydb_cluster", "aws_opensearch_domain",
-    "aws_elasticsearch_domain", "aws_s3_bucket", "aws_s3_object", "aws_ecr_repository",
-    "aws_efs_file_system", "aws_fsx_lustre_file_system", "aws_ebs_volume", "aws_ebs_snapshot",
-    "aws_backup_vault", "aws_glacier_vault", "aws_secretsmanager_secret",
-    "aws_secretsmanager_secret_version", "aws_ssm_parameter", "aws_kms_key", "aws_kinesis_stream",
-    "aws_msk_cluster", "aws_sqs_queue", "aws_cloudwatch_log_group", "aws_cognito_user_pool",
-    "aws_route53_zone", "aws_acm_certificate",
-})
 
 _INDEX = re.compile(r"\[[^\]]*\]")
 
@@ -210,7 +197,7 @@ def resource_change(rc: Mapping[str, Any], sources: Mapping[str, str],
     reason = rc.get("action_reason")
     return ResourceChange(
         address=address, type=rc.get("type", ""), action=action,
-        stateful=rc.get("type") in STATEFUL_TYPES, imported="importing" in change,
+        stateful=facts.is_stateful(rc.get("type", "")), imported="importing" in change,
         moved_from=previous if previous and previous != rc["address"] else None,
         reason=planparts.ACTION_REASONS.get(reason, reason.replace("_", " ")) if reason else None,
         source=source_of(rc["address"], sources),
