@@ -15,6 +15,12 @@ below): a new module never needs an edit here.
 `cdktf_cdktf_provider_aws/__init__.py` imports all ~1,500 resource submodules (about 18 s):
 a bare package object is registered first, so a submodule loads only itself and the shared
 jsii assembly.
+
+Engine: HCLGEN_ENGINE=cdktf (default) or cdktn (CDK Terrain, the maintained fork of the archived
+cdktf). ENGINES below is the one edit point: the rest of the code reaches cdktf/cdktn and the
+provider bindings only through the names here. cdktn's AWS bindings exist only for provider 6.x
+(cdktn-provider-aws 25.x), this project pins and tests provider 5.x, hence the default. cdktn lives
+in its own virtualenv (generator/enginevenv.py), never in the project's.
 """
 
 from __future__ import annotations
@@ -155,6 +161,53 @@ if TYPE_CHECKING:
     from constructs import Construct
 
 
+ENGINE_VAR = "HCLGEN_ENGINE"
+DEFAULT_ENGINE = "cdktf"
+# engine -> (core package, AWS provider bindings package, distributions whose versions key the render cache)
+ENGINES: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "cdktf": ("cdktf", "cdktf_cdktf_provider_aws", ("cdktf", "cdktf-cdktf-provider-aws")),
+    "cdktn": ("cdktn", "cdktn_provider_aws", ("cdktn", "cdktn-provider-aws")),
+}
+
+
+def engine() -> str:
+    """The engine HCLGEN_ENGINE selects; one clear line for an unknown one."""
+    name = os.environ.get(ENGINE_VAR, "").strip() or DEFAULT_ENGINE
+    if name not in ENGINES:
+        from generator.errors import UsageError
+
+        raise UsageError(f"{ENGINE_VAR}={name}: unknown engine (choose one of {', '.join(sorted(ENGINES))})")
+    return name
+
+
+ENGINE = engine()
+CORE_PACKAGE, PROVIDER_PACKAGE, ENGINE_DISTRIBUTIONS = ENGINES[ENGINE]
+
+
+def _engine_module(module: str) -> str:
+    """The TYPE_CHECKING table names cdktf's modules; the selected engine's module of the same class."""
+    for cdktf_name, ours in (("cdktf_cdktf_provider_aws", PROVIDER_PACKAGE), ("cdktf", CORE_PACKAGE)):
+        if module == cdktf_name or module.startswith(cdktf_name + "."):
+            return ours + module[len(cdktf_name):]
+    return module
+
+
+def engine_on_path() -> None:
+    """cdktn comes from its own virtualenv unless it is importable already (e.g. installed as an extra)."""
+    if importlib.util.find_spec(CORE_PACKAGE) is not None:
+        return
+    from generator import enginevenv
+    from generator.paths import project_root
+
+    site = enginevenv.site_packages(project_root())
+    if site is None:
+        from generator.errors import UsageError
+
+        raise UsageError(f"{ENGINE_VAR}={ENGINE}: {CORE_PACKAGE} is not installed; run "
+                         "`python -m generator.enginevenv` to make .hclgen/tools/cdktn")
+    sys.path.insert(0, str(site))  # its own jsii and constructs come first too
+
+
 def _register_lazy_package(name: str) -> None:
     if name in sys.modules:
         return
@@ -173,15 +226,15 @@ def _load(module: str, name: str) -> Any:
     if module not in sys.modules:
         # jsii prints a full-screen banner on every run under Node 18/20; README recommends Node 22+.
         os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "18,20")
-        _register_lazy_package("cdktf_cdktf_provider_aws")
+        if ENGINE != DEFAULT_ENGINE:
+            engine_on_path()
+        _register_lazy_package(PROVIDER_PACKAGE)
     return getattr(importlib.import_module(module), name)
 
 
 if not TYPE_CHECKING:
-    globals().update({name: Binding(module, real, _load)
+    globals().update({name: Binding(_engine_module(module), real, _load)
                       for name, (module, real) in type_checking_imports(Path(__file__)).items()})
-
-PROVIDER_PACKAGE = "cdktf_cdktf_provider_aws"
 
 
 def __getattr__(name: str) -> Any:
@@ -202,7 +255,9 @@ def __getattr__(name: str) -> Any:
 def _module_defining(name: str) -> str | None:
     """The provider submodule (or cdktf/constructs) whose source defines `class name`, found by reading
     source text: importing a submodule to look would load the jsii assembly."""
-    for module in [*_provider_candidates(name), "cdktf", "constructs"]:
+    if ENGINE != DEFAULT_ENGINE:
+        engine_on_path()
+    for module in [*_provider_candidates(name), CORE_PACKAGE, "constructs"]:
         if _defines(module, name):
             return module
     return None

@@ -3,7 +3,7 @@
 The key is a digest of everything synth output can depend on: the engine and module code (the
 engine and templates actually running, also when installed outside the project), every
 non-generated file under environments/, templates/ (the workflows), pyproject.toml, the
-versions of Python and the CDK libraries, and environment variables: RENDER_SWITCHES (what
+versions of Python, the engine (HCLGEN_ENGINE) and the CDK libraries, and environment variables: RENDER_SWITCHES (what
 cdktf itself reads) and every variable the project's own configs and modules read during the
 last render (recorded then, names only, in .hclgen/cache/env-reads.json). Only repo-relative paths and file contents go in (no
 mtimes, no absolute paths), so the cache stays valid in another checkout of the same commit: CI
@@ -27,14 +27,19 @@ from generator.render import envreads
 DISABLE_VAR = "HCLGEN_NO_CACHE"
 # Environment variables the render reads that change its output: cdktf's context (feature flags).
 RENDER_SWITCHES = ("CDKTF_CONTEXT_JSON",)
-_LIBRARIES = ("cdktf", "cdktf-cdktf-provider-aws", "constructs", "jsii", "python-hcl2")
+_LIBRARIES = ("constructs", "jsii", "python-hcl2")  # plus the engine's own (generator.cdk.ENGINES)
 _INPUT_DIRS = ("generator", "modules", "environments", "templates")
 
 
 def inputs_digest(root: Path) -> str:
+    from generator import cdk  # cheap: no binding loads; the engine (HCLGEN_ENGINE) and its versions join the key
+
     digest = hashlib.sha256()
     digest.update(sys.version.encode())
-    for library in _LIBRARIES:
+    digest.update(f"engine={cdk.ENGINE}\n".encode())
+    if cdk.ENGINE != cdk.DEFAULT_ENGINE:
+        cdk.engine_on_path()  # its versions are read from its own virtualenv
+    for library in (*cdk.ENGINE_DISTRIBUTIONS, *_LIBRARIES):
         digest.update(f"{library}={_version(library)}\n".encode())
     for path, name in _input_files(root):
         digest.update(name.encode() + b"\0")
