@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from generator import enginevenv
 from generator.cdkload import Binding, type_checking_imports
 
 if TYPE_CHECKING:
@@ -168,44 +169,16 @@ ENGINES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "cdktf": ("cdktf", "cdktf_cdktf_provider_aws", ("cdktf", "cdktf-cdktf-provider-aws")),
     "cdktn": ("cdktn", "cdktn_provider_aws", ("cdktn", "cdktn-provider-aws")),
 }
-
-
-def engine() -> str:
-    """The engine HCLGEN_ENGINE selects; one clear line for an unknown one."""
-    name = os.environ.get(ENGINE_VAR, "").strip() or DEFAULT_ENGINE
-    if name not in ENGINES:
-        from generator.errors import UsageError
-
-        raise UsageError(f"{ENGINE_VAR}={name}: unknown engine (choose one of {', '.join(sorted(ENGINES))})")
-    return name
-
-
-ENGINE = engine()
+ENGINE = enginevenv.chosen(ENGINE_VAR, sorted(ENGINES), DEFAULT_ENGINE)
 CORE_PACKAGE, PROVIDER_PACKAGE, ENGINE_DISTRIBUTIONS = ENGINES[ENGINE]
-
-
-def _engine_module(module: str) -> str:
-    """The TYPE_CHECKING table names cdktf's modules; the selected engine's module of the same class."""
-    for cdktf_name, ours in (("cdktf_cdktf_provider_aws", PROVIDER_PACKAGE), ("cdktf", CORE_PACKAGE)):
-        if module == cdktf_name or module.startswith(cdktf_name + "."):
-            return ours + module[len(cdktf_name):]
-    return module
+# The TYPE_CHECKING table names cdktf's modules; the selected engine's modules hold the same classes.
+_RENAMES = {"cdktf_cdktf_provider_aws": PROVIDER_PACKAGE, "cdktf": CORE_PACKAGE}
 
 
 def engine_on_path() -> None:
     """cdktn comes from its own virtualenv unless it is importable already (e.g. installed as an extra)."""
-    if importlib.util.find_spec(CORE_PACKAGE) is not None:
-        return
-    from generator import enginevenv
-    from generator.paths import project_root
-
-    site = enginevenv.site_packages(project_root())
-    if site is None:
-        from generator.errors import UsageError
-
-        raise UsageError(f"{ENGINE_VAR}={ENGINE}: {CORE_PACKAGE} is not installed; run "
-                         "`python -m generator.enginevenv` to make .hclgen/tools/cdktn")
-    sys.path.insert(0, str(site))  # its own jsii and constructs come first too
+    if ENGINE != DEFAULT_ENGINE:
+        enginevenv.put_on_path(CORE_PACKAGE, f"{ENGINE_VAR}={ENGINE}")
 
 
 def _register_lazy_package(name: str) -> None:
@@ -226,14 +199,13 @@ def _load(module: str, name: str) -> Any:
     if module not in sys.modules:
         # jsii prints a full-screen banner on every run under Node 18/20; README recommends Node 22+.
         os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "18,20")
-        if ENGINE != DEFAULT_ENGINE:
-            engine_on_path()
+        engine_on_path()
         _register_lazy_package(PROVIDER_PACKAGE)
     return getattr(importlib.import_module(module), name)
 
 
 if not TYPE_CHECKING:
-    globals().update({name: Binding(_engine_module(module), real, _load)
+    globals().update({name: Binding(enginevenv.renamed(module, _RENAMES), real, _load)
                       for name, (module, real) in type_checking_imports(Path(__file__)).items()})
 
 
@@ -255,8 +227,7 @@ def __getattr__(name: str) -> Any:
 def _module_defining(name: str) -> str | None:
     """The provider submodule (or cdktf/constructs) whose source defines `class name`, found by reading
     source text: importing a submodule to look would load the jsii assembly."""
-    if ENGINE != DEFAULT_ENGINE:
-        engine_on_path()
+    engine_on_path()
     for module in [*_provider_candidates(name), CORE_PACKAGE, "constructs"]:
         if _defines(module, name):
             return module

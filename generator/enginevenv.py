@@ -8,15 +8,46 @@ was installed as an extra). Install it with `python -m generator.enginevenv` (id
 
 from __future__ import annotations
 
+import importlib.util
+import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
+from generator.errors import UsageError
 from generator.paths import project_root, work_dir
 
 TOOL = "cdktn"
 # cdktn-provider-aws 25.x are the AWS provider 6.x bindings; no 5.x bindings exist for cdktn.
 SPECS = ("cdktn==0.24.0", "cdktn-provider-aws==25.8.1")
 INSTALL_TIMEOUT = 1800.0
+
+
+def chosen(variable: str, engines: list[str], default: str) -> str:
+    """The engine the variable selects; one clear line for an unknown one."""
+    name = os.environ.get(variable, "").strip() or default
+    if name not in engines:
+        raise UsageError(f"{variable}={name}: unknown engine (choose one of {', '.join(engines)})")
+    return name
+
+
+def renamed(module: str, renames: Mapping[str, str]) -> str:
+    """module with its top package renamed (longest names first: cdktf_cdktf_provider_aws before cdktf)."""
+    for old in sorted(renames, key=len, reverse=True):
+        if module == old or module.startswith(old + "."):
+            return renames[old] + module[len(old):]
+    return module
+
+
+def put_on_path(package: str, setting: str) -> None:
+    """Make package importable from the tool virtualenv (its own jsii and constructs come first too)."""
+    if importlib.util.find_spec(package) is not None:
+        return
+    site = site_packages(project_root())
+    if site is None:
+        raise UsageError(f"{setting}: {package} is not installed; run `python -m generator.enginevenv` "
+                         f"to make .hclgen/tools/{TOOL}")
+    sys.path.insert(0, str(site))
 
 
 def venv_dir(root: Path) -> Path:

@@ -37,8 +37,7 @@ def inputs_digest(root: Path) -> str:
     digest = hashlib.sha256()
     digest.update(sys.version.encode())
     digest.update(f"engine={cdk.ENGINE}\n".encode())
-    if cdk.ENGINE != cdk.DEFAULT_ENGINE:
-        cdk.engine_on_path()  # its versions are read from its own virtualenv
+    cdk.engine_on_path()  # cdktn's versions are read from its own virtualenv
     for library in (*cdk.ENGINE_DISTRIBUTIONS, *_LIBRARIES):
         digest.update(f"{library}={_version(library)}\n".encode())
     for path, name in _input_files(root):
