@@ -204,6 +204,13 @@ def _load(module: str, name: str) -> Any:
     return getattr(importlib.import_module(module), name)
 
 
+def warm_up() -> None:
+    """Start node and load the core and provider assemblies (~2 s, mostly node): run in a thread
+    while the caller reads configs, the first construct then finds them loaded."""
+    _load(CORE_PACKAGE, "App")
+    importlib.import_module(f"{PROVIDER_PACKAGE}._jsii")
+
+
 if not TYPE_CHECKING:
     globals().update({name: Binding(enginevenv.renamed(module, _RENAMES), real, _load)
                       for name, (module, real) in type_checking_imports(Path(__file__)).items()})

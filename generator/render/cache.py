@@ -25,20 +25,17 @@ from generator.paths import templates_dir, work_dir
 from generator.render import envreads
 
 DISABLE_VAR = "HCLGEN_NO_CACHE"
-# Environment variables the render reads that change its output: cdktf's context (feature flags).
-RENDER_SWITCHES = ("CDKTF_CONTEXT_JSON",)
-_LIBRARIES = ("constructs", "jsii", "python-hcl2")  # plus the engine's own (generator.cdk.ENGINES)
+# Environment variables the render reads that change its output: cdktf's context (feature flags), the engine.
+RENDER_SWITCHES = ("CDKTF_CONTEXT_JSON", "HCLGEN_ENGINE")
+# cdktn: "absent" unless installed as an extra; its own virtualenv's pins are in generator/enginevenv.py (an input).
+_LIBRARIES = ("cdktf", "cdktf-cdktf-provider-aws", "cdktn", "cdktn-provider-aws", "constructs", "jsii", "python-hcl2")
 _INPUT_DIRS = ("generator", "modules", "environments", "templates")
 
 
 def inputs_digest(root: Path) -> str:
-    from generator import cdk  # cheap: no binding loads; the engine (HCLGEN_ENGINE) and its versions join the key
-
     digest = hashlib.sha256()
     digest.update(sys.version.encode())
-    digest.update(f"engine={cdk.ENGINE}\n".encode())
-    cdk.engine_on_path()  # cdktn's versions are read from its own virtualenv
-    for library in (*cdk.ENGINE_DISTRIBUTIONS, *_LIBRARIES):
+    for library in _LIBRARIES:
         digest.update(f"{library}={_version(library)}\n".encode())
     for path, name in _input_files(root):
         digest.update(name.encode() + b"\0")
