@@ -94,3 +94,12 @@ def test_cdktf_and_cdktn_render_the_same_hcl(tmp_path: Path) -> None:
         print(f"{where}: {line}   [{_reason(where, line) or 'UNEXPLAINED'}]")
     unexplained = [(where, line) for where, line in differences if _reason(where, line) is None]
     assert not unexplained, f"{len(unexplained)} differing lines have no known reason: {unexplained[:20]}"
+
+
+def test_an_unknown_engine_is_one_line(tmp_path: Path) -> None:
+    project = with_examples(tmp_path / "project")
+    env = {**os.environ, "HCLGEN_ENGINE": "cdk9", "HCLGEN_ROOT": str(project)}
+    done = subprocess.run([sys.executable, "main.py", "synth", "--no-cache"], cwd=project, env=env, text=True,
+                          capture_output=True, timeout=120)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+    assert "HCLGEN_ENGINE=cdk9: unknown engine (choose one of cdktf, cdktn)" in done.stderr
