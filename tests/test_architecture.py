@@ -21,9 +21,13 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
+# cdk.py, and cdktypes.py: the classes for type checkers, imported only under TYPE_CHECKING.
+CDK_BOUNDARY = {ROOT / "generator" / "cdk.py", ROOT / "generator" / "cdktypes.py"}
+
+
 def test_only_the_cdk_boundary_imports_cdktf() -> None:
     offenders = [p.relative_to(ROOT).as_posix() for p in PRODUCT
-                 if _imports(p) & CDK_PACKAGES and p != ROOT / "generator" / "cdk.py"]
+                 if _imports(p) & CDK_PACKAGES and p not in CDK_BOUNDARY]
     assert offenders == []
 
 
@@ -65,3 +69,11 @@ def test_readme_layout_names_every_engine_file() -> None:
     commands = {p.name for p in (ROOT / "generator" / "commands").glob("*.py")} - {"__init__.py"}
     missing += sorted(f"generator/commands/{name}" for name in commands if name not in tokens)
     assert missing == [], "add these to the README's Layout section"
+
+
+def test_cdktypes_is_only_for_type_checkers() -> None:
+    """Everything cdktypes.py imports sits under `if TYPE_CHECKING:`: nothing there loads jsii."""
+    tree = ast.parse((ROOT / "generator" / "cdktypes.py").read_text())
+    top = [node for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)]
+    assert all(node.module in ("__future__", "typing") for node in top if isinstance(node, ast.ImportFrom))
+    assert not [node for node in top if isinstance(node, ast.Import)]

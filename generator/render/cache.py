@@ -3,7 +3,7 @@
 The key is a digest of everything synth output can depend on: the engine and module code (the
 engine and templates actually running, also when installed outside the project), every
 non-generated file under environments/, templates/ (the workflows), pyproject.toml, the
-versions of Python and the CDK libraries, and environment variables: RENDER_SWITCHES (what
+versions of Python, the engine (HCLGEN_ENGINE) and the CDK libraries, and environment variables: RENDER_SWITCHES (what
 cdktf itself reads) and every variable the project's own configs and modules read during the
 last render (recorded then, names only, in .hclgen/cache/env-reads.json). Only repo-relative
 paths and file contents go in (no mtimes; a file outside the checkout that a config imports is
@@ -39,9 +39,10 @@ from generator.paths import templates_dir, work_dir
 from generator.render import envreads
 
 DISABLE_VAR = "HCLGEN_NO_CACHE"
-# Environment variables the render reads that change its output: cdktf's context (feature flags).
-RENDER_SWITCHES = ("CDKTF_CONTEXT_JSON",)
-_LIBRARIES = ("cdktf", "cdktf-cdktf-provider-aws", "constructs", "jsii", "python-hcl2")
+# Environment variables the render reads that change its output: cdktf's context (feature flags), the engine.
+RENDER_SWITCHES = ("CDKTF_CONTEXT_JSON", "HCLGEN_ENGINE")
+# cdktn: "absent" unless installed as an extra; its own virtualenv's pins are in generator/enginevenv.py (an input).
+_LIBRARIES = ("cdktf", "cdktf-cdktf-provider-aws", "cdktn", "cdktn-provider-aws", "constructs", "jsii", "python-hcl2")
 _INPUT_DIRS = ("generator", "modules", "environments", "templates")
 
 

@@ -38,6 +38,14 @@ def recording(root: Path) -> Iterator[set[str]]:
     names: set[str] = set()
     environ: Any = os.environ
     original = type(environ)
+    # jsii reads os.environ on every message to node (over a thousand a render): judge each file once.
+    judged: dict[str, bool] = {}
+
+    def user(filename: str) -> bool:
+        found = judged.get(filename)
+        if found is None:
+            found = judged[filename] = is_user_file(Path(filename), root)
+        return found
 
     class Recording(original):  # type: ignore[misc, valid-type]
         def __getitem__(self, key: str) -> str:
@@ -45,7 +53,7 @@ def recording(root: Path) -> Iterator[set[str]]:
             for _ in range(_DEPTH):
                 if frame is None:
                     break
-                if is_user_file(Path(frame.f_code.co_filename), root):
+                if user(frame.f_code.co_filename):
                     names.add(key)
                     break
                 frame = frame.f_back

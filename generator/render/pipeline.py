@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,8 +36,10 @@ def render(root: Path, names: list[str] | tuple[str, ...] = (),
     from generator.render.synth import synthesize  # loads cdktf: only here
 
     with envreads.recording(root):  # the variables the configs and modules read join the cache key
+        warming = _warm_up()
         envs = load(root, names)
         _log_render([loaded.env.name for loaded in envs])
+        warming.join()  # its failure (e.g. no node) is raised again, as the user's error, by the first construct
         with cache.tracking():  # constructs may import lazily while they build
             documents = synthesize(envs, root)
     rendered = []
@@ -49,6 +52,22 @@ def render(root: Path, names: list[str] | tuple[str, ...] = (),
         if progress:
             progress(loaded.env.name)
     return rendered
+
+
+def _warm_up() -> threading.Thread:
+    """Node starts and parses the provider assembly on the other core while Python reads the configs.
+    A daemon: a config error exits without waiting for it."""
+    from generator import cdk
+
+    def run() -> None:
+        try:
+            cdk.warm_up()
+        except Exception:  # noqa: BLE001 - the first real use reports it, with the user's context
+            pass
+
+    thread = threading.Thread(target=run, name="hclgen-jsii-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def differences(root: Path, rendered: list[RenderedEnv]) -> list[Difference]:

@@ -1,0 +1,97 @@
+"""Where synth's fixed cost goes: one fresh process per run, each phase timed in it, phases serial.
+
+    python benchmarks/synth_phases.py [--runs N] [--source DIR]
+
+Phases (serial, so each is its own cost; the real synth overlaps node's assembly loading with
+reading the configs, so its wall time is less than the sum): Python start and the CLI's imports,
+reading the configs, node start + loading the core and provider assemblies (jsii), composing the
+stacks (constructs over jsii), emitting HCL, the diagram / moved-block passes, the workflows.
+Medians over n runs in a throwaway project copy (the checkout is never touched).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from benchmarks import measure  # noqa: E402
+from tests.projectcopy import copy_project  # noqa: E402
+
+# Runs inside the project copy; prints {phase: seconds}. Mirrors pipeline.render, phase by phase.
+_PHASES = r"""
+import json, sys, time
+started = time.perf_counter()
+from pathlib import Path
+t = {}
+def lap(name):
+    global started
+    now = time.perf_counter(); t[name] = now - started; started = now
+import generator.cli
+from generator.render import pipeline, project, movedfile, architecture, emit, envreads
+from generator.render.synth import synthesize
+lap("python start + CLI imports")
+root = Path.cwd()
+with envreads.recording(root):
+    envs = project.load(root, [])
+    lap("read configs")
+    from generator import cdk
+    if hasattr(cdk, "warm_up"):
+        cdk.warm_up()
+    else:  # a checkout from before the warm-up thread (--source)
+        import importlib; cdk._load("cdktf", "App"); importlib.import_module("cdktf_cdktf_provider_aws._jsii")
+    lap("node + jsii assemblies")
+    docs = synthesize(envs, root)
+    lap("compose stacks (jsii)")
+files = [emit.emit(d) for d in docs]
+lap("emit HCL")
+for loaded, d in zip(envs, docs):
+    sources = {pipeline._address(o.kind, o.type, o.name): o.source for o in d.origins}
+    architecture.architecture_markdown(d, sources)
+    movedfile.moved_tf(loaded.root, d, movedfile.declared_moves(d, loaded.env.moves))
+lap("diagram + moved passes")
+from generator.render import workflows
+workflows.render({loaded.env.name: loaded.env.after for loaded in envs})
+lap("workflows")
+print(json.dumps(t))
+"""
+
+
+def phases(project: Path, runs: int) -> dict[str, list[float]]:
+    found: dict[str, list[float]] = {}
+    for _ in range(runs + 1):  # the first is a warm-up (disk cache, bytecode)
+        done = subprocess.run([sys.executable, "-c", _PHASES], cwd=project, env=measure.python_env(project),
+                              capture_output=True, text=True, check=True)
+        for name, seconds in json.loads(done.stdout.splitlines()[-1]).items():
+            found.setdefault(name, []).append(seconds)
+    return {name: values[1:] for name, values in found.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--source", type=Path, default=ROOT)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="hclgen-phases-") as scratch:
+        project = copy_project(Path(scratch) / "project", args.source.resolve())
+        found = phases(project, args.runs)
+    report(found)
+
+
+def report(found: dict[str, list[float]]) -> None:
+    total = 0.0
+    for name, values in found.items():
+        median = statistics.median(values)
+        total += median
+        print(f"  {name:32s} {median:6.2f} s ({min(values):.2f}-{max(values):.2f}, n={len(values)})")
+    print(f"  {'sum of phases (serial)':32s} {total:6.2f} s")
+
+
+if __name__ == "__main__":
+    main()
