@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from generator import enginevenv
+from generator import cdknames, enginevenv
 from generator.cdkload import Binding, type_checking_imports
 
 if TYPE_CHECKING:  # the classes for type checkers; at run time each name is a stand-in (below)

@@ -13,7 +13,8 @@ from click.testing import CliRunner
 from generator.cli import cli
 from generator.errors import UsageError
 from generator.review.cost.estimate import EnvCost, env_cost, formula, money, plan_region
-from generator.review.cost.rules import FREE, RULES
+from generator.review.cost.free import FREE
+from generator.review.cost.rules import RULES
 from generator.review.cost.pricing import PRICES_FILE, load_prices, regions
 from generator.review.cost.usage import Usage, load_usage, usage_from_mapping
 from tests.conftest import ROOT

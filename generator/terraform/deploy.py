@@ -49,8 +49,8 @@ def _deploy(ws: Workspace, name: str, image_tag: str, auto_approve: bool) -> int
         raise HclgenError(f"{name} has no image tag parameter in its state: apply it first "
                           f"(`{command('apply', name)}{ws.local_flag()}`), with deploy.tag_from_parameter on")
     ssm = _client(ws, "ssm")
-    pending = pending.read_pending(ws.root, name)  # a killed deploy's tag is untested: the one before it is the old tag
-    previous = pending or _ssm_call(lambda: ssm.get_parameter(Name=parameter)["Parameter"]["Value"], parameter)
+    untested = pending.read_pending(ws.root, name)  # a killed deploy's tag is untested: the one before it is the old tag
+    previous = untested or _ssm_call(lambda: ssm.get_parameter(Name=parameter)["Parameter"]["Value"], parameter)
     if previous == image_tag:
         click.echo(f"{name}: {image_tag} is already the deployed tag; applying to converge")
     pending.write_pending(ws.root, name, previous, image_tag)

@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from generator import facts
-from generator.review.cost.rules import FREE, RULES
+from generator.review.cost.free import FREE
+from generator.review.cost.rules import RULES
 from generator.review.cost.rules_res import RES_FREE, RES_RULES
 
 
