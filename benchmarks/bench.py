@@ -33,36 +33,52 @@ from scripts.projectcopy import copy_project  # noqa: E402
 EAGER = "import cdktf_cdktf_provider_aws"
 SCALE_SIZES = (2, 4, 8, 16)
 RENDER_LOG = "HCLGEN_RENDER_LOG"
-_SOURCE_MAP_STEP = ("import sys; from pathlib import Path; from generator.render import pipeline, project; "
-                    "root = Path.cwd(); pipeline.ensure_sources(root, project.env_names(root))")
+_SOURCE_MAP_STEP = (
+    "import sys; from pathlib import Path; from generator.render import pipeline, project; "
+    "root = Path.cwd(); pipeline.ensure_sources(root, project.env_names(root))"
+)
 
 
 def synth_figures(project: Path, runs: int) -> None:
     """All envs rendered for real (--no-cache) against the naive app, then the cache-hit paths."""
-    series = measure.interleaved({
-        "hclgen": lambda: measure.hclgen(project, "synth", "--no-cache"),
-        "naive": lambda: measure.hclgen(project, "synth", "--no-cache", prelude=EAGER),
-    }, runs)
+    series = measure.interleaved(
+        {
+            "hclgen": lambda: measure.hclgen(project, "synth", "--no-cache"),
+            "naive": lambda: measure.hclgen(project, "synth", "--no-cache", prelude=EAGER),
+        },
+        runs,
+    )
     ours, naive = series["hclgen"], series["naive"]
-    print(f"synth, all {len(_envs(project))} envs (real render):   {ours.spread()}   {_memory(ours)}"
-          f"   (target <= {naive.median() / 4:.2f} s: a quarter of the naive app's median)")
+    print(
+        f"synth, all {len(_envs(project))} envs (real render):   {ours.spread()}   {_memory(ours)}"
+        f"   (target <= {naive.median() / 4:.2f} s: a quarter of the naive app's median)"
+    )
     print(f"naive cdktf (eager bindings):        {naive.spread()}   {_memory(naive)}   (the yardstick)")
     print(f"naive / hclgen:                       {measure.paired_ratio(naive, ours)}   (target >= 4x)")
-    cached = measure.interleaved({
-        "check": lambda: measure.hclgen(project, "synth", "--check"),
-        "synth": lambda: measure.hclgen(project, "synth"),
-    }, runs)
-    print(f"synth --check, nothing changed:      {cached['check'].spread()}   {_memory(cached['check'])}"
-          "   (target <= 1 s, no node)")
-    print(f"synth, nothing changed:              {cached['synth'].spread()}   {_memory(cached['synth'])}"
-          "   (target <= 1 s, no node)")
+    cached = measure.interleaved(
+        {
+            "check": lambda: measure.hclgen(project, "synth", "--check"),
+            "synth": lambda: measure.hclgen(project, "synth"),
+        },
+        runs,
+    )
+    print(
+        f"synth --check, nothing changed:      {cached['check'].spread()}   {_memory(cached['check'])}"
+        "   (target <= 1 s, no node)"
+    )
+    print(
+        f"synth, nothing changed:              {cached['synth'].spread()}   {_memory(cached['synth'])}"
+        "   (target <= 1 s, no node)"
+    )
 
 
 def scale_figures(workdir: Path, source: Path, runs: int) -> None:
     """Per-env marginal cost: least-squares slope of the median render time over 2/4/8/16 envs."""
     projects = {size: _project_with_envs(workdir / f"scale{size}", source, size) for size in SCALE_SIZES}
-    series = measure.interleaved({str(size): (lambda p=project: measure.hclgen(p, "synth", "--no-cache"))
-                                  for size, project in projects.items()}, runs)
+    series = measure.interleaved(
+        {str(size): (lambda p=project: measure.hclgen(p, "synth", "--no-cache")) for size, project in projects.items()},
+        runs,
+    )
     for size in SCALE_SIZES:
         print(f"synth, {size:2d} envs:                     {series[str(size)].spread()}   {_memory(series[str(size)])}")
     cost, fixed = measure.slope([(size, series[str(size)].median()) for size in SCALE_SIZES])
@@ -95,7 +111,9 @@ def ci_figures(workdir: Path, source: Path) -> None:
 
 def _job_renders(project: Path, log: Path) -> int:
     measure.hclgen(project, "synth", "--check", **{RENDER_LOG: str(log)})
-    measure.run([sys.executable, "-c", _SOURCE_MAP_STEP], cwd=project, env=measure.python_env(project, **{RENDER_LOG: str(log)}))
+    measure.run(
+        [sys.executable, "-c", _SOURCE_MAP_STEP], cwd=project, env=measure.python_env(project, **{RENDER_LOG: str(log)})
+    )
     return len(log.read_text().splitlines()) if log.exists() else 0
 
 
@@ -107,28 +125,50 @@ def plan_figures(project: Path, runs: int) -> None:
         measure.hclgen(project, "plan", "dev", "--local")  # starts the local AWS, inits, renders maps
         bare_env, tf_root = _terraform_env(project)
         planfile = project / ".hclgen" / "bare.tfplan"
-        bare = ["sh", "-c", f'terraform plan -input=false -out="{planfile}" >/dev/null && '
-                            f'terraform show -json "{planfile}" >/dev/null']
-        series = measure.interleaved({
-            "hclgen": lambda: measure.hclgen(project, "plan", "dev", "--local"),
-            "bare": lambda: measure.run(bare, cwd=tf_root, env=bare_env),
-        }, runs)
+        bare = [
+            "sh",
+            "-c",
+            f'terraform plan -input=false -out="{planfile}" >/dev/null && terraform show -json "{planfile}" >/dev/null',
+        ]
+        series = measure.interleaved(
+            {
+                "hclgen": lambda: measure.hclgen(project, "plan", "dev", "--local"),
+                "bare": lambda: measure.run(bare, cwd=tf_root, env=bare_env),
+            },
+            runs,
+        )
     finally:
-        subprocess.run([sys.executable, "main.py", "local", "down"], cwd=project, env=measure.python_env(project),
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        subprocess.run(
+            [sys.executable, "main.py", "local", "down"],
+            cwd=project,
+            env=measure.python_env(project),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
+        )
     print(f"plan dev --local:                    {series['hclgen'].spread()}   {_memory(series['hclgen'])}")
     print(f"bare terraform plan -out + show -json:{series['bare'].spread()}")
-    print(f"hclgen / bare:                        {measure.paired_ratio(series['hclgen'], series['bare'])}"
-          "   (target <= 1.15x)")
+    print(
+        f"hclgen / bare:                        {measure.paired_ratio(series['hclgen'], series['bare'])}"
+        "   (target <= 1.15x)"
+    )
 
 
 def _terraform_env(project: Path) -> tuple[dict[str, str], Path]:
     """The process environment and folder hclgen runs terraform with for dev --local."""
-    code = ("import json; from pathlib import Path; from generator.terraform import operations; "
-            "ws = operations.open_workspace(Path.cwd(), 'dev', local=True); "
-            "print(json.dumps({'env': ws.environ(), 'root': str(ws.tf_root)}))")
-    done = subprocess.run([sys.executable, "-c", code], cwd=project, env=measure.python_env(project),
-                          capture_output=True, text=True, check=True)
+    code = (
+        "import json; from pathlib import Path; from generator.terraform import operations; "
+        "ws = operations.open_workspace(Path.cwd(), 'dev', local=True); "
+        "print(json.dumps({'env': ws.environ(), 'root': str(ws.tf_root)}))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=project,
+        env=measure.python_env(project),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     found = json.loads(done.stdout.splitlines()[-1])
     return found["env"], Path(found["root"])
 
@@ -156,16 +196,22 @@ def _project_with_envs(target: Path, source: Path, size: int) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5, help="counted runs per figure (at least 5)")
-    parser.add_argument("--only", choices=("synth", "phases", "scale", "ci", "plan"), action="append",
-                        help="run only these sections (repeatable)")
+    parser.add_argument(
+        "--only",
+        choices=("synth", "phases", "scale", "ci", "plan"),
+        action="append",
+        help="run only these sections (repeatable)",
+    )
     parser.add_argument("--source", type=Path, default=ROOT, help="the checkout to measure (default: this one)")
     parser.add_argument("--all", action="store_true", help="also time the local E2E apply and the big comment")
     args = parser.parse_args()
     if args.runs < 5:
         parser.error("--runs must be at least 5 (a median of fewer says little on a shared machine)")
     sections = args.only or ["synth", "phases", "scale", "ci", "plan"]
-    print(f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}, Python {sys.version.split()[0]}; "
-          f"n={args.runs} interleaved runs per figure, median (min-max)")
+    print(
+        f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}, Python {sys.version.split()[0]}; "
+        f"n={args.runs} interleaved runs per figure, median (min-max)"
+    )
     workdir = Path(tempfile.mkdtemp(prefix="hclgen-bench-"))
     try:
         project = copy_project(workdir / "project", args.source.resolve())

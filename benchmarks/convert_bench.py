@@ -37,27 +37,54 @@ def configuration(resources: int = RESOURCES) -> dict[str, Any]:
         service = f"svc{index:04d}"
         meta = {"//": {"metadata": {"path": f"app/{service}/x", "uniqueId": service}}}
         resource.setdefault("aws_sqs_queue", {})[service] = {
-            **meta, "name": f"{service}-${{var.env}}", "visibility_timeout_seconds": 60,
-            "tags": {"Service": service, "Env": "${var.env}"}}
-        policy = {"Statement": [{"Action": ["sqs:ReceiveMessage"], "Effect": "Allow",
-                                 "Resource": f"${{aws_sqs_queue.{service}.arn}}"}], "Version": "2012-10-17"}
+            **meta,
+            "name": f"{service}-${{var.env}}",
+            "visibility_timeout_seconds": 60,
+            "tags": {"Service": service, "Env": "${var.env}"},
+        }
+        policy = {
+            "Statement": [
+                {"Action": ["sqs:ReceiveMessage"], "Effect": "Allow", "Resource": f"${{aws_sqs_queue.{service}.arn}}"}
+            ],
+            "Version": "2012-10-17",
+        }
         resource.setdefault("aws_iam_role", {})[service] = {
-            **meta, "name": service, "assume_role_policy": json.dumps(policy, sort_keys=True, separators=(",", ":")),
-            "lifecycle": {"create_before_destroy": True, "ignore_changes": ["tags"]}}
+            **meta,
+            "name": service,
+            "assume_role_policy": json.dumps(policy, sort_keys=True, separators=(",", ":")),
+            "lifecycle": {"create_before_destroy": True, "ignore_changes": ["tags"]},
+        }
         resource.setdefault("aws_s3_bucket", {})[service] = {
-            **meta, "for_each": "${toset([\"a\", \"b\"])}", "bucket": f"acme-{service}-${{each.key}}",
-            "tags": {"Name": "${each.value}"}}
+            **meta,
+            "for_each": '${toset(["a", "b"])}',
+            "bucket": f"acme-{service}-${{each.key}}",
+            "tags": {"Name": "${each.value}"},
+        }
         resource.setdefault("aws_security_group", {})[service] = {
-            **meta, "name": service, "ingress": [{"from_port": 443, "to_port": 443, "protocol": "tcp",
-                                                  "cidr_blocks": ["10.0.0.0/8"], "description": "https",
-                                                  "ipv6_cidr_blocks": [], "prefix_list_ids": [],
-                                                  "security_groups": [], "self": False}],
-            "timeouts": {"create": "5m"}}
+            **meta,
+            "name": service,
+            "ingress": [
+                {
+                    "from_port": 443,
+                    "to_port": 443,
+                    "protocol": "tcp",
+                    "cidr_blocks": ["10.0.0.0/8"],
+                    "description": "https",
+                    "ipv6_cidr_blocks": [],
+                    "prefix_list_ids": [],
+                    "security_groups": [],
+                    "self": False,
+                }
+            ],
+            "timeouts": {"create": "5m"},
+        }
         outputs[f"{service}_url"] = {"value": f"${{aws_sqs_queue.{service}.url}}"}
     return {
         "//": {"metadata": {"stackName": "app", "version": "0.20.12"}},
-        "terraform": {"required_providers": {"aws": {"source": "aws", "version": "~> 5.99"}},
-                      "backend": {"s3": {"bucket": "state", "key": "app.tfstate", "region": "us-east-1"}}},
+        "terraform": {
+            "required_providers": {"aws": {"source": "aws", "version": "~> 5.99"}},
+            "backend": {"s3": {"bucket": "state", "key": "app.tfstate", "region": "us-east-1"}},
+        },
         "provider": {"aws": [{"region": "us-east-1"}]},
         "variable": {"env": {"type": "string", "default": "dev"}},
         "resource": resource,
@@ -81,18 +108,23 @@ def main() -> None:
         def convert() -> measure.Run:
             out = work / f"out{next(counter)}"
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
-            run = measure.run([sys.executable, str(ROOT / "main.py"), "convert", str(source), "--out", str(out)],
-                              cwd=work)
+            run = measure.run(
+                [sys.executable, str(ROOT / "main.py"), "convert", str(source), "--out", str(out)], cwd=work
+            )
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
             return run
 
         series = measure.interleaved({"convert": convert}, args.runs)["convert"]
-        counted = cpu[-len(series.runs):]
-        print(f"convert, {count} resources ({source.stat().st_size / 1e6:.1f} MB JSON): "
-              f"{series.spread()}   target < {TARGET_SECONDS:.0f} s")
-        print(f"convert, CPU (user+sys): {statistics.median(counted):6.2f} s ({min(counted):.2f}-{max(counted):.2f})"
-              f"   (wall minus waiting for a busy machine; load now {os.getloadavg()[0]:.1f})")
+        counted = cpu[-len(series.runs) :]
+        print(
+            f"convert, {count} resources ({source.stat().st_size / 1e6:.1f} MB JSON): "
+            f"{series.spread()}   target < {TARGET_SECONDS:.0f} s"
+        )
+        print(
+            f"convert, CPU (user+sys): {statistics.median(counted):6.2f} s ({min(counted):.2f}-{max(counted):.2f})"
+            f"   (wall minus waiting for a busy machine; load now {os.getloadavg()[0]:.1f})"
+        )
         print(f"convert, peak RSS: {series.peak().peak_mib:6.0f} MiB   target < {TARGET_MIB:.0f} MB")
 
 

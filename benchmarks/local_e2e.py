@@ -28,8 +28,15 @@ def _timed(project: Path, *args: str) -> tuple[float, int]:
     env = {**os.environ, "HCLGEN_ROOT": str(project)}
     env.setdefault("HCLGEN_PLUGIN_MIRROR", "/opt/tf-plugins")
     started = time.perf_counter()
-    proc = subprocess.run([sys.executable, str(project / "main.py"), *args], cwd=project, env=env,
-                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.run(
+        [sys.executable, str(project / "main.py"), *args],
+        cwd=project,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     if proc.returncode not in (0, 2):
         print(proc.stderr[-2000:], file=sys.stderr)
     return time.perf_counter() - started, proc.returncode

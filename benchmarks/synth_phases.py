@@ -66,8 +66,14 @@ print(json.dumps(t))
 def phases(project: Path, runs: int) -> dict[str, list[float]]:
     found: dict[str, list[float]] = {}
     for _ in range(runs + 1):  # the first is a warm-up (disk cache, bytecode)
-        done = subprocess.run([sys.executable, "-c", _PHASES], cwd=project, env=measure.python_env(project),
-                              capture_output=True, text=True, check=True)
+        done = subprocess.run(
+            [sys.executable, "-c", _PHASES],
+            cwd=project,
+            env=measure.python_env(project),
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         for name, seconds in json.loads(done.stdout.splitlines()[-1]).items():
             found.setdefault(name, []).append(seconds)
     return {name: values[1:] for name, values in found.items()}

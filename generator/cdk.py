@@ -25,7 +25,6 @@ in its own virtualenv (generator/enginevenv.py), never in the project's.
 
 from __future__ import annotations
 
-import functools
 import importlib
 import importlib.util
 import os
@@ -76,8 +75,10 @@ def _register_lazy_package(name: str) -> None:
     sys.modules[name] = package
 
 
-NODE_HINT = ("install Node.js 20 or newer (https://nodejs.org, or your package manager: `apt-get install nodejs`, "
-             "`brew install node`) and put `node` on PATH")
+NODE_HINT = (
+    "install Node.js 20 or newer (https://nodejs.org, or your package manager: `apt-get install nodejs`, "
+    "`brew install node`) and put `node` on PATH"
+)
 
 
 def _require_node() -> None:
@@ -110,8 +111,12 @@ def warm_up() -> None:
 
 
 if not TYPE_CHECKING:
-    globals().update({name: Binding(enginevenv.renamed(module, _RENAMES), real, _load)
-                      for name, (module, real) in type_checking_imports(Path(__file__).with_name("cdktypes.py")).items()})
+    globals().update(
+        {
+            name: Binding(enginevenv.renamed(module, _RENAMES), real, _load)
+            for name, (module, real) in type_checking_imports(Path(__file__).with_name("cdktypes.py")).items()
+        }
+    )
 
 
 def __getattr__(name: str) -> Any:
@@ -123,14 +128,16 @@ def __getattr__(name: str) -> Any:
     engine_on_path()
     module = cdknames.module_defining(name, PROVIDER_PACKAGE, (CORE_PACKAGE, "constructs"))
     if module is None:
-        raise AttributeError(f"{name} is not a class of cdktf or of the AWS provider bindings "
-                             f"({PROVIDER_PACKAGE}): check its spelling against the provider's resource name")
+        raise AttributeError(
+            f"{name} is not a class of cdktf or of the AWS provider bindings "
+            f"({PROVIDER_PACKAGE}): check its spelling against the provider's resource name"
+        )
     binding = Binding(module, name, _load)
     globals()[name] = binding
     return binding
 
 
-R = TypeVar("R", bound="TerraformElement")
+R = TypeVar("R", bound="TerraformElement")  # noqa: F405  (cdktypes.py, for type checkers)
 
 
 @dataclass(frozen=True)
@@ -170,15 +177,14 @@ def tracked(item: R, name: str | None = None, *, moved_from: str | None = None) 
         caller = sys._getframe(1)
         from generator.errors import UsageError
 
-        raise UsageError(f"{Path(caller.f_code.co_filename).name}:{caller.f_lineno}: tracked() takes a resource, "
-                         f"data source or output, not {type(item).__name__}")
+        raise UsageError(
+            f"{Path(caller.f_code.co_filename).name}:{caller.f_lineno}: tracked() takes a resource, "
+            f"data source or output, not {type(item).__name__}"
+        )
     logical = name or item.node.id
     item.override_logical_id(logical)
     log = _RECORDING.get()
     if log is not None:
         caller = sys._getframe(1)
-        log.append(Tracked(item, logical, f"{Path(caller.f_code.co_filename).resolve()}:{caller.f_lineno}",
-                           moved_from))
+        log.append(Tracked(item, logical, f"{Path(caller.f_code.co_filename).resolve()}:{caller.f_lineno}", moved_from))
     return item
-
-

@@ -73,8 +73,9 @@ def realized(cls: type) -> type:
     real_base = _binding_of(cls).target()
     real_meta: Any = type(real_base)
     namespace = {"__module__": cls.__module__, "__qualname__": cls.__qualname__, "_hclgen_realized": True}
-    return types.new_class(cls.__name__, (cls, real_base), {"metaclass": _realizing_meta(real_meta)},
-                           lambda ns: ns.update(namespace))
+    return types.new_class(
+        cls.__name__, (cls, real_base), {"metaclass": _realizing_meta(real_meta)}, lambda ns: ns.update(namespace)
+    )
 
 
 def _binding_of(cls: type) -> Binding:

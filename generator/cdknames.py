@@ -29,8 +29,11 @@ def _provider_submodules(package: str) -> dict[str, str]:
     if spec is None or not spec.submodule_search_locations:
         return {}
     folder = Path(next(iter(spec.submodule_search_locations)))
-    return {p.name: "".join(part[:1].upper() + part[1:] for part in p.name.split("_"))
-            for p in folder.iterdir() if (p / "__init__.py").is_file() and not p.name.startswith("_")}
+    return {
+        p.name: "".join(part[:1].upper() + part[1:] for part in p.name.split("_"))
+        for p in folder.iterdir()
+        if (p / "__init__.py").is_file() and not p.name.startswith("_")
+    }
 
 
 @functools.cache

@@ -46,8 +46,9 @@ def _verbose(ctx: click.Context) -> bool:
     return bool(ctx.params.get("verbose")) or any(arg in ("-v", "--verbose") for arg in words)
 
 
-@click.group(cls=HclgenGroup, context_settings={"help_option_names": ["-h", "--help"]},
-             epilog="\b\nExit codes:\n" + exit_table())
+@click.group(
+    cls=HclgenGroup, context_settings={"help_option_names": ["-h", "--help"]}, epilog="\b\nExit codes:\n" + exit_table()
+)
 @click.version_option(package_name="hclgen", prog_name="hclgen")
 @click.option("-v", "--verbose", is_flag=True, help="On an error in your config or module, show its full traceback.")
 def cli(verbose: bool) -> None:
@@ -59,15 +60,39 @@ def cli(verbose: bool) -> None:
 
 
 def _register() -> None:
-    from generator.commands import synth as synth_commands
-    from generator.commands import bootstrap, ci, convert, cost, diagram, local, moved, new, policy, review, terraform, watch
+    from generator.commands import (
+        bootstrap,
+        ci,
+        convert,
+        cost,
+        diagram,
+        local,
+        moved,
+        new,
+        policy,
+        review,
+        terraform,
+        watch,
+    )
     from generator.commands import deploy as deploy_commands
     from generator.commands import synth as synth_commands
 
-    for command in [*synth_commands.COMMANDS, *terraform.COMMANDS, *local.COMMANDS, *bootstrap.COMMANDS,
-                    *review.COMMANDS, *diagram.COMMANDS, *cost.COMMANDS, *policy.COMMANDS, *moved.COMMANDS,
-                    *deploy_commands.COMMANDS, *ci.COMMANDS, *watch.COMMANDS, *new.COMMANDS,
-                    *convert.COMMANDS]:
+    for command in [
+        *synth_commands.COMMANDS,
+        *terraform.COMMANDS,
+        *local.COMMANDS,
+        *bootstrap.COMMANDS,
+        *review.COMMANDS,
+        *diagram.COMMANDS,
+        *cost.COMMANDS,
+        *policy.COMMANDS,
+        *moved.COMMANDS,
+        *deploy_commands.COMMANDS,
+        *ci.COMMANDS,
+        *watch.COMMANDS,
+        *new.COMMANDS,
+        *convert.COMMANDS,
+    ]:
         cli.add_command(command)
 
 

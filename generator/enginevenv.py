@@ -35,7 +35,7 @@ def renamed(module: str, renames: Mapping[str, str]) -> str:
     """module with its top package renamed (longest names first: cdktf_cdktf_provider_aws before cdktf)."""
     for old in sorted(renames, key=len, reverse=True):
         if module == old or module.startswith(old + "."):
-            return renames[old] + module[len(old):]
+            return renames[old] + module[len(old) :]
     return module
 
 
@@ -45,8 +45,9 @@ def put_on_path(package: str, setting: str) -> None:
         return
     site = site_packages(project_root())
     if site is None:
-        raise UsageError(f"{setting}: {package} is not installed; run `python -m generator.enginevenv` "
-                         f"to make .hclgen/tools/{TOOL}")
+        raise UsageError(
+            f"{setting}: {package} is not installed; run `python -m generator.enginevenv` to make .hclgen/tools/{TOOL}"
+        )
     sys.path.insert(0, str(site))
 
 

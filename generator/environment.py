@@ -110,7 +110,7 @@ class Environment:
         for source, target in self.moves.items():
             for address in (source, target):
                 if not isinstance(address, str) or not ADDRESS.match(address):
-                    raise InputError("moves", f"{address!r} is not a resource address like \"aws_ecr_repository.app\"")
+                    raise InputError("moves", f'{address!r} is not a resource address like "aws_ecr_repository.app"')
             if resource_type(source) != resource_type(target) or source == target:
                 raise InputError("moves", f"{source} -> {target}: a move keeps the type and changes the name")
 

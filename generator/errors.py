@@ -25,7 +25,7 @@ EXIT_MEANINGS: dict[ExitCode, str] = {
     ExitCode.CHANGES: "changes or drift found: `plan --detailed-exitcode`, `drift`",
     ExitCode.REFUSED: "a safety rail refused: stale HCL, protected env off its branch, no terminal",
     ExitCode.UNREVIEWED: "`apply --verify-reviewed`: not the plan reviewed in the merged pull request",
-    ExitCode.NOT_APPLIED: "`drift` of an env that was never applied (nothing to compare: not \"no drift\")",
+    ExitCode.NOT_APPLIED: '`drift` of an env that was never applied (nothing to compare: not "no drift")',
     ExitCode.USAGE: "you called it wrong: unknown env or command, bad flag, invalid config",
     ExitCode.INTERRUPTED: "interrupted (Ctrl-C, SIGTERM)",
 }
@@ -56,8 +56,9 @@ class UsageError(HclgenError):
 class ConfigError(UsageError):
     """An environment config or module input is invalid; names env, module and field."""
 
-    def __init__(self, message: str, *, env: str | None = None, module: str | None = None,
-                 field: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, env: str | None = None, module: str | None = None, field: str | None = None
+    ) -> None:
         where = ".".join(part for part in (module, field) if part)
         prefix = f"environment '{env}': " if env else ""
         located = f"{where}: " if where else ""

@@ -24,7 +24,7 @@ def terraform_json(document: Any) -> str:
 
 def as_document(text: str) -> Any | None:
     """The parsed document when `text` is exactly what jsonencode would write, else None."""
-    if not text[:1] in ("{", "["):
+    if text[:1] not in ("{", "["):
         return None
     try:
         parsed = json.loads(text)

@@ -60,8 +60,9 @@ def terraform_version() -> tuple[int, int, int]:
     """The installed terraform's version; raises when it is missing or older than 1.11."""
     binary = terraform_binary()
     try:
-        proc = subprocess.run([binary, "version", "-json"], capture_output=True, text=True,
-                              timeout=60, check=False, env=_quiet_cli_env())
+        proc = subprocess.run(
+            [binary, "version", "-json"], capture_output=True, text=True, timeout=60, check=False, env=_quiet_cli_env()
+        )
         raw = json.loads(proc.stdout)["terraform_version"]
     except (OSError, ValueError, KeyError, subprocess.TimeoutExpired):
         raise TerraformError(f"could not run `{binary} version`: {INSTALL_HINT}") from None
@@ -80,9 +81,17 @@ def _quiet_cli_env() -> dict[str, str]:
     return env
 
 
-def run_terraform(args: Sequence[str], *, cwd: Path, env: Mapping[str, str], echo_stdout: bool = True,
-                  echo_stderr: bool = True, stdout_to_stderr: bool = False, log: Path | None = None,
-                  watch: Callable[[bytes], None] | None = None) -> Completed:
+def run_terraform(
+    args: Sequence[str],
+    *,
+    cwd: Path,
+    env: Mapping[str, str],
+    echo_stdout: bool = True,
+    echo_stderr: bool = True,
+    stdout_to_stderr: bool = False,
+    log: Path | None = None,
+    watch: Callable[[bytes], None] | None = None,
+) -> Completed:
     """Run terraform with output streamed live (and kept); signals are forwarded, not fatal.
 
     stdout_to_stderr: stream terraform's stdout to our stderr (chatter such as init's that
@@ -90,16 +99,25 @@ def run_terraform(args: Sequence[str], *, cwd: Path, env: Mapping[str, str], ech
     be echoed to this file instead. watch: sees every chunk of stdout (progress counting)."""
     terraform_version()
     argv = [terraform_binary(), *args]
-    proc = subprocess.Popen(argv, cwd=cwd, env=dict(env), stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, process_group=0)
+    proc = subprocess.Popen(
+        argv,
+        cwd=cwd,
+        env=dict(env),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        process_group=0,
+    )
     assert proc.stdout is not None and proc.stderr is not None
     with _running_lock:
         _running.add(proc)
     out, err = bytearray(), bytearray()
     log_handle = log.open("ab") if log is not None else None
     stdout_sink = (log_handle or _sink(sys.stderr if stdout_to_stderr else sys.stdout)) if echo_stdout else None
-    pumps = [_pump(proc.stdout, stdout_sink, out, watch),
-             _pump(proc.stderr, (log_handle or _sink(sys.stderr)) if echo_stderr else None, err)]
+    pumps = [
+        _pump(proc.stdout, stdout_sink, out, watch),
+        _pump(proc.stderr, (log_handle or _sink(sys.stderr)) if echo_stderr else None, err),
+    ]
     try:
         interrupted = _wait_forwarding(proc)
     finally:
@@ -112,8 +130,7 @@ def run_terraform(args: Sequence[str], *, cwd: Path, env: Mapping[str, str], ech
         pump.join()
     if log_handle is not None:
         log_handle.close()
-    return Completed(proc.returncode, out.decode(errors="replace"), err.decode(errors="replace"),
-                     interrupted)
+    return Completed(proc.returncode, out.decode(errors="replace"), err.decode(errors="replace"), interrupted)
 
 
 def interrupt_running() -> int:
@@ -131,8 +148,9 @@ def _sink(stream: Any) -> IO[bytes] | Any:
     return getattr(stream, "buffer", stream)
 
 
-def _pump(source: IO[bytes], sink: Any, keep: bytearray,
-          watch: Callable[[bytes], None] | None = None) -> threading.Thread:
+def _pump(
+    source: IO[bytes], sink: Any, keep: bytearray, watch: Callable[[bytes], None] | None = None
+) -> threading.Thread:
     def copy() -> None:
         for chunk in iter(lambda: os.read(source.fileno(), 65536), b""):
             keep.extend(chunk)
@@ -164,8 +182,12 @@ def _wait_forwarding(proc: subprocess.Popen[bytes]) -> bool:
     def forward(signum: int, _frame: object) -> None:
         received.append(signum)
         if proc.poll() is None:
-            print("\nhclgen: passing the interrupt to terraform; waiting for it to stop cleanly "
-                  "and release the state lock", file=sys.stderr, flush=True)
+            print(
+                "\nhclgen: passing the interrupt to terraform; waiting for it to stop cleanly "
+                "and release the state lock",
+                file=sys.stderr,
+                flush=True,
+            )
             proc.send_signal(signum)
 
     previous = {sig: signal.signal(sig, forward) for sig in _FORWARDED}
@@ -192,14 +214,21 @@ def git_output(root: Path, *args: str) -> str:
     return proc.stdout
 
 
-def spawn_daemon(argv: Sequence[str], *, log: Path, cwd: Path | None = None,
-                 env: Mapping[str, str] | None = None) -> int:
+def spawn_daemon(
+    argv: Sequence[str], *, log: Path, cwd: Path | None = None, env: Mapping[str, str] | None = None
+) -> int:
     """Start a long-lived background process detached from our session; returns its pid."""
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("ab") as handle:
-        proc = subprocess.Popen(list(argv), stdin=subprocess.DEVNULL, stdout=handle,
-                                stderr=subprocess.STDOUT, start_new_session=True, cwd=cwd,
-                                env=dict(env) if env is not None else None)
+        proc = subprocess.Popen(
+            list(argv),
+            stdin=subprocess.DEVNULL,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            cwd=cwd,
+            env=dict(env) if env is not None else None,
+        )
     _daemons[proc.pid] = proc
     return proc.pid
 
@@ -241,8 +270,9 @@ def process_identity(pid: int) -> tuple[str, str] | None:
             return None
         return (command, started) if command else None
     try:
-        out = subprocess.run(["ps", "-o", "lstart=", "-o", "command=", "-p", str(pid)], capture_output=True,
-                             text=True, check=False).stdout.strip()
+        out = subprocess.run(
+            ["ps", "-o", "lstart=", "-o", "command=", "-p", str(pid)], capture_output=True, text=True, check=False
+        ).stdout.strip()
     except OSError:
         return None
     return (out[24:].strip(), out[:24].strip()) if len(out) > 24 else None
@@ -272,14 +302,24 @@ def stop_process(pid: int, identity: tuple[str, str], *, timeout: float = 10.0) 
     return True
 
 
-def run_tool(argv: Sequence[str], *, cwd: Path | None = None, env: Mapping[str, str] | None = None,
-             timeout: float | None = None) -> Completed:
+def run_tool(
+    argv: Sequence[str], *, cwd: Path | None = None, env: Mapping[str, str] | None = None, timeout: float | None = None
+) -> Completed:
     """Run a helper program (a tool's own virtualenv, checkov) to completion, output captured.
 
     A missing program or a timeout is a Completed with code 127 / 124 and the reason in stderr."""
     try:
-        proc = subprocess.run(list(argv), cwd=cwd, env=dict(env) if env is not None else None, capture_output=True,
-                              text=True, errors="replace", timeout=timeout, check=False, stdin=subprocess.DEVNULL)
+        proc = subprocess.run(
+            list(argv),
+            cwd=cwd,
+            env=dict(env) if env is not None else None,
+            capture_output=True,
+            text=True,
+            errors="replace",
+            timeout=timeout,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
     except FileNotFoundError as err:
         return Completed(127, "", str(err))
     except subprocess.TimeoutExpired:

@@ -18,7 +18,9 @@ from generator.errors import InputError
 
 _NAME = re.compile(
     r"PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY"
-    r"|(^|_)(PASS|PWD|DSN)(_|$)|_(KEY|SK)$|^(KEY|SK)$", re.IGNORECASE)
+    r"|(^|_)(PASS|PWD|DSN)(_|$)|_(KEY|SK)$|^(KEY|SK)$",
+    re.IGNORECASE,
+)
 _VALUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("a URL with a password (user:password@)", re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]*:[^/\s@]+@")),
     ("a Stripe secret key", re.compile(r"\b[sr]k_(live|test)_[A-Za-z0-9]{8,}")),
@@ -30,8 +32,10 @@ _VALUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("an OpenAI/Anthropic key", re.compile(r"\bsk-(proj-|ant-)?[A-Za-z0-9_-]{20,}")),
     ("a private key", re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")),
 )
-HINT = ("put it in Secrets Manager (ecs secrets={NAME: SecretRef(arn)}) or as a SecureString in Parameter Store; "
-        "if it is not a secret, list it in not_secret=")
+HINT = (
+    "put it in Secrets Manager (ecs secrets={NAME: SecretRef(arn)}) or as a SecureString in Parameter Store; "
+    "if it is not a secret, list it in not_secret="
+)
 
 
 def secret_name(name: str) -> bool:
@@ -50,8 +54,11 @@ def check_named(module: str, field: str, values: Mapping[str, Any], allowed: Col
             continue
         what = "its name" if secret_name(str(key)) else secret_value(value) if isinstance(value, str) else None
         if what:
-            raise InputError(f"{field}.{key}", f"looks like a secret ({_because(what)}) and would be committed "
-                             f"in plain text; {HINT}({key!r},)", module=module)
+            raise InputError(
+                f"{field}.{key}",
+                f"looks like a secret ({_because(what)}) and would be committed in plain text; {HINT}({key!r},)",
+                module=module,
+            )
 
 
 def check_strings(obj: object, allowed: Collection[str], path: str = "") -> None:
@@ -60,8 +67,11 @@ def check_strings(obj: object, allowed: Collection[str], path: str = "") -> None
     for where, value in _strings(obj, path):
         what = secret_value(value)
         if what and where not in allowed:
-            raise InputError(where, f"looks like a secret ({_because(what)}) and would be committed in plain "
-                             f"text; {HINT}({where!r},) on the Environment")
+            raise InputError(
+                where,
+                f"looks like a secret ({_because(what)}) and would be committed in plain "
+                f"text; {HINT}({where!r},) on the Environment",
+            )
 
 
 def _because(what: str) -> str:
@@ -78,8 +88,12 @@ def _strings(obj: object, path: str) -> list[tuple[str, str]]:
     prefix = f"{path}." if path else ""
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         own = set(getattr(obj, "not_secret", ()) or ())  # the module's own opt-outs hold here too
-        return [found for item in dataclasses.fields(obj) if item.name != "not_secret"
-                for found in _strings(_without(getattr(obj, item.name), own), prefix + item.name)]
+        return [
+            found
+            for item in dataclasses.fields(obj)
+            if item.name != "not_secret"
+            for found in _strings(_without(getattr(obj, item.name), own), prefix + item.name)
+        ]
     if isinstance(obj, Mapping):
         return [found for key, value in obj.items() for found in _strings(value, f"{prefix}{key}")]
     if isinstance(obj, (list, tuple, frozenset, set)):

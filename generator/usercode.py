@@ -16,7 +16,7 @@ _ENGINE = Path(__file__).resolve().parent
 
 
 def where(err: BaseException, root: Path) -> str | None:
-    """"modules/queue.py:12" for the innermost frame in the project's own code (not the engine, not a library)."""
+    """ "modules/queue.py:12" for the innermost frame in the project's own code (not the engine, not a library)."""
     found = None
     trace = err.__traceback__
     while trace is not None:

@@ -48,7 +48,7 @@ def identifier(module: str, field: str, value: str) -> None:
 
 def no_overlap(module: str, field: str, networks: list[ipaddress.IPv4Network]) -> None:
     for i, first in enumerate(networks):
-        for second in networks[i + 1:]:
+        for second in networks[i + 1 :]:
             if first.overlaps(second):
                 raise InputError(field, f"subnets {first} and {second} overlap", module=module)
 
@@ -89,8 +89,11 @@ def tag_limits(module: str | None, field: str, tags: Mapping[object, object]) ->
         if not 1 <= len(str(key)) <= TAG_KEY_MAX:
             raise InputError(field, f"tag key {str(key)[:40]!r}... must be 1..{TAG_KEY_MAX} characters", module=module)
         if len(str(value)) > TAG_VALUE_MAX:
-            raise InputError(f"{field}.{key}", f"tag value is {len(str(value))} characters; AWS allows "
-                             f"{TAG_VALUE_MAX}", module=module)
+            raise InputError(
+                f"{field}.{key}",
+                f"tag value is {len(str(value))} characters; AWS allows {TAG_VALUE_MAX}",
+                module=module,
+            )
 
 
 def _hints(cls: type) -> dict[str, Any]:
@@ -179,8 +182,9 @@ def _check_generic(value: object, origin: Any, args: tuple[Any, ...], module: st
             _check(item, args[0] if args else Any, module, f"{name}[{index}]")
     elif origin in (dict, Mapping, abc.Mapping, abc.MutableMapping):
         if not isinstance(value, abc.Mapping):
-            raise InputError(name, f"{_describe(value)} is {type(value).__name__}, expected a mapping (dict)",
-                             module=module)
+            raise InputError(
+                name, f"{_describe(value)} is {type(value).__name__}, expected a mapping (dict)", module=module
+            )
         key_hint, value_hint = args if len(args) == 2 else (Any, Any)
         for key, item in value.items():
             _check(key, key_hint, module, f"{name} key {key!r}" if not isinstance(key, str) else name)
@@ -194,6 +198,7 @@ def _is_protocol(hint: type) -> bool:
 
 
 # Facts from botocore's bundled data (a dependency already), not lists typed by hand -------------
+
 
 # Read with botocore's data loader, not a Session: a session resolves the user's profile, and a
 # config must load the same whatever AWS_PROFILE says (an unknown profile raised ProfileNotFound).
@@ -218,12 +223,14 @@ def ec2_instance_types() -> frozenset[str]:
 
 def region(module: str | None, field: str, value: str) -> None:
     if value not in aws_regions():
-        raise InputError(field, f"{value!r} is not an AWS region botocore knows (e.g. us-east-1, ap-northeast-2)",
-                         module=module)
+        raise InputError(
+            field, f"{value!r} is not an AWS region botocore knows (e.g. us-east-1, ap-northeast-2)", module=module
+        )
 
 
 def rds_instance_class(module: str, field: str, value: str) -> None:
     if value == "db.serverless" or (value.startswith("db.") and value[3:] in ec2_instance_types()):
         return
-    raise InputError(field, f"{value!r} is not an RDS instance class (db.<EC2 instance type>, e.g. db.t4g.micro)",
-                     module=module)
+    raise InputError(
+        field, f"{value!r} is not an RDS instance class (db.<EC2 instance type>, e.g. db.t4g.micro)", module=module
+    )

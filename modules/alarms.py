@@ -24,8 +24,18 @@ GIB = 1024**3
 # PostgreSQL on RDS: max_connections = LEAST({DBInstanceClassMemory/9531392}, 5000).
 _BYTES_PER_CONNECTION = 9531392
 _BURSTABLE_GIB = {"micro": 1, "small": 2, "medium": 4, "large": 8, "xlarge": 16, "2xlarge": 32}
-_GENERAL_GIB = {"large": 8, "xlarge": 16, "2xlarge": 32, "4xlarge": 64, "8xlarge": 128, "12xlarge": 192,
-                "16xlarge": 256, "24xlarge": 384, "32xlarge": 512, "48xlarge": 768}
+_GENERAL_GIB = {
+    "large": 8,
+    "xlarge": 16,
+    "2xlarge": 32,
+    "4xlarge": 64,
+    "8xlarge": 128,
+    "12xlarge": 192,
+    "16xlarge": 256,
+    "24xlarge": 384,
+    "32xlarge": 512,
+    "48xlarge": 768,
+}
 _BURSTABLE = {"t3", "t4g"}
 _GENERAL = {"m5", "m5d", "m6g", "m6gd", "m6i", "m6id", "m7g", "m7gd", "m7i", "m8g"}
 _MEMORY = {"r5", "r5b", "r5d", "r6g", "r6gd", "r6i", "r6id", "r7g", "r7gd", "r7i", "r8g"}
@@ -109,15 +119,35 @@ class AlarmInputs:
     tags: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for name in ("minutes", "alb_5xx_minutes", "alb_4xx_minutes", "queue_age_minutes", "api_5xx_minutes",
-                     "api_latency_minutes"):
+        for name in (
+            "minutes",
+            "alb_5xx_minutes",
+            "alb_4xx_minutes",
+            "queue_age_minutes",
+            "api_5xx_minutes",
+            "api_latency_minutes",
+        ):
             validate.in_range(MODULE, name, getattr(self, name), 1, 60)
-        for name in ("ecs_cpu_percent", "ecs_memory_percent", "alb_5xx_percent", "alb_4xx_percent", "rds_cpu_percent",
-                     "rds_free_storage_percent", "rds_connections_percent", "api_5xx_percent", "cache_cpu_percent",
-                     "cache_memory_percent"):
+        for name in (
+            "ecs_cpu_percent",
+            "ecs_memory_percent",
+            "alb_5xx_percent",
+            "alb_4xx_percent",
+            "rds_cpu_percent",
+            "rds_free_storage_percent",
+            "rds_connections_percent",
+            "api_5xx_percent",
+            "cache_cpu_percent",
+            "cache_memory_percent",
+        ):
             validate.in_range(MODULE, name, getattr(self, name), 1, 100)
-        for name in ("queue_age_seconds", "api_p90_latency_ms", "api_p90_integration_latency_ms", "cache_evictions",
-                     "slow_query_ms"):
+        for name in (
+            "queue_age_seconds",
+            "api_p90_latency_ms",
+            "api_p90_integration_latency_ms",
+            "cache_evictions",
+            "slow_query_ms",
+        ):
             validate.in_range(MODULE, name, getattr(self, name), 1, 1209600)
         validate.in_range(MODULE, "unhealthy_targets", self.unhealthy_targets, 1, 1000)
         validate.in_range(MODULE, "running_tasks_below_desired", self.running_tasks_below_desired, 1, 1000)
@@ -127,8 +157,11 @@ class AlarmInputs:
     def max_connections(self, instance_class: str) -> int:
         derived = self.rds_max_connections or postgres_max_connections(instance_class)
         if derived is None:
-            raise InputError("rds_max_connections", f"cannot derive max_connections of {instance_class!r}: "
-                             "set rds_max_connections", module=MODULE)
+            raise InputError(
+                "rds_max_connections",
+                f"cannot derive max_connections of {instance_class!r}: set rds_max_connections",
+                module=MODULE,
+            )
         return derived
 
 
@@ -167,24 +200,49 @@ def metric(namespace: str, name: str, stat: str, dimensions: Mapping[str, str], 
     return {"namespace": namespace, "metric_name": name, "stat": stat, "period": period, "dimensions": dict(dimensions)}
 
 
-def metric_alarm(scope: Construct, key: str, *, alarm_name: str, description: str, rule: Rule, topic_arn: str,
-                 tags: Mapping[str, str], single: Mapping[str, Any] | None = None, expression: str | None = None,
-                 queries: Mapping[str, dict[str, Any]] | None = None, tf_name: str | None = None
-                 ) -> CloudwatchMetricAlarm:
+def metric_alarm(
+    scope: Construct,
+    key: str,
+    *,
+    alarm_name: str,
+    description: str,
+    rule: Rule,
+    topic_arn: str,
+    tags: Mapping[str, str],
+    single: Mapping[str, Any] | None = None,
+    expression: str | None = None,
+    queries: Mapping[str, dict[str, Any]] | None = None,
+    tf_name: str | None = None,
+) -> CloudwatchMetricAlarm:
     """One alarm notifying the topic on ALARM and OK: a single metric, or an expression over `queries`.
 
     tf_name: its Terraform name when the construct id (key) is not unique in the env."""
-    alarm = tracked(CloudwatchMetricAlarm(
-        scope, key, alarm_name=alarm_name, alarm_description=description, comparison_operator=rule.comparison,
-        threshold=rule.threshold, evaluation_periods=rule.datapoints,
-        datapoints_to_alarm=rule.datapoints, treat_missing_data="notBreaching", alarm_actions=[topic_arn],
-        ok_actions=[topic_arn], tags={"Name": alarm_name, **tags},
-        **({} if single is None else {**single, "period": rule.period})), tf_name)
+    alarm = tracked(
+        CloudwatchMetricAlarm(
+            scope,
+            key,
+            alarm_name=alarm_name,
+            alarm_description=description,
+            comparison_operator=rule.comparison,
+            threshold=rule.threshold,
+            evaluation_periods=rule.datapoints,
+            datapoints_to_alarm=rule.datapoints,
+            treat_missing_data="notBreaching",
+            alarm_actions=[topic_arn],
+            ok_actions=[topic_arn],
+            tags={"Name": alarm_name, **tags},
+            **({} if single is None else {**single, "period": rule.period}),
+        ),
+        tf_name,
+    )
     if expression is not None and queries is not None:
-        rows: list[dict[str, Any]] = [{"id": "result", "expression": expression, "label": description,
-                                       "return_data": True}]
-        rows += [{"id": query_id, "metric": {**spec, "period": rule.period}, "return_data": False}
-                 for query_id, spec in queries.items()]
+        rows: list[dict[str, Any]] = [
+            {"id": "result", "expression": expression, "label": description, "return_data": True}
+        ]
+        rows += [
+            {"id": query_id, "metric": {**spec, "period": rule.period}, "return_data": False}
+            for query_id, spec in queries.items()
+        ]
         alarm.add_override("metric_query", rows)  # nested blocks, written with Terraform's own keys
     return alarm
 
@@ -192,23 +250,44 @@ def metric_alarm(scope: Construct, key: str, *, alarm_name: str, description: st
 class Alarms(Construct):
     """Outputs: alarm_names (Terraform name -> CloudWatch alarm name)."""
 
-    def __init__(self, scope: Construct, id_: str, inputs: AlarmInputs, targets: AlarmTargets, *, name: str,
-                 topic_arn: str) -> None:
+    def __init__(
+        self, scope: Construct, id_: str, inputs: AlarmInputs, targets: AlarmTargets, *, name: str, topic_arn: str
+    ) -> None:
         super().__init__(scope, id_)
         self._inputs, self._name, self._topic = inputs, name, topic_arn
         self.alarm_names: dict[str, str] = {}
         self.alarms: dict[str, CloudwatchMetricAlarm] = {}
         service = {"ClusterName": targets.cluster_name, "ServiceName": targets.service_name}
         database = {"DBInstanceIdentifier": targets.db_instance}
-        self._simple("ecs_cpu", "ECS service CPU", "AWS/ECS", "CPUUtilization", "Average", service,
-                     Rule(inputs.ecs_cpu_percent, minutes=inputs.minutes))
-        self._simple("ecs_memory", "ECS service memory", "AWS/ECS", "MemoryUtilization", "Average", service,
-                     Rule(inputs.ecs_memory_percent, minutes=inputs.minutes))
+        self._simple(
+            "ecs_cpu",
+            "ECS service CPU",
+            "AWS/ECS",
+            "CPUUtilization",
+            "Average",
+            service,
+            Rule(inputs.ecs_cpu_percent, minutes=inputs.minutes),
+        )
+        self._simple(
+            "ecs_memory",
+            "ECS service memory",
+            "AWS/ECS",
+            "MemoryUtilization",
+            "Average",
+            service,
+            Rule(inputs.ecs_memory_percent, minutes=inputs.minutes),
+        )
         self._alb(inputs, targets)
-        self._math("ecs_running_tasks", "Running tasks below the desired count",
-                   "desired - running", Rule(inputs.running_tasks_below_desired, minutes=inputs.minutes), {
-                       "desired": metric("ECS/ContainerInsights", "DesiredTaskCount", "Average", service),
-                       "running": metric("ECS/ContainerInsights", "RunningTaskCount", "Average", service)})
+        self._math(
+            "ecs_running_tasks",
+            "Running tasks below the desired count",
+            "desired - running",
+            Rule(inputs.running_tasks_below_desired, minutes=inputs.minutes),
+            {
+                "desired": metric("ECS/ContainerInsights", "DesiredTaskCount", "Average", service),
+                "running": metric("ECS/ContainerInsights", "RunningTaskCount", "Average", service),
+            },
+        )
         if targets.rds_alarms:
             self._database(inputs, targets, database)
         # What CodeDeploy watches during a deploy of the service (it rolls back when one fires).
@@ -216,8 +295,15 @@ class Alarms(Construct):
 
     def _database(self, inputs: AlarmInputs, targets: AlarmTargets, database: Mapping[str, str]) -> None:
         minutes = inputs.minutes
-        self._simple("rds_cpu", "Database CPU", "AWS/RDS", "CPUUtilization", "Average", database,
-                     Rule(inputs.rds_cpu_percent, minutes=minutes))
+        self._simple(
+            "rds_cpu",
+            "Database CPU",
+            "AWS/RDS",
+            "CPUUtilization",
+            "Average",
+            database,
+            Rule(inputs.rds_cpu_percent, minutes=minutes),
+        )
         share = inputs.rds_free_storage_percent
         free: float
         if targets.db_free_storage_bytes is not None:
@@ -226,46 +312,101 @@ class Alarms(Construct):
         else:
             free = targets.db_allocated_gib * GIB * share // 100
             label = f"Database free storage below {share} % of {targets.db_allocated_gib} GiB"
-        self._simple("rds_free_storage", label, "AWS/RDS", "FreeStorageSpace", "Minimum", database,
-                     Rule(free, "LessThanThreshold", minutes))
+        self._simple(
+            "rds_free_storage",
+            label,
+            "AWS/RDS",
+            "FreeStorageSpace",
+            "Minimum",
+            database,
+            Rule(free, "LessThanThreshold", minutes),
+        )
         limit = inputs.max_connections(targets.db_instance_class)
         connections = max(1, limit * inputs.rds_connections_percent // 100)
-        self._simple("rds_connections", f"Database connections above {inputs.rds_connections_percent} % of "
-                     f"max_connections {limit}", "AWS/RDS", "DatabaseConnections", "Maximum", database,
-                     Rule(connections, "GreaterThanThreshold", minutes))
+        self._simple(
+            "rds_connections",
+            f"Database connections above {inputs.rds_connections_percent} % of max_connections {limit}",
+            "AWS/RDS",
+            "DatabaseConnections",
+            "Maximum",
+            database,
+            Rule(connections, "GreaterThanThreshold", minutes),
+        )
 
     def _alb(self, inputs: AlarmInputs, targets: AlarmTargets) -> None:
         balancer = {"LoadBalancer": targets.load_balancer}
         requests = metric("AWS/ApplicationELB", "RequestCount", "Sum", balancer)
-        self._math("alb_5xx_ratio", "Share of requests answered with 5xx, in %",
-                   "100 * (FILL(elb_5xx, 0) + FILL(target_5xx, 0)) / FILL(requests, 1)",
-                   Rule(inputs.alb_5xx_percent, minutes=inputs.alb_5xx_minutes), {
-                       "requests": requests,
-                       "elb_5xx": metric("AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "Sum", balancer),
-                       "target_5xx": metric("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "Sum", balancer)})
-        self._math("alb_4xx_ratio", "Share of requests answered with 4xx, in %",
-                   "100 * (FILL(elb_4xx, 0) + FILL(target_4xx, 0)) / FILL(requests, 1)",
-                   Rule(inputs.alb_4xx_percent, minutes=inputs.alb_4xx_minutes), {
-                       "requests": requests,
-                       "elb_4xx": metric("AWS/ApplicationELB", "HTTPCode_ELB_4XX_Count", "Sum", balancer),
-                       "target_4xx": metric("AWS/ApplicationELB", "HTTPCode_Target_4XX_Count", "Sum", balancer)})
-        self._simple("alb_unhealthy_targets", "Unhealthy targets behind the load balancer", "AWS/ApplicationELB",
-                     "UnHealthyHostCount", "Maximum", {**balancer, "TargetGroup": targets.target_group},
-                     Rule(inputs.unhealthy_targets, minutes=inputs.minutes))
+        self._math(
+            "alb_5xx_ratio",
+            "Share of requests answered with 5xx, in %",
+            "100 * (FILL(elb_5xx, 0) + FILL(target_5xx, 0)) / FILL(requests, 1)",
+            Rule(inputs.alb_5xx_percent, minutes=inputs.alb_5xx_minutes),
+            {
+                "requests": requests,
+                "elb_5xx": metric("AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "Sum", balancer),
+                "target_5xx": metric("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "Sum", balancer),
+            },
+        )
+        self._math(
+            "alb_4xx_ratio",
+            "Share of requests answered with 4xx, in %",
+            "100 * (FILL(elb_4xx, 0) + FILL(target_4xx, 0)) / FILL(requests, 1)",
+            Rule(inputs.alb_4xx_percent, minutes=inputs.alb_4xx_minutes),
+            {
+                "requests": requests,
+                "elb_4xx": metric("AWS/ApplicationELB", "HTTPCode_ELB_4XX_Count", "Sum", balancer),
+                "target_4xx": metric("AWS/ApplicationELB", "HTTPCode_Target_4XX_Count", "Sum", balancer),
+            },
+        )
+        self._simple(
+            "alb_unhealthy_targets",
+            "Unhealthy targets behind the load balancer",
+            "AWS/ApplicationELB",
+            "UnHealthyHostCount",
+            "Maximum",
+            {**balancer, "TargetGroup": targets.target_group},
+            Rule(inputs.unhealthy_targets, minutes=inputs.minutes),
+        )
 
-    def _simple(self, key: str, description: str, namespace: str, metric_name: str, stat: str,
-                dimensions: Mapping[str, str], rule: Rule) -> None:
-        self._alarm(key, description, rule, single={"namespace": namespace, "metric_name": metric_name,
-                                                     "statistic": stat, "dimensions": dict(dimensions)})
+    def _simple(
+        self,
+        key: str,
+        description: str,
+        namespace: str,
+        metric_name: str,
+        stat: str,
+        dimensions: Mapping[str, str],
+        rule: Rule,
+    ) -> None:
+        self._alarm(
+            key,
+            description,
+            rule,
+            single={
+                "namespace": namespace,
+                "metric_name": metric_name,
+                "statistic": stat,
+                "dimensions": dict(dimensions),
+            },
+        )
 
-    def _math(self, key: str, description: str, expression: str, rule: Rule,
-              metrics: Mapping[str, dict[str, Any]]) -> None:
+    def _math(
+        self, key: str, description: str, expression: str, rule: Rule, metrics: Mapping[str, dict[str, Any]]
+    ) -> None:
         self._alarm(key, description, rule, expression=expression, queries=metrics)
 
     def _alarm(self, key: str, description: str, rule: Rule, **how: Any) -> CloudwatchMetricAlarm:
         alarm_name = f"{self._name}-{key.replace('_', '-')}"
-        alarm = metric_alarm(self, key, alarm_name=alarm_name, description=description, rule=rule,
-                             topic_arn=self._topic, tags=self._inputs.tags, **how)
+        alarm = metric_alarm(
+            self,
+            key,
+            alarm_name=alarm_name,
+            description=description,
+            rule=rule,
+            topic_arn=self._topic,
+            tags=self._inputs.tags,
+            **how,
+        )
         self.alarm_names[key] = alarm_name
         self.alarms[key] = alarm
         return alarm

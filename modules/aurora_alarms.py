@@ -16,21 +16,32 @@ from generator.cdk import CloudwatchMetricAlarm, Construct, tracked
 from generator.errors import InputError
 
 MODULE = "aurora.alarms"
-GIB = 1024 ** 3
+GIB = 1024**3
 # Memory of Aurora PostgreSQL instance classes (GiB); local storage is about twice the memory.
 CLASS_MEMORY_GIB: dict[str, int] = {
-    "db.t4g.medium": 4, "db.t4g.large": 8, "db.t3.medium": 4, "db.t3.large": 8,
-    "db.r6g.large": 16, "db.r6g.xlarge": 32, "db.r6g.2xlarge": 64, "db.r6g.4xlarge": 128,
-    "db.r7g.large": 16, "db.r7g.xlarge": 32, "db.r7g.2xlarge": 64, "db.r7g.4xlarge": 128,
-    "db.r6i.large": 16, "db.r6i.xlarge": 32, "db.r6i.2xlarge": 64, "db.r6i.4xlarge": 128,
+    "db.t4g.medium": 4,
+    "db.t4g.large": 8,
+    "db.t3.medium": 4,
+    "db.t3.large": 8,
+    "db.r6g.large": 16,
+    "db.r6g.xlarge": 32,
+    "db.r6g.2xlarge": 64,
+    "db.r6g.4xlarge": 128,
+    "db.r7g.large": 16,
+    "db.r7g.xlarge": 32,
+    "db.r7g.2xlarge": 64,
+    "db.r7g.4xlarge": 128,
+    "db.r6i.large": 16,
+    "db.r6i.xlarge": 32,
+    "db.r6i.2xlarge": 64,
+    "db.r6i.4xlarge": 128,
 }
 
 
 def default_max_connections(instance_class: str) -> int:
     """Aurora PostgreSQL's default: LEAST(DBInstanceClassMemory / 9531392, 5000)."""
     if instance_class not in CLASS_MEMORY_GIB:
-        raise InputError("max_connections", f"unknown memory for {instance_class}: set max_connections",
-                         module=MODULE)
+        raise InputError("max_connections", f"unknown memory for {instance_class}: set max_connections", module=MODULE)
     return min(CLASS_MEMORY_GIB[instance_class] * GIB // 9531392, 5000)
 
 
@@ -58,8 +69,13 @@ class AuroraAlarmInputs:
 
     def __post_init__(self) -> None:
         if self.topic_arn is not None:
-            validate.matches(MODULE, "topic_arn", self.topic_arn, r"(arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+|\$\{.+\})",
-                             "an SNS topic ARN")
+            validate.matches(
+                MODULE,
+                "topic_arn",
+                self.topic_arn,
+                r"(arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+|\$\{.+\})",
+                "an SNS topic ARN",
+            )
         validate.in_range(MODULE, "cpu_percent", self.cpu_percent, 1, 100)
         validate.in_range(MODULE, "connections_percent", self.connections_percent, 1, 100)
         if self.max_connections is not None:
@@ -82,37 +98,89 @@ class ClusterFacts:
 class AuroraAlarms(Construct):
     """CloudWatch alarms of one Aurora cluster; `topic_arn` may be any SNS topic ARN token."""
 
-    def __init__(self, scope: Construct, id_: str, inputs: AuroraAlarmInputs, cluster: ClusterFacts, *,
-                 name: str) -> None:
+    def __init__(
+        self, scope: Construct, id_: str, inputs: AuroraAlarmInputs, cluster: ClusterFacts, *, name: str
+    ) -> None:
         super().__init__(scope, id_)
         self.inputs = inputs
         limit = inputs.max_connections or default_max_connections(cluster.instance_class)
         connections = limit * inputs.connections_percent // 100
         local = CLASS_MEMORY_GIB.get(cluster.instance_class, 16) * 2 * GIB * inputs.free_local_storage_percent // 100
         members = [("writer", cluster.writer_instance_id)] + [
-            (f"reader_{index + 1}", instance) for index, instance in enumerate(cluster.reader_instance_ids)]
+            (f"reader_{index + 1}", instance) for index, instance in enumerate(cluster.reader_instance_ids)
+        ]
         for key, instance in members:
             label = f"{name}-db-{key.replace('_', '-')}"
-            self._alarm(f"{key}_cpu", f"{label}-cpu", "CPUUtilization", instance, "GreaterThanOrEqualToThreshold",
-                        inputs.cpu_percent, f"CPU >= {inputs.cpu_percent}% for {inputs.minutes} min")
-            self._alarm(f"{key}_connections", f"{label}-connections", "DatabaseConnections", instance,
-                        "GreaterThanThreshold", connections,
-                        f"connections > {inputs.connections_percent}% of max_connections {limit}")
-            self._alarm(f"{key}_local_storage", f"{label}-local-storage", "FreeLocalStorage", instance,
-                        "LessThanThreshold", local,
-                        f"free local storage < {inputs.free_local_storage_percent}% of the class's local storage",
-                        statistic="Minimum")
+            self._alarm(
+                f"{key}_cpu",
+                f"{label}-cpu",
+                "CPUUtilization",
+                instance,
+                "GreaterThanOrEqualToThreshold",
+                inputs.cpu_percent,
+                f"CPU >= {inputs.cpu_percent}% for {inputs.minutes} min",
+            )
+            self._alarm(
+                f"{key}_connections",
+                f"{label}-connections",
+                "DatabaseConnections",
+                instance,
+                "GreaterThanThreshold",
+                connections,
+                f"connections > {inputs.connections_percent}% of max_connections {limit}",
+            )
+            self._alarm(
+                f"{key}_local_storage",
+                f"{label}-local-storage",
+                "FreeLocalStorage",
+                instance,
+                "LessThanThreshold",
+                local,
+                f"free local storage < {inputs.free_local_storage_percent}% of the class's local storage",
+                statistic="Minimum",
+            )
             if key != "writer":
-                self._alarm(f"{key}_replica_lag", f"{label}-replica-lag", "AuroraReplicaLag", instance,
-                            "GreaterThanThreshold", inputs.replica_lag_ms, f"replica lag > {inputs.replica_lag_ms} ms",
-                            statistic="Maximum")
+                self._alarm(
+                    f"{key}_replica_lag",
+                    f"{label}-replica-lag",
+                    "AuroraReplicaLag",
+                    instance,
+                    "GreaterThanThreshold",
+                    inputs.replica_lag_ms,
+                    f"replica lag > {inputs.replica_lag_ms} ms",
+                    statistic="Maximum",
+                )
 
-    def _alarm(self, key: str, alarm_name: str, metric: str, instance: str, comparison: str, threshold: int,
-               description: str, statistic: str = "Average") -> None:
+    def _alarm(
+        self,
+        key: str,
+        alarm_name: str,
+        metric: str,
+        instance: str,
+        comparison: str,
+        threshold: int,
+        description: str,
+        statistic: str = "Average",
+    ) -> None:
         actions = [self.inputs.topic_arn] if self.inputs.topic_arn else None
-        tracked(CloudwatchMetricAlarm(
-            self, key, alarm_name=alarm_name, alarm_description=description, namespace="AWS/RDS",
-            metric_name=metric, dimensions={"DBInstanceIdentifier": instance}, statistic=statistic, period=60,
-            evaluation_periods=self.inputs.minutes, datapoints_to_alarm=self.inputs.minutes,
-            comparison_operator=comparison, threshold=threshold, treat_missing_data="missing",
-            alarm_actions=actions, ok_actions=actions, tags={"Name": alarm_name, **self.inputs.tags}))
+        tracked(
+            CloudwatchMetricAlarm(
+                self,
+                key,
+                alarm_name=alarm_name,
+                alarm_description=description,
+                namespace="AWS/RDS",
+                metric_name=metric,
+                dimensions={"DBInstanceIdentifier": instance},
+                statistic=statistic,
+                period=60,
+                evaluation_periods=self.inputs.minutes,
+                datapoints_to_alarm=self.inputs.minutes,
+                comparison_operator=comparison,
+                threshold=threshold,
+                treat_missing_data="missing",
+                alarm_actions=actions,
+                ok_actions=actions,
+                tags={"Name": alarm_name, **self.inputs.tags},
+            )
+        )

@@ -40,17 +40,25 @@ class DeployInputs:
 class Deploy(Construct):
     """Outputs: image_tag (the token the task definition uses), parameter_name."""
 
-    def __init__(self, scope: Construct, id_: str, inputs: DeployInputs, *, project: str, env: str,
-                 initial_tag: str) -> None:
+    def __init__(
+        self, scope: Construct, id_: str, inputs: DeployInputs, *, project: str, env: str, initial_tag: str
+    ) -> None:
         super().__init__(scope, id_)
         validate.matches(MODULE, "initial_tag", initial_tag, TAG_PATTERN, "an image tag")
         self.parameter_name = image_tag_parameter_name(project, env)
-        self.parameter = tracked(SsmParameter(
-            self, "image_tag", name=self.parameter_name, type="String", insecure_value=initial_tag,
-            description="Image tag the ECS service runs; written by CI deploys (python main.py deploy)",
-            # Deploys own the value after creation: an apply must never put the first tag back.
-            # insecure_value, not value: the provider marks `value` sensitive, which would hide
-            # the whole container definition in every plan; an image tag is no secret.
-            lifecycle=TerraformResourceLifecycle(ignore_changes=["insecure_value"]),
-            tags={"Name": self.parameter_name, **inputs.tags}))
+        self.parameter = tracked(
+            SsmParameter(
+                self,
+                "image_tag",
+                name=self.parameter_name,
+                type="String",
+                insecure_value=initial_tag,
+                description="Image tag the ECS service runs; written by CI deploys (python main.py deploy)",
+                # Deploys own the value after creation: an apply must never put the first tag back.
+                # insecure_value, not value: the provider marks `value` sensitive, which would hide
+                # the whole container definition in every plan; an image tag is no secret.
+                lifecycle=TerraformResourceLifecycle(ignore_changes=["insecure_value"]),
+                tags={"Name": self.parameter_name, **inputs.tags},
+            )
+        )
         self.image_tag: str = self.parameter.insecure_value

@@ -45,22 +45,50 @@ class Dns(Construct):
         self._inputs = inputs
         self.domain_name = inputs.domain_name
         self.zone_id = inputs.zone_id
-        certificate = tracked(AcmCertificate(
-            self, "certificate", domain_name=inputs.domain_name, validation_method="DNS",
-            lifecycle={"create_before_destroy": True}, tags={"Name": inputs.domain_name, **inputs.tags}), "this")
+        certificate = tracked(
+            AcmCertificate(
+                self,
+                "certificate",
+                domain_name=inputs.domain_name,
+                validation_method="DNS",
+                lifecycle={"create_before_destroy": True},
+                tags={"Name": inputs.domain_name, **inputs.tags},
+            ),
+            "this",
+        )
         # One name, one validation record: index the set through tolist() instead of a for_each.
         option = Fn.element(certificate.domain_validation_options, 0)
-        record = tracked(Route53Record(
-            self, "validation", zone_id=self.zone_id, allow_overwrite=True, ttl=60,
-            name=Token.as_string(Fn.lookup(option, "resource_record_name", None)),
-            type=Token.as_string(Fn.lookup(option, "resource_record_type", None)),
-            records=[Token.as_string(Fn.lookup(option, "resource_record_value", None))]), "certificate_validation")
-        validation = tracked(AcmCertificateValidation(self, "validation_wait", certificate_arn=certificate.arn,
-                                                      validation_record_fqdns=[record.fqdn]), "this")
+        record = tracked(
+            Route53Record(
+                self,
+                "validation",
+                zone_id=self.zone_id,
+                allow_overwrite=True,
+                ttl=60,
+                name=Token.as_string(Fn.lookup(option, "resource_record_name", None)),
+                type=Token.as_string(Fn.lookup(option, "resource_record_type", None)),
+                records=[Token.as_string(Fn.lookup(option, "resource_record_value", None))],
+            ),
+            "certificate_validation",
+        )
+        validation = tracked(
+            AcmCertificateValidation(
+                self, "validation_wait", certificate_arn=certificate.arn, validation_record_fqdns=[record.fqdn]
+            ),
+            "this",
+        )
         self.certificate_arn: str = validation.certificate_arn
 
     def alias_to(self, dns_name: str, zone_id: str) -> None:
         """Point the domain name at the load balancer."""
-        tracked(Route53Record(self, "alias", zone_id=self.zone_id, name=self._inputs.domain_name, type="A",
-                              alias={"name": dns_name, "zone_id": zone_id, "evaluate_target_health": True}),
-                "service")
+        tracked(
+            Route53Record(
+                self,
+                "alias",
+                zone_id=self.zone_id,
+                name=self._inputs.domain_name,
+                type="A",
+                alias={"name": dns_name, "zone_id": zone_id, "evaluate_target_health": True},
+            ),
+            "service",
+        )

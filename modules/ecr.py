@@ -55,13 +55,23 @@ class EcrInputs:
 
 def lifecycle_policy(keep_last: int, untagged_days: int) -> str:
     rules = [
-        {"rulePriority": 1, "description": f"Expire untagged images after {untagged_days} days",
-         "selection": {"tagStatus": "untagged", "countType": "sinceImagePushed", "countUnit": "days",
-                       "countNumber": untagged_days},
-         "action": {"type": "expire"}},
-        {"rulePriority": 2, "description": f"Keep the last {keep_last} images",
-         "selection": {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": keep_last},
-         "action": {"type": "expire"}},
+        {
+            "rulePriority": 1,
+            "description": f"Expire untagged images after {untagged_days} days",
+            "selection": {
+                "tagStatus": "untagged",
+                "countType": "sinceImagePushed",
+                "countUnit": "days",
+                "countNumber": untagged_days,
+            },
+            "action": {"type": "expire"},
+        },
+        {
+            "rulePriority": 2,
+            "description": f"Keep the last {keep_last} images",
+            "selection": {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": keep_last},
+            "action": {"type": "expire"},
+        },
     ]
     return terraform_json({"rules": rules})
 
@@ -76,12 +86,20 @@ class Ecr(Construct):
         policy = lifecycle_policy(inputs.keep_last, inputs.untagged_expire_days)
         for repo in inputs.repositories:
             key = validate.tf_name(repo)
-            repository = tracked(EcrRepository(
-                self, key, name=f"{name}-{repo}", image_tag_mutability=inputs.tag_mutability,
-                force_delete=inputs.force_delete,
-                image_scanning_configuration=EcrRepositoryImageScanningConfiguration(scan_on_push=inputs.scan_on_push),
-                encryption_configuration=[EcrRepositoryEncryptionConfiguration(encryption_type="AES256")],
-                tags={"Name": f"{name}-{repo}", **inputs.tags}))
+            repository = tracked(
+                EcrRepository(
+                    self,
+                    key,
+                    name=f"{name}-{repo}",
+                    image_tag_mutability=inputs.tag_mutability,
+                    force_delete=inputs.force_delete,
+                    image_scanning_configuration=EcrRepositoryImageScanningConfiguration(
+                        scan_on_push=inputs.scan_on_push
+                    ),
+                    encryption_configuration=[EcrRepositoryEncryptionConfiguration(encryption_type="AES256")],
+                    tags={"Name": f"{name}-{repo}", **inputs.tags},
+                )
+            )
             tracked(EcrLifecyclePolicy(self, f"{key}_lifecycle", repository=repository.name, policy=policy), key)
             self.repository_urls[repo] = repository.repository_url
             self.repository_arns[repo] = repository.arn

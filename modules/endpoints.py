@@ -19,8 +19,24 @@ from generator.errors import InputError
 MODULE = "endpoints"
 # What every Fargate task with an ECR image and awslogs needs (the S3 gateway endpoint carries the layers).
 BASE = ("ecr.api", "ecr.dkr", "logs")
-KNOWN = frozenset({*BASE, "secretsmanager", "ssm", "ssmmessages", "sqs", "sts", "kms", "elasticache", "ecs",
-                   "monitoring", "events", "sns", "execute-api", "xray"})
+KNOWN = frozenset(
+    {
+        *BASE,
+        "secretsmanager",
+        "ssm",
+        "ssmmessages",
+        "sqs",
+        "sts",
+        "kms",
+        "elasticache",
+        "ecs",
+        "monitoring",
+        "events",
+        "sns",
+        "execute-api",
+        "xray",
+    }
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -40,8 +56,11 @@ class EndpointsInputs:
         validate.types(self, MODULE)
         for service in self.services:
             if service not in KNOWN:
-                raise InputError("services", f"{service!r} is not an endpoint service hclgen knows "
-                                 f"({', '.join(sorted(KNOWN))})", module=MODULE)
+                raise InputError(
+                    "services",
+                    f"{service!r} is not an endpoint service hclgen knows ({', '.join(sorted(KNOWN))})",
+                    module=MODULE,
+                )
         if self.zones is not None:
             validate.in_range(MODULE, "zones", self.zones, 1, 6)
 
@@ -53,18 +72,47 @@ class Endpoints(Construct):
     stack derived). Outputs: security_group_id, services (sorted). Method: need(services) adds more.
     """
 
-    def __init__(self, scope: Construct, id_: str, inputs: EndpointsInputs, *, name: str, region: str, vpc_id: str,
-                 vpc_cidr: str, subnet_ids: Sequence[str], needs: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        inputs: EndpointsInputs,
+        *,
+        name: str,
+        region: str,
+        vpc_id: str,
+        vpc_cidr: str,
+        subnet_ids: Sequence[str],
+        needs: Iterable[str] = (),
+    ) -> None:
         super().__init__(scope, id_)
         self.name, self.region, self.vpc_id = name, region, vpc_id
-        self.subnet_ids = list(subnet_ids[:inputs.zones] if inputs.zones else subnet_ids)
-        group = tracked(SecurityGroup(self, "security_group", name=f"{name}-endpoints", vpc_id=vpc_id,
-                                      description=f"Interface VPC endpoints of {name}",
-                                      tags={"Name": f"{name}-endpoints"}), "endpoints")
+        self.subnet_ids = list(subnet_ids[: inputs.zones] if inputs.zones else subnet_ids)
+        group = tracked(
+            SecurityGroup(
+                self,
+                "security_group",
+                name=f"{name}-endpoints",
+                vpc_id=vpc_id,
+                description=f"Interface VPC endpoints of {name}",
+                tags={"Name": f"{name}-endpoints"},
+            ),
+            "endpoints",
+        )
         self.security_group_id: str = group.id
-        tracked(VpcSecurityGroupIngressRule(
-            self, "https_from_vpc", security_group_id=group.id, description="HTTPS from the VPC",
-            ip_protocol="tcp", from_port=443, to_port=443, cidr_ipv4=vpc_cidr), "endpoints_https_from_vpc")
+        tracked(
+            VpcSecurityGroupIngressRule(
+                self,
+                "https_from_vpc",
+                security_group_id=group.id,
+                description="HTTPS from the VPC",
+                ip_protocol="tcp",
+                from_port=443,
+                to_port=443,
+                cidr_ipv4=vpc_cidr,
+            ),
+            "endpoints_https_from_vpc",
+        )
         self.services: list[str] = []
         self.need([*BASE, *inputs.services, *needs])
 
@@ -74,10 +122,19 @@ class Endpoints(Construct):
             if service not in KNOWN:
                 raise InputError("services", f"{service!r} is not an endpoint service hclgen knows", module=MODULE)
             key = validate.tf_name(service)
-            tracked(VpcEndpoint(self, key, vpc_id=self.vpc_id, vpc_endpoint_type="Interface",
-                                service_name=f"com.amazonaws.{self.region}.{service}", private_dns_enabled=True,
-                                subnet_ids=self.subnet_ids, security_group_ids=[self.security_group_id],
-                                tags={"Name": f"{self.name}-{service}"}))
+            tracked(
+                VpcEndpoint(
+                    self,
+                    key,
+                    vpc_id=self.vpc_id,
+                    vpc_endpoint_type="Interface",
+                    service_name=f"com.amazonaws.{self.region}.{service}",
+                    private_dns_enabled=True,
+                    subnet_ids=self.subnet_ids,
+                    security_group_ids=[self.security_group_id],
+                    tags={"Name": f"{self.name}-{service}"},
+                )
+            )
             self.services.append(service)
         self.services.sort()
 
@@ -87,9 +144,15 @@ def check_reachable(nat: str, endpoints: EndpointsInputs | None, s3_endpoint: bo
     if nat != "none":
         return
     if endpoints is None:
-        raise InputError("nat", "'none' leaves Fargate tasks no route to ECR and CloudWatch Logs, so they never "
-                         "start: add endpoints=EndpointsInputs() (interface endpoints) or set nat='single'",
-                         module="vpc")
+        raise InputError(
+            "nat",
+            "'none' leaves Fargate tasks no route to ECR and CloudWatch Logs, so they never "
+            "start: add endpoints=EndpointsInputs() (interface endpoints) or set nat='single'",
+            module="vpc",
+        )
     if not s3_endpoint:
-        raise InputError("s3_endpoint", "with nat='none' image layers come from S3 through the gateway endpoint: "
-                         "set s3_endpoint=True", module="vpc")
+        raise InputError(
+            "s3_endpoint",
+            "with nat='none' image layers come from S3 through the gateway endpoint: set s3_endpoint=True",
+            module="vpc",
+        )

@@ -66,44 +66,106 @@ class NotificationInputs:
 class Notifications(Construct):
     """Outputs: topic_arn."""
 
-    def __init__(self, scope: Construct, id_: str, inputs: NotificationInputs, *, name: str,
-                 account_id: str) -> None:
+    def __init__(self, scope: Construct, id_: str, inputs: NotificationInputs, *, name: str, account_id: str) -> None:
         super().__init__(scope, id_)
         # CloudWatch cannot publish to a topic encrypted with the AWS-managed aws/sns key: it needs a key
         # whose policy lets cloudwatch.amazonaws.com use it.
-        key = tracked(KmsKey(
-            self, "alarms", description=f"Encrypts the alarm topic of {name}", enable_key_rotation=True,
-            deletion_window_in_days=7, policy=self._key_policy(account_id),
-            tags={"Name": f"{name}-alarms", **inputs.tags}))
+        key = tracked(
+            KmsKey(
+                self,
+                "alarms",
+                description=f"Encrypts the alarm topic of {name}",
+                enable_key_rotation=True,
+                deletion_window_in_days=7,
+                policy=self._key_policy(account_id),
+                tags={"Name": f"{name}-alarms", **inputs.tags},
+            )
+        )
         tracked(KmsAlias(self, "alarms_alias", name=f"alias/{name}-alarms", target_key_id=key.key_id), "alarms")
-        topic = tracked(SnsTopic(self, "topic", name=f"{name}-alarms", kms_master_key_id=key.arn,
-                                 tags={"Name": f"{name}-alarms", **inputs.tags}), "alarms")
+        topic = tracked(
+            SnsTopic(
+                self,
+                "topic",
+                name=f"{name}-alarms",
+                kms_master_key_id=key.arn,
+                tags={"Name": f"{name}-alarms", **inputs.tags},
+            ),
+            "alarms",
+        )
         self.topic_arn: str = topic.arn
         for index, email in enumerate(inputs.emails):
-            tracked(SnsTopicSubscription(self, f"email_{index + 1}", topic_arn=self.topic_arn, protocol="email",
-                                         endpoint=email))
+            tracked(
+                SnsTopicSubscription(
+                    self, f"email_{index + 1}", topic_arn=self.topic_arn, protocol="email", endpoint=email
+                )
+            )
         for index, url in enumerate(inputs.https_endpoints):
-            tracked(SnsTopicSubscription(self, f"https_{index + 1}", topic_arn=self.topic_arn, protocol="https",
-                                         endpoint=url, endpoint_auto_confirms=False))
+            tracked(
+                SnsTopicSubscription(
+                    self,
+                    f"https_{index + 1}",
+                    topic_arn=self.topic_arn,
+                    protocol="https",
+                    endpoint=url,
+                    endpoint_auto_confirms=False,
+                )
+            )
         if inputs.slack is not None:
             self._slack(inputs.slack, name, inputs.tags)
 
     @staticmethod
     def _key_policy(account_id: str) -> str:
-        return terraform_json({"Version": "2012-10-17", "Statement": [
-            {"Sid": "AccountAdministers", "Effect": "Allow",
-             "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"}, "Action": "kms:*", "Resource": "*"},
-            {"Sid": "CloudWatchPublishes", "Effect": "Allow", "Principal": {"Service": "cloudwatch.amazonaws.com"},
-             "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*"},
-        ]})
+        return terraform_json(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Sid": "AccountAdministers",
+                        "Effect": "Allow",
+                        "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
+                        "Action": "kms:*",
+                        "Resource": "*",
+                    },
+                    {
+                        "Sid": "CloudWatchPublishes",
+                        "Effect": "Allow",
+                        "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                        "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+                        "Resource": "*",
+                    },
+                ],
+            }
+        )
 
     def _slack(self, slack: SlackChannel, name: str, tags: dict[str, str]) -> None:
-        trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                         "Principal": {"Service": "chatbot.amazonaws.com"}}]}
-        role = tracked(IamRole(self, "chatbot", name=f"{name}-chatbot", description="AWS Chatbot posting alarms",
-                               assume_role_policy=terraform_json(trust), tags={"Name": f"{name}-chatbot", **tags}))
+        trust = {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "chatbot.amazonaws.com"}}
+            ],
+        }
+        role = tracked(
+            IamRole(
+                self,
+                "chatbot",
+                name=f"{name}-chatbot",
+                description="AWS Chatbot posting alarms",
+                assume_role_policy=terraform_json(trust),
+                tags={"Name": f"{name}-chatbot", **tags},
+            )
+        )
         tracked(IamRolePolicyAttachment(self, "chatbot_read", role=role.name, policy_arn=_CHATBOT_POLICY))
-        tracked(ChatbotSlackChannelConfiguration(
-            self, "slack", configuration_name=f"{name}-alarms", iam_role_arn=role.arn,
-            slack_team_id=slack.workspace_id, slack_channel_id=slack.channel_id, sns_topic_arns=[self.topic_arn],
-            guardrail_policy_arns=[_CHATBOT_POLICY], logging_level="ERROR", tags={"Name": f"{name}-alarms", **tags}))
+        tracked(
+            ChatbotSlackChannelConfiguration(
+                self,
+                "slack",
+                configuration_name=f"{name}-alarms",
+                iam_role_arn=role.arn,
+                slack_team_id=slack.workspace_id,
+                slack_channel_id=slack.channel_id,
+                sns_topic_arns=[self.topic_arn],
+                guardrail_policy_arns=[_CHATBOT_POLICY],
+                logging_level="ERROR",
+                tags={"Name": f"{name}-alarms", **tags},
+            )
+        )

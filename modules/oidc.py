@@ -32,32 +32,84 @@ ProviderMode = Literal["create", "existing"]
 ApplyTrust = Literal["environment", "branch"]
 # Read-only actions on the services the stack manages: enough for `terraform plan` to refresh.
 PLAN_READ_ACTIONS: tuple[str, ...] = (
-    "application-autoscaling:Describe*", "application-autoscaling:ListTagsForResource",
-    "cloudwatch:Describe*", "cloudwatch:GetDashboard", "cloudwatch:ListDashboards", "cloudwatch:ListTagsForResource",
-    "codedeploy:BatchGet*", "codedeploy:Get*", "codedeploy:List*",
-    "ec2:Describe*", "ecr:Describe*", "ecr:GetLifecyclePolicy", "ecr:GetRepositoryPolicy", "ecr:ListTagsForResource",
-    "ecs:Describe*", "ecs:List*", "elasticloadbalancing:Describe*",
-    "iam:GetOpenIDConnectProvider", "iam:GetPolicy", "iam:GetPolicyVersion", "iam:GetRole", "iam:GetRolePolicy",
-    "iam:ListAttachedRolePolicies", "iam:ListOpenIDConnectProviders", "iam:ListRolePolicies", "iam:ListRoleTags",
-    "kms:DescribeKey", "logs:Describe*", "logs:ListTagsForResource", "logs:ListTagsLogGroup",
-    "rds:Describe*", "rds:ListTagsForResource", "secretsmanager:DescribeSecret",
-    "s3:GetAccelerateConfiguration", "s3:GetBucket*", "s3:GetEncryptionConfiguration", "s3:GetLifecycleConfiguration",
+    "application-autoscaling:Describe*",
+    "application-autoscaling:ListTagsForResource",
+    "cloudwatch:Describe*",
+    "cloudwatch:GetDashboard",
+    "cloudwatch:ListDashboards",
+    "cloudwatch:ListTagsForResource",
+    "codedeploy:BatchGet*",
+    "codedeploy:Get*",
+    "codedeploy:List*",
+    "ec2:Describe*",
+    "ecr:Describe*",
+    "ecr:GetLifecyclePolicy",
+    "ecr:GetRepositoryPolicy",
+    "ecr:ListTagsForResource",
+    "ecs:Describe*",
+    "ecs:List*",
+    "elasticloadbalancing:Describe*",
+    "iam:GetOpenIDConnectProvider",
+    "iam:GetPolicy",
+    "iam:GetPolicyVersion",
+    "iam:GetRole",
+    "iam:GetRolePolicy",
+    "iam:ListAttachedRolePolicies",
+    "iam:ListOpenIDConnectProviders",
+    "iam:ListRolePolicies",
+    "iam:ListRoleTags",
+    "kms:DescribeKey",
+    "logs:Describe*",
+    "logs:ListTagsForResource",
+    "logs:ListTagsLogGroup",
+    "rds:Describe*",
+    "rds:ListTagsForResource",
+    "secretsmanager:DescribeSecret",
+    "s3:GetAccelerateConfiguration",
+    "s3:GetBucket*",
+    "s3:GetEncryptionConfiguration",
+    "s3:GetLifecycleConfiguration",
     "s3:GetReplicationConfiguration",
-    "sns:GetTopicAttributes", "sns:GetSubscriptionAttributes", "sns:ListTagsForResource",
-    "ssm:DescribeParameters", "ssm:GetParameter", "ssm:GetParameters", "ssm:ListTagsForResource",
-    "sts:GetCallerIdentity", "wafv2:Get*", "wafv2:List*",
+    "sns:GetTopicAttributes",
+    "sns:GetSubscriptionAttributes",
+    "sns:ListTagsForResource",
+    "ssm:DescribeParameters",
+    "ssm:GetParameter",
+    "ssm:GetParameters",
+    "ssm:ListTagsForResource",
+    "sts:GetCallerIdentity",
+    "wafv2:Get*",
+    "wafv2:List*",
 )
 # Role management the apply role needs for this env's own roles (PowerUserAccess has no IAM).
 APPLY_IAM_ACTIONS: tuple[str, ...] = (
-    "iam:AttachRolePolicy", "iam:CreateRole", "iam:DeleteRole", "iam:DeleteRolePolicy", "iam:DetachRolePolicy",
-    "iam:GetRole", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole",
-    "iam:ListRolePolicies", "iam:PassRole", "iam:PutRolePolicy", "iam:TagRole", "iam:UntagRole",
-    "iam:UpdateAssumeRolePolicy", "iam:UpdateRole", "iam:UpdateRoleDescription",
+    "iam:AttachRolePolicy",
+    "iam:CreateRole",
+    "iam:DeleteRole",
+    "iam:DeleteRolePolicy",
+    "iam:DetachRolePolicy",
+    "iam:GetRole",
+    "iam:GetRolePolicy",
+    "iam:ListAttachedRolePolicies",
+    "iam:ListInstanceProfilesForRole",
+    "iam:ListRolePolicies",
+    "iam:PassRole",
+    "iam:PutRolePolicy",
+    "iam:TagRole",
+    "iam:UntagRole",
+    "iam:UpdateAssumeRolePolicy",
+    "iam:UpdateRole",
+    "iam:UpdateRoleDescription",
 )
 APPLY_OIDC_ACTIONS: tuple[str, ...] = (
-    "iam:CreateOpenIDConnectProvider", "iam:DeleteOpenIDConnectProvider", "iam:GetOpenIDConnectProvider",
-    "iam:TagOpenIDConnectProvider", "iam:UntagOpenIDConnectProvider", "iam:UpdateOpenIDConnectProviderThumbprint",
-    "iam:AddClientIDToOpenIDConnectProvider", "iam:RemoveClientIDFromOpenIDConnectProvider",
+    "iam:CreateOpenIDConnectProvider",
+    "iam:DeleteOpenIDConnectProvider",
+    "iam:GetOpenIDConnectProvider",
+    "iam:TagOpenIDConnectProvider",
+    "iam:UntagOpenIDConnectProvider",
+    "iam:UpdateOpenIDConnectProviderThumbprint",
+    "iam:AddClientIDToOpenIDConnectProvider",
+    "iam:RemoveClientIDFromOpenIDConnectProvider",
 )
 
 
@@ -89,17 +141,28 @@ class OidcInputs:
     tags: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        validate.matches(MODULE, "repository", self.repository, r"[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}",
-                         "a GitHub repository 'owner/name' (no wildcards)")
+        validate.matches(
+            MODULE,
+            "repository",
+            self.repository,
+            r"[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}",
+            "a GitHub repository 'owner/name' (no wildcards)",
+        )
         validate.one_of(MODULE, "provider", self.provider, ("create", "existing"))
         validate.one_of(MODULE, "apply_trust", self.apply_trust, ("environment", "branch"))
         validate.matches(MODULE, "branch", self.branch, r"[A-Za-z0-9._/-]{1,200}", "a branch name (no wildcards)")
         if self.github_environment is not None:
-            validate.matches(MODULE, "github_environment", self.github_environment, r"[A-Za-z0-9._ -]{1,255}",
-                             "a GitHub environment name (no wildcards)")
+            validate.matches(
+                MODULE,
+                "github_environment",
+                self.github_environment,
+                r"[A-Za-z0-9._ -]{1,255}",
+                "a GitHub environment name (no wildcards)",
+            )
         for arn in self.apply_policy_arns:
-            validate.matches(MODULE, "apply_policy_arns", arn, r"arn:aws[a-z-]*:iam::(aws|\d{12}):policy/.+",
-                             "an IAM policy ARN")
+            validate.matches(
+                MODULE, "apply_policy_arns", arn, r"arn:aws[a-z-]*:iam::(aws|\d{12}):policy/.+", "an IAM policy ARN"
+            )
         for action in self.plan_extra_actions:
             validate.matches(MODULE, "plan_extra_actions", action, r"[a-z0-9-]+:[A-Za-z*]+", "an IAM action")
         validate.in_range(MODULE, "max_session_hours", self.max_session_hours, 1, 12)
@@ -116,40 +179,78 @@ class OidcInputs:
 
 def trust_policy(provider_arn: str, subject: str | list[str]) -> dict[str, Any]:
     """Web-identity trust for exactly these `sub` values (no wildcard) and the STS audience."""
-    return {"Version": "2012-10-17", "Statement": [{
-        "Effect": "Allow", "Principal": {"Federated": provider_arn}, "Action": "sts:AssumeRoleWithWebIdentity",
-        "Condition": {"StringEquals": {f"{GITHUB_ISSUER}:aud": AUDIENCE, f"{GITHUB_ISSUER}:sub": subject}}}]}
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Federated": provider_arn},
+                "Action": "sts:AssumeRoleWithWebIdentity",
+                "Condition": {"StringEquals": {f"{GITHUB_ISSUER}:aud": AUDIENCE, f"{GITHUB_ISSUER}:sub": subject}},
+            }
+        ],
+    }
 
 
 def state_statements(backend: Backend, *, write_state: bool) -> list[dict[str, Any]]:
     """The state object (read, or read-write) and its lock file (S3 use_lockfile) in the state bucket."""
     bucket = f"arn:aws:s3:::{backend.bucket}"
-    state: list[dict[str, Any]] = [{"Sid": "ListStateKey", "Effect": "Allow", "Action": "s3:ListBucket", "Resource": bucket,
-              "Condition": {"StringLike": {"s3:prefix": [backend.key, f"{backend.key}.tflock"]}}},
-             {"Sid": "State", "Effect": "Allow",
-              "Action": ["s3:GetObject", "s3:PutObject"] if write_state else "s3:GetObject",
-              "Resource": f"{bucket}/{backend.key}"},
-             {"Sid": "Lock", "Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
-              "Resource": f"{bucket}/{backend.key}.tflock"}]
+    state: list[dict[str, Any]] = [
+        {
+            "Sid": "ListStateKey",
+            "Effect": "Allow",
+            "Action": "s3:ListBucket",
+            "Resource": bucket,
+            "Condition": {"StringLike": {"s3:prefix": [backend.key, f"{backend.key}.tflock"]}},
+        },
+        {
+            "Sid": "State",
+            "Effect": "Allow",
+            "Action": ["s3:GetObject", "s3:PutObject"] if write_state else "s3:GetObject",
+            "Resource": f"{bucket}/{backend.key}",
+        },
+        {
+            "Sid": "Lock",
+            "Effect": "Allow",
+            "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+            "Resource": f"{bucket}/{backend.key}.tflock",
+        },
+    ]
     return state
 
 
 class Oidc(Construct):
     """Outputs: provider_arn, plan_role_arn, apply_role_arn."""
 
-    def __init__(self, scope: Construct, id_: str, inputs: OidcInputs, *, name: str, env_name: str,
-                 backend: Backend) -> None:
+    def __init__(
+        self, scope: Construct, id_: str, inputs: OidcInputs, *, name: str, env_name: str, backend: Backend
+    ) -> None:
         super().__init__(scope, id_)
         if len(name) > 51:
             raise InputError("name", f"role names '{name}-github-*' exceed IAM's 64 characters", module=MODULE)
         self.provider_arn = self._provider(inputs)
-        self.plan_role = self._role("plan", f"{name}-github-plan",
-                                    f"Read-only terraform plan from pull requests and the drift watch on {inputs.branch}",
-                                    inputs.plan_subjects(), inputs)
-        self.apply_role = self._role("apply", f"{name}-github-apply", "terraform apply and deploys from main",
-                                     inputs.apply_subject(env_name), inputs)
-        read = [{"Sid": "ReadStack", "Effect": "Allow", "Action": sorted({*PLAN_READ_ACTIONS, *inputs.plan_extra_actions}),
-                 "Resource": "*"}]
+        self.plan_role = self._role(
+            "plan",
+            f"{name}-github-plan",
+            f"Read-only terraform plan from pull requests and the drift watch on {inputs.branch}",
+            inputs.plan_subjects(),
+            inputs,
+        )
+        self.apply_role = self._role(
+            "apply",
+            f"{name}-github-apply",
+            "terraform apply and deploys from main",
+            inputs.apply_subject(env_name),
+            inputs,
+        )
+        read = [
+            {
+                "Sid": "ReadStack",
+                "Effect": "Allow",
+                "Action": sorted({*PLAN_READ_ACTIONS, *inputs.plan_extra_actions}),
+                "Resource": "*",
+            }
+        ]
         self._policy("plan_state", self.plan_role, "terraform-state", state_statements(backend, write_state=False))
         self._policy("plan_read", self.plan_role, "read-stack", read)
         self._policy("apply_state", self.apply_role, "terraform-state", state_statements(backend, write_state=True))
@@ -162,21 +263,36 @@ class Oidc(Construct):
 
     def _provider(self, inputs: OidcInputs) -> str:
         if inputs.provider == "existing":
-            found = tracked(DataAwsIamOpenidConnectProvider(self, "github_existing", url=f"https://{GITHUB_ISSUER}"),
-                            "github")
+            found = tracked(
+                DataAwsIamOpenidConnectProvider(self, "github_existing", url=f"https://{GITHUB_ISSUER}"), "github"
+            )
             return str(found.arn)
         # No thumbprint: IAM trusts GitHub's certificate through its own root CA library.
-        created = tracked(IamOpenidConnectProvider(self, "github", url=f"https://{GITHUB_ISSUER}",
-                                                   client_id_list=[AUDIENCE],
-                                                   tags={"Name": "github-actions", **inputs.tags}))
+        created = tracked(
+            IamOpenidConnectProvider(
+                self,
+                "github",
+                url=f"https://{GITHUB_ISSUER}",
+                client_id_list=[AUDIENCE],
+                tags={"Name": "github-actions", **inputs.tags},
+            )
+        )
         return str(created.arn)
 
-    def _role(self, key: str, role_name: str, description: str, subject: str | list[str],
-              inputs: OidcInputs) -> IamRole:
-        return tracked(IamRole(self, key, name=role_name, description=description,
-                               assume_role_policy=terraform_json(trust_policy(self.provider_arn, subject)),
-                               max_session_duration=inputs.max_session_hours * 3600,
-                               tags={"Name": role_name, **inputs.tags}))
+    def _role(
+        self, key: str, role_name: str, description: str, subject: str | list[str], inputs: OidcInputs
+    ) -> IamRole:
+        return tracked(
+            IamRole(
+                self,
+                key,
+                name=role_name,
+                description=description,
+                assume_role_policy=terraform_json(trust_policy(self.provider_arn, subject)),
+                max_session_duration=inputs.max_session_hours * 3600,
+                tags={"Name": role_name, **inputs.tags},
+            )
+        )
 
     def _policy(self, key: str, role: IamRole, policy_name: str, statements: Sequence[Mapping[str, Any]]) -> None:
         document = {"Version": "2012-10-17", "Statement": list(statements)}
@@ -184,9 +300,18 @@ class Oidc(Construct):
 
     def _iam_statements(self, name: str) -> list[dict[str, Any]]:
         roles = f"arn:aws:iam::*:role/{name}-*"
-        return [{"Sid": "StackRoles", "Effect": "Allow", "Action": list(APPLY_IAM_ACTIONS), "Resource": roles},
-                {"Sid": "GithubProvider", "Effect": "Allow", "Action": list(APPLY_OIDC_ACTIONS),
-                 "Resource": f"arn:aws:iam::*:oidc-provider/{GITHUB_ISSUER}"},
-                {"Sid": "ReadPolicies", "Effect": "Allow",
-                 "Action": ["iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListOpenIDConnectProviders"],
-                 "Resource": "*"}]
+        return [
+            {"Sid": "StackRoles", "Effect": "Allow", "Action": list(APPLY_IAM_ACTIONS), "Resource": roles},
+            {
+                "Sid": "GithubProvider",
+                "Effect": "Allow",
+                "Action": list(APPLY_OIDC_ACTIONS),
+                "Resource": f"arn:aws:iam::*:oidc-provider/{GITHUB_ISSUER}",
+            },
+            {
+                "Sid": "ReadPolicies",
+                "Effect": "Allow",
+                "Action": ["iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListOpenIDConnectProviders"],
+                "Resource": "*",
+            },
+        ]

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from generator import validate
 from generator import secrets as plain_secrets
+from generator import validate
 from generator.cdk import Construct, SsmParameter, tracked
 from generator.errors import InputError
 
@@ -36,8 +36,9 @@ class ParamsInputs:
         for key, value in self.values.items():
             validate.matches(MODULE, "values", key, r"[A-Za-z_][A-Za-z0-9_]*", "an environment variable name")
             if not isinstance(value, str) or not 1 <= len(value) <= 4096:
-                raise InputError(f"values[{key}]", "must be a string of 1..4096 characters (standard tier)",
-                                 module=MODULE)
+                raise InputError(
+                    f"values[{key}]", "must be a string of 1..4096 characters (standard tier)", module=MODULE
+                )
         plain_secrets.check_named(MODULE, "values", self.values, self.not_secret)
 
 
@@ -49,8 +50,16 @@ class Params(Construct):
         self.arns: dict[str, str] = {}
         for key in sorted(inputs.values):
             path = f"/{project}/{env}/app/{key}"
-            parameter = tracked(SsmParameter(self, f"app_{validate.tf_name(key)}", name=path, type="String",
-                                             insecure_value=inputs.values[key], tier="Standard",
-                                             description=f"{key} of the {env} application",
-                                             tags={"Name": path, **inputs.tags}))
+            parameter = tracked(
+                SsmParameter(
+                    self,
+                    f"app_{validate.tf_name(key)}",
+                    name=path,
+                    type="String",
+                    insecure_value=inputs.values[key],
+                    tier="Standard",
+                    description=f"{key} of the {env} application",
+                    tags={"Name": path, **inputs.tags},
+                )
+            )
             self.arns[key] = parameter.arn

@@ -62,12 +62,22 @@ class QueueInputs:
         validate.in_range(MODULE, "receive_wait_time", self.receive_wait_time, 0, 20)
         validate.in_range(MODULE, "delay_seconds", self.delay_seconds, 0, 900)
         if self.dlq_retention < self.message_retention:
-            raise InputError("dlq_retention", f"{self.dlq_retention} s is shorter than message_retention "
-                             f"{self.message_retention} s: messages would expire on arrival in the dead-letter "
-                             f"queue; set dlq_retention >= {self.message_retention}", module=MODULE)
+            raise InputError(
+                "dlq_retention",
+                f"{self.dlq_retention} s is shorter than message_retention "
+                f"{self.message_retention} s: messages would expire on arrival in the dead-letter "
+                f"queue; set dlq_retention >= {self.message_retention}",
+                module=MODULE,
+            )
         if self.kms_key_arn is not None:
-            validate.matches(MODULE, "kms_key_arn", self.kms_key_arn, r"arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:"
-                             r"(key|alias)/[A-Za-z0-9/_-]+", "a KMS key ARN")
+            validate.matches(
+                MODULE,
+                "kms_key_arn",
+                self.kms_key_arn,
+                r"arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:"
+                r"(key|alias)/[A-Za-z0-9/_-]+",
+                "a KMS key ARN",
+            )
         for role, names in (("senders", self.senders), ("consumers", self.consumers)):
             for service in names:
                 validate.matches(MODULE, role, service, r"[a-z][a-z0-9-]{0,30}", "a service name")
@@ -75,9 +85,13 @@ class QueueInputs:
     def check_consumer(self, service: str, timeout: int, *, field_prefix: str = "") -> None:
         """Refuse a visibility timeout shorter than the consumer's processing timeout (seconds)."""
         if self.visibility_timeout < timeout:
-            raise InputError(f"{field_prefix}visibility_timeout", f"{self.visibility_timeout} s is shorter than "
-                             f"consumer {service!r}'s timeout of {timeout} s, so messages in progress are delivered "
-                             f"again: set visibility_timeout >= {timeout}", module=MODULE)
+            raise InputError(
+                f"{field_prefix}visibility_timeout",
+                f"{self.visibility_timeout} s is shorter than "
+                f"consumer {service!r}'s timeout of {timeout} s, so messages in progress are delivered "
+                f"again: set visibility_timeout >= {timeout}",
+                module=MODULE,
+            )
 
 
 class Queue(Construct):
@@ -94,19 +108,41 @@ class Queue(Construct):
         self.inputs = inputs
         self._sid = "".join(part.title() for part in key.split("_"))  # IAM Sids are alphanumeric
         suffix = ".fifo" if inputs.fifo else ""
-        encryption: dict[str, Any] = ({"kms_master_key_id": inputs.kms_key_arn, "kms_data_key_reuse_period_seconds": 300}
-                                      if inputs.kms_key_arn else {"sqs_managed_sse_enabled": True})
-        self.dlq = tracked(SqsQueue(
-            self, "dlq", name=f"{name}-dlq{suffix}", fifo_queue=inputs.fifo or None,
-            message_retention_seconds=inputs.dlq_retention, **encryption,
-            tags={"Name": f"{name}-dlq{suffix}", **inputs.tags}), f"{key}_dlq")
-        self.queue = tracked(SqsQueue(
-            self, "queue", name=f"{name}{suffix}", fifo_queue=inputs.fifo or None,
-            visibility_timeout_seconds=inputs.visibility_timeout, message_retention_seconds=inputs.message_retention,
-            receive_wait_time_seconds=inputs.receive_wait_time, delay_seconds=inputs.delay_seconds, **encryption,
-            redrive_policy=terraform_json({"deadLetterTargetArn": self.dlq.arn,
-                                           "maxReceiveCount": inputs.max_receive_count}),
-            tags={"Name": f"{name}{suffix}", **inputs.tags}), key)
+        encryption: dict[str, Any] = (
+            {"kms_master_key_id": inputs.kms_key_arn, "kms_data_key_reuse_period_seconds": 300}
+            if inputs.kms_key_arn
+            else {"sqs_managed_sse_enabled": True}
+        )
+        self.dlq = tracked(
+            SqsQueue(
+                self,
+                "dlq",
+                name=f"{name}-dlq{suffix}",
+                fifo_queue=inputs.fifo or None,
+                message_retention_seconds=inputs.dlq_retention,
+                **encryption,
+                tags={"Name": f"{name}-dlq{suffix}", **inputs.tags},
+            ),
+            f"{key}_dlq",
+        )
+        self.queue = tracked(
+            SqsQueue(
+                self,
+                "queue",
+                name=f"{name}{suffix}",
+                fifo_queue=inputs.fifo or None,
+                visibility_timeout_seconds=inputs.visibility_timeout,
+                message_retention_seconds=inputs.message_retention,
+                receive_wait_time_seconds=inputs.receive_wait_time,
+                delay_seconds=inputs.delay_seconds,
+                **encryption,
+                redrive_policy=terraform_json(
+                    {"deadLetterTargetArn": self.dlq.arn, "maxReceiveCount": inputs.max_receive_count}
+                ),
+                tags={"Name": f"{name}{suffix}", **inputs.tags},
+            ),
+            key,
+        )
         self.arn: str = self.queue.arn
         self.url: str = self.queue.url
         self.queue_name: str = self.queue.name
@@ -116,8 +152,10 @@ class Queue(Construct):
         self.visibility_timeout = inputs.visibility_timeout
         self._bucket_arns: list[str] = []
         self.policy = tracked(SqsQueuePolicy(self, "policy", queue_url=self.queue.url, policy=self._policy()), key)
-        tracked(SqsQueuePolicy(self, "dlq_policy", queue_url=self.dlq.url,
-                               policy=self._tls_only(self.dlq.arn)), f"{key}_dlq")
+        tracked(
+            SqsQueuePolicy(self, "dlq_policy", queue_url=self.dlq.url, policy=self._tls_only(self.dlq.arn)),
+            f"{key}_dlq",
+        )
 
     @staticmethod
     def _tls_only(arn: str) -> str:
@@ -126,10 +164,16 @@ class Queue(Construct):
     def _policy(self) -> str:
         statements = [_deny_plain_http(self.queue.arn)]
         if self._bucket_arns:
-            statements.append({"Sid": "S3EventNotifications", "Effect": "Allow",
-                               "Principal": {"Service": "s3.amazonaws.com"}, "Action": "sqs:SendMessage",
-                               "Resource": self.queue.arn,
-                               "Condition": {"ArnEquals": {"aws:SourceArn": sorted(self._bucket_arns)}}})
+            statements.append(
+                {
+                    "Sid": "S3EventNotifications",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "s3.amazonaws.com"},
+                    "Action": "sqs:SendMessage",
+                    "Resource": self.queue.arn,
+                    "Condition": {"ArnEquals": {"aws:SourceArn": sorted(self._bucket_arns)}},
+                }
+            )
         return terraform_json({"Version": "2012-10-17", "Statement": statements})
 
     def allow_s3_events(self, bucket_arn: str) -> SqsQueuePolicy:
@@ -141,21 +185,47 @@ class Queue(Construct):
     def _kms(self, verb: str, actions: list[str]) -> list[Statement]:
         if self.inputs.kms_key_arn is None:
             return []
-        return [{"Sid": f"{verb}{self._sid}Key", "Effect": "Allow", "Action": actions, "Resource": self.inputs.kms_key_arn}]
+        return [
+            {"Sid": f"{verb}{self._sid}Key", "Effect": "Allow", "Action": actions, "Resource": self.inputs.kms_key_arn}
+        ]
 
     def send_statements(self) -> list[Statement]:
         """What a producer's task role needs: send to this queue only."""
-        return [{"Sid": f"Send{self._sid}", "Effect": "Allow", "Action": ["sqs:GetQueueUrl", "sqs:SendMessage"],
-                 "Resource": self.arn}, *self._kms("Send", ["kms:GenerateDataKey", "kms:Decrypt"])]
+        return [
+            {
+                "Sid": f"Send{self._sid}",
+                "Effect": "Allow",
+                "Action": ["sqs:GetQueueUrl", "sqs:SendMessage"],
+                "Resource": self.arn,
+            },
+            *self._kms("Send", ["kms:GenerateDataKey", "kms:Decrypt"]),
+        ]
 
     def consume_statements(self) -> list[Statement]:
         """What a consumer's task role needs: receive, delete and extend visibility on this queue only."""
-        return [{"Sid": f"Consume{self._sid}", "Effect": "Allow",
-                 "Action": ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
-                            "sqs:GetQueueUrl", "sqs:ReceiveMessage"],
-                 "Resource": self.arn}, *self._kms("Consume", ["kms:Decrypt"])]
+        return [
+            {
+                "Sid": f"Consume{self._sid}",
+                "Effect": "Allow",
+                "Action": [
+                    "sqs:ChangeMessageVisibility",
+                    "sqs:DeleteMessage",
+                    "sqs:GetQueueAttributes",
+                    "sqs:GetQueueUrl",
+                    "sqs:ReceiveMessage",
+                ],
+                "Resource": self.arn,
+            },
+            *self._kms("Consume", ["kms:Decrypt"]),
+        ]
 
 
 def _deny_plain_http(arn: str) -> Statement:
-    return {"Sid": "DenyPlainHttp", "Effect": "Deny", "Principal": "*", "Action": "sqs:*", "Resource": arn,
-            "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+    return {
+        "Sid": "DenyPlainHttp",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "sqs:*",
+        "Resource": arn,
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }

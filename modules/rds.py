@@ -71,39 +71,80 @@ class RdsInputs:
         validate.in_range(MODULE, "slow_query_ms", self.slow_query_ms, 0, 2147483647)
         days = self.performance_insights_days
         if days not in (7, 731) and not (days % 31 == 0 and 31 <= days <= 713):
-            raise InputError("performance_insights_days", f"{self.performance_insights_days} must be 7, 731 or a "
-                             "multiple of 31 up to 713", module=MODULE)
+            raise InputError(
+                "performance_insights_days",
+                f"{self.performance_insights_days} must be 7, 731 or a multiple of 31 up to 713",
+                module=MODULE,
+            )
         validate.one_of(MODULE, "monitoring_interval", self.monitoring_interval, (0, 1, 5, 10, 15, 30, 60))
 
 
 class Rds(Construct):
     """Outputs: address, port, database_name, master_secret_arn, security_group_id."""
 
-    def __init__(self, scope: Construct, id_: str, inputs: RdsInputs, *, name: str, vpc_id: str,
-                 db_subnet_group_name: str) -> None:
+    def __init__(
+        self, scope: Construct, id_: str, inputs: RdsInputs, *, name: str, vpc_id: str, db_subnet_group_name: str
+    ) -> None:
         super().__init__(scope, id_)
-        self.security_group = tracked(SecurityGroup(
-            self, "database", name=f"{name}-db", description=f"PostgreSQL of {name}", vpc_id=vpc_id,
-            tags={"Name": f"{name}-db", **inputs.tags}))
+        self.security_group = tracked(
+            SecurityGroup(
+                self,
+                "database",
+                name=f"{name}-db",
+                description=f"PostgreSQL of {name}",
+                vpc_id=vpc_id,
+                tags={"Name": f"{name}-db", **inputs.tags},
+            )
+        )
         family = f"postgres{inputs.engine_version}"
-        parameters = tracked(DbParameterGroup(
-            self, "parameter_group", name=f"{name}-{family}", family=family, description=f"{family} settings of {name}",
-            parameter=[DbParameterGroupParameter(name="log_min_duration_statement", value=str(inputs.slow_query_ms))],
-            tags={"Name": f"{name}-{family}", **inputs.tags}), "this")
-        self.instance = tracked(DbInstance(
-            self, "instance", identifier=name, engine="postgres", engine_version=inputs.engine_version,
-            instance_class=inputs.instance_class, allocated_storage=inputs.allocated_storage,
-            max_allocated_storage=inputs.max_allocated_storage, storage_type="gp3", storage_encrypted=True,
-            db_name=inputs.database_name, username=inputs.username, manage_master_user_password=True,
-            port=PORT, db_subnet_group_name=db_subnet_group_name,
-            vpc_security_group_ids=[self.security_group.id], publicly_accessible=False,
-            parameter_group_name=parameters.name, multi_az=inputs.multi_az,
-            deletion_protection=inputs.deletion_protection, skip_final_snapshot=not inputs.final_snapshot,
-            final_snapshot_identifier=f"{name}-final" if inputs.final_snapshot else None,
-            backup_retention_period=inputs.backup_retention_days, copy_tags_to_snapshot=True,
-            auto_minor_version_upgrade=True, apply_immediately=inputs.apply_immediately,
-            enabled_cloudwatch_logs_exports=["postgresql"], tags={"Name": name, **inputs.tags},
-            **self._insight(inputs, name)), "this")
+        parameters = tracked(
+            DbParameterGroup(
+                self,
+                "parameter_group",
+                name=f"{name}-{family}",
+                family=family,
+                description=f"{family} settings of {name}",
+                parameter=[
+                    DbParameterGroupParameter(name="log_min_duration_statement", value=str(inputs.slow_query_ms))
+                ],
+                tags={"Name": f"{name}-{family}", **inputs.tags},
+            ),
+            "this",
+        )
+        self.instance = tracked(
+            DbInstance(
+                self,
+                "instance",
+                identifier=name,
+                engine="postgres",
+                engine_version=inputs.engine_version,
+                instance_class=inputs.instance_class,
+                allocated_storage=inputs.allocated_storage,
+                max_allocated_storage=inputs.max_allocated_storage,
+                storage_type="gp3",
+                storage_encrypted=True,
+                db_name=inputs.database_name,
+                username=inputs.username,
+                manage_master_user_password=True,
+                port=PORT,
+                db_subnet_group_name=db_subnet_group_name,
+                vpc_security_group_ids=[self.security_group.id],
+                publicly_accessible=False,
+                parameter_group_name=parameters.name,
+                multi_az=inputs.multi_az,
+                deletion_protection=inputs.deletion_protection,
+                skip_final_snapshot=not inputs.final_snapshot,
+                final_snapshot_identifier=f"{name}-final" if inputs.final_snapshot else None,
+                backup_retention_period=inputs.backup_retention_days,
+                copy_tags_to_snapshot=True,
+                auto_minor_version_upgrade=True,
+                apply_immediately=inputs.apply_immediately,
+                enabled_cloudwatch_logs_exports=["postgresql"],
+                tags={"Name": name, **inputs.tags},
+                **self._insight(inputs, name),
+            ),
+            "this",
+        )
         self.address: str = self.instance.address
         self.port = PORT
         self.database_name = inputs.database_name
@@ -114,22 +155,55 @@ class Rds(Construct):
         """Performance Insights and Enhanced Monitoring settings (nothing when both are off)."""
         settings: dict[str, Any] = {}
         if inputs.performance_insights:
-            settings.update(performance_insights_enabled=True,
-                            performance_insights_retention_period=inputs.performance_insights_days)
+            settings.update(
+                performance_insights_enabled=True,
+                performance_insights_retention_period=inputs.performance_insights_days,
+            )
         if inputs.monitoring_interval:
-            trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                             "Principal": {"Service": "monitoring.rds.amazonaws.com"}}]}
-            role = tracked(IamRole(self, "monitoring", name=f"{name}-rds-monitoring", assume_role_policy=terraform_json(
-                trust), description="RDS Enhanced Monitoring", tags={"Name": f"{name}-rds-monitoring", **inputs.tags}),
-                "rds_monitoring")
-            tracked(IamRolePolicyAttachment(
-                self, "monitoring_policy", role=role.name,
-                policy_arn="arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"), "rds_monitoring")
+            trust = {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Action": "sts:AssumeRole",
+                        "Principal": {"Service": "monitoring.rds.amazonaws.com"},
+                    }
+                ],
+            }
+            role = tracked(
+                IamRole(
+                    self,
+                    "monitoring",
+                    name=f"{name}-rds-monitoring",
+                    assume_role_policy=terraform_json(trust),
+                    description="RDS Enhanced Monitoring",
+                    tags={"Name": f"{name}-rds-monitoring", **inputs.tags},
+                ),
+                "rds_monitoring",
+            )
+            tracked(
+                IamRolePolicyAttachment(
+                    self,
+                    "monitoring_policy",
+                    role=role.name,
+                    policy_arn="arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
+                ),
+                "rds_monitoring",
+            )
             settings.update(monitoring_interval=inputs.monitoring_interval, monitoring_role_arn=role.arn)
         return settings
 
     def allow_from(self, key: str, security_group_id: str, description: str) -> None:
         """Admit PostgreSQL connections from one security group (and nothing else)."""
-        tracked(VpcSecurityGroupIngressRule(
-            self, f"database_from_{key}", security_group_id=self.security_group_id, description=description,
-            ip_protocol="tcp", from_port=PORT, to_port=PORT, referenced_security_group_id=security_group_id))
+        tracked(
+            VpcSecurityGroupIngressRule(
+                self,
+                f"database_from_{key}",
+                security_group_id=self.security_group_id,
+                description=description,
+                ip_protocol="tcp",
+                from_port=PORT,
+                to_port=PORT,
+                referenced_security_group_id=security_group_id,
+            )
+        )

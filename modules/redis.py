@@ -72,9 +72,13 @@ class CacheInputs:
             raise InputError("multi_az", "needs a replica to fail over to: set replicas=1 (or more)", module=MODULE)
         validate.one_of(MODULE, "subnet_tier", self.subnet_tier, ("private", "database"))
         validate.in_range(MODULE, "snapshot_retention_days", self.snapshot_retention_days, 0, 35)
-        validate.matches(MODULE, "maintenance_window", self.maintenance_window,
-                         r"(mon|tue|wed|thu|fri|sat|sun):\d\d:\d\d-(mon|tue|wed|thu|fri|sat|sun):\d\d:\d\d",
-                         "a window like 'sun:18:00-sun:19:00' (UTC)")
+        validate.matches(
+            MODULE,
+            "maintenance_window",
+            self.maintenance_window,
+            r"(mon|tue|wed|thu|fri|sat|sun):\d\d:\d\d-(mon|tue|wed|thu|fri|sat|sun):\d\d:\d\d",
+            "a window like 'sun:18:00-sun:19:00' (UTC)",
+        )
         for service in self.users:
             validate.matches(MODULE, "users", service, r"[a-z][a-z0-9-]{0,30}", "a service name")
 
@@ -85,11 +89,18 @@ class CacheInputs:
     def check_network(self, subnet_ids: Sequence[str], zones: int) -> None:
         """Refuse a cache the network cannot hold (no subnets of its tier; Multi-AZ in one zone)."""
         if not subnet_ids:
-            raise InputError("subnet_tier", f"the environment has no {self.subnet_tier} subnets for the cache: "
-                             "give the VPC private/database subnets (vpc.az_count >= 1)", module=MODULE)
+            raise InputError(
+                "subnet_tier",
+                f"the environment has no {self.subnet_tier} subnets for the cache: "
+                "give the VPC private/database subnets (vpc.az_count >= 1)",
+                module=MODULE,
+            )
         if self.multi_az and zones < 2:
-            raise InputError("multi_az", f"needs subnets in two zones, the VPC has {zones}: set vpc.az_count >= 2 "
-                             "or multi_az=False", module=MODULE)
+            raise InputError(
+                "multi_az",
+                f"needs subnets in two zones, the VPC has {zones}: set vpc.az_count >= 2 or multi_az=False",
+                module=MODULE,
+            )
 
 
 class Cache(Construct):
@@ -103,31 +114,76 @@ class Cache(Construct):
     Methods: allow_from(key, security_group_id), connect_statements() (elasticache:Connect for a task role).
     """
 
-    def __init__(self, scope: Construct, id_: str, inputs: CacheInputs, *, key: str, name: str, vpc_id: str,
-                 subnet_ids: Sequence[str], zones: int, allowed: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        inputs: CacheInputs,
+        *,
+        key: str,
+        name: str,
+        vpc_id: str,
+        subnet_ids: Sequence[str],
+        zones: int,
+        allowed: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__(scope, id_)
         validate.identifier(MODULE, "key", key)
         inputs.check_network(subnet_ids, zones)
         self.key = key
         self.port = PORT
         tags = inputs.tags
-        group = tracked(SecurityGroup(self, "security_group", name=f"{name}-cache", vpc_id=vpc_id,
-                                      description=f"{inputs.engine} of {name}", tags={"Name": f"{name}-cache", **tags}),
-                        f"{key}_cache")
+        group = tracked(
+            SecurityGroup(
+                self,
+                "security_group",
+                name=f"{name}-cache",
+                vpc_id=vpc_id,
+                description=f"{inputs.engine} of {name}",
+                tags={"Name": f"{name}-cache", **tags},
+            ),
+            f"{key}_cache",
+        )
         self.security_group_id: str = group.id
-        subnets = tracked(ElasticacheSubnetGroup(self, "subnet_group", name=name, subnet_ids=list(subnet_ids),
-                                                 description=f"{inputs.subnet_tier} subnets of {name}",
-                                                 tags={"Name": name, **tags}), key)
+        subnets = tracked(
+            ElasticacheSubnetGroup(
+                self,
+                "subnet_group",
+                name=name,
+                subnet_ids=list(subnet_ids),
+                description=f"{inputs.subnet_tier} subnets of {name}",
+                tags={"Name": name, **tags},
+            ),
+            key,
+        )
         users = self._users(key, name, inputs)
-        self.group = tracked(ElasticacheReplicationGroup(
-            self, "replication_group", replication_group_id=name, description=f"{inputs.engine} of {name}",
-            engine=inputs.engine, engine_version=inputs.engine_version, node_type=inputs.node_type,
-            num_cache_clusters=inputs.nodes, automatic_failover_enabled=inputs.replicas > 0,
-            multi_az_enabled=inputs.multi_az, port=PORT, subnet_group_name=subnets.name,
-            security_group_ids=[group.id], at_rest_encryption_enabled="true", kms_key_id=inputs.kms_key_arn,
-            transit_encryption_enabled=True, user_group_ids=[users.id],
-            snapshot_retention_limit=inputs.snapshot_retention_days, maintenance_window=inputs.maintenance_window,
-            auto_minor_version_upgrade="true", apply_immediately=False, tags={"Name": name, **tags}), key)
+        self.group = tracked(
+            ElasticacheReplicationGroup(
+                self,
+                "replication_group",
+                replication_group_id=name,
+                description=f"{inputs.engine} of {name}",
+                engine=inputs.engine,
+                engine_version=inputs.engine_version,
+                node_type=inputs.node_type,
+                num_cache_clusters=inputs.nodes,
+                automatic_failover_enabled=inputs.replicas > 0,
+                multi_az_enabled=inputs.multi_az,
+                port=PORT,
+                subnet_group_name=subnets.name,
+                security_group_ids=[group.id],
+                at_rest_encryption_enabled="true",
+                kms_key_id=inputs.kms_key_arn,
+                transit_encryption_enabled=True,
+                user_group_ids=[users.id],
+                snapshot_retention_limit=inputs.snapshot_retention_days,
+                maintenance_window=inputs.maintenance_window,
+                auto_minor_version_upgrade="true",
+                apply_immediately=False,
+                tags={"Name": name, **tags},
+            ),
+            key,
+        )
         self.primary_endpoint: str = self.group.primary_endpoint_address
         self.reader_endpoint: str = self.group.reader_endpoint_address
         self.replication_group_arn: str = self.group.arn
@@ -139,30 +195,71 @@ class Cache(Construct):
 
     def _users(self, key: str, name: str, inputs: CacheInputs) -> ElasticacheUserGroup:
         # Every user group needs a user named "default"; this one is switched off and has no password.
-        default = tracked(ElasticacheUser(
-            self, "default_user", user_id=f"{name}-default", user_name="default", engine=inputs.engine,
-            access_string="off -@all", authentication_mode={"type": "no-password-required"},
-            tags={"Name": f"{name}-default", **inputs.tags}), f"{key}_default")
+        default = tracked(
+            ElasticacheUser(
+                self,
+                "default_user",
+                user_id=f"{name}-default",
+                user_name="default",
+                engine=inputs.engine,
+                access_string="off -@all",
+                authentication_mode={"type": "no-password-required"},
+                tags={"Name": f"{name}-default", **inputs.tags},
+            ),
+            f"{key}_default",
+        )
         # IAM authentication needs user_id == user_name.
         self.user_id = f"{name}-app"
-        app = tracked(ElasticacheUser(
-            self, "app_user", user_id=self.user_id, user_name=self.user_id, engine=inputs.engine,
-            access_string="on ~* +@all", authentication_mode={"type": "iam"},
-            tags={"Name": self.user_id, **inputs.tags}), f"{key}_app")
+        app = tracked(
+            ElasticacheUser(
+                self,
+                "app_user",
+                user_id=self.user_id,
+                user_name=self.user_id,
+                engine=inputs.engine,
+                access_string="on ~* +@all",
+                authentication_mode={"type": "iam"},
+                tags={"Name": self.user_id, **inputs.tags},
+            ),
+            f"{key}_app",
+        )
         self.user_arn: str = app.arn
-        return tracked(ElasticacheUserGroup(self, "user_group", user_group_id=name, engine=inputs.engine,
-                                            user_ids=[default.user_id, app.user_id], tags={"Name": name, **inputs.tags}),
-                       key)
+        return tracked(
+            ElasticacheUserGroup(
+                self,
+                "user_group",
+                user_group_id=name,
+                engine=inputs.engine,
+                user_ids=[default.user_id, app.user_id],
+                tags={"Name": name, **inputs.tags},
+            ),
+            key,
+        )
 
     def allow_from(self, key: str, security_group_id: str) -> None:
         """Admit connections on the cache port from one security group (and nothing else)."""
-        tracked(VpcSecurityGroupIngressRule(
-            self, f"from_{key}", security_group_id=self.security_group_id, description=f"Cache port from {key}",
-            ip_protocol="tcp", from_port=PORT, to_port=PORT, referenced_security_group_id=security_group_id),
-            f"{self.key}_cache_from_{key}")
+        tracked(
+            VpcSecurityGroupIngressRule(
+                self,
+                f"from_{key}",
+                security_group_id=self.security_group_id,
+                description=f"Cache port from {key}",
+                ip_protocol="tcp",
+                from_port=PORT,
+                to_port=PORT,
+                referenced_security_group_id=security_group_id,
+            ),
+            f"{self.key}_cache_from_{key}",
+        )
 
     def connect_statements(self) -> list[dict[str, Any]]:
         """What a task role needs to sign an IAM auth token for the app user on this cache."""
         sid = "".join(part.title() for part in self.key.split("_"))
-        return [{"Sid": f"Connect{sid}", "Effect": "Allow", "Action": "elasticache:Connect",
-                 "Resource": [self.replication_group_arn, self.user_arn]}]
+        return [
+            {
+                "Sid": f"Connect{sid}",
+                "Effect": "Allow",
+                "Action": "elasticache:Connect",
+                "Resource": [self.replication_group_arn, self.user_arn],
+            }
+        ]

@@ -12,13 +12,19 @@ from dataclasses import dataclass, field
 from generator import validate
 from generator.cdk import (
     AppautoscalingPolicy,
-    AppautoscalingPolicyTargetTrackingScalingPolicyConfiguration as TargetTracking,
-    AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecification as PredefinedMetric,
     AppautoscalingScheduledAction,
-    AppautoscalingScheduledActionScalableTargetAction as TargetAction,
     AppautoscalingTarget,
     Construct,
     tracked,
+)
+from generator.cdk import (
+    AppautoscalingPolicyTargetTrackingScalingPolicyConfiguration as TargetTracking,
+)
+from generator.cdk import (
+    AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecification as PredefinedMetric,
+)
+from generator.cdk import (
+    AppautoscalingScheduledActionScalableTargetAction as TargetAction,
 )
 from generator.errors import InputError
 from modules import cron
@@ -53,21 +59,38 @@ class ScheduledWindow:
         for expression in (*self.starts, self.end):
             error = cron.problem(expression)
             if error:
-                raise InputError(f"{where}.starts" if expression != self.end else f"{where}.end",
-                                 f"{expression!r}: {error}", module=MODULE)
+                raise InputError(
+                    f"{where}.starts" if expression != self.end else f"{where}.end",
+                    f"{expression!r}: {error}",
+                    module=MODULE,
+                )
         validate.in_range(MODULE, f"{where}.min_capacity", self.min_capacity, 0, 1000)
         validate.in_range(MODULE, f"{where}.max_capacity", self.max_capacity, max(1, self.min_capacity), 1000)
         if self.timezone not in _zones():
             raise InputError(f"{where}.timezone", f"{self.timezone!r} is not an IANA time zone", module=MODULE)
 
     @classmethod
-    def month_end(cls, *, days_before: int = 3, min_capacity: int, max_capacity: int, hour: int = 0,
-                  timezone: str = "UTC", name: str = "month-end") -> ScheduledWindow:
+    def month_end(
+        cls,
+        *,
+        days_before: int = 3,
+        min_capacity: int,
+        max_capacity: int,
+        hour: int = 0,
+        timezone: str = "UTC",
+        name: str = "month-end",
+    ) -> ScheduledWindow:
         """Open `days_before` days before each month's last day, close at 00:00 on the 1st."""
         validate.in_range(MODULE, "month_end.days_before", days_before, 0, 27)
         validate.in_range(MODULE, "month_end.hour", hour, 0, 23)
-        return cls(name=name, starts=cron.month_end(days_before, hour=hour), end="cron(0 0 1 * ? *)",
-                   min_capacity=min_capacity, max_capacity=max_capacity, timezone=timezone)
+        return cls(
+            name=name,
+            starts=cron.month_end(days_before, hour=hour),
+            end="cron(0 0 1 * ? *)",
+            min_capacity=min_capacity,
+            max_capacity=max_capacity,
+            timezone=timezone,
+        )
 
 
 def _zones() -> set[str]:
@@ -101,43 +124,86 @@ class ScalingInputs:
 class Scaling(Construct):
     """Scheduled actions and extra target-tracking policies on the service's scalable target."""
 
-    def __init__(self, scope: Construct, id_: str, inputs: ScalingInputs, *, name: str, target: AppautoscalingTarget,
-                 capacity: tuple[int, int], request_label: str) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        inputs: ScalingInputs,
+        *,
+        name: str,
+        target: AppautoscalingTarget,
+        capacity: tuple[int, int],
+        request_label: str,
+    ) -> None:
         super().__init__(scope, id_)
         self.target = target
         for window in inputs.schedules:
             if window.min_capacity < capacity[0]:
-                raise InputError(f"schedules[{window.name}].min_capacity", f"{window.min_capacity} is below the "
-                                 f"service's own min_capacity {capacity[0]}", module=MODULE)
+                raise InputError(
+                    f"schedules[{window.name}].min_capacity",
+                    f"{window.min_capacity} is below the service's own min_capacity {capacity[0]}",
+                    module=MODULE,
+                )
             self._window(window, name, capacity)
         if inputs.memory_target is not None:
-            self._tracking("service_memory", f"{name}-memory", inputs.memory_target,
-                           "ECSServiceAverageMemoryUtilization")
+            self._tracking(
+                "service_memory", f"{name}-memory", inputs.memory_target, "ECSServiceAverageMemoryUtilization"
+            )
         if inputs.requests_per_target is not None:
-            self._tracking("service_requests", f"{name}-requests", inputs.requests_per_target,
-                           "ALBRequestCountPerTarget", request_label)
+            self._tracking(
+                "service_requests",
+                f"{name}-requests",
+                inputs.requests_per_target,
+                "ALBRequestCountPerTarget",
+                request_label,
+            )
 
     def _window(self, window: ScheduledWindow, name: str, capacity: tuple[int, int]) -> None:
         key = validate.tf_name(window.name)
         for index, expression in enumerate(window.starts):
             suffix = "" if len(window.starts) == 1 else f"_{index + 1}"
-            self._action(f"{key}_start{suffix}", f"{name}-{window.name}-start{suffix.replace('_', '-')}",
-                         expression, window.timezone, window.min_capacity, window.max_capacity)
+            self._action(
+                f"{key}_start{suffix}",
+                f"{name}-{window.name}-start{suffix.replace('_', '-')}",
+                expression,
+                window.timezone,
+                window.min_capacity,
+                window.max_capacity,
+            )
         self._action(f"{key}_end", f"{name}-{window.name}-end", window.end, window.timezone, *capacity)
 
     def _action(self, key: str, action_name: str, schedule: str, timezone: str, low: int, high: int) -> None:
-        tracked(AppautoscalingScheduledAction(
-            self, key, name=action_name, service_namespace=self.target.service_namespace,
-            scalable_dimension=self.target.scalable_dimension, resource_id=self.target.resource_id,
-            schedule=schedule, timezone=timezone,
-            scalable_target_action=TargetAction(min_capacity=str(low), max_capacity=str(high))))
+        tracked(
+            AppautoscalingScheduledAction(
+                self,
+                key,
+                name=action_name,
+                service_namespace=self.target.service_namespace,
+                scalable_dimension=self.target.scalable_dimension,
+                resource_id=self.target.resource_id,
+                schedule=schedule,
+                timezone=timezone,
+                scalable_target_action=TargetAction(min_capacity=str(low), max_capacity=str(high)),
+            )
+        )
 
     def _tracking(self, key: str, policy_name: str, value: int, metric: str, label: str | None = None) -> None:
-        tracked(AppautoscalingPolicy(
-            self, key, name=policy_name, policy_type="TargetTrackingScaling",
-            service_namespace=self.target.service_namespace, scalable_dimension=self.target.scalable_dimension,
-            resource_id=self.target.resource_id,
-            target_tracking_scaling_policy_configuration=TargetTracking(
-                target_value=value, scale_in_cooldown=300, scale_out_cooldown=60,
-                predefined_metric_specification=PredefinedMetric(predefined_metric_type=metric,
-                                                                 resource_label=label))))
+        tracked(
+            AppautoscalingPolicy(
+                self,
+                key,
+                name=policy_name,
+                policy_type="TargetTrackingScaling",
+                service_namespace=self.target.service_namespace,
+                scalable_dimension=self.target.scalable_dimension,
+                resource_id=self.target.resource_id,
+                target_tracking_scaling_policy_configuration=TargetTracking(
+                    target_value=value,
+                    scale_in_cooldown=300,
+                    scale_out_cooldown=60,
+                    predefined_metric_specification=PredefinedMetric(
+                        predefined_metric_type=metric, resource_label=label
+                    ),
+                ),
+            )
+        )

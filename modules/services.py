@@ -100,8 +100,9 @@ class ServiceInputs:
         validate.types(self, MODULE)
         validate.matches(MODULE, "services.name", self.name, r"[a-z][a-z0-9-]{0,19}", "a short lowercase label")
         if self.name in RESERVED or validate.tf_name(self.name) in RESERVED:
-            raise InputError(f"{where}.name", f"{self.name!r} is the `ecs` service's own name; choose another",
-                             module=MODULE)
+            raise InputError(
+                f"{where}.name", f"{self.name!r} is the `ecs` service's own name; choose another", module=MODULE
+            )
         validate.one_of(MODULE, f"{where}.role", self.role, ("web", "worker", "internal"))
         self._check_size(where)
         self._check_role(where)
@@ -117,60 +118,97 @@ class ServiceInputs:
 
     def _check_size(self, where: str) -> None:
         if self.cpu not in FARGATE_SIZES:
-            raise InputError(f"{where}.cpu", f"{self.cpu} is not a Fargate size ({', '.join(map(str, FARGATE_SIZES))})",
-                             module=MODULE)
+            raise InputError(
+                f"{where}.cpu",
+                f"{self.cpu} is not a Fargate size ({', '.join(map(str, FARGATE_SIZES))})",
+                module=MODULE,
+            )
         if self.memory not in FARGATE_SIZES[self.cpu]:
-            raise InputError(f"{where}.memory", f"{self.memory} MiB is not allowed with cpu {self.cpu} on Fargate "
-                             f"(allowed: {', '.join(map(str, FARGATE_SIZES[self.cpu]))})", module=MODULE)
+            raise InputError(
+                f"{where}.memory",
+                f"{self.memory} MiB is not allowed with cpu {self.cpu} on Fargate "
+                f"(allowed: {', '.join(map(str, FARGATE_SIZES[self.cpu]))})",
+                module=MODULE,
+            )
 
     def _check_role(self, where: str) -> None:
         if self.role == "worker":
-            for key, hint in (("port", "a worker takes no traffic; drop port= (or make it role='internal')"),
-                              ("health_check_path", "a worker has no load balancer to probe it; drop "
-                               "health_check_path= and use container_health_check= instead"),
-                              ("hosts", "only a web service has listener rules; drop hosts="),
-                              ("paths", "only a web service has listener rules; drop paths=")):
+            for key, hint in (
+                ("port", "a worker takes no traffic; drop port= (or make it role='internal')"),
+                (
+                    "health_check_path",
+                    "a worker has no load balancer to probe it; drop "
+                    "health_check_path= and use container_health_check= instead",
+                ),
+                ("hosts", "only a web service has listener rules; drop hosts="),
+                ("paths", "only a web service has listener rules; drop paths="),
+            ):
                 if getattr(self, key):
                     raise InputError(f"{where}.{key}", hint, module=MODULE)
         else:
             validate.in_range(MODULE, f"{where}.port", self.container_port, 1, 65535)
             for key in ("schedule", "singleton"):
                 if getattr(self, key):
-                    raise InputError(f"{where}.{key}", "only a worker runs on a schedule or as a single task; "
-                                     "use role='worker'", module=MODULE)
+                    raise InputError(
+                        f"{where}.{key}",
+                        "only a worker runs on a schedule or as a single task; use role='worker'",
+                        module=MODULE,
+                    )
         if self.role == "web":
             if not self.hosts and not self.paths:
-                raise InputError(f"{where}.hosts", "a web service needs listener rule conditions: give hosts= "
-                                 "and/or paths= (the `ecs` service takes everything else)", module=MODULE)
+                raise InputError(
+                    f"{where}.hosts",
+                    "a web service needs listener rule conditions: give hosts= "
+                    "and/or paths= (the `ecs` service takes everything else)",
+                    module=MODULE,
+                )
             if self.priority is not None:
                 validate.in_range(MODULE, f"{where}.priority", self.priority, 1, 50000)
-            validate.matches(MODULE, f"{where}.health_check_path", self.target_health_path, r"/[\x21-\x7e]*",
-                             "a URL path")
+            validate.matches(
+                MODULE, f"{where}.health_check_path", self.target_health_path, r"/[\x21-\x7e]*", "a URL path"
+            )
         elif self.hosts or self.paths or self.health_check_path:
-            raise InputError(f"{where}.hosts", "only a web service is behind the ALB; drop hosts=/paths=/"
-                             "health_check_path=", module=MODULE)
+            raise InputError(
+                f"{where}.hosts",
+                "only a web service is behind the ALB; drop hosts=/paths=/health_check_path=",
+                module=MODULE,
+            )
         if (self.role == "internal") != bool(self.reachable_from):
-            raise InputError(f"{where}.reachable_from", "an internal service names its callers "
-                             "(reachable_from=('web',)); other roles take none", module=MODULE)
+            raise InputError(
+                f"{where}.reachable_from",
+                "an internal service names its callers (reachable_from=('web',)); other roles take none",
+                module=MODULE,
+            )
 
     def _check_scaling(self, where: str) -> None:
         validate.in_range(MODULE, f"{where}.desired_count", self.desired_count, 0, 1000)
         low, high = self.capacity
         if not low <= self.desired_count <= high:
-            raise InputError(f"{where}.desired_count", f"{self.desired_count} is outside min/max capacity "
-                             f"{low}..{high}", module=MODULE)
+            raise InputError(
+                f"{where}.desired_count",
+                f"{self.desired_count} is outside min/max capacity {low}..{high}",
+                module=MODULE,
+            )
         if self.singleton and (self.desired_count != 1 or {self.min_capacity, self.max_capacity} - {None, 1}):
-            raise InputError(f"{where}.singleton", "a singleton runs exactly one task: drop desired_count/"
-                             "max_capacity", module=MODULE)
+            raise InputError(
+                f"{where}.singleton",
+                "a singleton runs exactly one task: drop desired_count/max_capacity",
+                module=MODULE,
+            )
         if self.scale_on != "cpu" and not self.consumes:
-            raise InputError(f"{where}.scale_on", f"{self.scale_on!r} scales on a queue: name it in consumes=",
-                             module=MODULE)
+            raise InputError(
+                f"{where}.scale_on", f"{self.scale_on!r} scales on a queue: name it in consumes=", module=MODULE
+            )
         if self.scale_target is not None:
             validate.in_range(MODULE, f"{where}.scale_target", self.scale_target, 1, 86400)
-        if self.schedule is not None and not (self.schedule.startswith(("cron(", "rate(")) and
-                                              self.schedule.endswith(")")):
-            raise InputError(f"{where}.schedule", f"{self.schedule!r} is not an EventBridge expression: "
-                             "write cron(0 3 * * ? *) or rate(1 hour)", module=MODULE)
+        if self.schedule is not None and not (
+            self.schedule.startswith(("cron(", "rate(")) and self.schedule.endswith(")")
+        ):
+            raise InputError(
+                f"{where}.schedule",
+                f"{self.schedule!r} is not an EventBridge expression: write cron(0 3 * * ? *) or rate(1 hour)",
+                module=MODULE,
+            )
 
     @property
     def capacity(self) -> tuple[int, int]:

@@ -11,8 +11,10 @@ from dataclasses import dataclass, field, replace
 
 from generator.cdk import Construct, Op, TerraformOutput, tracked
 from generator.environment import Environment
+from modules import stack_wiring
 from modules.alarms import GIB, AlarmInputs, Alarms, AlarmTargets
 from modules.alb import AccessLogTarget, Alb, AlbInputs
+from modules.apigw import ApiInputs
 from modules.aurora import Aurora, AuroraInputs
 from modules.aurora_alarms import AuroraAlarmInputs
 from modules.codedeploy import BlueGreenInputs
@@ -26,15 +28,13 @@ from modules.logs import Logs, LogsInputs
 from modules.notifications import Notifications
 from modules.oidc import Oidc, OidcInputs
 from modules.params import Params, ParamsInputs
+from modules.queue import QueueInputs
 from modules.rds import Rds, RdsInputs
 from modules.rds_proxy import RdsProxyInputs
+from modules.redis import CacheInputs
 from modules.scaling import Scaling, ScalingInputs
 from modules.services import ServiceInputs
 from modules.stack_parts import blue_green, database, endpoints, outputs, proxy, service_alarms
-from modules import stack_wiring
-from modules.apigw import ApiInputs
-from modules.queue import QueueInputs
-from modules.redis import CacheInputs
 from modules.uploads import UploadsInputs
 from modules.vpc import Vpc, VpcInputs
 from modules.waf import Waf, WafInputs
@@ -105,51 +105,109 @@ class StackInputs:
         iam = Iam(scope, "iam", self.iam, name=name)
         logs = Logs(scope, "logs", self.logs, name=name, vpc_id=vpc.vpc_id, account_id=vpc.account_id)
         dns = None if self.dns is None else Dns(scope, "dns", self.dns, name=name)
-        topic = None if self.alarms is None else Notifications(scope, "notifications", self.alarms.notifications,
-                                                                name=name, account_id=vpc.account_id)
-        alb = Alb(scope, "alb", self.alb, name=name, vpc_id=vpc.vpc_id, vpc_cidr=vpc.cidr,
-                  subnet_ids=vpc.private_subnet_ids if self.alb.internal else vpc.public_subnet_ids,
-                  target_port=self.ecs.container_port,
-                  certificate_arn=None if dns is None else dns.certificate_arn, access_logs=self._access_logs(logs))
+        topic = (
+            None
+            if self.alarms is None
+            else Notifications(scope, "notifications", self.alarms.notifications, name=name, account_id=vpc.account_id)
+        )
+        alb = Alb(
+            scope,
+            "alb",
+            self.alb,
+            name=name,
+            vpc_id=vpc.vpc_id,
+            vpc_cidr=vpc.cidr,
+            subnet_ids=vpc.private_subnet_ids if self.alb.internal else vpc.public_subnet_ids,
+            target_port=self.ecs.container_port,
+            certificate_arn=None if dns is None else dns.certificate_arn,
+            access_logs=self._access_logs(logs),
+        )
         rds = database(scope, self, vpc, name, topic_arn=None if topic is None else topic.topic_arn)
         db_proxy = proxy(scope, self, vpc, rds, name)
-        deploy = Deploy(scope, "deploy", self.deploy, project=env.project, env=env.name,
-                        initial_tag=self.ecs.image_tag) if self.deploy.tag_from_parameter else None
+        deploy = (
+            Deploy(scope, "deploy", self.deploy, project=env.project, env=env.name, initial_tag=self.ecs.image_tag)
+            if self.deploy.tag_from_parameter
+            else None
+        )
         params = Params(scope, "params", self.params, project=env.project, env=env.name)
         switch = blue_green(scope, self, vpc, alb, name)
         wired = stack_wiring.resources(scope, self, env, vpc)
-        ecs = Ecs(scope, "ecs", self.ecs, EcsWiring(
-            vpc_id=vpc.vpc_id, subnet_ids=vpc.private_subnet_ids, alb_security_group_id=alb.security_group_id,
-            target_group_arn=alb.target_group_arn, image_repository_url=ecr.image_repository_url,
-            execution_role_arn=iam.execution_role_arn, task_role_arn=iam.task_role_arn, region=env.region,
-            environment={"DB_HOST": db_proxy.endpoint if db_proxy else rds.address, "DB_PORT": str(rds.port),
-                         "DB_NAME": rds.database_name, **stack_wiring.primary(self, wired, name)},
-            secrets={"DB_USERNAME": SecretRef(rds.master_secret_arn, "username"),
-                     "DB_PASSWORD": SecretRef(rds.master_secret_arn, "password")},
-            depends_on=[alb.listener], image_tag=deploy.image_tag if deploy else None, parameters=params.arns,
-            blue_green=switch is not None, scheduled_scaling=bool(self.scaling.schedules)), name=name)
+        ecs = Ecs(
+            scope,
+            "ecs",
+            self.ecs,
+            EcsWiring(
+                vpc_id=vpc.vpc_id,
+                subnet_ids=vpc.private_subnet_ids,
+                alb_security_group_id=alb.security_group_id,
+                target_group_arn=alb.target_group_arn,
+                image_repository_url=ecr.image_repository_url,
+                execution_role_arn=iam.execution_role_arn,
+                task_role_arn=iam.task_role_arn,
+                region=env.region,
+                environment={
+                    "DB_HOST": db_proxy.endpoint if db_proxy else rds.address,
+                    "DB_PORT": str(rds.port),
+                    "DB_NAME": rds.database_name,
+                    **stack_wiring.primary(self, wired, name),
+                },
+                secrets={
+                    "DB_USERNAME": SecretRef(rds.master_secret_arn, "username"),
+                    "DB_PASSWORD": SecretRef(rds.master_secret_arn, "password"),
+                },
+                depends_on=[alb.listener],
+                image_tag=deploy.image_tag if deploy else None,
+                parameters=params.arns,
+                blue_green=switch is not None,
+                scheduled_scaling=bool(self.scaling.schedules),
+            ),
+            name=name,
+        )
         (db_proxy or rds).allow_from("service", ecs.security_group_id, "PostgreSQL from the ECS service")
         iam.allow_image_pull([ecr.repository_arns[repo] for repo in self.ecr.repositories])
         iam.allow_log_writes(ecs.log_group_arn)
         iam.allow_secret_reads(ecs.secret_arns)
         iam.allow_parameter_reads([params.arns[key] for key in sorted(params.arns)])
         stack_wiring.primary_grants(iam, ecs, wired)
-        endpoints(scope, self, vpc, name, env.region,
-                  needs=[*(["secretsmanager"] if ecs.secret_arns or self.services else []),
-                         *(["ssm"] if params.arns else []), *(["sqs"] if self.queues else []),
-                         *(["ssmmessages"] if self.ecs.enable_execute_command else [])])
-        Scaling(scope, "scaling", self.scaling, name=name, target=ecs.scaling_target, capacity=self.ecs.capacity,
-                request_label=f"{alb.arn_suffix}/{alb.target_group.arn_suffix}")
-        built = stack_wiring.services(scope, self, env, wired, vpc=vpc, alb=alb, ecr=ecr, ecs=ecs, db=rds,
-                                      db_proxy=db_proxy, params=params)
-        stack_wiring.api(scope, self, env, wired, vpc=vpc, alb=alb, listener_port=443 if dns or self.alb.certificate_arn
-                         else 80)
+        endpoints(
+            scope,
+            self,
+            vpc,
+            name,
+            env.region,
+            needs=[
+                *(["secretsmanager"] if ecs.secret_arns or self.services else []),
+                *(["ssm"] if params.arns else []),
+                *(["sqs"] if self.queues else []),
+                *(["ssmmessages"] if self.ecs.enable_execute_command else []),
+            ],
+        )
+        Scaling(
+            scope,
+            "scaling",
+            self.scaling,
+            name=name,
+            target=ecs.scaling_target,
+            capacity=self.ecs.capacity,
+            request_label=f"{alb.arn_suffix}/{alb.target_group.arn_suffix}",
+        )
+        built = stack_wiring.services(
+            scope, self, env, wired, vpc=vpc, alb=alb, ecr=ecr, ecs=ecs, db=rds, db_proxy=db_proxy, params=params
+        )
+        stack_wiring.api(
+            scope, self, env, wired, vpc=vpc, alb=alb, listener_port=443 if dns or self.alb.certificate_arn else 80
+        )
         if self.alarms is not None and topic is not None:
             service_alarms(self.alarms, self.services, built, cluster_name=ecs.cluster_name, topic_arn=topic.topic_arn)
-            stack_wiring.alarms(self, wired, scope=scope, prefix=name, topic_arn=topic.topic_arn,
-                                db_instance=None if isinstance(rds, Aurora) else rds.instance.identifier)
-        oidc = Oidc(scope, "oidc", self.oidc, name=name, env_name=env.name,
-                    backend=env.backend) if self.oidc else None
+            stack_wiring.alarms(
+                self,
+                wired,
+                scope=scope,
+                prefix=name,
+                topic_arn=topic.topic_arn,
+                db_instance=None if isinstance(rds, Aurora) else rds.instance.identifier,
+            )
+        oidc = Oidc(scope, "oidc", self.oidc, name=name, env_name=env.name, backend=env.backend) if self.oidc else None
         self._outputs(scope, vpc, alb, ecr, ecs, rds)
         alarms = self._production(scope, env, alb, ecs, rds, dns, topic)
         if switch is not None:
@@ -162,45 +220,78 @@ class StackInputs:
             return None
         return AccessLogTarget(logs.access_log_bucket, logs.access_log_prefix, [logs.access_log_policy])
 
-    def _production(self, scope: Construct, env: Environment, alb: Alb, ecs: Ecs, rds: Rds | Aurora,
-                    dns: Dns | None, topic: Notifications | None) -> Alarms | None:
+    def _production(
+        self,
+        scope: Construct,
+        env: Environment,
+        alb: Alb,
+        ecs: Ecs,
+        rds: Rds | Aurora,
+        dns: Dns | None,
+        topic: Notifications | None,
+    ) -> Alarms | None:
         name = env.prefix
         if dns is not None:
             dns.alias_to(alb.dns_name, alb.zone_id)
-            tracked(TerraformOutput(scope, "service_url", value=f"https://{dns.domain_name}",
-                                    description="HTTPS address of the service"))
+            tracked(
+                TerraformOutput(
+                    scope, "service_url", value=f"https://{dns.domain_name}", description="HTTPS address of the service"
+                )
+            )
         if self.waf is not None:
             waf = Waf(scope, "waf", self.waf, name=name, load_balancer_arn=alb.arn)
             tracked(TerraformOutput(scope, "web_acl_arn", value=waf.web_acl_arn, description="WAF web ACL"))
         # An Aurora cluster has its own alarm set (modules/aurora_alarms.py); the dashboard shows its writer.
         instance = rds.writer_instance_id if isinstance(rds, Aurora) else rds.instance.identifier
         targets = AlarmTargets(
-            cluster_name=ecs.cluster_name, service_name=ecs.service_name, load_balancer=alb.arn_suffix,
-            target_group=alb.target_group_arn_suffix, db_instance=instance,
-            db_allocated_gib=self.rds.allocated_storage, db_instance_class=self.rds.instance_class,
-            rds_alarms=not isinstance(rds, Aurora), db_free_storage_bytes=None if isinstance(rds, Aurora) or
-            self.alarms is None else Op.div(Op.mul(rds.instance.allocated_storage,
-                                                   GIB * self.alarms.rds_free_storage_percent), 100))
+            cluster_name=ecs.cluster_name,
+            service_name=ecs.service_name,
+            load_balancer=alb.arn_suffix,
+            target_group=alb.target_group_arn_suffix,
+            db_instance=instance,
+            db_allocated_gib=self.rds.allocated_storage,
+            db_instance_class=self.rds.instance_class,
+            rds_alarms=not isinstance(rds, Aurora),
+            db_free_storage_bytes=None
+            if isinstance(rds, Aurora) or self.alarms is None
+            else Op.div(Op.mul(rds.instance.allocated_storage, GIB * self.alarms.rds_free_storage_percent), 100),
+        )
         alarms = None
         if self.alarms is not None and topic is not None:
             alarms = Alarms(scope, "alarms", self.alarms, targets, name=name, topic_arn=topic.topic_arn)
-            tracked(TerraformOutput(scope, "alarm_topic_arn", value=topic.topic_arn,
-                                    description="SNS topic every alarm notifies"))
+            tracked(
+                TerraformOutput(
+                    scope, "alarm_topic_arn", value=topic.topic_arn, description="SNS topic every alarm notifies"
+                )
+            )
         if self.dashboard is not None:
             board = Dashboard(scope, "dashboard", self.dashboard, targets, name=name, region=env.region)
-            tracked(TerraformOutput(scope, "dashboard_name", value=board.dashboard_name,
-                                    description="CloudWatch dashboard"))
+            tracked(
+                TerraformOutput(scope, "dashboard_name", value=board.dashboard_name, description="CloudWatch dashboard")
+            )
         return alarms
 
     @staticmethod
     def _outputs(scope: Construct, vpc: Vpc, alb: Alb, ecr: Ecr, ecs: Ecs, rds: Rds | Aurora) -> None:
         tracked(TerraformOutput(scope, "vpc_id", value=vpc.vpc_id, description="ID of the VPC"))
-        tracked(TerraformOutput(scope, "alb_dns_name", value=alb.dns_name,
-                                description="Public DNS name of the load balancer"))
-        tracked(TerraformOutput(scope, "ecr_repository_urls", value=ecr.repository_urls,
-                                description="Push images here, by repository"))
+        tracked(
+            TerraformOutput(
+                scope, "alb_dns_name", value=alb.dns_name, description="Public DNS name of the load balancer"
+            )
+        )
+        tracked(
+            TerraformOutput(
+                scope, "ecr_repository_urls", value=ecr.repository_urls, description="Push images here, by repository"
+            )
+        )
         tracked(TerraformOutput(scope, "ecs_cluster_name", value=ecs.cluster_name, description="ECS cluster"))
         tracked(TerraformOutput(scope, "ecs_service_name", value=ecs.service_name, description="ECS service"))
         tracked(TerraformOutput(scope, "db_address", value=rds.address, description="PostgreSQL host name"))
-        tracked(TerraformOutput(scope, "db_master_secret_arn", value=rds.master_secret_arn,
-                                description="Secrets Manager secret holding the master credentials"))
+        tracked(
+            TerraformOutput(
+                scope,
+                "db_master_secret_arn",
+                value=rds.master_secret_arn,
+                description="Secrets Manager secret holding the master credentials",
+            )
+        )

@@ -30,25 +30,42 @@ def _variable(name: str) -> str:
     return name.upper().replace("-", "_")
 
 
-def uses(services: Sequence[ServiceInputs], queues: Mapping[str, QueueInputs], uploads: Mapping[str, UploadsInputs],
-         caches: Mapping[str, CacheInputs]) -> dict[str, dict[str, set[str]]]:
+def uses(
+    services: Sequence[ServiceInputs],
+    queues: Mapping[str, QueueInputs],
+    uploads: Mapping[str, UploadsInputs],
+    caches: Mapping[str, CacheInputs],
+) -> dict[str, dict[str, set[str]]]:
     """service -> {"consumes"/"sends_to"/"uploads"/"reads"/"caches": resource names}, from both sides."""
-    table = {service.name: {"consumes": set(service.consumes), "sends_to": set(service.sends_to),
-                            "uploads": set(service.buckets), "reads": set(service.buckets),
-                            "caches": set(service.caches)} for service in services}
+    table = {
+        service.name: {
+            "consumes": set(service.consumes),
+            "sends_to": set(service.sends_to),
+            "uploads": set(service.buckets),
+            "reads": set(service.buckets),
+            "caches": set(service.caches),
+        }
+        for service in services
+    }
     # The `ecs` service ("app") has no such fields: resources name it (senders=("app",), users=("app",)...).
     table[PRIMARY] = {"consumes": set(), "sends_to": set(), "uploads": set(), "reads": set(), "caches": set()}
     sides: list[tuple[str, str, Mapping[str, Any], str]] = [
-        ("queues", "consumers", queues, "consumes"), ("queues", "senders", queues, "sends_to"),
-        ("uploads", "uploaders", uploads, "uploads"), ("uploads", "readers", uploads, "reads"),
-        ("caches", "users", caches, "caches")]
+        ("queues", "consumers", queues, "consumes"),
+        ("queues", "senders", queues, "sends_to"),
+        ("uploads", "uploaders", uploads, "uploads"),
+        ("uploads", "readers", uploads, "reads"),
+        ("caches", "users", caches, "caches"),
+    ]
     for stack_field, role, resources, kind in sides:
         for resource, inputs in resources.items():
             for service in getattr(inputs, role):
                 if service not in table:
                     have = ", ".join(sorted(table)) or "none"
-                    raise InputError(f"{stack_field}[{resource}].{role}", f"no service named {service!r} (services: "
-                                     f"{have}); add it to services= or fix the name", module=MODULE)
+                    raise InputError(
+                        f"{stack_field}[{resource}].{role}",
+                        f"no service named {service!r} (services: {have}); add it to services= or fix the name",
+                        module=MODULE,
+                    )
                 table[service][kind].add(resource)
     return table
 
@@ -61,31 +78,58 @@ class Built:
     api: ApiFront | None = None
 
 
-def build(scope: Construct, *, prefix: str, vpc: Vpc, queues: Mapping[str, QueueInputs],
-          uploads: Mapping[str, UploadsInputs], bucket_queues: Mapping[str, str],
-          caches: Mapping[str, CacheInputs], private_subnet_ids: list[str], database_subnet_ids: list[str]) -> Built:
+def build(
+    scope: Construct,
+    *,
+    prefix: str,
+    vpc: Vpc,
+    queues: Mapping[str, QueueInputs],
+    uploads: Mapping[str, UploadsInputs],
+    bucket_queues: Mapping[str, str],
+    caches: Mapping[str, CacheInputs],
+    private_subnet_ids: list[str],
+    database_subnet_ids: list[str],
+) -> Built:
     built = Built()
     for name, queue in queues.items():
-        built.queues[name] = Queue(scope, f"queue_{validate.tf_name(name)}", queue, key=validate.tf_name(name),
-                                   name=f"{prefix}-{name}")
+        built.queues[name] = Queue(
+            scope, f"queue_{validate.tf_name(name)}", queue, key=validate.tf_name(name), name=f"{prefix}-{name}"
+        )
     for name, bucket in uploads.items():
         target = bucket_queues.get(name)
-        built.uploads[name] = Uploads(scope, f"uploads_{validate.tf_name(name)}", bucket, key=validate.tf_name(name),
-                                      name=f"{prefix}-{name}", queue=None if target is None else built.queues[target])
+        built.uploads[name] = Uploads(
+            scope,
+            f"uploads_{validate.tf_name(name)}",
+            bucket,
+            key=validate.tf_name(name),
+            name=f"{prefix}-{name}",
+            queue=None if target is None else built.queues[target],
+        )
     for name, cache in caches.items():
         subnets = private_subnet_ids if cache.subnet_tier == "private" else database_subnet_ids
-        built.caches[name] = Cache(scope, f"cache_{validate.tf_name(name)}", cache, key=validate.tf_name(name),
-                                   name=f"{prefix}-{name}", vpc_id=vpc.vpc_id, subnet_ids=subnets, zones=len(vpc.zones))
+        built.caches[name] = Cache(
+            scope,
+            f"cache_{validate.tf_name(name)}",
+            cache,
+            key=validate.tf_name(name),
+            name=f"{prefix}-{name}",
+            vpc_id=vpc.vpc_id,
+            subnet_ids=subnets,
+            zones=len(vpc.zones),
+        )
     return built
 
 
-def api_front(scope: Construct, inputs: ApiInputs, built: Built, *, prefix: str, queue: str | None, vpc: Vpc,
-              alb: AlbTarget) -> ApiFront:
+def api_front(
+    scope: Construct, inputs: ApiInputs, built: Built, *, prefix: str, queue: str | None, vpc: Vpc, alb: AlbTarget
+) -> ApiFront:
     if inputs.target == "sqs":
-        return ApiFront(scope, "api", inputs, key="api", name=prefix,
-                        queue=None if queue is None else built.queues[queue])
-    return ApiFront(scope, "api", inputs, key="api", name=prefix, alb=alb, vpc_id=vpc.vpc_id,
-                    subnet_ids=vpc.private_subnet_ids)
+        return ApiFront(
+            scope, "api", inputs, key="api", name=prefix, queue=None if queue is None else built.queues[queue]
+        )
+    return ApiFront(
+        scope, "api", inputs, key="api", name=prefix, alb=alb, vpc_id=vpc.vpc_id, subnet_ids=vpc.private_subnet_ids
+    )
 
 
 def grants(table: Mapping[str, Mapping[str, set[str]]], built: Built) -> dict[str, list[Statement]]:
@@ -127,5 +171,6 @@ def links(table: Mapping[str, Mapping[str, set[str]]], built: Built) -> dict[str
 
 def scale_queues(services: Sequence[ServiceInputs], built: Built) -> dict[str, str]:
     """service -> the SQS queue name its queue_depth/queue_age scaling watches (its first consumed queue)."""
-    return {service.name: built.queues[service.consumes[0]].queue_name
-            for service in services if service.scale_on != "cpu"}
+    return {
+        service.name: built.queues[service.consumes[0]].queue_name for service in services if service.scale_on != "cpu"
+    }

@@ -20,8 +20,9 @@ MODULE = "services"
 PRIMARY = "app"  # how services name the stack's own `ecs` service in reachable_from
 
 
-def check(services: Sequence[ServiceInputs], *, queues: Sequence[str], buckets: Sequence[str],
-          caches: Sequence[str]) -> None:
+def check(
+    services: Sequence[ServiceInputs], *, queues: Sequence[str], buckets: Sequence[str], caches: Sequence[str]
+) -> None:
     """Env-wide checks of the services' names, references and listener rules."""
     names = [service.name for service in services]
     for name in names:
@@ -40,22 +41,31 @@ def check(services: Sequence[ServiceInputs], *, queues: Sequence[str], buckets: 
     _check_rules([service for service in services if service.role == "web"])
 
 
-def _known(where: str, field_name: str, given: Sequence[str], known: Sequence[str], what: str, stack_field: str) -> None:
+def _known(
+    where: str, field_name: str, given: Sequence[str], known: Sequence[str], what: str, stack_field: str
+) -> None:
     for name in given:
         if name not in known:
             have = ", ".join(sorted(known)) or "none"
-            raise InputError(f"{where}.{field_name}", f"no {what} named {name!r} (known: {have}); add it to "
-                             f"{stack_field}= or fix the name", module=MODULE)
+            raise InputError(
+                f"{where}.{field_name}",
+                f"no {what} named {name!r} (known: {have}); add it to {stack_field}= or fix the name",
+                module=MODULE,
+            )
 
 
 def _check_rules(web: Sequence[ServiceInputs]) -> None:
     """Two web services whose rules can match the same request: the lower priority would never see it."""
     for index, first in enumerate(web):
-        for second in web[index + 1:]:
+        for second in web[index + 1 :]:
             if _overlap(first.hosts, second.hosts) and _overlap(first.paths, second.paths):
-                raise InputError(f"services[{second.name}].paths", f"its hosts/paths overlap those of "
-                                 f"{first.name!r}, so one would shadow the other; give them distinct hosts= "
-                                 "or paths=", module=MODULE)
+                raise InputError(
+                    f"services[{second.name}].paths",
+                    f"its hosts/paths overlap those of "
+                    f"{first.name!r}, so one would shadow the other; give them distinct hosts= "
+                    "or paths=",
+                    module=MODULE,
+                )
 
 
 def _overlap(first: Sequence[str], second: Sequence[str]) -> bool:
@@ -110,10 +120,16 @@ class Shared:
     primary_port: int
 
 
-def build(scope: Construct, services: Sequence[ServiceInputs], shared: Shared, *, prefix: str,
-          grants: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
-          links: Mapping[str, Mapping[str, str]] | None = None,
-          scale_queues: Mapping[str, str] | None = None) -> dict[str, Service]:
+def build(
+    scope: Construct,
+    services: Sequence[ServiceInputs],
+    shared: Shared,
+    *,
+    prefix: str,
+    grants: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
+    links: Mapping[str, Mapping[str, str]] | None = None,
+    scale_queues: Mapping[str, str] | None = None,
+) -> dict[str, Service]:
     """Every service, then the internal services' ingress from their callers.
 
     grants: service name -> task role statements on queues/buckets/caches; links: service name ->
@@ -121,26 +137,50 @@ def build(scope: Construct, services: Sequence[ServiceInputs], shared: Shared, *
     """
     namespace = None
     if any(service.role == "internal" for service in services):
-        namespace = tracked(ServiceDiscoveryPrivateDnsNamespace(
-            ServiceCommons.of(scope), "namespace", name=f"{prefix}.internal", vpc=shared.vpc_id,
-            description=f"Names of the internal services of {prefix}"), "internal")
+        namespace = tracked(
+            ServiceDiscoveryPrivateDnsNamespace(
+                ServiceCommons.of(scope),
+                "namespace",
+                name=f"{prefix}.internal",
+                vpc=shared.vpc_id,
+                description=f"Names of the internal services of {prefix}",
+            ),
+            "internal",
+        )
     order = priorities(services)
     urls = internal_urls(services, prefix)
     built: dict[str, Service] = {}
     for service in services:
-        environment = {**(shared.environment if service.database else {}), **urls.get(service.name, {}),
-                       **(links or {}).get(service.name, {})}
-        built[service.name] = Service(scope, f"service_{service.key}", service, ServiceWiring(
-            vpc_id=shared.vpc_id, subnet_ids=shared.subnet_ids, cluster_id=shared.cluster_id,
-            cluster_arn=shared.cluster_arn, cluster_name=shared.cluster_name, region=shared.region,
-            image_repository_url=shared.repository_urls[service.image_repository],
-            repository_arn=shared.repository_arns[service.image_repository],
-            environment=environment, secrets=shared.secrets if service.database else {},
-            parameters=shared.parameters, task_statements=list((grants or {}).get(service.name, ())),
-            listener_arn=shared.listener_arn if service.role == "web" else None,
-            alb_security_group_id=shared.alb_security_group_id if service.role == "web" else None,
-            namespace_id=None if namespace is None else namespace.id,
-            scale_queue=(scale_queues or {}).get(service.name)), prefix=prefix, priority=order[service.name])
+        environment = {
+            **(shared.environment if service.database else {}),
+            **urls.get(service.name, {}),
+            **(links or {}).get(service.name, {}),
+        }
+        built[service.name] = Service(
+            scope,
+            f"service_{service.key}",
+            service,
+            ServiceWiring(
+                vpc_id=shared.vpc_id,
+                subnet_ids=shared.subnet_ids,
+                cluster_id=shared.cluster_id,
+                cluster_arn=shared.cluster_arn,
+                cluster_name=shared.cluster_name,
+                region=shared.region,
+                image_repository_url=shared.repository_urls[service.image_repository],
+                repository_arn=shared.repository_arns[service.image_repository],
+                environment=environment,
+                secrets=shared.secrets if service.database else {},
+                parameters=shared.parameters,
+                task_statements=list((grants or {}).get(service.name, ())),
+                listener_arn=shared.listener_arn if service.role == "web" else None,
+                alb_security_group_id=shared.alb_security_group_id if service.role == "web" else None,
+                namespace_id=None if namespace is None else namespace.id,
+                scale_queue=(scale_queues or {}).get(service.name),
+            ),
+            prefix=prefix,
+            priority=order[service.name],
+        )
     for service in services:
         for caller in service.reachable_from:
             group = shared.primary_security_group_id if caller == PRIMARY else built[caller].security_group_id
@@ -152,7 +192,15 @@ def alb_ports(scope: Construct, services: Sequence[ServiceInputs], shared: Share
     """The ALB's egress reaches the `ecs` service's port; web services on other ports need their own rule."""
     ports = sorted({service.container_port for service in services if service.role == "web"} - {shared.primary_port})
     for port in ports:
-        tracked(VpcSecurityGroupEgressRule(
-            ServiceCommons.of(scope), f"alb_to_port_{port}", security_group_id=shared.alb_security_group_id,
-            description=f"Web services on port {port}", ip_protocol="tcp", from_port=port, to_port=port,
-            cidr_ipv4=vpc_cidr))
+        tracked(
+            VpcSecurityGroupEgressRule(
+                ServiceCommons.of(scope),
+                f"alb_to_port_{port}",
+                security_group_id=shared.alb_security_group_id,
+                description=f"Web services on port {port}",
+                ip_protocol="tcp",
+                from_port=port,
+                to_port=port,
+                cidr_ipv4=vpc_cidr,
+            )
+        )

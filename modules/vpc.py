@@ -18,9 +18,11 @@ from generator.cdk import (
     RouteTable,
     RouteTableAssociation,
     Subnet,
-    Vpc as AwsVpc,
     VpcEndpoint,
     tracked,
+)
+from generator.cdk import (
+    Vpc as AwsVpc,
 )
 from generator.errors import InputError
 from modules.endpoints import EndpointsInputs, check_reachable
@@ -74,8 +76,11 @@ class VpcInputs:
         validate.one_of(MODULE, "nat", self.nat, ("none", "single", "per_az"))
         check_reachable(self.nat, self.endpoints, self.s3_endpoint)
         if network.prefixlen > MAX_PREFIX:
-            raise InputError("cidr", f"{self.cidr} is too small: three subnet tiers need a /{MAX_PREFIX} or larger "
-                             "VPC (e.g. 10.0.0.0/18)", module=MODULE)
+            raise InputError(
+                "cidr",
+                f"{self.cidr} is too small: three subnet tiers need a /{MAX_PREFIX} or larger VPC (e.g. 10.0.0.0/18)",
+                module=MODULE,
+            )
         validate.in_range(MODULE, "subnet_bits", self.subnet_bits, 5, 28 - network.prefixlen)
         subnets = self.subnet_cidrs("<region>")
         for tier in TIERS:
@@ -109,16 +114,32 @@ class Vpc(Construct):
         self.zones = inputs.zones(region)
         self.cidr = inputs.cidr
         cidrs = inputs.subnet_cidrs(region)
-        self.vpc = tracked(AwsVpc(self, "this", cidr_block=inputs.cidr, enable_dns_support=True,
-                                  enable_dns_hostnames=True, tags={"Name": name, **inputs.tags}))
+        self.vpc = tracked(
+            AwsVpc(
+                self,
+                "this",
+                cidr_block=inputs.cidr,
+                enable_dns_support=True,
+                enable_dns_hostnames=True,
+                tags={"Name": name, **inputs.tags},
+            )
+        )
         self.vpc_id: str = self.vpc.id
         # The VPC's owner is the account: no aws_caller_identity read, so a plan needs no STS call.
         self.account_id: str = self.vpc.owner_id
         if inputs.lock_default_security_group:
-            tracked(DefaultSecurityGroup(self, "default_security_group", vpc_id=self.vpc_id, ingress=[], egress=[],
-                                         tags={"Name": f"{name}-default-no-traffic", **inputs.tags}), "this")
-        self.igw = tracked(InternetGateway(self, "igw", vpc_id=self.vpc_id, tags={"Name": name, **inputs.tags}),
-                           "this")
+            tracked(
+                DefaultSecurityGroup(
+                    self,
+                    "default_security_group",
+                    vpc_id=self.vpc_id,
+                    ingress=[],
+                    egress=[],
+                    tags={"Name": f"{name}-default-no-traffic", **inputs.tags},
+                ),
+                "this",
+            )
+        self.igw = tracked(InternetGateway(self, "igw", vpc_id=self.vpc_id, tags={"Name": name, **inputs.tags}), "this")
         subnets = {tier: self._subnets(tier, cidrs[tier], name, inputs.tags) for tier in TIERS}
         self.public_subnet_ids = [subnet.id for subnet in subnets["public"]]
         self.private_subnet_ids = [subnet.id for subnet in subnets["private"]]
@@ -126,62 +147,121 @@ class Vpc(Construct):
         public_table = self._public_routes(subnets["public"], name, inputs.tags)
         private_tables = self._private_routes(subnets, inputs.nat, name, inputs.tags)
         database_table = self._route_table("database", subnets["database"], name, inputs.tags)
-        self.db_subnet_group = tracked(DbSubnetGroup(
-            self, "db_subnet_group", name=name, description=f"Database subnets of {name}",
-            subnet_ids=self.database_subnet_ids, tags={"Name": name, **inputs.tags}), "this")
+        self.db_subnet_group = tracked(
+            DbSubnetGroup(
+                self,
+                "db_subnet_group",
+                name=name,
+                description=f"Database subnets of {name}",
+                subnet_ids=self.database_subnet_ids,
+                tags={"Name": name, **inputs.tags},
+            ),
+            "this",
+        )
         self.db_subnet_group_name: str = self.db_subnet_group.name
         if inputs.s3_endpoint:
-            tracked(VpcEndpoint(self, "s3", vpc_id=self.vpc_id, service_name=f"com.amazonaws.{region}.s3",
-                                vpc_endpoint_type="Gateway",
-                                route_table_ids=[t.id for t in [*private_tables, database_table]],
-                                tags={"Name": f"{name}-s3", **inputs.tags}))
+            tracked(
+                VpcEndpoint(
+                    self,
+                    "s3",
+                    vpc_id=self.vpc_id,
+                    service_name=f"com.amazonaws.{region}.s3",
+                    vpc_endpoint_type="Gateway",
+                    route_table_ids=[t.id for t in [*private_tables, database_table]],
+                    tags={"Name": f"{name}-s3", **inputs.tags},
+                )
+            )
         self.public_route_table_id: str = public_table.id
 
-    def _subnets(self, tier: str, cidrs: list[ipaddress.IPv4Network], name: str,
-                 tags: dict[str, str]) -> list[Subnet]:
+    def _subnets(self, tier: str, cidrs: list[ipaddress.IPv4Network], name: str, tags: dict[str, str]) -> list[Subnet]:
         return [
-            tracked(Subnet(self, f"{tier}_{zone[-1]}", vpc_id=self.vpc_id, cidr_block=str(cidr),
-                           availability_zone=zone, map_public_ip_on_launch=False,
-                           tags={"Name": f"{name}-{tier}-{zone[-1]}", "Tier": tier, **tags}))
+            tracked(
+                Subnet(
+                    self,
+                    f"{tier}_{zone[-1]}",
+                    vpc_id=self.vpc_id,
+                    cidr_block=str(cidr),
+                    availability_zone=zone,
+                    map_public_ip_on_launch=False,
+                    tags={"Name": f"{name}-{tier}-{zone[-1]}", "Tier": tier, **tags},
+                )
+            )
             for zone, cidr in zip(self.zones, cidrs)
         ]
 
     def _route_table(self, key: str, subnets: list[Subnet], name: str, tags: dict[str, str]) -> RouteTable:
-        table = tracked(RouteTable(self, f"route_table_{key}", vpc_id=self.vpc_id,
-                                   tags={"Name": f"{name}-{key}", **tags}), key)
+        table = tracked(
+            RouteTable(self, f"route_table_{key}", vpc_id=self.vpc_id, tags={"Name": f"{name}-{key}", **tags}), key
+        )
         for subnet in subnets:
-            tracked(RouteTableAssociation(self, f"association_{subnet.node.id}", subnet_id=subnet.id,
-                                          route_table_id=table.id), subnet.node.id)
+            tracked(
+                RouteTableAssociation(
+                    self, f"association_{subnet.node.id}", subnet_id=subnet.id, route_table_id=table.id
+                ),
+                subnet.node.id,
+            )
         return table
 
     def _public_routes(self, subnets: list[Subnet], name: str, tags: dict[str, str]) -> RouteTable:
         table = self._route_table("public", subnets, name, tags)
-        tracked(Route(self, "public_internet", route_table_id=table.id, destination_cidr_block="0.0.0.0/0",
-                      gateway_id=self.igw.id))
+        tracked(
+            Route(
+                self,
+                "public_internet",
+                route_table_id=table.id,
+                destination_cidr_block="0.0.0.0/0",
+                gateway_id=self.igw.id,
+            )
+        )
         return table
 
-    def _private_routes(self, subnets: dict[str, list[Subnet]], nat: NatMode, name: str,
-                        tags: dict[str, str]) -> list[RouteTable]:
+    def _private_routes(
+        self, subnets: dict[str, list[Subnet]], nat: NatMode, name: str, tags: dict[str, str]
+    ) -> list[RouteTable]:
         if nat != "per_az":
             table = self._route_table("private", subnets["private"], name, tags)
             if nat == "single":
                 gateway = self._nat_gateway("this", subnets["public"][0], name, tags)
-                tracked(Route(self, "private_nat", route_table_id=table.id, destination_cidr_block="0.0.0.0/0",
-                              nat_gateway_id=gateway.id))
+                tracked(
+                    Route(
+                        self,
+                        "private_nat",
+                        route_table_id=table.id,
+                        destination_cidr_block="0.0.0.0/0",
+                        nat_gateway_id=gateway.id,
+                    )
+                )
             return [table]
         tables = []
         for public, private in zip(subnets["public"], subnets["private"]):
             zone = private.node.id.split("_")[-1]
             table = self._route_table(f"private_{zone}", [private], name, tags)
             gateway = self._nat_gateway(f"zone_{zone}", public, name, tags)
-            tracked(Route(self, f"private_{zone}_nat", route_table_id=table.id, destination_cidr_block="0.0.0.0/0",
-                          nat_gateway_id=gateway.id))
+            tracked(
+                Route(
+                    self,
+                    f"private_{zone}_nat",
+                    route_table_id=table.id,
+                    destination_cidr_block="0.0.0.0/0",
+                    nat_gateway_id=gateway.id,
+                )
+            )
             tables.append(table)
         return tables
 
     def _nat_gateway(self, key: str, public: Subnet, name: str, tags: dict[str, str]) -> NatGateway:
         label = name if key == "this" else f"{name}-{key.removeprefix('zone_')}"
-        eip = tracked(Eip(self, "nat" if key == "this" else f"nat_{key}", domain="vpc",
-                          tags={"Name": f"{label}-nat", **tags}))
-        return tracked(NatGateway(self, f"nat_gateway_{key}", allocation_id=eip.id, subnet_id=public.id,
-                                  tags={"Name": label, **tags}, depends_on=[self.igw]), key)
+        eip = tracked(
+            Eip(self, "nat" if key == "this" else f"nat_{key}", domain="vpc", tags={"Name": f"{label}-nat", **tags})
+        )
+        return tracked(
+            NatGateway(
+                self,
+                f"nat_gateway_{key}",
+                allocation_id=eip.id,
+                subnet_id=public.id,
+                tags={"Name": label, **tags},
+                depends_on=[self.igw],
+            ),
+            key,
+        )

@@ -26,11 +26,37 @@ from generator.errors import InputError
 
 MODULE = "waf"
 ADMIN_PROTECTION = "AWSManagedRulesAdminProtectionRuleSet"
-DEFAULT_GROUPS = ("AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet",
-                  "AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesSQLiRuleSet")
+DEFAULT_GROUPS = (
+    "AWSManagedRulesCommonRuleSet",
+    "AWSManagedRulesKnownBadInputsRuleSet",
+    "AWSManagedRulesAmazonIpReputationList",
+    "AWSManagedRulesSQLiRuleSet",
+)
 RATE_RULE = "rate-limit"
-_LOG_RETENTION = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
-                  3288, 3653)
+_LOG_RETENTION = (
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -60,15 +86,24 @@ class WafInputs:
         if len(set(groups)) != len(groups):
             raise InputError("managed_rule_groups", "a rule group is listed twice", module=MODULE)
         for group in groups:
-            validate.matches(MODULE, "managed_rule_groups", group, r"AWSManagedRules[A-Za-z0-9]+", "an AWS managed "
-                             "rule group name (AWSManagedRules...)")
+            validate.matches(
+                MODULE,
+                "managed_rule_groups",
+                group,
+                r"AWSManagedRules[A-Za-z0-9]+",
+                "an AWS managed rule group name (AWSManagedRules...)",
+            )
         known = (*groups, RATE_RULE)
-        for label, names in (("count_only", self.count_only), ("count_rules", tuple(self.count_rules)),
-                             ("excluded_paths", tuple(self.excluded_paths))):
+        for label, names in (
+            ("count_only", self.count_only),
+            ("count_rules", tuple(self.count_rules)),
+            ("excluded_paths", tuple(self.excluded_paths)),
+        ):
             for name in names:
                 if name not in known:
-                    raise InputError(label, f"{name!r} is not one of the web ACL's rules ({', '.join(known)})",
-                                     module=MODULE)
+                    raise InputError(
+                        label, f"{name!r} is not one of the web ACL's rules ({', '.join(known)})", module=MODULE
+                    )
         for group, paths in self.excluded_paths.items():
             if not paths:
                 raise InputError("excluded_paths", f"{group}: give at least one path", module=MODULE)
@@ -92,12 +127,19 @@ def _not_under(paths: tuple[str, ...]) -> dict[str, Any]:
     uri: dict[str, Any] = {"uri_path": {}}
     transform = [{"priority": 0, "type": "NONE"}]
     if len(paths) == 1:
-        match = {"byte_match_statement": {"search_string": paths[0], "positional_constraint": "STARTS_WITH",
-                                          "field_to_match": uri, "text_transformation": transform}}
+        match = {
+            "byte_match_statement": {
+                "search_string": paths[0],
+                "positional_constraint": "STARTS_WITH",
+                "field_to_match": uri,
+                "text_transformation": transform,
+            }
+        }
     else:  # one regex keeps the nesting within what WAF's Terraform schema allows
         regex = "^(" + "|".join(re.escape(path) for path in paths) + ")"
-        match = {"regex_match_statement": {"regex_string": regex, "field_to_match": uri,
-                                           "text_transformation": transform}}
+        match = {
+            "regex_match_statement": {"regex_string": regex, "field_to_match": uri, "text_transformation": transform}
+        }
     return {"not_statement": {"statement": [match]}}
 
 
@@ -109,34 +151,63 @@ class Waf(Construct):
         rules = [self._managed(inputs, group, 10 * (index + 1)) for index, group in enumerate(inputs.groups)]
         if inputs.rate_limit is not None:
             action = "count" if RATE_RULE in inputs.count_only else "block"
-            rules.append({"name": RATE_RULE, "priority": 10 * (len(rules) + 1), "action": {action: {}},
-                          "statement": {"rate_based_statement": {"limit": inputs.rate_limit,
-                                                                 "aggregate_key_type": "IP"}},
-                          "visibility_config": _visibility(f"{name}-{RATE_RULE}")})
-        acl = tracked(Wafv2WebAcl(
-            self, "this", name=name, description=f"Protects the load balancer of {name}", scope="REGIONAL",
-            default_action={"allow": {}}, visibility_config=_visibility(name), tags={"Name": name, **inputs.tags}))
+            rules.append(
+                {
+                    "name": RATE_RULE,
+                    "priority": 10 * (len(rules) + 1),
+                    "action": {action: {}},
+                    "statement": {"rate_based_statement": {"limit": inputs.rate_limit, "aggregate_key_type": "IP"}},
+                    "visibility_config": _visibility(f"{name}-{RATE_RULE}"),
+                }
+            )
+        acl = tracked(
+            Wafv2WebAcl(
+                self,
+                "this",
+                name=name,
+                description=f"Protects the load balancer of {name}",
+                scope="REGIONAL",
+                default_action={"allow": {}},
+                visibility_config=_visibility(name),
+                tags={"Name": name, **inputs.tags},
+            )
+        )
         acl.add_override("rule", rules)
         self.web_acl_arn: str = acl.arn
-        tracked(Wafv2WebAclAssociation(self, "association", resource_arn=load_balancer_arn, web_acl_arn=acl.arn),
-                "this")
+        tracked(
+            Wafv2WebAclAssociation(self, "association", resource_arn=load_balancer_arn, web_acl_arn=acl.arn), "this"
+        )
         # WAF writes only to log groups whose name starts with aws-waf-logs-.
-        logs = tracked(CloudwatchLogGroup(self, "log_group", name=f"aws-waf-logs-{name}",
-                                          retention_in_days=inputs.log_retention_days,
-                                          tags={"Name": f"aws-waf-logs-{name}", **inputs.tags}), "waf")
+        logs = tracked(
+            CloudwatchLogGroup(
+                self,
+                "log_group",
+                name=f"aws-waf-logs-{name}",
+                retention_in_days=inputs.log_retention_days,
+                tags={"Name": f"aws-waf-logs-{name}", **inputs.tags},
+            ),
+            "waf",
+        )
         self.log_group_name: str = logs.name
-        tracked(Wafv2WebAclLoggingConfiguration(self, "logging", resource_arn=acl.arn,
-                                                log_destination_configs=[logs.arn]), "this")
+        tracked(
+            Wafv2WebAclLoggingConfiguration(self, "logging", resource_arn=acl.arn, log_destination_configs=[logs.arn]),
+            "this",
+        )
 
     @staticmethod
     def _managed(inputs: WafInputs, group: str, priority: int) -> dict[str, Any]:
         statement: dict[str, Any] = {"name": group, "vendor_name": "AWS"}
         if group in inputs.count_rules:
-            statement["rule_action_override"] = [{"name": rule, "action_to_use": {"count": {}}}
-                                                 for rule in inputs.count_rules[group]]
+            statement["rule_action_override"] = [
+                {"name": rule, "action_to_use": {"count": {}}} for rule in inputs.count_rules[group]
+            ]
         if group in inputs.excluded_paths:
             statement["scope_down_statement"] = _not_under(inputs.excluded_paths[group])
         override = "count" if group in inputs.count_only else "none"
-        return {"name": group, "priority": priority, "override_action": {override: {}},
-                "statement": {"managed_rule_group_statement": statement},
-                "visibility_config": _visibility(group)}
+        return {
+            "name": group,
+            "priority": priority,
+            "override_action": {override: {}},
+            "statement": {"managed_rule_group_statement": statement},
+            "visibility_config": _visibility(group),
+        }

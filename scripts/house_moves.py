@@ -101,13 +101,17 @@ DATA: dict[str, str] = {
 # Names that moved to another module after the moves (splits that broke cycles, test helpers that
 # left test modules): (module on the new layout, name) -> (new module, new name).
 SYMBOLS: dict[tuple[str, str], tuple[str, str]] = {
-    **{("generator.review.cost.estimate", name): ("generator.review.cost.lines", name)
-       for name in ("Line", "Resource", "Context")},
+    **{
+        ("generator.review.cost.estimate", name): ("generator.review.cost.lines", name)
+        for name in ("Line", "Resource", "Context")
+    },
     ("generator.render.pipeline", "generated_files"): ("generator.render.writer", "generated_files"),
     ("generator.render.moved", "ADDRESS"): ("generator.addresses", "ADDRESS"),
     ("generator.render.moved", "resource_type"): ("generator.addresses", "resource_type"),
-    **{("tests.test_github", name): ("tests.support.fakegithub", name)
-       for name in ("REPO", "NUMBER", "TOKEN", "FakeGitHub", "Seen")},
+    **{
+        ("tests.test_github", name): ("tests.support.fakegithub", name)
+        for name in ("REPO", "NUMBER", "TOKEN", "FakeGitHub", "Seen")
+    },
     ("tests.test_github", "github"): ("", ""),  # fixtures now come from tests/conftest.py: drop the import
     ("tests.test_github", "sleeps"): ("", ""),
     ("tests.test_e2e_local", "Project"): ("tests.support.e2e", "Project"),
@@ -119,9 +123,17 @@ SYMBOLS: dict[tuple[str, str], tuple[str, str]] = {
     ("tests.test_comment", "check_golden"): ("tests.support.goldens", "check_comment_golden"),
 }
 
-NEW_PACKAGES = ("generator/plan", "generator/changes", "generator/github", "generator/diagram",
-                "generator/review/cost", "generator/review/policy", "generator/review/comment",
-                "generator/review/reports", "tests/support")
+NEW_PACKAGES = (
+    "generator/plan",
+    "generator/changes",
+    "generator/github",
+    "generator/diagram",
+    "generator/review/cost",
+    "generator/review/policy",
+    "generator/review/comment",
+    "generator/review/reports",
+    "tests/support",
+)
 
 
 def _file(dotted: str) -> str:
@@ -133,18 +145,30 @@ FILES: dict[str, str] = {**{_file(old): _file(new) for old, new in MODULES.items
 # Old modules whose names are now packages (generator.review.cost): a dotted name followed by one
 # of the new package's submodules is already on the new layout and is left alone.
 _AMBIGUOUS = {old for old in MODULES if any(new.startswith(old + ".") for new in MODULES.values())}
-_SUBMODULES = sorted({new[len(old) + 1:].split(".")[0] for old in _AMBIGUOUS for new in MODULES.values()
-                      if new.startswith(old + ".")} | {"data"})
+_SUBMODULES = sorted(
+    {new[len(old) + 1 :].split(".")[0] for old in _AMBIGUOUS for new in MODULES.values() if new.startswith(old + ".")}
+    | {"data"}
+)
 # Longest first, so generator.review.costrules never matches as generator.review.cost + "rules".
-_DOTTED = re.compile(r"(?<![\w.])(" + "|".join(re.escape(m) for m in sorted(MODULES, key=len, reverse=True))
-                     + r")(?![\w])(?!\.(?:" + "|".join(_SUBMODULES) + r")\b)")
-_PATHS = re.compile(r"(?<![\w./])(" + "|".join(re.escape(p) for p in sorted(FILES, key=len, reverse=True))
-                    + r")(?![\w])")
+_DOTTED = re.compile(
+    r"(?<![\w.])("
+    + "|".join(re.escape(m) for m in sorted(MODULES, key=len, reverse=True))
+    + r")(?![\w])(?!\.(?:"
+    + "|".join(_SUBMODULES)
+    + r")\b)"
+)
+_PATHS = re.compile(
+    r"(?<![\w./])(" + "|".join(re.escape(p) for p in sorted(FILES, key=len, reverse=True)) + r")(?![\w])"
+)
 # docs often name engine files relative to generator/ (review/costrules.py)
-_SHORT = {old.removeprefix("generator/"): new.removeprefix("generator/") for old, new in FILES.items()
-          if old.startswith("generator/")}
-_SHORT_PATHS = re.compile(r"(?<![\w./])(" + "|".join(re.escape(p) for p in sorted(_SHORT, key=len, reverse=True))
-                          + r")(?![\w])")
+_SHORT = {
+    old.removeprefix("generator/"): new.removeprefix("generator/")
+    for old, new in FILES.items()
+    if old.startswith("generator/")
+}
+_SHORT_PATHS = re.compile(
+    r"(?<![\w./])(" + "|".join(re.escape(p) for p in sorted(_SHORT, key=len, reverse=True)) + r")(?![\w])"
+)
 
 
 def _alias(name: str, asname: str | None) -> str:

@@ -26,7 +26,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -44,8 +43,10 @@ STABLE_ENDPOINT = "http://127.0.0.1:5000"
 STABLE_TIME = "2000-01-01T00:00:00Z"
 # The scenarios that edit config.py: (committed text, replacement); the text must be there.
 EDITS: dict[str, tuple[tuple[str, str], ...]] = {
-    "update": (("log_retention_days=14", "log_retention_days=30"),
-               ("backup_retention_days=1", "backup_retention_days=7")),
+    "update": (
+        ("log_retention_days=14", "log_retention_days=30"),
+        ("backup_retention_days=1", "backup_retention_days=7"),
+    ),
     "replace": (("rds=RdsInputs(", 'rds=RdsInputs(database_name="api", '),),
     "destroy": (('VpcInputs(cidr="10.0.0.0/18",', 'VpcInputs(cidr="10.0.0.0/18", s3_endpoint=False,'),),
     "resize": (('instance_class="db.t4g.micro"', 'instance_class="db.t4g.small"'),),
@@ -53,10 +54,12 @@ EDITS: dict[str, tuple[tuple[str, str], ...]] = {
 # The scenarios that edit module code instead: (file, committed text, replacement).
 MODULE_EDITS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "move": (
-        ("modules/rds.py", 'tags={"Name": f"{name}-{family}", **inputs.tags}), "this")',
-         'tags={"Name": f"{name}-{family}", **inputs.tags}), "primary")'),
-        ("modules/rds.py", '**self._insight(inputs, name)), "this")',
-         '**self._insight(inputs, name)), "primary")'),
+        (
+            "modules/rds.py",
+            'tags={"Name": f"{name}-{family}", **inputs.tags}), "this")',
+            'tags={"Name": f"{name}-{family}", **inputs.tags}), "primary")',
+        ),
+        ("modules/rds.py", '**self._insight(inputs, name)), "this")', '**self._insight(inputs, name)), "primary")'),
         ("modules/vpc.py", 'self.vpc = tracked(AwsVpc(self, "this",', 'self.vpc = tracked(AwsVpc(self, "main",'),
     ),
 }
@@ -83,22 +86,35 @@ class Cli:
 
     def __call__(self, *args: str, check: bool = True) -> str:
         started = time.monotonic()
-        proc = subprocess.run([sys.executable, str(self.root / "main.py"), *args], cwd=self.root, env=self.env,
-                              stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=1200)
+        proc = subprocess.run(
+            [sys.executable, str(self.root / "main.py"), *args],
+            cwd=self.root,
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=1200,
+        )
         took = time.monotonic() - started
         self.timings.append((" ".join(args), took))
         print(f"  {' '.join(args)}: exit {proc.returncode} in {took:.0f}s", flush=True)
         if check and proc.returncode != 0:
-            raise RuntimeError(f"`python main.py {' '.join(args)}` failed (exit {proc.returncode}):\n"
-                               f"{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+            raise RuntimeError(
+                f"`python main.py {' '.join(args)}` failed (exit {proc.returncode}):\n"
+                f"{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+            )
         return proc.stdout
 
     def record(self) -> Recorded:
         work = self.root / ".hclgen"
         folder = work / "plans" / ENV
         text = folder / "plan.txt"
-        return Recorded((folder / "plan.json").read_text(), text.read_text() if text.is_file() else None,
-                        json.loads((folder / "meta.json").read_text()), (work / "sources" / f"{ENV}.json").read_text())
+        return Recorded(
+            (folder / "plan.json").read_text(),
+            text.read_text() if text.is_file() else None,
+            json.loads((folder / "meta.json").read_text()),
+            (work / "sources" / f"{ENV}.json").read_text(),
+        )
 
 
 def edited(text: str, scenario: str) -> str:
@@ -154,7 +170,10 @@ def run(source: Path) -> dict[str, Recorded]:
 VOLATILE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("time", re.compile(r"(?P<r>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d))")),
     ("endpoint", re.compile(r"(?P<r>http://127\.0\.0\.1:\d+)")),
-    ("uuid", re.compile(r"(?<![0-9a-f])(?P<r>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![0-9a-f])")),
+    (
+        "uuid",
+        re.compile(r"(?<![0-9a-f])(?P<r>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![0-9a-f])"),
+    ),
     ("ec2", re.compile(r"(?<![0-9A-Za-z])[a-z]+-(?P<r>[0-9a-f]{17})")),  # vpc-…, subnet-…, also inside r-rtb-…
     ("rds", re.compile(r"(?<![0-9A-Za-z])db-(?P<r>[0-9A-Z]{26})(?![0-9A-Za-z])")),
     ("iam", re.compile(r"(?<![0-9A-Za-z])A[A-Z]{3}(?P<r>[0-9A-Z]{17})(?![0-9A-Za-z])")),
@@ -198,16 +217,19 @@ class Scrubber:
         table = self.seen.setdefault(kind, {})
         if made_up not in table:
             number = len(table) + 1
-            table[made_up] = {"time": STABLE_TIME, "endpoint": STABLE_ENDPOINT,
-                              "ip4": f"192.0.2.{number}"}.get(kind) or _fill(made_up, number)
+            table[made_up] = {"time": STABLE_TIME, "endpoint": STABLE_ENDPOINT, "ip4": f"192.0.2.{number}"}.get(
+                kind
+            ) or _fill(made_up, number)
         return table[made_up]
 
     def string(self, text: str) -> str:
         for kind, pattern in VOLATILE:
+
             def swap(match: re.Match[str], kind: str = kind) -> str:
                 start, end = (i - match.start() for i in match.span("r"))
                 whole = match.group(0)
                 return whole[:start] + self.placeholder(kind, match.group("r")) + whole[end:]
+
             text = pattern.sub(swap, text)
         return _sorted_json(text)
 

@@ -38,8 +38,9 @@ REGION = "us-east-1"
 
 def _server(tmp: Path) -> tuple[subprocess.Popen[bytes], str]:
     port_file = tmp / "port"
-    proc = subprocess.Popen([sys.executable, "-m", "generator.localaws.launcher", "--port-file", str(port_file)],
-                            cwd=ROOT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator.localaws.launcher", "--port-file", str(port_file)], cwd=ROOT
+    )
     for _ in range(300):
         if port_file.is_file():
             return proc, f"http://127.0.0.1:{port_file.read_text().strip()}"
@@ -53,8 +54,9 @@ def _tf(work: Path, env: dict[str, str], *args: str, check: bool = True) -> None
 
 
 def _show(work: Path, env: dict[str, str], name: str, endpoint: str) -> None:
-    raw = subprocess.run(["terraform", "show", "-json", "plan.bin"], cwd=work, env=env, check=True,
-                         capture_output=True, text=True).stdout
+    raw = subprocess.run(
+        ["terraform", "show", "-json", "plan.bin"], cwd=work, env=env, check=True, capture_output=True, text=True
+    ).stdout
     text = raw.replace(endpoint, "http://127.0.0.1:5000").replace(str(work), "/work")
     (OUT / f"{name}.json").write_text(json.dumps(json.loads(text), indent=1, sort_keys=True) + "\n")
 
@@ -69,21 +71,43 @@ def main() -> None:
             work.mkdir()
             shutil.copy(CONFIG / "main.tf", work / "main.tf")
             (tmp / "terraform.rc").write_text(cli_config_text(mirror))
-            env = {**os.environ, "TF_CLI_CONFIG_FILE": str(tmp / "terraform.rc"), "TF_VAR_endpoint": endpoint,
-                   "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+            env = {
+                **os.environ,
+                "TF_CLI_CONFIG_FILE": str(tmp / "terraform.rc"),
+                "TF_VAR_endpoint": endpoint,
+                "AWS_ACCESS_KEY_ID": "testing",
+                "AWS_SECRET_ACCESS_KEY": "testing",
+            }
             _tf(work, env, "init")
             _tf(work, env, "apply", "-auto-approve")
-            client = {"endpoint_url": endpoint, "region_name": REGION,
-                      "aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+            client = {
+                "endpoint_url": endpoint,
+                "region_name": REGION,
+                "aws_access_key_id": "testing",
+                "aws_secret_access_key": "testing",
+            }
             ec2 = boto3.client("ec2", **client)
             group = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": ["review-web"]}])
-            ec2.authorize_security_group_ingress(GroupId=group["SecurityGroups"][0]["GroupId"], IpPermissions=[
-                {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+            ec2.authorize_security_group_ingress(
+                GroupId=group["SecurityGroups"][0]["GroupId"],
+                IpPermissions=[
+                    {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}
+                ],
+            )
             iam = boto3.client("iam", **client)
-            arn = next(p["Arn"] for p in iam.list_policies(Scope="Local")["Policies"] if p["PolicyName"] == "review-read")
-            iam.create_policy_version(PolicyArn=arn, SetAsDefault=True, PolicyDocument=json.dumps({
-                "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "s3:*"],
-                                                        "Resource": "*"}]}))
+            arn = next(
+                p["Arn"] for p in iam.list_policies(Scope="Local")["Policies"] if p["PolicyName"] == "review-read"
+            )
+            iam.create_policy_version(
+                PolicyArn=arn,
+                SetAsDefault=True,
+                PolicyDocument=json.dumps(
+                    {
+                        "Version": "2012-10-17",
+                        "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "s3:*"], "Resource": "*"}],
+                    }
+                ),
+            )
             _tf(work, env, "plan", "-refresh-only", "-out=plan.bin", "-var=greeting=hello again")
             _show(work, env, "refresh-only", endpoint)
             shutil.copy(CONFIG / "changed.tf.txt", work / "main.tf")

@@ -32,7 +32,7 @@ def _blocks(block: dict[str, Any]) -> dict[str, Any]:
 
 def _schema(workdir: Path) -> dict[str, Any]:
     (workdir / "main.tf").write_text(
-        'terraform {\n  required_providers {\n    aws = {\n'
+        "terraform {\n  required_providers {\n    aws = {\n"
         f'      source  = "{AWS_PROVIDER_SOURCE}"\n      version = "{AWS_PROVIDER_CONSTRAINT}"\n'
         "    }\n  }\n}\n"
     )
@@ -42,10 +42,12 @@ def _schema(workdir: Path) -> dict[str, Any]:
         rc = workdir / "terraform.rc"
         rc.write_text(cli_config_text(mirror))
         env["TF_CLI_CONFIG_FILE"] = str(rc)
-    subprocess.run(["terraform", "init", "-input=false", "-no-color"], cwd=workdir, env=env, check=True,
-                   stdout=subprocess.DEVNULL)
-    raw = subprocess.run(["terraform", "providers", "schema", "-json"], cwd=workdir, env=env, check=True,
-                         capture_output=True).stdout
+    subprocess.run(
+        ["terraform", "init", "-input=false", "-no-color"], cwd=workdir, env=env, check=True, stdout=subprocess.DEVNULL
+    )
+    raw = subprocess.run(
+        ["terraform", "providers", "schema", "-json"], cwd=workdir, env=env, check=True, capture_output=True
+    ).stdout
     return json.loads(raw)["provider_schemas"][PROVIDER]
 
 

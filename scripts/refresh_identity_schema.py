@@ -31,16 +31,68 @@ from refresh_block_schema import _schema  # noqa: E402  (same provider, same way
 from generator.render.emit import SCHEMA_FILE  # noqa: E402
 
 OUT = SCHEMA_FILE.parent / "aws_identity.json.gz"
-NAMING = ("name", "name_prefix", "identifier", "identifier_prefix", "bucket", "bucket_prefix", "family",
-          "function_name", "cluster_identifier", "replication_group_id", "domain_name", "table_name")
-SCOPES = ("role", "user", "group", "cluster", "repository", "vpc_id", "rest_api_id", "api_id",
-          "log_group_name", "resource_id", "scalable_dimension", "service_namespace", "load_balancer_arn")
-LOCATORS = ("cidr_block", "ipv6_cidr_block", "destination_cidr_block", "destination_ipv6_cidr_block",
-            "destination_prefix_list_id", "availability_zone", "vpc_id", "subnet_id", "route_table_id",
-            "allocation_id", "service_name", "security_group_id", "ip_protocol", "from_port", "to_port", "cidr_ipv4",
-            "cidr_ipv6", "referenced_security_group_id", "prefix_list_id", "load_balancer_arn", "listener_arn",
-            "target_group_arn", "port", "protocol", "priority", "repository", "role", "policy_arn", "resource_id",
-            "scalable_dimension", "service_namespace")
+NAMING = (
+    "name",
+    "name_prefix",
+    "identifier",
+    "identifier_prefix",
+    "bucket",
+    "bucket_prefix",
+    "family",
+    "function_name",
+    "cluster_identifier",
+    "replication_group_id",
+    "domain_name",
+    "table_name",
+)
+SCOPES = (
+    "role",
+    "user",
+    "group",
+    "cluster",
+    "repository",
+    "vpc_id",
+    "rest_api_id",
+    "api_id",
+    "log_group_name",
+    "resource_id",
+    "scalable_dimension",
+    "service_namespace",
+    "load_balancer_arn",
+)
+LOCATORS = (
+    "cidr_block",
+    "ipv6_cidr_block",
+    "destination_cidr_block",
+    "destination_ipv6_cidr_block",
+    "destination_prefix_list_id",
+    "availability_zone",
+    "vpc_id",
+    "subnet_id",
+    "route_table_id",
+    "allocation_id",
+    "service_name",
+    "security_group_id",
+    "ip_protocol",
+    "from_port",
+    "to_port",
+    "cidr_ipv4",
+    "cidr_ipv6",
+    "referenced_security_group_id",
+    "prefix_list_id",
+    "load_balancer_arn",
+    "listener_arn",
+    "target_group_arn",
+    "port",
+    "protocol",
+    "priority",
+    "repository",
+    "role",
+    "policy_arn",
+    "resource_id",
+    "scalable_dimension",
+    "service_namespace",
+)
 
 
 def _settable(block: dict[str, Any]) -> set[str]:
@@ -60,8 +112,7 @@ def identity(block: dict[str, Any]) -> list[str]:
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         schema = _schema(Path(tmp))
-    table = {name: ids for name, spec in sorted(schema["resource_schemas"].items())
-             if (ids := identity(spec["block"]))}
+    table = {name: ids for name, spec in sorted(schema["resource_schemas"].items()) if (ids := identity(spec["block"]))}
     text = json.dumps(table, sort_keys=True, separators=(",", ":")).encode()
     OUT.write_bytes(gzip.compress(text, mtime=0))
     print(f"wrote {OUT} ({len(table)} of {len(schema['resource_schemas'])} resource types have an identity)")

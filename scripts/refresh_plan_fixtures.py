@@ -65,8 +65,10 @@ provider "aws" {
   }
 }
 """
-ASSUME = ('jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", '
-          'Principal = { Service = "ecs-tasks.amazonaws.com" } }] })')
+ASSUME = (
+    'jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", '
+    'Principal = { Service = "ecs-tasks.amazonaws.com" } }] })'
+)
 SERVICES = ("s3", "ecr", "rds", "secretsmanager", "dynamodb", "ec2", "iam", "sts", "cloudwatchlogs")
 
 # v1 is applied; v2 is the change under review. Each resource is (address, source, HCL body).
@@ -77,32 +79,49 @@ V1: dict[str, tuple[str, str]] = {
     "aws_ecr_repository.app": ("modules/ecr.py:18", 'name = "demo-app"'),
     "aws_secretsmanager_secret.db": ("modules/rds.py:40", 'name = "demo-db"'),
     "aws_secretsmanager_secret_version.db": (
-        "modules/rds.py:46", 'secret_id = aws_secretsmanager_secret.db.id\n  secret_string = "hunter2"'),
-    "aws_dynamodb_table.locks": ("modules/state.py:9", 'name = "demo-locks"\n  billing_mode = "PAY_PER_REQUEST"\n'
-                                 '  hash_key = "LockID"\n  attribute {\n    name = "LockID"\n    type = "S"\n  }'),
+        "modules/rds.py:46",
+        'secret_id = aws_secretsmanager_secret.db.id\n  secret_string = "hunter2"',
+    ),
+    "aws_dynamodb_table.locks": (
+        "modules/state.py:9",
+        'name = "demo-locks"\n  billing_mode = "PAY_PER_REQUEST"\n'
+        '  hash_key = "LockID"\n  attribute {\n    name = "LockID"\n    type = "S"\n  }',
+    ),
     "aws_cloudwatch_log_group.app": ("modules/ecs.py:58", 'name = "/demo/app"\n  retention_in_days = 7'),
-    "aws_iam_role.task": ("modules/iam.py:15", f'name = "demo-task"\n  assume_role_policy = {ASSUME}\n'
-                          '  max_session_duration = 3600'),
+    "aws_iam_role.task": (
+        "modules/iam.py:15",
+        f'name = "demo-task"\n  assume_role_policy = {ASSUME}\n  max_session_duration = 3600',
+    ),
     "terraform_data.release": ("modules/ecs.py:90", 'triggers_replace = "v1"'),
 }
 V2: dict[str, tuple[str, str]] = {
-    **{k: v for k, v in V1.items() if k not in ("aws_s3_bucket.logs", "aws_dynamodb_table.locks",
-                                                 "aws_s3_bucket.assets")},
+    **{
+        k: v
+        for k, v in V1.items()
+        if k not in ("aws_s3_bucket.logs", "aws_dynamodb_table.locks", "aws_s3_bucket.assets")
+    },
     "aws_vpc.this": ("modules/vpc.py:31", 'cidr_block = "10.40.0.0/16"\n  tags = { Name = "demo", Team = "core" }'),
     "aws_s3_bucket.static": ("modules/storage.py:12", 'bucket = "demo-assets"'),
     "aws_s3_bucket.imported": ("modules/storage.py:40", 'bucket = "demo-imported"'),
     "aws_ecr_repository.app": ("modules/ecr.py:18", 'name = "demo-api"'),
     "aws_secretsmanager_secret_version.db": (
-        "modules/rds.py:46", 'secret_id = aws_secretsmanager_secret.db.id\n  secret_string = "hunter3"'),
+        "modules/rds.py:46",
+        'secret_id = aws_secretsmanager_secret.db.id\n  secret_string = "hunter3"',
+    ),
     "aws_cloudwatch_log_group.app": ("modules/ecs.py:58", 'name = "/demo/app"\n  retention_in_days = 30'),
-    "aws_iam_role.task": ("modules/iam.py:15", f'name = "demo-task"\n  assume_role_policy = {ASSUME}\n'
-                          '  max_session_duration = 7200'),
+    "aws_iam_role.task": (
+        "modules/iam.py:15",
+        f'name = "demo-task"\n  assume_role_policy = {ASSUME}\n  max_session_duration = 7200',
+    ),
     "terraform_data.release": ("modules/ecs.py:90", 'triggers_replace = "v2"'),
     "aws_security_group.db": ("modules/rds.py:21", 'name = "demo-db"\n  vpc_id = aws_vpc.this.id'),
-    "aws_db_instance.main": ("modules/rds.py:60", 'identifier = "demo-db"\n  engine = "postgres"\n'
-                             '  instance_class = "db.t3.micro"\n  allocated_storage = 20\n  username = "app"\n'
-                             '  password = "correct-horse-battery"\n  skip_final_snapshot = true\n'
-                             '  vpc_security_group_ids = [aws_security_group.db.id]'),
+    "aws_db_instance.main": (
+        "modules/rds.py:60",
+        'identifier = "demo-db"\n  engine = "postgres"\n'
+        '  instance_class = "db.t3.micro"\n  allocated_storage = 20\n  username = "app"\n'
+        '  password = "correct-horse-battery"\n  skip_final_snapshot = true\n'
+        "  vpc_security_group_ids = [aws_security_group.db.id]",
+    ),
 }
 V2_EXTRA = """
 moved {
@@ -149,8 +168,15 @@ def terraform(workdir: Path, env: Mapping[str, str], *args: str) -> str:
     return proc.stdout
 
 
-def save(name: str, env_name: str, workdir: Path, env: Mapping[str, str], endpoint: str,
-         sources: Mapping[str, str], out: Path) -> None:
+def save(
+    name: str,
+    env_name: str,
+    workdir: Path,
+    env: Mapping[str, str],
+    endpoint: str,
+    sources: Mapping[str, str],
+    out: Path,
+) -> None:
     """Plan the root as it stands and write plan.json, plan.txt, meta.json, sources.json."""
     terraform(workdir, env, "plan", "-input=false", "-no-color", "-out=plan.tfplan")
     plan = terraform(workdir, env, "show", "-json", "plan.tfplan").replace(endpoint, STABLE_ENDPOINT)
@@ -196,8 +222,13 @@ def _create_unmanaged_bucket(endpoint: str, name: str) -> None:
     """A bucket made outside terraform, for the import block to adopt."""
     import boto3
 
-    s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1",
-                      aws_access_key_id="testing", aws_secret_access_key="testing")
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
     s3.create_bucket(Bucket=name)
 
 
@@ -230,17 +261,26 @@ def lifecycle(out: Path, root: Path | None = None) -> None:
         sys.exit(str(err))
     for target in plan_lifecycle.write(recorded, out):
         print(f"wrote {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}")
-    print(f"lifecycle took {time.monotonic() - started:.0f}s; these fixtures feed tests/test_comment.py: "
-          "regenerate its goldens with HCLGEN_UPDATE_GOLDENS=1")
+    print(
+        f"lifecycle took {time.monotonic() - started:.0f}s; these fixtures feed tests/test_comment.py: "
+        "regenerate its goldens with HCLGEN_UPDATE_GOLDENS=1"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--from-plans", nargs="+", metavar="ENV", help="copy recorded plans of these envs")
-    parser.add_argument("--lifecycle", action="store_true",
-                        help="plan environments/dev on the local AWS: create, no-op, update, replace, destroy")
-    parser.add_argument("--root", type=Path, default=ROOT,
-                        help="project checkout holding .hclgen/ (--from-plans) or to copy (--lifecycle)")
+    parser.add_argument(
+        "--lifecycle",
+        action="store_true",
+        help="plan environments/dev on the local AWS: create, no-op, update, replace, destroy",
+    )
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=ROOT,
+        help="project checkout holding .hclgen/ (--from-plans) or to copy (--lifecycle)",
+    )
     parser.add_argument("--out", type=Path, default=OUT, help=f"fixture folder (default {OUT})")
     args = parser.parse_args(argv)
     if args.from_plans and args.lifecycle:

@@ -111,13 +111,24 @@ def selector_for(key: str) -> Selector | None:
         return SELECTORS[key]
     match = re.fullmatch(r"rds_postgres_(db\.[a-z0-9]+\.[a-z0-9]+)(_multi_az)?", key)
     if match:
-        return Selector("AmazonRDS", "", "Database Instance", {
-            "instanceType": match.group(1), "databaseEngine": "PostgreSQL",
-            "deploymentOption": "Multi-AZ" if match.group(2) else "Single-AZ"})
+        return Selector(
+            "AmazonRDS",
+            "",
+            "Database Instance",
+            {
+                "instanceType": match.group(1),
+                "databaseEngine": "PostgreSQL",
+                "deploymentOption": "Multi-AZ" if match.group(2) else "Single-AZ",
+            },
+        )
     match = re.fullmatch(r"aurora_postgresql_(db\.[a-z0-9]+\.[a-z0-9]+)", key)
     if match:
-        return Selector("AmazonRDS", "", "Database Instance", {
-            "instanceType": match.group(1), "databaseEngine": "Aurora PostgreSQL"})
+        return Selector(
+            "AmazonRDS",
+            "",
+            "Database Instance",
+            {"instanceType": match.group(1), "databaseEngine": "Aurora PostgreSQL"},
+        )
     return None
 
 
@@ -137,20 +148,29 @@ def on_demand_prices(offer: Mapping[str, Any]) -> Iterator[OfferPrice]:
                 usd = dimension.get("pricePerUnit", {}).get("USD")
                 if usd is None:
                     continue
-                yield OfferPrice(sku=sku, family=product.get("productFamily", ""),
-                                 attributes=product.get("attributes", {}), unit=dimension.get("unit", ""),
-                                 usd=float(usd), description=dimension.get("description", ""),
-                                 begin_range=float(dimension.get("beginRange", "0") or 0))
+                yield OfferPrice(
+                    sku=sku,
+                    family=product.get("productFamily", ""),
+                    attributes=product.get("attributes", {}),
+                    unit=dimension.get("unit", ""),
+                    usd=float(usd),
+                    description=dimension.get("description", ""),
+                    begin_range=float(dimension.get("beginRange", "0") or 0),
+                )
 
 
 def select(prices: list[OfferPrice], selector: Selector, region: str) -> OfferPrice | None:
     """The first-tier, non-zero price the selector names in that region (lowest SKU if several)."""
-    found = [p for p in prices
-             if p.attributes.get("regionCode", region) == region
-             and (selector.family is None or p.family == selector.family)
-             and (not selector.usagetype or usage_type(p.attributes) == selector.usagetype)
-             and all(p.attributes.get(k) == v for k, v in selector.attributes.items())
-             and p.begin_range == 0 and p.usd > 0]
+    found = [
+        p
+        for p in prices
+        if p.attributes.get("regionCode", region) == region
+        and (selector.family is None or p.family == selector.family)
+        and (not selector.usagetype or usage_type(p.attributes) == selector.usagetype)
+        and all(p.attributes.get(k) == v for k, v in selector.attributes.items())
+        and p.begin_range == 0
+        and p.usd > 0
+    ]
     return min(found, key=lambda p: p.sku) if found else None
 
 
@@ -176,9 +196,13 @@ def refresh(table: dict[str, Any], region: str, offers: Mapping[str, Mapping[str
         published = str(offer.get("publicationDate", ""))[:10] or "unknown"
         if usd != entry["usd"]:
             report.append(f"changed {key}: {entry['usd']} -> {usd}")
-        entry.update(usd=usd, as_of=published, method="offer-file",
-                     source=f"{selector.offer} offer file {offer.get('version', '')}, {region}, SKU {hit.sku}: "
-                            f"{hit.description}")
+        entry.update(
+            usd=usd,
+            as_of=published,
+            method="offer-file",
+            source=f"{selector.offer} offer file {offer.get('version', '')}, {region}, SKU {hit.sku}: "
+            f"{hit.description}",
+        )
     return report
 
 

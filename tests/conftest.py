@@ -74,8 +74,9 @@ def res_applied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
         assert resstack.run(root, "synth", resstack.ENV).returncode == 0
         applied = resstack.run(root, "apply", resstack.ENV, "--local", "--auto-approve")
         log = root / ".hclgen" / "logs" / f"{resstack.ENV}-apply.log"
-        assert applied.returncode == 0, applied.stdout[-2000:] + applied.stderr[-2000:] + (
-            log.read_text()[-4000:] if log.is_file() else "")
+        assert applied.returncode == 0, (
+            applied.stdout[-2000:] + applied.stderr[-2000:] + (log.read_text()[-4000:] if log.is_file() else "")
+        )
         replan = resstack.run(root, "plan", resstack.ENV, "--local", "--detailed-exitcode")
         server = local_aws.status(root)
         assert server is not None
@@ -95,8 +96,9 @@ def res_validated(res_files: dict[str, str], tmp_path_factory: pytest.TempPathFa
 # `make test` runs on xdist workers with --dist loadgroup: each test file is one group (its module
 # fixtures, such as a shared apply, run once), except the files that share a session fixture's
 # apply, which form one group so that apply runs on one worker only.
-_SHARED_GROUPS = {name: "resstack" for name in
-                  ("test_apigw", "test_elasticache", "test_endpoints", "test_queue", "test_uploads")}
+_SHARED_GROUPS = {
+    name: "resstack" for name in ("test_apigw", "test_elasticache", "test_endpoints", "test_queue", "test_uploads")
+}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -104,6 +106,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if item.get_closest_marker("xdist_group") is None:
             stem = item.path.stem
             item.add_marker(pytest.mark.xdist_group(_SHARED_GROUPS.get(stem, stem)))
+
+
 @pytest.fixture
 def github() -> Iterator[fakegithub.FakeGitHub]:
     """A fake GitHub API on 127.0.0.1 (tests/support/fakegithub.py); its .url goes to the client."""

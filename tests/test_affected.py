@@ -14,15 +14,27 @@ def test_own_folder_affects_only_that_env() -> None:
 
 
 def test_shared_inputs_affect_every_env() -> None:
-    for path in ["modules/ecs.py", "generator/hcl/syntax.py", "generator/templates/plan_comment.md.j2", "pyproject.toml"]:
+    for path in [
+        "modules/ecs.py",
+        "generator/hcl/syntax.py",
+        "generator/templates/plan_comment.md.j2",
+        "pyproject.toml",
+    ]:
         result = affected_envs([path], ENVS)
         assert result.envs == ("dev", "prod"), path
         assert result.reasons["prod"] == (f"shared input {path} changed",)
 
 
 def test_unrelated_paths_affect_nothing() -> None:
-    changed = ["README.md", ".github/workflows/plan.yml", "tests/test_x.py", "environments/README.md",
-               "environments/qa/main.tf", "modulesx/a.py", "docs/pyproject.toml"]
+    changed = [
+        "README.md",
+        ".github/workflows/plan.yml",
+        "tests/test_x.py",
+        "environments/README.md",
+        "environments/qa/main.tf",
+        "modulesx/a.py",
+        "docs/pyproject.toml",
+    ]
     result = affected_envs(changed, ENVS)
     assert result.envs == ()
     assert result.lines() == []
@@ -40,8 +52,7 @@ def test_reasons_collect_own_then_shared_without_duplicates() -> None:
 
 
 def test_env_order_follows_the_given_names_and_paths_are_normalized() -> None:
-    result = affected_envs(["./environments/prod/config.py", "environments\\dev\\main.tf", "", "  "],
-                           ["prod", "dev"])
+    result = affected_envs(["./environments/prod/config.py", "environments\\dev\\main.tf", "", "  "], ["prod", "dev"])
     assert result.envs == ("prod", "dev")
     assert result.reasons["dev"] == ("environments/dev/main.tf changed",)
 
@@ -54,8 +65,14 @@ def test_everything_gives_one_reason_per_env() -> None:
 
 def test_matrix_lists_each_env_with_the_changed_paths() -> None:
     result = affected_envs(["environments/prod/vpc.tf", "modules/vpc.py", "README.md"], ENVS)
-    assert result.matrix() == {"include": [{"env": "dev", "reasons": ["modules/vpc.py"]},
-                                           {"env": "prod", "reasons": ["environments/prod/vpc.tf", "modules/vpc.py"]}]}
+    assert result.matrix() == {
+        "include": [
+            {"env": "dev", "reasons": ["modules/vpc.py"]},
+            {"env": "prod", "reasons": ["environments/prod/vpc.tf", "modules/vpc.py"]},
+        ]
+    }
     assert affected_envs(["README.md"], ENVS).matrix() == {"include": []}
     assert everything(ENVS, "no base commit to compare with").matrix()["include"][1] == {
-        "env": "prod", "reasons": ["no base commit to compare with"]}
+        "env": "prod",
+        "reasons": ["no base commit to compare with"],
+    }

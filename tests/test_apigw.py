@@ -9,14 +9,17 @@ from modules.apigw import ApiInputs
 from tests.support.resstack import Applied
 
 
-@pytest.mark.parametrize(("build", "field", "words"), [
-    (lambda: ApiInputs(routes=("/uploads",)), "routes", "a route key like"),
-    (lambda: ApiInputs(routes=("GET /a", "GET /a")), "routes", "listed twice"),
-    (lambda: ApiInputs(stages=()), "stages", "one or more distinct"),
-    (lambda: ApiInputs(domain_name="api.example.com"), "certificate_arn", "both domain_name and certificate_arn"),
-    (lambda: ApiInputs(throttle_rate=0), "throttle_rate", "from 1 to 10000"),
-    (lambda: ApiInputs(target="lambda"), "target", "must be one of"),  # type: ignore[arg-type]
-])
+@pytest.mark.parametrize(
+    ("build", "field", "words"),
+    [
+        (lambda: ApiInputs(routes=("/uploads",)), "routes", "a route key like"),
+        (lambda: ApiInputs(routes=("GET /a", "GET /a")), "routes", "listed twice"),
+        (lambda: ApiInputs(stages=()), "stages", "one or more distinct"),
+        (lambda: ApiInputs(domain_name="api.example.com"), "certificate_arn", "both domain_name and certificate_arn"),
+        (lambda: ApiInputs(throttle_rate=0), "throttle_rate", "from 1 to 10000"),
+        (lambda: ApiInputs(target="lambda"), "target", "must be one of"),  # type: ignore[arg-type]
+    ],
+)
 def test_bad_api_inputs_name_the_field_and_the_fix(build: object, field: str, words: str) -> None:
     with pytest.raises(InputError) as caught:
         build()  # type: ignore[operator]
@@ -28,14 +31,20 @@ def test_default_routes_follow_the_target() -> None:
     assert ApiInputs(target="sqs").route_keys == ("POST /messages",)
 
 
-def test_rendered_api_throttles_logs_and_reaches_the_alb_through_a_vpc_link(res_files: dict[str, str],
-                                                                             res_validated: dict[str, object]) -> None:
+def test_rendered_api_throttles_logs_and_reaches_the_alb_through_a_vpc_link(
+    res_files: dict[str, str], res_validated: dict[str, object]
+) -> None:
     assert res_validated["valid"] is True, res_validated
     api = res_files["api.tf"]
-    for needle in ('connection_type        = "VPC_LINK"', "integration_uri        = aws_lb_listener.http.arn",
-                   "throttling_burst_limit   = 50", "throttling_rate_limit    = 20",
-                   "destination_arn = aws_cloudwatch_log_group.api_access.arn", 'name        = "v1"',
-                   "referenced_security_group_id = aws_security_group.api_vpc_link.id"):
+    for needle in (
+        'connection_type        = "VPC_LINK"',
+        "integration_uri        = aws_lb_listener.http.arn",
+        "throttling_burst_limit   = 50",
+        "throttling_rate_limit    = 20",
+        "destination_arn = aws_cloudwatch_log_group.api_access.arn",
+        'name        = "v1"',
+        "referenced_security_group_id = aws_security_group.api_vpc_link.id",
+    ):
         assert needle in api, needle
     intake = res_files["intake.tf"]
     assert 'integration_subtype    = "SQS-SendMessage"' in intake and "QueueUrl    = aws_sqs_queue.images.url" in intake
@@ -71,8 +80,16 @@ def test_an_internal_alb_behind_the_api_has_no_public_address() -> None:
     from modules.alb import Alb, AlbInputs
 
     stack = TerraformStack(App(), "probe")
-    alb = Alb(stack, "alb", AlbInputs(internal=True, ingress_cidrs=("10.0.0.0/18",)), name="acme-dev", vpc_id="vpc-1",
-              vpc_cidr="10.0.0.0/18", subnet_ids=["subnet-private-a", "subnet-private-b"], target_port=8000)
+    alb = Alb(
+        stack,
+        "alb",
+        AlbInputs(internal=True, ingress_cidrs=("10.0.0.0/18",)),
+        name="acme-dev",
+        vpc_id="vpc-1",
+        vpc_cidr="10.0.0.0/18",
+        subnet_ids=["subnet-private-a", "subnet-private-b"],
+        target_port=8000,
+    )
     synthesized = stack.to_terraform()["resource"]["aws_lb"]
     (lb,) = synthesized.values()
     assert lb["internal"] is True and lb["subnets"] == ["subnet-private-a", "subnet-private-b"]

@@ -26,14 +26,18 @@ CDK_BOUNDARY = {ROOT / "generator" / "cdk.py", ROOT / "generator" / "cdktypes.py
 
 
 def test_only_the_cdk_boundary_imports_cdktf() -> None:
-    offenders = [p.relative_to(ROOT).as_posix() for p in PRODUCT
-                 if _imports(p) & CDK_PACKAGES and p not in CDK_BOUNDARY]
+    offenders = [
+        p.relative_to(ROOT).as_posix() for p in PRODUCT if _imports(p) & CDK_PACKAGES and p not in CDK_BOUNDARY
+    ]
     assert offenders == []
 
 
 def test_only_the_runner_starts_processes() -> None:
-    offenders = [p.relative_to(ROOT).as_posix() for p in PRODUCT
-                 if {"subprocess", "multiprocessing"} & _imports(p) and p != ROOT / "generator" / "runner.py"]
+    offenders = [
+        p.relative_to(ROOT).as_posix()
+        for p in PRODUCT
+        if {"subprocess", "multiprocessing"} & _imports(p) and p != ROOT / "generator" / "runner.py"
+    ]
     assert offenders == []
 
 
@@ -43,13 +47,23 @@ def test_product_files_stay_small() -> None:
 
 
 def test_only_commands_import_the_commands_package() -> None:
-    engine = [p for p in PRODUCT if (ROOT / "generator") in p.parents and (ROOT / "generator" / "commands") not in p.parents
-              and p != ROOT / "generator" / "cli.py"]
+    engine = [
+        p
+        for p in PRODUCT
+        if (ROOT / "generator") in p.parents
+        and (ROOT / "generator" / "commands") not in p.parents
+        and p != ROOT / "generator" / "cli.py"
+    ]
     offenders = []
     for path in engine:
         for node in ast.walk(ast.parse(path.read_text())):
-            names = ([alias.name for alias in node.names] if isinstance(node, ast.Import)
-                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            names = (
+                [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
             if any(name == "generator.commands" or name.startswith("generator.commands.") for name in names):
                 offenders.append(path.relative_to(ROOT).as_posix())
     assert offenders == []
@@ -57,7 +71,7 @@ def test_only_commands_import_the_commands_package() -> None:
 
 def test_readme_layout_names_every_engine_file() -> None:
     readme = (ROOT / "README.md").read_text()
-    layout = readme[readme.index("## Layout"):readme.index("## How the HCL is proven right")]
+    layout = readme[readme.index("## Layout") : readme.index("## How the HCL is proven right")]
     tokens = set(layout.replace(",", " ").split())
     missing = []
     for path in sorted((ROOT / "generator").rglob("*.py")):

@@ -36,8 +36,11 @@ def _leaves(value: Any, marks: Any) -> Iterator[Any]:
 def secrets(plan: dict[str, Any]) -> set[str]:
     """Every non-trivial string terraform marks sensitive anywhere in the plan, as JSON text."""
     found: list[Any] = []
-    for rc in [*plan.get("resource_changes", []), *plan.get("resource_drift", []),
-               *({"change": c} for c in plan.get("output_changes", {}).values())]:
+    for rc in [
+        *plan.get("resource_changes", []),
+        *plan.get("resource_drift", []),
+        *({"change": c} for c in plan.get("output_changes", {}).values()),
+    ]:
         change = rc["change"]
         for side in ("before", "after"):
             found += _leaves(change.get(side), change.get(f"{side}_sensitive"))
@@ -80,14 +83,18 @@ def test_review_fixture_secrets_are_gone_and_the_markers_stay() -> None:
     assert stripped["variables"]["greeting"] == plan["variables"]["greeting"]
 
 
-FIXTURES = [(PLANS / name / "plan.json", PLANS / name / "sources.json", PLANS / name / "plan.txt")
-            for name in ("mixed", "nochange", "dev-update", "dev-create", "env-prod")] + \
-           [(REVIEW / f"{name}.json", None, None) for name in ("update", "refresh-only", "errored")]
+FIXTURES = [
+    (PLANS / name / "plan.json", PLANS / name / "sources.json", PLANS / name / "plan.txt")
+    for name in ("mixed", "nochange", "dev-update", "dev-create", "env-prod")
+] + [(REVIEW / f"{name}.json", None, None) for name in ("update", "refresh-only", "errored")]
 
 
-@pytest.mark.parametrize(("plan", "sources", "text"), FIXTURES, ids=lambda p: p.parent.name + "/" + p.name if p else "-")
-def test_the_comment_renders_the_same_from_the_stripped_folder(project: Path, plan: Path, sources: Path | None,
-                                                               text: Path | None) -> None:
+@pytest.mark.parametrize(
+    ("plan", "sources", "text"), FIXTURES, ids=lambda p: p.parent.name + "/" + p.name if p else "-"
+)
+def test_the_comment_renders_the_same_from_the_stripped_folder(
+    project: Path, plan: Path, sources: Path | None, text: Path | None
+) -> None:
     env = "dev"
     original = plan_folder(project, plan, env, text)
     if sources is not None:
@@ -96,7 +103,11 @@ def test_the_comment_renders_the_same_from_the_stripped_folder(project: Path, pl
     made = CliRunner().invoke(cli, ["artifact", env], env=NO_GITHUB)
     assert made.exit_code == 0, made.output
     out = project / ".hclgen" / "artifacts" / env
-    expected = {"meta.json", "plan.json"} | ({"plan.txt"} if text and text.is_file() else set()) | ({"sources.json"} if sources else set())
+    expected = (
+        {"meta.json", "plan.json"}
+        | ({"plan.txt"} if text and text.is_file() else set())
+        | ({"sources.json"} if sources else set())
+    )
     assert {p.name for p in out.iterdir()} == expected | {OWNED_MARKER}  # never the raw .tfplan unless asked
     stripped = (out / "plan.json").read_text()
     assert [s for s in secrets(json.loads(plan.read_text())) if s in stripped] == []

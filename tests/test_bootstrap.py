@@ -10,9 +10,9 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from generator.terraform import statebucket
 from generator.environment import Backend
 from generator.errors import ConfigError
+from generator.terraform import statebucket
 
 BACKEND = Backend("acme-state-test", "acme/dev/terraform.tfstate", "eu-west-1")
 
@@ -42,22 +42,27 @@ def test_creates_a_protected_bucket_then_changes_nothing(s3: Any) -> None:
 
     before = _snapshot(s3)
     assert statebucket.ensure_state_bucket(s3, BACKEND) == [
-        "found state bucket acme-state-test in eu-west-1, correctly configured; nothing to change"]
+        "found state bucket acme-state-test in eu-west-1, correctly configured; nothing to change"
+    ]
     assert _snapshot(s3) == before
 
 
 def _snapshot(s3: Any) -> tuple[Any, ...]:
     b = BACKEND.bucket
-    return (s3.get_bucket_versioning(Bucket=b)["Status"], s3.get_bucket_policy(Bucket=b)["Policy"],
-            s3.get_bucket_lifecycle_configuration(Bucket=b)["Rules"],
-            s3.get_public_access_block(Bucket=b)["PublicAccessBlockConfiguration"])
+    return (
+        s3.get_bucket_versioning(Bucket=b)["Status"],
+        s3.get_bucket_policy(Bucket=b)["Policy"],
+        s3.get_bucket_lifecycle_configuration(Bucket=b)["Rules"],
+        s3.get_public_access_block(Bucket=b)["PublicAccessBlockConfiguration"],
+    )
 
 
 BREAKAGES: dict[str, Callable[[Any, str], Any]] = {
     "versioning on": lambda s3, b: s3.put_bucket_versioning(Bucket=b, VersioningConfiguration={"Status": "Suspended"}),
     "default encryption": lambda s3, b: s3.delete_bucket_encryption(Bucket=b),
     "all public access blocked": lambda s3, b: s3.put_public_access_block(
-        Bucket=b, PublicAccessBlockConfiguration={**statebucket.PUBLIC_ACCESS_BLOCK, "BlockPublicPolicy": False}),
+        Bucket=b, PublicAccessBlockConfiguration={**statebucket.PUBLIC_ACCESS_BLOCK, "BlockPublicPolicy": False}
+    ),
     "TLS-only bucket policy": lambda s3, b: s3.delete_bucket_policy(Bucket=b),
     "noncurrent versions expire": lambda s3, b: s3.delete_bucket_lifecycle(Bucket=b),
 }
@@ -90,8 +95,13 @@ def test_us_east_1_bucket(s3: Any) -> None:
 
 def test_existing_policy_statements_are_kept_on_repair(s3: Any) -> None:
     s3.create_bucket(Bucket=BACKEND.bucket, CreateBucketConfiguration={"LocationConstraint": BACKEND.region})
-    keep = {"Sid": "AuditRead", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
-            "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{BACKEND.bucket}/*"}
+    keep = {
+        "Sid": "AuditRead",
+        "Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+        "Action": "s3:GetObject",
+        "Resource": f"arn:aws:s3:::{BACKEND.bucket}/*",
+    }
     s3.put_bucket_policy(Bucket=BACKEND.bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [keep]}))
     with pytest.raises(ConfigError):
         statebucket.ensure_state_bucket(s3, BACKEND)

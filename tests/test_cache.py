@@ -34,8 +34,9 @@ def test_deleted_and_extra_generated_files_are_seen_on_a_hit(synthed: Path) -> N
     assert pipeline.stale_paths(synthed) == ["environments/dev/old.tf", "environments/prod/iam.tf"]
 
 
-@pytest.mark.parametrize("relative", ["environments/dev/config.py", "modules/alb.py", "generator/render/emit.py",
-                                      "pyproject.toml"])
+@pytest.mark.parametrize(
+    "relative", ["environments/dev/config.py", "modules/alb.py", "generator/render/emit.py", "pyproject.toml"]
+)
 def test_any_input_change_misses_the_cache(synthed: Path, relative: str) -> None:
     path = synthed / relative
     path.write_text(path.read_text() + "\n# touched\n")
@@ -47,8 +48,11 @@ def test_a_config_change_is_caught_by_the_render_it_forces(synthed: Path) -> Non
     config.write_text(config.read_text().replace('instance_class="db.t4g.micro"', 'instance_class="db.t4g.small"'))
     # The diagram labels the database with its class, and the connections alarm derives its threshold
     # from the class memory, so ARCHITECTURE.md and alarms.tf go stale with rds.tf.
-    assert pipeline.stale_paths(synthed) == ["environments/dev/ARCHITECTURE.md", "environments/dev/alarms.tf",
-                                             "environments/dev/rds.tf"]
+    assert pipeline.stale_paths(synthed) == [
+        "environments/dev/ARCHITECTURE.md",
+        "environments/dev/alarms.tf",
+        "environments/dev/rds.tf",
+    ]
 
 
 def test_architecture_file_is_covered_by_check_cache_and_stale_removal(synthed: Path) -> None:
@@ -80,8 +84,9 @@ def test_disabled_by_environment_variable(synthed: Path, monkeypatch: pytest.Mon
 
 
 @pytest.mark.parametrize("variable", cache.RENDER_SWITCHES)
-def test_each_render_switch_forces_a_render(synthed: Path, variable: str, monkeypatch: pytest.MonkeyPatch,
-                                            tmp_path: Path) -> None:
+def test_each_render_switch_forces_a_render(
+    synthed: Path, variable: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     log = tmp_path / "renders.log"
     monkeypatch.setenv(pipeline.RENDER_LOG_VAR, str(log))
     assert pipeline.unchanged(synthed)

@@ -40,15 +40,32 @@ def test_every_baseline_line_has_a_reason() -> None:
 def test_prod_passes_checkov_except_the_baseline(tmp_path: Path, checkov: Path) -> None:
     # --skip-download and BC_SKIP_MAPPING: no calls to the Prisma Cloud API (no network here, none needed).
     env = {**os.environ, "BC_SKIP_MAPPING": "TRUE", "HOME": str(tmp_path)}
-    result = subprocess.run([str(checkov), "-d", str(PROD), "--framework", "terraform", "--quiet", "--compact",
-                             "--skip-download", "-o", "json"], capture_output=True, text=True, env=env, timeout=600)
+    result = subprocess.run(
+        [
+            str(checkov),
+            "-d",
+            str(PROD),
+            "--framework",
+            "terraform",
+            "--quiet",
+            "--compact",
+            "--skip-download",
+            "-o",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
     assert result.returncode in (0, 1), result.stderr[-2000:]
     reports = json.loads(result.stdout)
     reports = reports if isinstance(reports, list) else [reports]
     assert sum(report["summary"]["passed"] for report in reports) > 150, "checkov scanned almost nothing"
     assert all(report["summary"]["parsing_errors"] == 0 for report in reports)
-    failed = {f"{check['check_id']} {check['resource']}" for report in reports
-              for check in report["results"]["failed_checks"]}
+    failed = {
+        f"{check['check_id']} {check['resource']}" for report in reports for check in report["results"]["failed_checks"]
+    }
     accepted = set(baseline())
     assert sorted(failed - accepted) == [], "new checkov findings: fix them, or add them to the baseline with a reason"
     assert sorted(accepted - failed) == [], "these baseline lines pass now: delete them from the baseline"

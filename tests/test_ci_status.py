@@ -37,14 +37,17 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def steps(ids: list[str], failed_at: str | None = None, affected: list[str] | None = None,
-          outcome: str = "failure") -> str:
+def steps(
+    ids: list[str], failed_at: str | None = None, affected: list[str] | None = None, outcome: str = "failure"
+) -> str:
     """GitHub's steps context: success up to the failing step, skipped after it."""
     context, state = {}, "success"
     for step in ids:
         if step == failed_at:
             state = outcome
-        outputs = {"envs": json.dumps(affected)} if step == "affected" and state == "success" and affected is not None else {}
+        outputs = (
+            {"envs": json.dumps(affected)} if step == "affected" and state == "success" and affected is not None else {}
+        )
         context[step] = {"outcome": state, "conclusion": state, "outputs": outputs}
         if state != "success":
             state = "skipped"
@@ -83,9 +86,15 @@ def comment(project: Path, *folders: Path) -> Result:
     return result
 
 
-@pytest.mark.parametrize(("step", "name"), [
-    ("synth-check", "Committed HCL matches the Python (synth --check)"),
-    ("fmt", "Terraform format"), ("validate", "Terraform validate"), ("affected", "Affected environments")])
+@pytest.mark.parametrize(
+    ("step", "name"),
+    [
+        ("synth-check", "Committed HCL matches the Python (synth --check)"),
+        ("fmt", "Terraform format"),
+        ("validate", "Terraform validate"),
+        ("affected", "Affected environments"),
+    ],
+)
 def test_a_failed_check_is_shown_and_is_never_green(project: Path, step: str, name: str) -> None:
     record(project, "check", steps(CHECK, failed_at=step, affected=["dev"]))
     text = comment(project).output
@@ -142,8 +151,9 @@ def test_a_missing_artifact_is_a_failed_env(project: Path) -> None:
     record(project, "check", steps(CHECK, affected=["dev", "prod"]))
     record(project, "plan", steps(PLAN), env="dev")
     text = comment(project, planned(project, "nochange", "dev")).output
-    assert ("- `prod`: no plan artifact: the plan job of this environment left no plan folder "
-            "(see the workflow run)") in text
+    assert (
+        "- `prod`: no plan artifact: the plan job of this environment left no plan folder (see the workflow run)"
+    ) in text
     assert "✅ **No changes.**" not in text and "| `prod` ❌ plan failed |" in text
     goldens.check(GOLDEN / "ci_artifact_missing.md", text)
 
@@ -169,21 +179,33 @@ def test_no_op_envs_share_one_line(project: Path) -> None:
 def test_ci_record_keeps_names_outcomes_and_only_the_affected_output(project: Path) -> None:
     context = json.loads(steps(CHECK, failed_at="fmt"))
     context["custom"] = {"outcome": "success", "conclusion": "success", "outputs": {"token": "s3cr3t"}}
-    result = CliRunner().invoke(cli, ["ci-record", "--job", "check", "--name", "custom=My own step"],
-                                env={**NO_GITHUB, "HCLGEN_STEPS_JSON": json.dumps(context)})
+    result = CliRunner().invoke(
+        cli,
+        ["ci-record", "--job", "check", "--name", "custom=My own step"],
+        env={**NO_GITHUB, "HCLGEN_STEPS_JSON": json.dumps(context)},
+    )
     assert result.exit_code == 0 and "(did not succeed: fmt)" in result.output
     saved = (project / ".hclgen" / "status" / "check.json").read_text()
     data = json.loads(saved)
     assert [(s["id"], s["name"], s["outcome"]) for s in data["steps"]][1:3] == [
-        ("fmt", "Terraform format", "failure"), ("validate", "Terraform validate", "skipped")]
+        ("fmt", "Terraform format", "failure"),
+        ("validate", "Terraform validate", "skipped"),
+    ]
     assert data["steps"][-1]["name"] == "My own step" and "s3cr3t" not in saved and data["affected"] is None
 
 
-@pytest.mark.parametrize(("value", "args", "message"), [
-    (None, [], "error: HCLGEN_STEPS_JSON is not set: give the step `env: HCLGEN_STEPS_JSON: ${{ toJSON(steps) }}`"),
-    ("[1]", [], "error: HCLGEN_STEPS_JSON must be the steps context: an object of step id -> {outcome, conclusion}"),
-    ("{}", ["--name", "oops"], "error: --name 'oops': expected STEP_ID=Human name"),
-])
+@pytest.mark.parametrize(
+    ("value", "args", "message"),
+    [
+        (None, [], "error: HCLGEN_STEPS_JSON is not set: give the step `env: HCLGEN_STEPS_JSON: ${{ toJSON(steps) }}`"),
+        (
+            "[1]",
+            [],
+            "error: HCLGEN_STEPS_JSON must be the steps context: an object of step id -> {outcome, conclusion}",
+        ),
+        ("{}", ["--name", "oops"], "error: --name 'oops': expected STEP_ID=Human name"),
+    ],
+)
 def test_ci_record_bad_input_is_one_line(project: Path, value: str | None, args: list[str], message: str) -> None:
     env = {**NO_GITHUB, "HCLGEN_STEPS_JSON": value}
     result = CliRunner().invoke(cli, ["ci-record", "--job", "check", *args], env=env)
@@ -192,7 +214,9 @@ def test_ci_record_bad_input_is_one_line(project: Path, value: str | None, args:
 
 
 def test_checks_passed_without_an_affected_list_is_not_green(project: Path) -> None:
-    record(project, "check", json.dumps({"synth-check": {"outcome": "success", "conclusion": "success", "outputs": {}}}))
+    record(
+        project, "check", json.dumps({"synth-check": {"outcome": "success", "conclusion": "success", "outputs": {}}})
+    )
     text = comment(project).output
     assert "**No plan to show**: the check job recorded no affected list (its step `affected` did not run" in text
     assert GREEN not in text

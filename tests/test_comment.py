@@ -13,15 +13,14 @@ from types import ModuleType
 
 import pytest
 
-from tests.support import goldens
-
-from generator.review.comment.render import MARKER, MAX_CHARS, fence, render_comment, size, tidy
 from generator.plan.model import Action, Counts, EnvPlan, PlanReport, env_plan
-from generator.review.comment.parts import WRAP, attribute_lines
-from generator.review.cost.estimate import EnvCost, env_cost, plan_region
 from generator.plan.source import plan_diagrams
+from generator.review.comment.parts import WRAP, attribute_lines
+from generator.review.comment.render import MARKER, MAX_CHARS, fence, render_comment, size, tidy
+from generator.review.cost.estimate import EnvCost, env_cost, plan_region
 from generator.review.cost.pricing import load_prices
 from generator.review.cost.usage import Usage
+from tests.support import goldens
 
 HERE = Path(__file__).parent
 FIXTURES = HERE / "fixtures" / "plans"
@@ -35,16 +34,24 @@ def load(name: str) -> EnvPlan:
     folder = FIXTURES / name
     meta = json.loads((folder / "meta.json").read_text())
     text = folder / "plan.txt"  # absent from plans recorded without terraform's text rendering
-    return env_plan(meta["env"], json.loads((folder / "plan.json").read_text()),
-                    json.loads((folder / "sources.json").read_text()), text.read_text() if text.is_file() else None)
+    return env_plan(
+        meta["env"],
+        json.loads((folder / "plan.json").read_text()),
+        json.loads((folder / "sources.json").read_text()),
+        text.read_text() if text.is_file() else None,
+    )
 
 
 def cost_of(name: str) -> EnvCost:
     """The fixture's cost estimate with the default usage (goldens do not follow usage.toml edits)."""
     folder = FIXTURES / name
     plan = json.loads((folder / "plan.json").read_text())
-    return env_cost(json.loads((folder / "meta.json").read_text())["env"], plan,
-                    load_prices(plan_region(plan) or "us-east-1"), Usage())
+    return env_cost(
+        json.loads((folder / "meta.json").read_text())["env"],
+        plan,
+        load_prices(plan_region(plan) or "us-east-1"),
+        Usage(),
+    )
 
 
 def bench_module() -> ModuleType:
@@ -59,24 +66,32 @@ def check_golden(name: str, text: str) -> None:
     goldens.check(GOLDEN / name, text)
 
 
-@pytest.mark.parametrize(("golden", "fixtures", "limit"), [
-    ("nochange.md", ["nochange"], MAX_CHARS),
-    ("create_and_mixed.md", ["create", "mixed"], MAX_CHARS),
-    ("mixed_shortened.md", ["mixed"], 5000),
-    ("no_envs.md", [], MAX_CHARS),
-    ("project_envs.md", ["env-dev", "env-prod"], MAX_CHARS),  # the project's own envs on the local AWS
-    # environments/dev through its lifecycle on the local AWS (refresh_plan_fixtures.py --lifecycle)
-    *((f"dev_{scenario}.md", [f"dev-{scenario}"], MAX_CHARS) for scenario in LIFECYCLE),
-])
+@pytest.mark.parametrize(
+    ("golden", "fixtures", "limit"),
+    [
+        ("nochange.md", ["nochange"], MAX_CHARS),
+        ("create_and_mixed.md", ["create", "mixed"], MAX_CHARS),
+        ("mixed_shortened.md", ["mixed"], 5000),
+        ("no_envs.md", [], MAX_CHARS),
+        ("project_envs.md", ["env-dev", "env-prod"], MAX_CHARS),  # the project's own envs on the local AWS
+        # environments/dev through its lifecycle on the local AWS (refresh_plan_fixtures.py --lifecycle)
+        *((f"dev_{scenario}.md", [f"dev-{scenario}"], MAX_CHARS) for scenario in LIFECYCLE),
+    ],
+)
 def test_golden(golden: str, fixtures: list[str], limit: int) -> None:
     report = PlanReport(tuple(load(name) for name in fixtures))
     costs = [cost_of(name) for name in fixtures]
     # with the compact diagrams, so the browser test (test_github_render) sees them as GitHub would
     folders = tuple(FIXTURES / name for name in fixtures)
-    diagrams = {env: text for folder, plan in zip(folders, report.envs) if (folder / "sources.json").is_file()
-                for env, text in plan_diagrams((folder,), [plan], folder / "sources.json").items()}
-    text = render_comment(report, artifacts_url=ARTIFACTS, source_url=BLOBS, limit=limit, costs=costs,
-                          diagrams=diagrams)
+    diagrams = {
+        env: text
+        for folder, plan in zip(folders, report.envs)
+        if (folder / "sources.json").is_file()
+        for env, text in plan_diagrams((folder,), [plan], folder / "sources.json").items()
+    }
+    text = render_comment(
+        report, artifacts_url=ARTIFACTS, source_url=BLOBS, limit=limit, costs=costs, diagrams=diagrams
+    )
     assert text.startswith(MARKER + "\n") and size(text) <= limit
     if fixtures:
         assert "### 💰 Monthly cost" in text
@@ -106,8 +121,12 @@ def test_degrades_in_order_and_says_what_was_cut() -> None:
     full = render_comment(report)
     destructive = [c.address for env in report.envs for c in env.destructive]
     previous = size(full)
-    for cut in ("the full plan text", "the attribute changes of created, updated, imported and moved resources",
-                "the attribute changes of each resource", "created, updated, imported or moved resources"):
+    for cut in (
+        "the full plan text",
+        "the attribute changes of created, updated, imported and moved resources",
+        "the attribute changes of each resource",
+        "created, updated, imported or moved resources",
+    ):
         limit = previous - 1
         while cut not in (text := render_comment(report, limit=limit)):
             limit -= 200
@@ -165,7 +184,7 @@ def test_lifecycle_create_adds_the_whole_env() -> None:
     assert "📝 **Changes planned, nothing destroyed:** `dev` 55 to add, 7 outputs to change." in text
     assert "| `dev` | 55 | 0 | 0 | 0 | 0 | 0 |" in text and "Destroyed or replaced" not in text
     assert all(f"**create** `{c.address}`" in text for c in env.changes)
-    assert "+ db_name = \"app\"" in text and "+ retention_in_days = 14" in text
+    assert '+ db_name = "app"' in text and "+ retention_in_days = 14" in text
 
 
 def test_lifecycle_noop_says_no_changes_plainly() -> None:
@@ -186,23 +205,32 @@ def test_lifecycle_update_shows_each_changed_attribute_before_and_after() -> Non
     }
     assert "📝 **Changes planned, nothing destroyed:** `dev` 2 to change." in text
     assert "! retention_in_days = 14 -> 30" in text and "! backup_retention_period = 1 -> 7" in text
-    line = next(n for n, code in enumerate((HERE.parent / "modules" / "rds.py").read_text().splitlines(), 1)
-                if "tracked(DbInstance(" in code)
-    assert f"**update** `aws_db_instance.this` · defined in [`modules/rds.py:{line}`]({BLOBS}/modules/rds.py#L{line})" in text
+    line = next(
+        n
+        for n, code in enumerate((HERE.parent / "modules" / "rds.py").read_text().splitlines(), 1)
+        if "tracked(DbInstance(" in code
+    )
+    assert (
+        f"**update** `aws_db_instance.this` · defined in [`modules/rds.py:{line}`]({BLOBS}/modules/rds.py#L{line})"
+        in text
+    )
 
 
 def test_lifecycle_replace_puts_the_stateful_database_first_with_its_warning() -> None:
     env, text = lifecycle_comment("replace")
     assert env.counts == Counts(change=2, replace=2) and env.outputs_changed == 2
     assert [(c.action, c.address, c.stateful) for c in env.destructive] == [
-        (Action.REPLACE, "aws_db_instance.this", True), (Action.REPLACE, "aws_ecs_task_definition.this", False)]
+        (Action.REPLACE, "aws_db_instance.this", True),
+        (Action.REPLACE, "aws_ecs_task_definition.this", False),
+    ]
     assert "⚠️ **2 resources will be replaced**, 1 of them stateful." in text
     database = text.index("- 🗄️ **replace** `aws_db_instance.this`: **stateful**, its data goes with it")
     assert text.index("> [!WARNING]") < database < text.index("- **replace** `aws_ecs_task_definition.this`")
     assert text.index("### ⚠️ Destroyed or replaced") < database < text.index("### `dev`: 2 to change, 2 to replace")
     db = next(c for c in env.changes if c.address == "aws_db_instance.this")
     assert [(a.path, a.before, a.after, a.forces_replacement) for a in db.attributes] == [
-        ("db_name", '"app"', '"api"', True)]  # computed attributes turning unknown are noise here
+        ("db_name", '"app"', '"api"', True)
+    ]  # computed attributes turning unknown are noise here
     assert '! db_name = "app" -> "api"  # forces replacement' in text
     # a long value is cut below its name, so nothing said at the end of it scrolls out of sight
     assert "! container_definitions =  # forces replacement\n" in text and "!     jsonencode([{" in text
@@ -213,7 +241,8 @@ def test_lifecycle_destroy_lists_the_removed_resource() -> None:
     env, text = lifecycle_comment("destroy")
     assert env.counts == Counts(destroy=1)
     assert [(c.action, c.address, c.reason) for c in env.changes] == [
-        (Action.DESTROY, "aws_vpc_endpoint.s3", "removed from the configuration")]
+        (Action.DESTROY, "aws_vpc_endpoint.s3", "removed from the configuration")
+    ]
     assert "⚠️ **1 resource will be destroyed**. Review it below before merging." in text
     assert "- **destroy** `aws_vpc_endpoint.s3` · removed from the configuration\n" in text
     assert "| `dev` | 0 | 0 | 1 | 0 | 0 | 0 |" in text and "### `dev`" not in text
@@ -221,13 +250,15 @@ def test_lifecycle_destroy_lists_the_removed_resource() -> None:
 
 def test_cost_section_of_a_db_resize_shows_exactly_that_line_and_its_delta() -> None:
     text = render_comment(PlanReport((load("dev-resize"),)), costs=[cost_of("dev-resize")])
-    section = text[text.index("### 💰 Monthly cost"):]
+    section = text[text.index("### 💰 Monthly cost") :]
     assert "| `dev` | $116.15 | $134.40 | +$18.25 |" in section
     rows = [line for line in section.splitlines() if line.startswith("| `aws_")]
-    changed = section[section.index("the lines this plan changes"):section.index("<details>")]
+    changed = section[section.index("the lines this plan changes") : section.index("<details>")]
     assert changed.count("| `aws_") == 1
-    assert ("| `aws_db_instance.this` | db.t4g.micro Single-AZ instance hours → db.t4g.small Single-AZ instance hours "
-            "| 730 hour × $0.025 = $18.25 | 730 hour × $0.05 = $36.50 | +$18.25 |") in changed
+    assert (
+        "| `aws_db_instance.this` | db.t4g.micro Single-AZ instance hours → db.t4g.small Single-AZ instance hours "
+        "| 730 hour × $0.025 = $18.25 | 730 hour × $0.05 = $36.50 | +$18.25 |"
+    ) in changed
     assert rows and "Assumes (default usage): 100 GB/month through NAT" in section
 
 
@@ -252,7 +283,8 @@ def test_lifecycle_move_shows_moves_not_destroy_and_create() -> None:
     assert [(c.action, c.moved_from, c.address) for c in env.changes] == [
         (Action.NOOP, "aws_db_instance.this", "aws_db_instance.primary"),
         (Action.NOOP, "aws_db_parameter_group.this", "aws_db_parameter_group.primary"),
-        (Action.NOOP, "aws_vpc.this", "aws_vpc.main")]
+        (Action.NOOP, "aws_vpc.this", "aws_vpc.main"),
+    ]
     assert "| `dev` | 0 | 0 | 0 | 0 | 0 | 3 |" in text and "Destroyed or replaced" not in text
     assert "📝 **Changes planned, nothing destroyed:** `dev` 3 to move." in text
     assert "- **move** `aws_db_instance.primary` (from `aws_db_instance.this`)" in text

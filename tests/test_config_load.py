@@ -29,8 +29,9 @@ print(json.dumps({"envs": [item.env.name for item in loaded], "checks": checks,
 
 
 def _probe(code: str) -> dict[str, object]:
-    result = subprocess.run([sys.executable, "-c", code, str(ROOT)], cwd=ROOT, capture_output=True, text=True,
-                            timeout=120, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(ROOT)], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout.splitlines()[-1])  # type: ignore[no-any-return]
 

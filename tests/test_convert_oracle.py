@@ -10,8 +10,8 @@ a few minutes on two cores.
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -21,8 +21,8 @@ from typing import Any
 
 import pytest
 
-from tests.support import tf
 from tests.conftest import ROOT
+from tests.support import tf
 
 pytestmark = pytest.mark.terraform
 CORPUS = Path(__file__).parent / "convert_corpus"
@@ -36,11 +36,19 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """cdktf's JSON and the converted HCL of every stack."""
     work = tmp_path_factory.mktemp("convert-oracle")
     env = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
-    subprocess.run([sys.executable, str(CORPUS / "app.py"), str(work / "cdktf.out")], cwd=work, env=env,
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(CORPUS / "app.py"), str(work / "cdktf.out")],
+        cwd=work,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     stacks = work / "cdktf.out" / "stacks"
-    result = subprocess.run([sys.executable, str(ROOT / "main.py"), "convert", str(stacks), "--out", str(work / "hcl")],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "convert", str(stacks), "--out", str(work / "hcl")],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     return {"work": work, "stacks": sorted(p.name for p in stacks.iterdir()), "rc": tf.cli_config(work)}
 
@@ -56,8 +64,10 @@ def _root(folder: Path, stacks: list[str], source: Callable[[str], Path]) -> Pat
         (folder / name / "mod").mkdir(exist_ok=True)
         (folder / name / "mod" / "main.tf").write_text(MODULE)
         label = name.replace("-", "_")
-        calls.append(f'module "{label}" {{\n  source = "./{name}"\n}}\n\n'
-                     f'output "{label}" {{\n  value     = module.{label}\n  sensitive = true\n}}\n')
+        calls.append(
+            f'module "{label}" {{\n  source = "./{name}"\n}}\n\n'
+            f'output "{label}" {{\n  value     = module.{label}\n  sensitive = true\n}}\n'
+        )
     (folder / "main.tf").write_text("\n".join(calls))
     (folder / "offline_override.tf").write_text(tf.OFFLINE_PROVIDER)
     return folder
@@ -79,6 +89,7 @@ def _repaired(document: dict[str, Any]) -> dict[str, Any]:
     `"${aws_sqs_queue.jobs}"`, which terraform rejects ("A single static variable reference is
     required"); convert renders the reference meant. The JSON side gets the same repair, by hand,
     so the two can be compared at all."""
+
     def bare(items: list[str]) -> list[str]:
         return [item[2:-1] if item.startswith("${") and item.endswith("}") else item for item in items]
 
@@ -99,8 +110,11 @@ def _normalised(node: Any) -> Any:
     For a JSON template string with references, `show -json` also records the raw template as a
     `constant_value` (`"acme-${each.value}"`); HCL records only the references, which both have."""
     if isinstance(node, dict):
-        return {key: _normalised(value) for key, value in node.items()
-                if not (key == "constant_value" and _has_template(value) and "references" in node)}
+        return {
+            key: _normalised(value)
+            for key, value in node.items()
+            if not (key == "constant_value" and _has_template(value) and "references" in node)
+        }
     if isinstance(node, list):
         return [_normalised(item) for item in node]
     return node
@@ -120,10 +134,15 @@ def _differences(left: Any, right: Any, path: str = "") -> list[str]:
     if type(left) is not type(right):
         return [f"{path}: {left!r} != {right!r}"]
     if isinstance(left, dict):
-        return [line for key in sorted(set(left) | set(right))
-                for line in _differences(left.get(key), right.get(key), f"{path}.{key}")]
+        return [
+            line
+            for key in sorted(set(left) | set(right))
+            for line in _differences(left.get(key), right.get(key), f"{path}.{key}")
+        ]
     if isinstance(left, list) and len(left) == len(right):
-        return [line for index, (a, b) in enumerate(zip(left, right)) for line in _differences(a, b, f"{path}[{index}]")]
+        return [
+            line for index, (a, b) in enumerate(zip(left, right)) for line in _differences(a, b, f"{path}[{index}]")
+        ]
     return [] if left == right else [f"{path}: {left!r} != {right!r}"]
 
 

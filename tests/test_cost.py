@@ -14,8 +14,8 @@ from generator.cli import cli
 from generator.errors import UsageError
 from generator.review.cost.estimate import EnvCost, env_cost, formula, money, plan_region
 from generator.review.cost.free import FREE
-from generator.review.cost.rules import RULES
 from generator.review.cost.pricing import PRICES_FILE, load_prices, regions
+from generator.review.cost.rules import RULES
 from generator.review.cost.usage import Usage, load_usage, usage_from_mapping
 from tests.conftest import ROOT
 
@@ -46,13 +46,33 @@ def test_every_price_has_a_source_and_date_and_both_regions_price_the_same_thing
         for key, entry in prices.items():
             assert entry["usd"] > 0 and entry["unit"] and entry["source"] and entry["as_of"], (region, key)
             assert entry["method"] in ("manual", "offer-file"), (region, key)
-    for needed in ("nat_gateway_hour", "nat_gateway_gb", "public_ipv4_hour", "alb_hour", "alb_lcu_hour",
-                   "fargate_vcpu_hour", "fargate_gb_hour", "rds_postgres_db.m7g.large_multi_az", "rds_storage_gp3",
-                   "rds_iops_gp3", "aurora_postgresql_db.r6g.large", "performance_insights_vcpu_month",
-                   "rds_proxy_vcpu_hour", "waf_web_acl_month", "waf_rule_month", "waf_million_requests",
-                   "cloudwatch_alarm_month", "cloudwatch_logs_ingest_gb", "cloudwatch_logs_storage_gb_month",
-                   "cloudwatch_dashboard_month", "secretsmanager_secret_month", "kms_key_month",
-                   "vpc_endpoint_interface_hour", "ecr_storage_gb_month", "s3_standard_gb_month"):
+    for needed in (
+        "nat_gateway_hour",
+        "nat_gateway_gb",
+        "public_ipv4_hour",
+        "alb_hour",
+        "alb_lcu_hour",
+        "fargate_vcpu_hour",
+        "fargate_gb_hour",
+        "rds_postgres_db.m7g.large_multi_az",
+        "rds_storage_gp3",
+        "rds_iops_gp3",
+        "aurora_postgresql_db.r6g.large",
+        "performance_insights_vcpu_month",
+        "rds_proxy_vcpu_hour",
+        "waf_web_acl_month",
+        "waf_rule_month",
+        "waf_million_requests",
+        "cloudwatch_alarm_month",
+        "cloudwatch_logs_ingest_gb",
+        "cloudwatch_logs_storage_gb_month",
+        "cloudwatch_dashboard_month",
+        "secretsmanager_secret_month",
+        "kms_key_month",
+        "vpc_endpoint_interface_hour",
+        "ecr_storage_gb_month",
+        "s3_standard_gb_month",
+    ):
         assert needed in keys["us-east-1"], needed
 
 
@@ -65,13 +85,20 @@ def test_prod_costs_more_than_dev_for_nat_per_az_and_multi_az() -> None:
     dev, prod = fixture_cost("env-dev"), fixture_cost("env-prod")
     region = "ap-northeast-2"
     assert prod.after.total > dev.after.total
-    nat_hours = lambda cost: [line for line in cost.after.lines if line.key == "hours" and "nat_gateway" in line.address]  # noqa: E731
+    nat_hours = lambda cost: [
+        line for line in cost.after.lines if line.key == "hours" and "nat_gateway" in line.address
+    ]  # noqa: E731
     assert len(nat_hours(dev)) == 1 and len(nat_hours(prod)) == 3
     assert sum(line.amount for line in nat_hours(prod)) == pytest.approx(3 * HOURS * price(region, "nat_gateway_hour"))
-    assert amounts(dev, "aws_db_instance.this")["instance"] == pytest.approx(HOURS * price(region, "rds_postgres_db.t4g.micro"))
+    assert amounts(dev, "aws_db_instance.this")["instance"] == pytest.approx(
+        HOURS * price(region, "rds_postgres_db.t4g.micro")
+    )
     assert amounts(prod, "aws_db_instance.this")["instance"] == pytest.approx(
-        HOURS * price(region, "rds_postgres_db.m7g.large_multi_az"))
-    assert amounts(prod, "aws_db_instance.this")["storage"] == pytest.approx(50 * price(region, "rds_storage_gp3_multi_az"))
+        HOURS * price(region, "rds_postgres_db.m7g.large_multi_az")
+    )
+    assert amounts(prod, "aws_db_instance.this")["storage"] == pytest.approx(
+        50 * price(region, "rds_storage_gp3_multi_az")
+    )
     db = next(line for line in prod.after.lines if line.address == "aws_db_instance.this" and line.key == "instance")
     assert "Multi-AZ" in db.item
 
@@ -114,13 +141,27 @@ def test_every_line_is_quantity_times_its_table_price_and_totals_add_up() -> Non
 
 
 def test_unknown_types_are_listed_as_not_priced_never_zero() -> None:
-    plan = {"format_version": "1.2", "resource_changes": [
-        {"address": "aws_dynamodb_table.jobs", "type": "aws_dynamodb_table", "mode": "managed",
-         "change": {"actions": ["create"], "before": None, "after": {"name": "jobs"}, "after_unknown": {}}},
-        {"address": "aws_vpc.this", "type": "aws_vpc", "mode": "managed",
-         "change": {"actions": ["create"], "before": None, "after": {}, "after_unknown": {}}}]}
+    plan = {
+        "format_version": "1.2",
+        "resource_changes": [
+            {
+                "address": "aws_dynamodb_table.jobs",
+                "type": "aws_dynamodb_table",
+                "mode": "managed",
+                "change": {"actions": ["create"], "before": None, "after": {"name": "jobs"}, "after_unknown": {}},
+            },
+            {
+                "address": "aws_vpc.this",
+                "type": "aws_vpc",
+                "mode": "managed",
+                "change": {"actions": ["create"], "before": None, "after": {}, "after_unknown": {}},
+            },
+        ],
+    }
     cost = env_cost("x", plan, load_prices("us-east-1"), Usage())
-    assert [(u.address, u.reason) for u in cost.unpriced] == [("aws_dynamodb_table.jobs", "no price rule for this resource type")]
+    assert [(u.address, u.reason) for u in cost.unpriced] == [
+        ("aws_dynamodb_table.jobs", "no price rule for this resource type")
+    ]
     assert cost.after.lines == () and "aws_vpc" in FREE and "aws_dynamodb_table" not in RULES
 
 
@@ -129,7 +170,7 @@ def test_usage_file_validation_names_the_field(tmp_path: Path) -> None:
         usage_from_mapping({"nat_gb_per_month": -1}, "usage.toml")
     with pytest.raises(UsageError, match="unknown field 'nat_gb'"):
         usage_from_mapping({"nat_gb": 1}, "usage.toml")
-    (tmp_path / "usage.toml").write_text("nat_gb_per_month = 7\n[service_average_count]\n\"aws_ecs_service.x\" = 2\n")
+    (tmp_path / "usage.toml").write_text('nat_gb_per_month = 7\n[service_average_count]\n"aws_ecs_service.x" = 2\n')
     usage, source = load_usage(tmp_path)
     assert usage.nat_gb_per_month == 7 and usage.service_average_count == {"aws_ecs_service.x": 2}
     assert source == tmp_path / "usage.toml" and load_usage(tmp_path / "missing") == (Usage(), None)
@@ -138,7 +179,11 @@ def test_usage_file_validation_names_the_field(tmp_path: Path) -> None:
 
 def test_money_keeps_its_sign() -> None:
     assert (money(1234.5), money(-2, signed=True), money(0.001, signed=True), money(3, signed=True)) == (
-        "$1,234.50", "-$2.00", "±$0.00", "+$3.00")
+        "$1,234.50",
+        "-$2.00",
+        "±$0.00",
+        "+$3.00",
+    )
 
 
 def test_cost_of_a_plan_file_shows_the_delta_and_changed_line(tmp_path: Path) -> None:
@@ -169,13 +214,18 @@ def test_cost_dev_and_prod_plan_offline_and_rederive_from_the_table(monkeypatch:
         for line in data["lines"]:
             assert line["unit_price"] == table[line["price_key"]]["usd"]
             assert line["amount"] == pytest.approx(line["quantity"] * line["unit_price"], abs=1e-4)
-        assert data["after"] == pytest.approx(sum(line["quantity"] * line["unit_price"] for line in data["lines"]), abs=1e-3)
+        assert data["after"] == pytest.approx(
+            sum(line["quantity"] * line["unit_price"] for line in data["lines"]), abs=1e-3
+        )
         assert [u["address"] for u in data["unpriced"]] == ["aws_ecs_cluster.this"]  # Container Insights
         assert data["usage_file"] == f"environments/{env}/usage.toml"
     dev, prod = out["dev"], out["prod"]
     nat = lambda data: [l for l in data["lines"] if l["price_key"] == "nat_gateway_hour"]  # noqa: E731,E741
     assert len(nat(dev)) == 1 and len(nat(prod)) == 3
-    assert {line["price_key"] for line in prod["lines"]} >= {"rds_postgres_db.m7g.large_multi_az", "rds_storage_gp3_multi_az"}
+    assert {line["price_key"] for line in prod["lines"]} >= {
+        "rds_postgres_db.m7g.large_multi_az",
+        "rds_storage_gp3_multi_az",
+    }
     assert "rds_postgres_db.t4g.micro" in {line["price_key"] for line in dev["lines"]}
     assert prod["after"] > dev["after"] and prod["after_low"] < prod["after"] < prod["after_high"]
     text = CliRunner().invoke(cli, ["cost", "prod"])
@@ -200,32 +250,45 @@ def test_other_modules_resource_types_are_priced_from_a_real_offline_plan(tmp_pa
         return keys[(address, key)].amount
 
     assert amount("aws_wafv2_web_acl.main", "waf_rule_month") == pytest.approx(2 * price(region, "waf_rule_month"))
-    assert amount("aws_wafv2_web_acl.main", "waf_million_requests") == pytest.approx(2 * price(region, "waf_million_requests"))
+    assert amount("aws_wafv2_web_acl.main", "waf_million_requests") == pytest.approx(
+        2 * price(region, "waf_million_requests")
+    )
     assert ("aws_wafv2_web_acl.main", "waf_web_acl_month") in keys
     assert ("aws_cloudwatch_metric_alarm.cpu", "cloudwatch_alarm_month") in keys
     assert ("aws_cloudwatch_metric_alarm.latency_fast", "cloudwatch_high_res_alarm_month") in keys
     assert ("aws_cloudwatch_composite_alarm.service", "cloudwatch_composite_alarm_month") in keys
     assert ("aws_cloudwatch_dashboard.main", "cloudwatch_dashboard_month") in keys
     assert amount("aws_rds_cluster_instance.writer", "aurora_postgresql_db.r6g.large") == pytest.approx(
-        HOURS * price(region, "aurora_postgresql_db.r6g.large"))
+        HOURS * price(region, "aurora_postgresql_db.r6g.large")
+    )
     assert amount("aws_rds_cluster_instance.writer", "performance_insights_vcpu_month") == pytest.approx(
-        2 * price(region, "performance_insights_vcpu_month"))
-    assert ("aws_rds_cluster.aurora", "aurora_storage") in keys and ("aws_rds_cluster.aurora", "secretsmanager_secret_month") in keys
-    assert amount("aws_db_proxy.app", "rds_proxy_vcpu_hour") == pytest.approx(2 * HOURS * price(region, "rds_proxy_vcpu_hour"))
+        2 * price(region, "performance_insights_vcpu_month")
+    )
+    assert ("aws_rds_cluster.aurora", "aurora_storage") in keys and (
+        "aws_rds_cluster.aurora",
+        "secretsmanager_secret_month",
+    ) in keys
+    assert amount("aws_db_proxy.app", "rds_proxy_vcpu_hour") == pytest.approx(
+        2 * HOURS * price(region, "rds_proxy_vcpu_hour")
+    )
     assert ("aws_flow_log.vpc", "cloudwatch_vended_logs_gb") in keys
     assert amount("aws_vpc_endpoint.ecr_api", "vpc_endpoint_interface_hour") == pytest.approx(
-        2 * HOURS * price(region, "vpc_endpoint_interface_hour"))
-    for address, key in (("aws_s3_bucket.logs", "s3_standard_gb_month"), ("aws_kms_key.logs", "kms_key_month"),
-                         ("aws_secretsmanager_secret.api_key", "secretsmanager_secret_month"),
-                         ("aws_ssm_parameter.big", "ssm_advanced_parameter_month")):
+        2 * HOURS * price(region, "vpc_endpoint_interface_hour")
+    )
+    for address, key in (
+        ("aws_s3_bucket.logs", "s3_standard_gb_month"),
+        ("aws_kms_key.logs", "kms_key_month"),
+        ("aws_secretsmanager_secret.api_key", "secretsmanager_secret_month"),
+        ("aws_ssm_parameter.big", "ssm_advanced_parameter_month"),
+    ):
         assert (address, key) in keys
     assert ("aws_sqs_queue.jobs", "sqs_standard_million_requests") in keys  # per request (usage.toml)
     assert [u.address for u in cost.unpriced] == []
 
 
 def test_free_tier_is_a_separate_line_never_deducted() -> None:
-    from generator.review.cost.report import report_lines
     from generator.review.cost.freetier import free_tier
+    from generator.review.cost.report import report_lines
 
     plan = json.loads((Path(__file__).parent / "fixtures" / "plans" / "dev-create" / "plan.json").read_text())
     cost = env_cost("dev", plan, load_prices("ap-northeast-2"), Usage())

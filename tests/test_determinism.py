@@ -8,10 +8,10 @@ import os
 import subprocess
 import sys
 
-from generator.render.writer import generated_files
 from generator.render.workflows import MARK
-from tests.conftest import ROOT
+from generator.render.writer import generated_files
 from scripts.projectcopy import env_names
+from tests.conftest import ROOT
 
 SCRIPT = """
 import hashlib, json
@@ -32,19 +32,24 @@ print(json.dumps(out, sort_keys=True))
 
 def _render(seed: str) -> dict[str, str]:
     env = {**os.environ, "PYTHONHASHSEED": seed}
-    result = subprocess.run([sys.executable, "-c", SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True,
-                            check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def test_output_does_not_depend_on_hash_seed_or_process() -> None:
     first, second = _render("1"), _render("4242")
     # per env: its generated files and the source map; and the generated workflows (as committed)
-    committed = {f"{env}/{path.name}" for env in env_names(ROOT)
-                 for path in generated_files(ROOT / "environments" / env)}
+    committed = {
+        f"{env}/{path.name}" for env in env_names(ROOT) for path in generated_files(ROOT / "environments" / env)
+    }
     committed |= {f"{env}/sources" for env in env_names(ROOT)}
-    committed |= {f".github/workflows/{path.name}" for path in (ROOT / ".github" / "workflows").glob("*.yml")
-                  if MARK in path.read_text()}
+    committed |= {
+        f".github/workflows/{path.name}"
+        for path in (ROOT / ".github" / "workflows").glob("*.yml")
+        if MARK in path.read_text()
+    }
     assert set(first) == committed
     assert first == second
     for key, digest in first.items():

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from generator.render import pipeline, writer
 from generator.diagram.build import build, node_id
 from generator.diagram.graph import from_cdktf
 from generator.diagram.mermaid import mermaid
-from tests.conftest import ROOT
+from generator.render import pipeline, writer
 from scripts.projectcopy import env_names
+from tests.conftest import ROOT
 
 FIXTURE = Path(__file__).parent / "fixtures" / "diagram" / "synthetic_stack.json"
 _NODE = re.compile(r'^\s*([A-Za-z0-9_]+)(\[\("|\["|\{\{"|\(\["|\(\("|\(")(.*?)("\)\]|"\]|"\}\}|"\]\)|"\)\)|"\))$')
@@ -115,22 +115,29 @@ def test_every_alb_service_database_nat_and_tier_is_drawn_in_place(env: str, doc
     markdown = (ROOT / "environments" / env / "ARCHITECTURE.md").read_text()
     labels, parents, _ = parse_all(markdown)
     resources = documents[env].document["resource"]
-    for type_, tier in (("aws_lb", "tier_public"), ("aws_ecs_service", "tier_private"),
-                        ("aws_db_instance", "tier_database")):
+    for type_, tier in (
+        ("aws_lb", "tier_public"),
+        ("aws_ecs_service", "tier_private"),
+        ("aws_db_instance", "tier_database"),
+    ):
         assert resources.get(type_), f"{env} has no {type_}"
         for name in resources[type_]:
             node = node_id(f"{type_}.{name}")
             assert node in labels, f"{type_}.{name} missing from the diagram"
             assert parents[node] == ["vpc", tier], (node, parents[node])
     rows = {line.split(" | ")[0][2:]: line for line in markdown.splitlines() if line.startswith("| ")}
-    for name, spec in resources["aws_subnet"].items():  # no box each: listed under their tier
+    for spec in resources["aws_subnet"].values():  # no box each: listed under their tier
         assert f"{spec['availability_zone']} {spec['cidr_block']}" in rows[f"{spec['tags']['Tier']} subnets"]
     db = labels[node_id("aws_db_instance.this")]
     assert ("Multi-AZ" in db) == (env == "prod") and ("Single-AZ" in db) == (env == "dev")
     service = labels[node_id("aws_ecs_service.this")]
-    assert {"dev": "1 task (scales 1–2)<br/>0.25 vCPU / 512 MiB", "prod": "2 tasks (scales 2–6)<br/>1 vCPU / 2048 MiB"}[env] in service
+    assert {"dev": "1 task (scales 1–2)<br/>0.25 vCPU / 512 MiB", "prod": "2 tasks (scales 2–6)<br/>1 vCPU / 2048 MiB"}[
+        env
+    ] in service
     assert parents["nat_tier_public"] == ["vpc", "tier_public"]  # one box for the tier's NAT gateways
-    assert labels["nat_tier_public"].startswith({"dev": "NAT gateway<br/>AZ a", "prod": "3 NAT gateways<br/>AZ a, b, c"}[env])
+    assert labels["nat_tier_public"].startswith(
+        {"dev": "NAT gateway<br/>AZ a", "prod": "3 NAT gateways<br/>AZ a, b, c"}[env]
+    )
 
 
 @pytest.mark.parametrize("env", env_names())
@@ -147,12 +154,15 @@ def test_edges_follow_the_real_references(env: str, documents: dict) -> None:
     waf = [node_id(f"aws_wafv2_web_acl.{name}") for name in document["resource"].get("aws_wafv2_web_acl", {})]
     entry = {("internet", waf[0]), (waf[0], "aws_lb_this")} if waf else {("internet", "aws_lb_this")}
     assert entry <= pairs and (not waf or ("internet", "aws_lb_this") not in pairs)  # prod: through the WAF
-    assert {("aws_lb_this", "aws_ecs_service_this"),
-            ("aws_ecs_service_this", "aws_db_instance_this"), ("aws_ecs_service_this", "aws_ecr_repository_app"),
-            ("aws_ecs_service_this", "secret__aws_db_instance_this")} <= pairs
+    assert {
+        ("aws_lb_this", "aws_ecs_service_this"),
+        ("aws_ecs_service_this", "aws_db_instance_this"),
+        ("aws_ecs_service_this", "aws_ecr_repository_app"),
+        ("aws_ecs_service_this", "secret__aws_db_instance_this"),
+    } <= pairs
     nat_routes: set[tuple[str, str]] = set()
     tiers = {name: spec["tags"]["Tier"] for name, spec in document["resource"]["aws_subnet"].items()}
-    for name, route in document["resource"]["aws_route"].items():
+    for route in document["resource"]["aws_route"].values():
         if "nat_gateway_id" in route:
             table = route["route_table_id"][2:-4]
             for assoc in document["resource"]["aws_route_table_association"].values():
@@ -176,7 +186,8 @@ def test_examples_goldens(project: Path) -> None:
     for item in pipeline.render(project, [e.name for e in examples]):
         golden = ROOT / "examples" / item.env / "ARCHITECTURE.md"
         assert golden.read_text(encoding="utf-8") == item.files["ARCHITECTURE.md"], (
-            f"{golden.relative_to(ROOT)} is stale: run `python scripts/refresh_example_diagrams.py`")
+            f"{golden.relative_to(ROOT)} is stale: run `python scripts/refresh_example_diagrams.py`"
+        )
     labels, parents, edges = parse(mermaid_block((ROOT / "examples/https-two-zones/ARCHITECTURE.md").read_text()))
     assert not [n for n in labels if n.startswith("aws_nat_gateway")]
     assert "HTTPS :443" in labels["aws_lb_this"] and "secret__stripe_AbCdEf" in labels
@@ -190,12 +201,17 @@ def test_types_added_by_other_modules_appear_from_the_type_table() -> None:
     assert parents["aws_wafv2_web_acl_edge"] == ["edge"]
     assert ("internet", "aws_wafv2_web_acl_edge") in pairs and ("aws_wafv2_web_acl_edge", "aws_lb_this") in pairs
     assert ("internet", "aws_lb_this") not in pairs  # the WAF stands in front of the ALB
-    assert ("aws_ecs_service_this", "aws_db_proxy_this") in pairs and ("aws_db_proxy_this", "aws_rds_cluster_this") in pairs
+    assert ("aws_ecs_service_this", "aws_db_proxy_this") in pairs and (
+        "aws_db_proxy_this",
+        "aws_rds_cluster_this",
+    ) in pairs
     assert parents["aws_db_proxy_this"] == ["vpc", "tier_private"]
     assert parents["aws_rds_cluster_this"] == ["vpc", "tier_database"]
     assert "2 instances" in labels["aws_rds_cluster_this"] and "Multi-AZ" in labels["aws_rds_cluster_this"]
     assert "aws_rds_cluster_instance_writer" not in labels
-    assert "3 alarms" in labels["alarm_monitoring"] and pairs[("alarm_monitoring", "aws_sns_topic_alerts")] == "notifies"
+    assert (
+        "3 alarms" in labels["alarm_monitoring"] and pairs[("alarm_monitoring", "aws_sns_topic_alerts")] == "notifies"
+    )
     assert {("alarm_monitoring", "aws_lb_this"), ("alarm_monitoring", "aws_rds_cluster_this")} <= set(pairs)
     assert parents["aws_iam_role_deploy"] == ["Delivery"]  # the module's grouping hint
     assert "aws_iam_role_task" not in labels  # an ECS task role is plumbing, not a CI role
@@ -213,9 +229,9 @@ def test_render_is_deterministic() -> None:
 
 
 def test_plan_comment_marks_changed_boxes_and_drops_diagrams_before_destroy_detail() -> None:
-    from generator.review.comment.render import Extras, View, _render, render_comment, size
-    from generator.plan.source import load_env_plan, plan_diagrams
     from generator.plan.model import PlanReport
+    from generator.plan.source import load_env_plan, plan_diagrams
+    from generator.review.comment.render import Extras, View, _render, render_comment, size
 
     folder = ROOT / "tests" / "fixtures" / "plans" / "dev-replace"
     plan = load_env_plan(folder, None, folder / "sources.json")
@@ -231,11 +247,12 @@ def test_plan_comment_marks_changed_boxes_and_drops_diagrams_before_destroy_deta
     without = render_comment(report)
     assert "```mermaid" not in without
     # A limit that fits the destroy detail but not the diagram as well: the diagram goes first.
-    no_other_detail = _render(report, View(plan_text=False, other_attributes=False), None, None,
-                              extras=Extras(diagrams=diagrams))
+    no_other_detail = _render(
+        report, View(plan_text=False, other_attributes=False), None, None, extras=Extras(diagrams=diagrams)
+    )
     bare = render_comment(report, diagrams=diagrams, limit=size(no_other_detail) - 10)
     assert "```mermaid" not in bare and "the architecture diagrams" in bare
-    assert "db_name = \"app\" -> \"api\"" in bare
+    assert 'db_name = "app" -> "api"' in bare
 
 
 def test_cli_diagram_prints_mermaid_and_png_needs_graphviz(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -254,8 +271,8 @@ def test_cli_diagram_prints_mermaid_and_png_needs_graphviz(tmp_path: Path, monke
 @pytest.mark.skipif(shutil.which("dot") is None, reason="graphviz's `dot` is not on PATH (apt-get install graphviz)")
 def test_png_renders_with_aws_icons(tmp_path: Path, documents: dict) -> None:
     pytest.importorskip("diagrams", reason="the `diagrams` extra is not installed (pip install -e '.[diagram]')")
-    from generator.render.architecture import diagram_of
     from generator.diagram.png import render_png
+    from generator.render.architecture import diagram_of
 
     target = render_png(diagram_of(documents["prod"]), tmp_path / "prod.png")
     data = target.read_bytes()
@@ -269,7 +286,6 @@ def test_png_renders_with_aws_icons(tmp_path: Path, documents: dict) -> None:
 def test_a_plan_draws_the_same_boxes_and_arrows_as_synth(env: str, documents: dict) -> None:
     """The comment's picture comes from the plan alone; it must agree with the synthesized one."""
     from generator.diagram.graph import from_plan
-
     from generator.terraform.offlineplan import offline_plan
 
     # A real plan of the committed HCL (offline, empty state), so the comparison is always current.

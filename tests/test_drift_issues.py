@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
-from generator.review.reports import drift as driftreport
 from generator.github import issues as ghissues
 from generator.plan.model import EnvPlan, env_plan, failed_plan
+from generator.review.reports import drift as driftreport
 from tests.support.fakegithub import REPO, TOKEN, FakeGitHub
 
 
@@ -20,10 +20,20 @@ def refresh_only(env: str, tags: dict[str, str] | None) -> EnvPlan:
     """A refresh-only plan as `terraform show -json` writes it; tags None: no drift."""
     document: dict[str, Any] = {"format_version": "1.2", "terraform_version": "1.11.4"}
     if tags is not None:
-        document["resource_drift"] = [{
-            "address": "aws_ecr_repository.app", "mode": "managed", "type": "aws_ecr_repository", "name": "app",
-            "change": {"actions": ["update"], "before": {"name": "app", "tags": {"team": "api"}},
-                       "after": {"name": "app", "tags": tags}, "after_unknown": {}}}]
+        document["resource_drift"] = [
+            {
+                "address": "aws_ecr_repository.app",
+                "mode": "managed",
+                "type": "aws_ecr_repository",
+                "name": "app",
+                "change": {
+                    "actions": ["update"],
+                    "before": {"name": "app", "tags": {"team": "api"}},
+                    "after": {"name": "app", "tags": tags},
+                    "after_unknown": {},
+                },
+            }
+        ]
     return env_plan(env, document)
 
 
@@ -56,19 +66,25 @@ def test_open_update_unchanged_close(github: FakeGitHub, sleeps: list[float]) ->
 
         github.seen.clear()
         assert driftreport.post(gh, REPO, [refresh_only("prod", {"team": "x"})], None)[0].startswith(
-            f"prod: unchanged issue #{issue['number']}")
+            f"prod: unchanged issue #{issue['number']}"
+        )
         assert [s.method for s in github.seen] == ["GET", "GET"]  # listed (two pages), nothing written
         assert github.seen[0].query == {"labels": ["hclgen-drift"], "state": ["open"], "per_page": ["100"]}
 
         assert driftreport.post(gh, REPO, [refresh_only("prod", {"team": "y"})], None)[0].startswith(
-            f"prod: updated issue #{issue['number']}")
+            f"prod: updated issue #{issue['number']}"
+        )
         assert '"y"' in issue["body"] and len(github.issues) == 4
 
-        closed = driftreport.post(gh, REPO, [refresh_only("prod", None)], "https://github.com/acme/infra/actions/runs/9")
+        closed = driftreport.post(
+            gh, REPO, [refresh_only("prod", None)], "https://github.com/acme/infra/actions/runs/9"
+        )
         assert closed[0].startswith(f"prod: closed issue #{issue['number']}")
         assert issue["state"] == "closed" and issue["state_reason"] == "completed"
-        assert issue["comments"] == ["`prod` is clean again: the refresh-only plan finds no drift "
-                                     "([drift run](https://github.com/acme/infra/actions/runs/9)). Closing."]
+        assert issue["comments"] == [
+            "`prod` is clean again: the refresh-only plan finds no drift "
+            "([drift run](https://github.com/acme/infra/actions/runs/9)). Closing."
+        ]
         assert driftreport.post(gh, REPO, [refresh_only("prod", None)], None) == ["prod: clean, no drift issue open"]
     assert github.issues[0]["body"].endswith("other env") and github.issues[0]["state"] == "open"  # dev's own
     assert sleeps == []
@@ -79,8 +95,16 @@ def test_two_envs_each_keep_their_own_issue(github: FakeGitHub, sleeps: list[flo
         lines = driftreport.post(gh, REPO, [refresh_only("dev", {"a": "1"}), refresh_only("prod", {"b": "2"})], None)
         assert [line.split(" issue")[0] for line in lines] == ["dev: opened", "prod: opened"]
         assert [i["title"] for i in github.issues] == ["Drift in dev", "Drift in prod"]
-        lines = driftreport.post(gh, REPO, [refresh_only("dev", None), refresh_only("prod", {"b": "3"}),
-                                            failed_plan("stage", "terraform plan failed")], None)
+        lines = driftreport.post(
+            gh,
+            REPO,
+            [
+                refresh_only("dev", None),
+                refresh_only("prod", {"b": "3"}),
+                failed_plan("stage", "terraform plan failed"),
+            ],
+            None,
+        )
     assert lines[0].startswith("dev: closed issue #100") and lines[1].startswith("prod: updated issue #101")
     assert lines[2] == "stage: drift check failed; its issue is left as it is"
     assert [i["state"] for i in github.issues] == ["closed", "open"]
@@ -134,28 +158,46 @@ def test_drift_watch_keeps_only_what_the_configuration_manages() -> None:
     (latest_restorable_time, an EIP's association) and null -> 0 normalisation: not drift."""
     from generator.terraform.drift import managed_drift
 
-    def entry(address: str, before: dict[str, Any], after: dict[str, Any], actions: list[str] | None = None) -> dict[str, Any]:
+    def entry(
+        address: str, before: dict[str, Any], after: dict[str, Any], actions: list[str] | None = None
+    ) -> dict[str, Any]:
         kind, name = address.split(".")
-        return {"address": address, "mode": "managed", "type": kind, "name": name,
-                "change": {"actions": actions or ["update"], "before": before, "after": after, "after_unknown": {}}}
+        return {
+            "address": address,
+            "mode": "managed",
+            "type": kind,
+            "name": name,
+            "change": {"actions": actions or ["update"], "before": before, "after": after, "after_unknown": {}},
+        }
 
     document: dict[str, Any] = {
         "format_version": "1.2",
-        "configuration": {"root_module": {"resources": [
-            {"type": "aws_db_instance", "name": "this", "expressions": {"instance_class": {}, "period": {}}},
-            {"type": "aws_eip", "name": "nat", "expressions": {"domain": {}}},
-            {"type": "aws_ecr_repository", "name": "app", "expressions": {"name": {}}}]}},
+        "configuration": {
+            "root_module": {
+                "resources": [
+                    {"type": "aws_db_instance", "name": "this", "expressions": {"instance_class": {}, "period": {}}},
+                    {"type": "aws_eip", "name": "nat", "expressions": {"domain": {}}},
+                    {"type": "aws_ecr_repository", "name": "app", "expressions": {"name": {}}},
+                ]
+            }
+        },
         "resource_drift": [
-            entry("aws_db_instance.this", {"instance_class": "db.t4g.micro", "latest_restorable_time": "a", "period": None},
-                  {"instance_class": "db.t4g.small", "latest_restorable_time": "b", "period": 0}),
+            entry(
+                "aws_db_instance.this",
+                {"instance_class": "db.t4g.micro", "latest_restorable_time": "a", "period": None},
+                {"instance_class": "db.t4g.small", "latest_restorable_time": "b", "period": 0},
+            ),
             entry("aws_eip.nat", {"association_id": ""}, {"association_id": "eipassoc-1"}),
             entry("aws_ecr_repository.app", {"name": "app", "tags_all": {}}, {"name": "app", "tags_all": {"x": "1"}}),
             entry("aws_ecr_repository.gone", {"name": "gone"}, {}, ["delete"]),
-        ]}
+        ],
+    }
     plan = managed_drift(env_plan("dev", document), document)
     assert [(c.address, [a.path for a in c.attributes]) for c in plan.drift] == [
-        ("aws_db_instance.this", ["instance_class"]), ("aws_ecr_repository.app", ["tags_all.x"]),
-        ("aws_ecr_repository.gone", [])]
+        ("aws_db_instance.this", ["instance_class"]),
+        ("aws_ecr_repository.app", ["tags_all.x"]),
+        ("aws_ecr_repository.gone", []),
+    ]
     quiet = {**document, "resource_drift": document["resource_drift"][1:2]}
     assert managed_drift(env_plan("dev", quiet), quiet).drift == ()
 
@@ -173,7 +215,10 @@ def test_exit_code_error_wins_over_drift() -> None:
 
     from generator.terraform.drift import EnvDrift, overall
 
-    clean, drifted = EnvDrift(refresh_only("dev", None), Path(".")), EnvDrift(refresh_only("prod", {"a": "b"}), Path("."))
+    clean, drifted = (
+        EnvDrift(refresh_only("dev", None), Path(".")),
+        EnvDrift(refresh_only("prod", {"a": "b"}), Path(".")),
+    )
     failed = EnvDrift(failed_plan("stage", "boom"), Path("."))
     assert [overall([clean]), overall([clean, drifted]), overall([drifted, failed])] == [0, 2, 1]
     assert overall([drifted, EnvDrift(failed_plan("qa", "interrupted"), Path("."), interrupted=True)]) == 130

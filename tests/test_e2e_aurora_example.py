@@ -1,8 +1,8 @@
 """examples/aurora-blue-green on the local AWS: apply, clean re-plan, a blue/green deploy, clean re-plan.
 
 About 4-5 minutes; it runs on every `make test` (the suite runs its files in parallel, see the
-Makefile), beside tests/test_examples.py, which renders, validates and plan-compares the example. moto accepts CodeDeploy's CreateDeployment but does not shift
-traffic: the deployment itself is only validated, not run.
+Makefile), beside tests/test_examples.py, which renders, validates and plan-compares the example.
+moto accepts CodeDeploy's CreateDeployment but does not shift traffic: the deployment itself is only validated, not run.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ import boto3
 import pytest
 
 from generator.localaws import server as local_aws
-from tests.conftest import ROOT
 from scripts.projectcopy import copy_project
+from tests.conftest import ROOT
 
 ENV = "aurora-blue-green"
 pytestmark = [pytest.mark.e2e, pytest.mark.terraform]
@@ -34,8 +34,15 @@ def root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(root / "main.py"), *args], cwd=root, capture_output=True, text=True,
-                          env={**os.environ, "HCLGEN_ROOT": str(root)}, stdin=subprocess.DEVNULL, timeout=900)
+    return subprocess.run(
+        [sys.executable, str(root / "main.py"), *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "HCLGEN_ROOT": str(root)},
+        stdin=subprocess.DEVNULL,
+        timeout=900,
+    )
 
 
 def test_aurora_proxy_blue_green_apply_replan_deploy(root: Path) -> None:

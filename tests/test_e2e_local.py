@@ -21,14 +21,18 @@ import pytest
 
 from generator.localaws import server as local_aws
 from generator.terraform import runlock
-from tests.conftest import copy_project
 from scripts.projectcopy import env_names
+from tests.conftest import copy_project
 from tests.support.e2e import Project, ok
 
 # In CI a missing terraform is a failure (tests/conftest.py), never a silent skip.
-pytestmark = [pytest.mark.e2e, pytest.mark.terraform,
-              pytest.mark.skipif(shutil.which("terraform") is None and os.environ.get("CI") != "true",
-                                 reason="terraform is not installed")]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.terraform,
+    pytest.mark.skipif(
+        shutil.which("terraform") is None and os.environ.get("CI") != "true", reason="terraform is not installed"
+    ),
+]
 
 
 @pytest.fixture(scope="module")
@@ -228,7 +232,9 @@ def test_stale_lock_names_its_id_and_the_release_command(project: Project) -> No
 def test_apply_refuses_stale_hcl(project: Project) -> None:
     path = project.root / "environments" / "dev" / "vpc.tf"
     original = path.read_text()
-    path.write_text(original.replace("10.0.0.0/18", "10.0.0.0/16", 1) if "10.0.0.0/18" in original else original + "\n# edited\n")
+    path.write_text(
+        original.replace("10.0.0.0/18", "10.0.0.0/16", 1) if "10.0.0.0/18" in original else original + "\n# edited\n"
+    )
     try:
         result = project.run("apply", "dev", "--local", "--auto-approve")
         planned = project.run("plan", "dev", "--local")

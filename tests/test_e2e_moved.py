@@ -18,19 +18,27 @@ from generator.localaws import server as local_aws
 from scripts.projectcopy import copy_project
 from tests.support.e2e import Project, ok
 
-pytestmark = [pytest.mark.e2e, pytest.mark.terraform,
-              pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not installed")]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.terraform,
+    pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not installed"),
+]
 
 # The refactor: (file, committed text, renamed text). Module code, not config: no input renames these.
 RENAMES = (
-    ("modules/rds.py", 'tags={"Name": f"{name}-{family}", **inputs.tags}), "this")',
-     'tags={"Name": f"{name}-{family}", **inputs.tags}), "primary")'),
-    ("modules/rds.py", '**self._insight(inputs, name)), "this")',
-     '**self._insight(inputs, name)), "primary")'),
+    (
+        "modules/rds.py",
+        'tags={"Name": f"{name}-{family}", **inputs.tags}), "this")',
+        'tags={"Name": f"{name}-{family}", **inputs.tags}), "primary")',
+    ),
+    ("modules/rds.py", '**self._insight(inputs, name)), "this")', '**self._insight(inputs, name)), "primary")'),
     ("modules/vpc.py", 'self.vpc = tracked(AwsVpc(self, "this",', 'self.vpc = tracked(AwsVpc(self, "main",'),
 )
-MOVES = {"aws_db_instance.this": "aws_db_instance.primary",
-         "aws_db_parameter_group.this": "aws_db_parameter_group.primary", "aws_vpc.this": "aws_vpc.main"}
+MOVES = {
+    "aws_db_instance.this": "aws_db_instance.primary",
+    "aws_db_parameter_group.this": "aws_db_parameter_group.primary",
+    "aws_vpc.this": "aws_vpc.main",
+}
 
 
 @pytest.fixture(scope="module")
@@ -41,8 +49,11 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
 
 
 def _ids(project: Project) -> dict[str, str]:
-    return {f"{r['type']}.{r['name']}": r["instances"][0]["attributes"]["id"]
-            for r in project.state()["resources"] if r["mode"] == "managed"}
+    return {
+        f"{r['type']}.{r['name']}": r["instances"][0]["attributes"]["id"]
+        for r in project.state()["resources"]
+        if r["mode"] == "managed"
+    }
 
 
 def _plan(project: Project) -> tuple[int, str, dict[str, object]]:
@@ -66,8 +77,10 @@ def test_rename_in_python_synthesizes_moved_blocks(project: Project) -> None:
     moved = (project.root / "environments" / "dev" / "moved.tf").read_text()
     for source, target in MOVES.items():
         assert f"moved {{\n  from = {source}\n  to   = {target}\n}}" in moved
-    assert re.search(r'# rds: aws_db_instance "this" renamed to "primary" \(modules/rds\.py:\d+\), same identifier', moved)
-    assert "resource \"aws_db_instance\" \"primary\"" in (project.root / "environments" / "dev" / "rds.tf").read_text()
+    assert re.search(
+        r'# rds: aws_db_instance "this" renamed to "primary" \(modules/rds\.py:\d+\), same identifier', moved
+    )
+    assert 'resource "aws_db_instance" "primary"' in (project.root / "environments" / "dev" / "rds.tf").read_text()
     ok(project.run("synth", "--check", "dev"))
 
 

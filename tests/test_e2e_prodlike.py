@@ -29,8 +29,11 @@ from generator.terraform import operations
 from tests.conftest import copy_project
 from tests.support.e2e import Project, ok
 
-pytestmark = [pytest.mark.e2e, pytest.mark.terraform,
-              pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not installed")]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.terraform,
+    pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not installed"),
+]
 
 PRODLIKE = '''"""prod, as the local AWS can run it: a local Route 53 zone, no Slack (moto has no Chatbot)."""
 
@@ -103,24 +106,30 @@ def test_waf_guards_the_alb_and_logs(project: ProdLike) -> None:
 def test_https_access_logs_and_network_hygiene(project: ProdLike) -> None:
     elbv2, ec2 = project.aws("elbv2"), project.aws("ec2")
     (balancer,) = elbv2.describe_load_balancers(Names=["acme-api-prodlike"])["LoadBalancers"]
-    listeners = {item["Port"]: item for item in
-                 elbv2.describe_listeners(LoadBalancerArn=balancer["LoadBalancerArn"])["Listeners"]}
+    listeners = {
+        item["Port"]: item
+        for item in elbv2.describe_listeners(LoadBalancerArn=balancer["LoadBalancerArn"])["Listeners"]
+    }
     assert listeners[443]["Protocol"] == "HTTPS" and listeners[443]["SslPolicy"].startswith("ELBSecurityPolicy-TLS13")
     assert listeners[80]["DefaultActions"][0]["Type"] == "redirect"
-    attributes = {item["Key"]: item["Value"] for item in
-                  elbv2.describe_load_balancer_attributes(LoadBalancerArn=balancer["LoadBalancerArn"])["Attributes"]}
+    attributes = {
+        item["Key"]: item["Value"]
+        for item in elbv2.describe_load_balancer_attributes(LoadBalancerArn=balancer["LoadBalancerArn"])["Attributes"]
+    }
     assert attributes["access_logs.s3.enabled"] == "true"
     assert attributes["access_logs.s3.bucket"] == "acme-api-prodlike-alb-logs-123456789012"
-    certificate = project.aws("acm").describe_certificate(CertificateArn=listeners[443]["Certificates"][0][
-        "CertificateArn"])["Certificate"]
+    certificate = project.aws("acm").describe_certificate(
+        CertificateArn=listeners[443]["Certificates"][0]["CertificateArn"]
+    )["Certificate"]
     assert certificate["DomainName"] == "api.acme-api.example.com" and certificate["Status"] == "ISSUED"
     vpc_id = balancer["VpcId"]
     flows = ec2.describe_flow_logs(Filters=[{"Name": "resource-id", "Values": [vpc_id]}])["FlowLogs"]
     # moto names the destination by ARN only; AWS adds LogGroupName too.
     groups = [flow.get("LogGroupName") or flow["LogDestination"].split(":log-group:")[-1] for flow in flows]
     assert groups == ["/vpc/acme-api-prodlike/flow-logs"] and flows[0]["TrafficType"] == "ALL"
-    (default,) = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc_id]},
-                                                       {"Name": "group-name", "Values": ["default"]}])["SecurityGroups"]
+    (default,) = ec2.describe_security_groups(
+        Filters=[{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "group-name", "Values": ["default"]}]
+    )["SecurityGroups"]
     assert default.get("IpPermissions", []) == [] and default.get("IpPermissionsEgress", []) == []
 
 
@@ -131,7 +140,11 @@ def test_alarms_dashboard_and_database_insights(project: ProdLike) -> None:
     assert len(alarms) == 8 and all(alarm["AlarmActions"] == alarm["OKActions"] == [topic] for alarm in alarms)
     ratio = next(alarm for alarm in alarms if alarm["AlarmName"] == "acme-api-prodlike-alb-5xx-ratio")
     assert ratio["Threshold"] == 5 and {query["Id"] for query in ratio["Metrics"]} == {
-        "result", "requests", "elb_5xx", "target_5xx"}
+        "result",
+        "requests",
+        "elb_5xx",
+        "target_5xx",
+    }
     assert cloudwatch.get_dashboard(DashboardName="acme-api-prodlike")["DashboardBody"]
     assert project.aws("sns").get_topic_attributes(TopicArn=topic)["Attributes"]["KmsMasterKeyId"]
     (database,) = project.aws("rds").describe_db_instances(DBInstanceIdentifier="acme-api-prodlike")["DBInstances"]

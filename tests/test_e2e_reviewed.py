@@ -16,15 +16,19 @@ from pathlib import Path
 import pytest
 
 from generator.localaws import server as local_aws
-from generator.review.comment.render import render_comment
 from generator.plan.digest import block, recorded
 from generator.plan.model import PlanReport, env_plan
+from generator.review.comment.render import render_comment
 from tests.conftest import copy_project
 from tests.support.fakegithub import NUMBER, REPO, TOKEN, FakeGitHub
 
-pytestmark = [pytest.mark.e2e, pytest.mark.terraform,
-              pytest.mark.skipif(shutil.which("terraform") is None and os.environ.get("CI") != "true",
-                                 reason="terraform is not installed")]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.terraform,
+    pytest.mark.skipif(
+        shutil.which("terraform") is None and os.environ.get("CI") != "true", reason="terraform is not installed"
+    ),
+]
 SHA = "c" * 40
 OTHER = Path(__file__).parent / "fixtures" / "plans" / "dev-update" / "plan.json"
 
@@ -37,11 +41,26 @@ def root(tmp_path: Path) -> Iterator[Path]:
 
 
 def run(root: Path, github: FakeGitHub, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "HCLGEN_ROOT": str(root), "GITHUB_API_URL": github.url, "GITHUB_REPOSITORY": REPO,
-           "GITHUB_TOKEN": TOKEN, "GITHUB_SHA": SHA, "GITHUB_STEP_SUMMARY": "", "GITHUB_SERVER_URL": "",
-           "GITHUB_EVENT_PATH": ""}
-    return subprocess.run([sys.executable, str(root / "main.py"), *args], cwd=root, env=env, stdin=subprocess.DEVNULL,
-                          capture_output=True, text=True, timeout=900)
+    env = {
+        **os.environ,
+        "HCLGEN_ROOT": str(root),
+        "GITHUB_API_URL": github.url,
+        "GITHUB_REPOSITORY": REPO,
+        "GITHUB_TOKEN": TOKEN,
+        "GITHUB_SHA": SHA,
+        "GITHUB_STEP_SUMMARY": "",
+        "GITHUB_SERVER_URL": "",
+        "GITHUB_EVENT_PATH": "",
+    }
+    return subprocess.run(
+        [sys.executable, str(root / "main.py"), *args],
+        cwd=root,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
 
 
 def test_only_the_reviewed_plan_is_applied(root: Path, github: FakeGitHub) -> None:
@@ -57,7 +76,9 @@ def test_only_the_reviewed_plan_is_applied(root: Path, github: FakeGitHub) -> No
     stopped = run(root, github, "apply", "dev", "--local", "--auto-approve", "--verify-reviewed")
     assert stopped.returncode == 4, stopped.stdout[-2000:] + stopped.stderr[-3000:]
     error = stopped.stderr.strip().splitlines()[-1]
-    assert error.startswith(f"error: dev: the plan differs from the one reviewed in pull request #{NUMBER}: new: + aws_")
+    assert error.startswith(
+        f"error: dev: the plan differs from the one reviewed in pull request #{NUMBER}: new: + aws_"
+    )
     assert "Apply complete" not in stopped.stdout + stopped.stderr
     assert json.loads((root / ".hclgen" / "plans" / "dev" / "meta.json").read_text())["applied"] is False
 

@@ -23,12 +23,15 @@ import pytest
 
 from generator.localaws import server as local_aws
 from generator.render.project import load
-from tests.conftest import ROOT
 from scripts.projectcopy import copy_project
+from tests.conftest import ROOT
 
 EXAMPLES = ("queue-worker", "web-worker-cache")
-pytestmark = [pytest.mark.e2e, pytest.mark.terraform,
-              pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not installed")]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.terraform,
+    pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not installed"),
+]
 
 
 @dataclass
@@ -49,13 +52,23 @@ class Applied:
         return json.loads(body)  # type: ignore[no-any-return]
 
     def resources(self, kind: str) -> list[dict[str, Any]]:
-        return [r["instances"][0]["attributes"] for r in self.state()["resources"]
-                if r["mode"] == "managed" and r["type"] == kind]
+        return [
+            r["instances"][0]["attributes"]
+            for r in self.state()["resources"]
+            if r["mode"] == "managed" and r["type"] == kind
+        ]
 
 
 def _run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(root / "main.py"), *args], cwd=root, capture_output=True, text=True,
-                          env={**os.environ, "HCLGEN_ROOT": str(root)}, stdin=subprocess.DEVNULL, timeout=1800)
+    return subprocess.run(
+        [sys.executable, str(root / "main.py"), *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "HCLGEN_ROOT": str(root)},
+        stdin=subprocess.DEVNULL,
+        timeout=1800,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -106,8 +119,9 @@ def _secret_values(applied: Applied) -> list[str]:
     values = []
     for attrs in applied.resources("aws_db_instance"):
         arn = attrs["master_user_secret"][0]["secret_arn"]
-        values.append(json.loads(applied.aws("secretsmanager").get_secret_value(SecretId=arn)["SecretString"])
-                      ["password"])
+        values.append(
+            json.loads(applied.aws("secretsmanager").get_secret_value(SecretId=arn)["SecretString"])["password"]
+        )
         assert not attrs.get("password")
     for attrs in applied.resources("aws_elasticache_user"):
         assert not attrs.get("passwords") and attrs["authentication_mode"][0]["type"] in ("iam", "no-password-required")

@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 
 from generator.localaws import server as local_aws
-from tests.conftest import ROOT
 from scripts.projectcopy import PROJECT_PARTS, copy_project
+from tests.conftest import ROOT
 
 BEFORE = "61ebef3a28a2d88ec2e64ee7baaaf03dd7ac2d2f"
 
@@ -36,14 +36,24 @@ def _before_available() -> bool:
     return shutil.which("git") is not None and _git("cat-file", "-e", f"{BEFORE}^{{commit}}").returncode == 0
 
 
-pytestmark = [pytest.mark.e2e, pytest.mark.terraform,
-              pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not installed"),
-              pytest.mark.skipif(not _before_available(), reason=f"commit {BEFORE} is not in this clone")]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.terraform,
+    pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not installed"),
+    pytest.mark.skipif(not _before_available(), reason=f"commit {BEFORE} is not in this clone"),
+]
 
 
 def _run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(root / "main.py"), *args], cwd=root, capture_output=True, text=True,
-                          env={**os.environ, "HCLGEN_ROOT": str(root)}, stdin=subprocess.DEVNULL, timeout=1800)
+    return subprocess.run(
+        [sys.executable, str(root / "main.py"), *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "HCLGEN_ROOT": str(root)},
+        stdin=subprocess.DEVNULL,
+        timeout=1800,
+    )
 
 
 @pytest.fixture(scope="module")

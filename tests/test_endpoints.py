@@ -37,15 +37,17 @@ def test_an_env_config_with_nat_none_and_no_endpoints_fails_in_one_line(project:
         "from generator.environment import Environment\nfrom modules.stack import StackInputs\n"
         "from modules.vpc import VpcInputs\n"
         "ENVIRONMENT = Environment(name='qa', project='acme', region='us-east-1', state_bucket='acme-state',\n"
-        "                          stack=StackInputs(vpc=VpcInputs(nat='none', az_count=2)))\n")
+        "                          stack=StackInputs(vpc=VpcInputs(nat='none', az_count=2)))\n"
+    )
     with pytest.raises(ConfigError) as caught:
         load(project, ["qa"])
     assert str(caught.value).startswith("environment 'qa': vpc.nat: 'none' leaves Fargate tasks no route to ECR")
     assert "\n" not in str(caught.value)
 
 
-def test_rendered_endpoints_cover_image_pull_logs_secrets_and_the_queue(res_files: dict[str, str],
-                                                                       res_validated: dict[str, object]) -> None:
+def test_rendered_endpoints_cover_image_pull_logs_secrets_and_the_queue(
+    res_files: dict[str, str], res_validated: dict[str, object]
+) -> None:
     assert res_validated["valid"] is True, res_validated
     text = res_files["endpoints.tf"]
     for service in ("ecr.api", "ecr.dkr", "logs", "secretsmanager", "sqs"):

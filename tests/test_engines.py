@@ -23,11 +23,13 @@ from generator.errors import HclgenError
 from tests.projectcopy import ROOT, with_examples
 
 # Renders, then records which engine really ran (its core and bindings packages imported, the other not).
-_RENDER = ("import json, sys; from pathlib import Path; from generator.render import pipeline; "
-           "out = {r.env: r.files for r in pipeline.render(Path.cwd())}; "
-           "ran = sorted(m for m in sys.modules if m.split('.')[0] in "
-           "('cdktf', 'cdktn', 'cdktf_cdktf_provider_aws', 'cdktn_provider_aws') and '.' not in m); "
-           "Path(sys.argv[1]).write_text(json.dumps({'files': out, 'ran': ran}, sort_keys=True))")
+_RENDER = (
+    "import json, sys; from pathlib import Path; from generator.render import pipeline; "
+    "out = {r.env: r.files for r in pipeline.render(Path.cwd())}; "
+    "ran = sorted(m for m in sys.modules if m.split('.')[0] in "
+    "('cdktf', 'cdktn', 'cdktf_cdktf_provider_aws', 'cdktn_provider_aws') and '.' not in m); "
+    "Path(sys.argv[1]).write_text(json.dumps({'files': out, 'ran': ran}, sort_keys=True))"
+)
 _PACKAGES = {"cdktf": ["cdktf", "cdktf_cdktf_provider_aws"], "cdktn": ["cdktn", "cdktn_provider_aws"]}
 
 # (file, a text the differing line holds) -> why the engines disagree there. Empty: none found yet.
@@ -47,10 +49,20 @@ def _cdktn_site() -> Path:
 
 
 def _start(project: Path, engine: str, out: Path) -> subprocess.Popen[str]:
-    env = {**os.environ, "HCLGEN_ENGINE": engine, "HCLGEN_ROOT": str(project),
-           "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "18,20"}
-    return subprocess.Popen([sys.executable, "-c", _RENDER, str(out)], cwd=project, env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    env = {
+        **os.environ,
+        "HCLGEN_ENGINE": engine,
+        "HCLGEN_ROOT": str(project),
+        "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "18,20",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-c", _RENDER, str(out)],
+        cwd=project,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 def _differences(ours: dict[str, dict[str, str]], theirs: dict[str, dict[str, str]]) -> list[tuple[str, str]]:
@@ -62,8 +74,9 @@ def _differences(ours: dict[str, dict[str, str]], theirs: dict[str, dict[str, st
             if a.get(name) == b.get(name):
                 continue
             diff = difflib.unified_diff(a.get(name, "").splitlines(), b.get(name, "").splitlines(), n=0, lineterm="")
-            found += [(f"{env}/{name}", line) for line in diff
-                      if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+            found += [
+                (f"{env}/{name}", line) for line in diff if line[:1] in "+-" and not line.startswith(("+++", "---"))
+            ]
     return found
 
 
@@ -99,7 +112,13 @@ def test_cdktf_and_cdktn_render_the_same_hcl(tmp_path: Path) -> None:
 def test_an_unknown_engine_is_one_line(tmp_path: Path) -> None:
     project = with_examples(tmp_path / "project")
     env = {**os.environ, "HCLGEN_ENGINE": "cdk9", "HCLGEN_ROOT": str(project)}
-    done = subprocess.run([sys.executable, "main.py", "synth", "--no-cache"], cwd=project, env=env, text=True,
-                          capture_output=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "main.py", "synth", "--no-cache"],
+        cwd=project,
+        env=env,
+        text=True,
+        capture_output=True,
+        timeout=120,
+    )
     assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
     assert "HCLGEN_ENGINE=cdk9: unknown engine (choose one of cdktf, cdktn)" in done.stderr

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from generator.render import pipeline
-from tests.support import tf
 from tests.conftest import ROOT
+from tests.support import tf
 from tests.support.tf import planned as _planned
 
 EXAMPLES = sorted(p.name for p in (ROOT / "examples").iterdir() if (p / "config.py").exists())

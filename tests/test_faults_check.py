@@ -57,8 +57,14 @@ def test_crlf_and_non_utf8_get_the_same_verdict_warm_cold_and_uncached(project: 
 def _cli(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "HCLGEN_ROOT": str(project)}
     env.pop(cache.DISABLE_VAR, None)
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], cwd=project, env=env,
-                          capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *args],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def _use_helper(project: Path, module: str) -> None:

@@ -18,14 +18,16 @@ from pathlib import Path
 
 import pytest
 
+from generator.plan.model import PlanReport, env_plan, failed_plan
 from generator.review.comment import mdescape
 from generator.review.comment.render import MARKER, render_comment
-from generator.plan.model import PlanReport, env_plan, failed_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = Path(__file__).parent / "fixtures" / "planjson" / "every-action.json"
-HOSTILE = ("</details><!-- x --> @octocat\n## Pwned\n| a | b |\n<img src=x onerror=alert(1)> "
-           "[link](https://evil.example) **bold** `tick` ``` ~~~ \r\n- item")
+HOSTILE = (
+    "</details><!-- x --> @octocat\n## Pwned\n| a | b |\n<img src=x onerror=alert(1)> "
+    "[link](https://evil.example) **bold** `tick` ``` ~~~ \r\n- item"
+)
 
 
 def outside_code(body: str) -> str:
@@ -51,7 +53,7 @@ def test_text_and_code_escape_everything() -> None:
     assert "\n" not in text and "<" not in text and "|" not in text and "@octocat" not in text
     code = mdescape.code(HOSTILE)
     assert code.startswith("<code>") and "\n" not in code and "|" not in code and "</details>" not in code
-    assert mdescape.code("module.app.aws_s3_bucket.b[\"x\"]") == '`module.app.aws_s3_bucket.b["x"]`'
+    assert mdescape.code('module.app.aws_s3_bucket.b["x"]') == '`module.app.aws_s3_bucket.b["x"]`'
 
 
 def hostile_plan() -> dict[str, object]:
@@ -62,26 +64,51 @@ def hostile_plan() -> dict[str, object]:
         if rc["address"] == "terraform_data.upd":
             rc["change"]["after"]["input"] = HOSTILE
             rc["action_reason"] = "because_" + HOSTILE
-    plan["output_changes"] = {"o": {"actions": ["create"], "before": None, "after": HOSTILE,
-                                    "after_unknown": False, "before_sensitive": False, "after_sensitive": False}}
-    plan["checks"] = [{"address": {"kind": "check", "to_display": "check.x" + HOSTILE},
-                       "status": "fail", "instances": [{"problems": [{"message": HOSTILE}]}]}]
-    plan["deferred_changes"] = [{"reason": HOSTILE, "resource_change": {
-        "address": "terraform_data.d", "type": "terraform_data", "name": "d", "change": {"actions": ["create"]}}}]
+    plan["output_changes"] = {
+        "o": {
+            "actions": ["create"],
+            "before": None,
+            "after": HOSTILE,
+            "after_unknown": False,
+            "before_sensitive": False,
+            "after_sensitive": False,
+        }
+    }
+    plan["checks"] = [
+        {
+            "address": {"kind": "check", "to_display": "check.x" + HOSTILE},
+            "status": "fail",
+            "instances": [{"problems": [{"message": HOSTILE}]}],
+        }
+    ]
+    plan["deferred_changes"] = [
+        {
+            "reason": HOSTILE,
+            "resource_change": {
+                "address": "terraform_data.d",
+                "type": "terraform_data",
+                "name": "d",
+                "change": {"actions": ["create"]},
+            },
+        }
+    ]
     return plan
 
 
 def test_hostile_plan_strings_in_the_model_render_safely() -> None:
     plan = env_plan("dev", hostile_plan(), sources={"terraform_data.upd": "modules/a)(b.py:3"})
-    body = render_comment(PlanReport((plan, failed_plan("prod", HOSTILE))), source_url="https://github.com/o/r/blob/abc")
+    body = render_comment(
+        PlanReport((plan, failed_plan("prod", HOSTILE))), source_url="https://github.com/o/r/blob/abc"
+    )
     assert_safe(body)
     assert "https://github.com/o/r/blob/abc/modules/a%29%28b.py#L3" in body
 
 
 def test_source_url_that_is_not_a_plain_link_is_dropped() -> None:
     plan = env_plan("dev", hostile_plan(), sources={"terraform_data.upd": "modules/a.py:3"})
-    body = render_comment(PlanReport((plan,)), source_url="javascript:alert(1)//",
-                          artifacts_url="https://x.example/a) [evil](https://e")
+    body = render_comment(
+        PlanReport((plan,)), source_url="javascript:alert(1)//", artifacts_url="https://x.example/a) [evil](https://e"
+    )
     assert "javascript:" not in body and "[evil]" not in outside_code(body)
 
 
@@ -95,8 +122,14 @@ def _write_folder(folder: Path, meta: dict[str, object], plan: dict[str, object]
 
 
 def _comment(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), "comment", *args], cwd=tmp_path,
-                          env={**os.environ, **(env or {})}, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "comment", *args],
+        cwd=tmp_path,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_cli_comment_with_hostile_meta_log_paths_and_ci_records(tmp_path: Path) -> None:
@@ -104,13 +137,31 @@ def test_cli_comment_with_hostile_meta_log_paths_and_ci_records(tmp_path: Path) 
     _write_folder(tmp_path / "plans" / "prod", {"env": "prod", "failed": True, "error": HOSTILE}, None)
     status = tmp_path / "status"
     status.mkdir()
-    (status / "check.json").write_text(json.dumps({
-        "job": "check", "env": None, "affected": ["dev", "prod"], "schema": 1,
-        "steps": [{"id": "synth", "name": HOSTILE, "outcome": "failure", "conclusion": "failure"}]}))
-    done = _comment(tmp_path, str(tmp_path / "plans" / "dev"), str(tmp_path / "plans" / "prod"), "--no-diagram",
-                    "--status-dir", str(status), env={"GITHUB_SERVER_URL": "https://github.com",
-                                                      "GITHUB_REPOSITORY": "o/r", "GITHUB_SHA": "abc",
-                                                      "GITHUB_RUN_ID": "1"})
+    (status / "check.json").write_text(
+        json.dumps(
+            {
+                "job": "check",
+                "env": None,
+                "affected": ["dev", "prod"],
+                "schema": 1,
+                "steps": [{"id": "synth", "name": HOSTILE, "outcome": "failure", "conclusion": "failure"}],
+            }
+        )
+    )
+    done = _comment(
+        tmp_path,
+        str(tmp_path / "plans" / "dev"),
+        str(tmp_path / "plans" / "prod"),
+        "--no-diagram",
+        "--status-dir",
+        str(status),
+        env={
+            "GITHUB_SERVER_URL": "https://github.com",
+            "GITHUB_REPOSITORY": "o/r",
+            "GITHUB_SHA": "abc",
+            "GITHUB_RUN_ID": "1",
+        },
+    )
     assert done.returncode == 0, done.stderr
     assert_safe(done.stdout)
 

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.render import cache, pipeline, workflows
 from generator.plan import files as planfiles
+from generator.render import cache, pipeline, workflows
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = Path(__file__).parent / "fixtures" / "planjson" / "every-action.json"
@@ -92,8 +92,9 @@ def test_plan_meta_of_any_shape_is_one_line(tmp_path: Path, kind: str) -> None:
 
 def _cli(cwd: Path, *args: str, root: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, **({"HCLGEN_ROOT": str(root)} if root else {})}
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
+    )
 
 
 def _one_line_error(done: subprocess.CompletedProcess[str]) -> None:
@@ -135,8 +136,9 @@ def test_corrupt_plan_text_and_source_map_do_not_stop_the_comment(tmp_path: Path
     assert done.returncode == 0 and "terraform_data.forgot" in done.stdout, done.stderr
 
 
-@pytest.mark.parametrize("text", [b"\xff\xfe", b"nat_gateway_gb = inf\n", b"nat_gateway_gb = [1]\n", b"x = ",
-                                  b"unknown_field = 1\n"])
+@pytest.mark.parametrize(
+    "text", [b"\xff\xfe", b"nat_gateway_gb = inf\n", b"nat_gateway_gb = [1]\n", b"x = ", b"unknown_field = 1\n"]
+)
 def test_corrupt_usage_file_is_one_line(tmp_path: Path, text: bytes) -> None:
     usage = tmp_path / "usage.toml"
     usage.write_bytes(text)

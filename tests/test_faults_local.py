@@ -26,9 +26,13 @@ from generator.localaws import server as local_aws
 from generator.render.project import load
 from tests.conftest import copy_project
 
-pytestmark = [pytest.mark.e2e, pytest.mark.terraform,
-              pytest.mark.skipif(shutil.which("terraform") is None and os.environ.get("CI") != "true",
-                                 reason="terraform is not installed")]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.terraform,
+    pytest.mark.skipif(
+        shutil.which("terraform") is None and os.environ.get("CI") != "true", reason="terraform is not installed"
+    ),
+]
 PARAMETER = "/acme-api/dev/deploy/image_tag"
 
 
@@ -40,12 +44,26 @@ class Project:
         self.backend = load(root, ["dev"])[0].env.backend
 
     def start(self, *args: str) -> subprocess.Popen[str]:
-        return subprocess.Popen([sys.executable, str(self.root / "main.py"), *args], cwd=self.root, env=self.env,
-                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        return subprocess.Popen(
+            [sys.executable, str(self.root / "main.py"), *args],
+            cwd=self.root,
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
 
     def run(self, *args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, str(self.root / "main.py"), *args], cwd=self.root, env=self.env,
-                              stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout)
+        return subprocess.run(
+            [sys.executable, str(self.root / "main.py"), *args],
+            cwd=self.root,
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
 
     def aws(self, service: str) -> Any:
         server = local_aws.status(self.root)
@@ -104,14 +122,21 @@ def test_killed_local_aws_leaves_errored_state_and_every_command_refuses(project
     assert errored.is_file(), out[-3000:]
     saved = json.loads(errored.read_text())
     assert saved["resources"], "terraform saved what it created"
-    for args in (("plan", "dev", "--local"), ("apply", "dev", "--local", "--auto-approve"),
-                 ("destroy", "dev", "--local", "--auto-approve"), ("drift", "dev", "--local"),
-                 ("deploy", "dev", "--image-tag", "v2", "--local", "--auto-approve"), ("output", "dev", "--local")):
+    for args in (
+        ("plan", "dev", "--local"),
+        ("apply", "dev", "--local", "--auto-approve"),
+        ("destroy", "dev", "--local", "--auto-approve"),
+        ("drift", "dev", "--local"),
+        ("deploy", "dev", "--image-tag", "v2", "--local", "--auto-approve"),
+        ("output", "dev", "--local"),
+    ):
         result = project.run(*args)
         lines = result.stderr.strip().splitlines()
         assert result.returncode in (1, 3) and "Traceback" not in result.stderr, (args, result.stderr)
-        assert any("environments/dev/errored.tfstate" in line and "state-push dev --local" in line
-                   for line in lines), (args, result.stderr)
+        assert any("environments/dev/errored.tfstate" in line and "state-push dev --local" in line for line in lines), (
+            args,
+            result.stderr,
+        )
         assert "to add" not in result.stdout, "planned against the state as if nothing existed"
     assert local_aws.status(project.root) is None, "a refused command started a new local AWS"
     assert errored.is_file()

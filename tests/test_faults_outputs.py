@@ -30,8 +30,15 @@ def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def run(root: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     environ = {**os.environ, "HCLGEN_ROOT": str(root), **(env or {})}
-    return subprocess.run([sys.executable, str(root / "main.py"), *args], cwd=root, env=environ,
-                          capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, str(root / "main.py"), *args],
+        cwd=root,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def tree_hash(folder: Path, skip: tuple[str, ...] = ()) -> str:
@@ -112,8 +119,9 @@ def test_artifact_default_folder_works(root: Path) -> None:
     assert (root / ".hclgen" / "cache.json").read_text() == "{}"
 
 
-@pytest.mark.parametrize("png", ["main.py", "environments/dev/arch.png", ".hclgen/x.png", "environments",
-                                 ".git/x.png", "modules"])
+@pytest.mark.parametrize(
+    "png", ["main.py", "environments/dev/arch.png", ".hclgen/x.png", "environments", ".git/x.png", "modules"]
+)
 def test_diagram_png_never_overwrites_a_user_file(root: Path, png: str) -> None:
     before = tree_hash(root)
     one_line_refusal(run(root, "diagram", "dev", "--png", png), 2, "--png")  # click or the guard
@@ -136,8 +144,9 @@ NAMES = [
 
 
 @pytest.mark.parametrize(("args", "needle"), NAMES, ids=[" ".join(a) for a, _ in NAMES])
-def test_names_that_would_become_paths_are_refused(root: Path, tmp_path: Path, args: tuple[str, ...],
-                                                     needle: str) -> None:
+def test_names_that_would_become_paths_are_refused(
+    root: Path, tmp_path: Path, args: tuple[str, ...], needle: str
+) -> None:
     before = tree_hash(root.parent)
     result = run(root, *args, env={"HCLGEN_STEPS_JSON": json.dumps({"plan": {"outcome": "success"}})})
     assert result.returncode in (1, 2), result.stderr
@@ -162,16 +171,38 @@ def test_ci_variables_are_validated(root: Path, tmp_path: Path) -> None:
     assert not missing.parent.exists()
     one_line_refusal(run(root, "comment", env={"GITHUB_STEP_SUMMARY": str(tmp_path)}), 2, "is a folder")
     event = tmp_path / "event.json"
-    for payload in ({"pull_request": "42"}, {"pull_request": {"number": "7"}}, {"pull_request": {"number": True}},
-                    {"pull_request": None}, [1, 2]):
+    for payload in (
+        {"pull_request": "42"},
+        {"pull_request": {"number": "7"}},
+        {"pull_request": {"number": True}},
+        {"pull_request": None},
+        [1, 2],
+    ):
         event.write_text(json.dumps(payload))
-        result = run(root, "comment", "--post", env={"GITHUB_EVENT_PATH": str(event), "GITHUB_TOKEN": "t",
-                                                     "GITHUB_REPOSITORY": "o/r", "GITHUB_API_URL": "http://127.0.0.1:9"})
+        result = run(
+            root,
+            "comment",
+            "--post",
+            env={
+                "GITHUB_EVENT_PATH": str(event),
+                "GITHUB_TOKEN": "t",
+                "GITHUB_REPOSITORY": "o/r",
+                "GITHUB_API_URL": "http://127.0.0.1:9",
+            },
+        )
         assert result.returncode == 2 and "Traceback" not in result.stderr, (payload, result.stderr)
         assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     event.write_text(json.dumps({"pull_request": {"head": "not-an-object"}}))
-    result = run(root, "comment", env={"GITHUB_EVENT_PATH": str(event), "GITHUB_SERVER_URL": "https://github.com",
-                                       "GITHUB_REPOSITORY": "o/r", "GITHUB_SHA": "abc"})
+    result = run(
+        root,
+        "comment",
+        env={
+            "GITHUB_EVENT_PATH": str(event),
+            "GITHUB_SERVER_URL": "https://github.com",
+            "GITHUB_REPOSITORY": "o/r",
+            "GITHUB_SHA": "abc",
+        },
+    )
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
 
 
@@ -203,8 +234,8 @@ def test_the_tools_own_folders_replaced_by_files_are_one_line(root: Path) -> Non
 
 
 def test_drift_exit_code_of_a_never_applied_env() -> None:
-    from generator.review.reports.drift import status_line
     from generator.plan.model import failed_plan
+    from generator.review.reports.drift import status_line
     from generator.terraform.drift import EnvDrift, never_applied_message, overall
 
     never = EnvDrift(failed_plan("qa", never_applied_message("qa")), Path("."), never_applied=True)

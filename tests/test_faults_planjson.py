@@ -21,12 +21,11 @@ from typing import Any
 
 import pytest
 
-from generator.plan import digest
-from generator.plan import planjson
-from generator.review.comment.render import render_comment
-from generator.review.cost.estimate import plan_sides
+from generator.plan import digest, planjson
 from generator.plan.model import Action, PlanReport, env_plan
 from generator.plan.summary import lines
+from generator.review.comment.render import render_comment
+from generator.review.cost.estimate import plan_sides
 
 FIXTURES = Path(__file__).parent / "fixtures" / "planjson"
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,9 +43,13 @@ def actions_of(plan: dict[str, Any]) -> dict[str, Action]:
 def test_every_action_terraform_emits_is_modelled() -> None:
     found = actions_of(fixture("every-action"))
     assert found == {
-        "terraform_data.gone[0]": Action.DESTROY, "terraform_data.rep": Action.REPLACE,
-        "terraform_data.cbd": Action.REPLACE, "terraform_data.upd": Action.UPDATE,
-        "terraform_data.new": Action.CREATE, "terraform_data.forgot": Action.FORGET}
+        "terraform_data.gone[0]": Action.DESTROY,
+        "terraform_data.rep": Action.REPLACE,
+        "terraform_data.cbd": Action.REPLACE,
+        "terraform_data.upd": Action.UPDATE,
+        "terraform_data.new": Action.CREATE,
+        "terraform_data.forgot": Action.FORGET,
+    }
     counts = env_plan("dev", fixture("every-action")).counts
     assert (counts.add, counts.change, counts.destroy, counts.replace, counts.forget) == (1, 1, 1, 2, 1)
 
@@ -62,8 +65,9 @@ def test_forget_is_in_comment_table_summary_digest_and_console() -> None:
 
 def test_only_a_forget_is_still_a_change() -> None:
     plan = fixture("every-action")
-    plan["resource_changes"] = [rc for rc in plan["resource_changes"] if rc["change"]["actions"] in (["forget"],
-                                                                                                      ["no-op"])]
+    plan["resource_changes"] = [
+        rc for rc in plan["resource_changes"] if rc["change"]["actions"] in (["forget"], ["no-op"])
+    ]
     model = env_plan("dev", plan)
     assert model.has_changes and not model.no_changes
     assert "No changes" not in render_comment(PlanReport((model,)))
@@ -99,11 +103,21 @@ def _older(plan: dict[str, Any], version: str) -> dict[str, Any]:
     """The plan as an older format wrote it: optional keys of later versions removed."""
     out = copy.deepcopy(plan)
     out["format_version"] = version
-    later = {"0.1": ("resource_drift", "relevant_attributes", "checks", "timestamp", "errored", "applyable",
-                     "complete", "output_changes"),
-             "0.2": ("relevant_attributes", "checks", "timestamp", "errored", "applyable", "complete"),
-             "1.0": ("relevant_attributes", "checks", "timestamp", "errored", "applyable", "complete"),
-             "1.1": ("checks", "timestamp", "errored", "applyable", "complete")}[version]
+    later = {
+        "0.1": (
+            "resource_drift",
+            "relevant_attributes",
+            "checks",
+            "timestamp",
+            "errored",
+            "applyable",
+            "complete",
+            "output_changes",
+        ),
+        "0.2": ("relevant_attributes", "checks", "timestamp", "errored", "applyable", "complete"),
+        "1.0": ("relevant_attributes", "checks", "timestamp", "errored", "applyable", "complete"),
+        "1.1": ("checks", "timestamp", "errored", "applyable", "complete"),
+    }[version]
     for key in later:
         out.pop(key, None)
     for rc in out["resource_changes"]:
@@ -123,20 +137,32 @@ def test_every_format_version_reads_the_same(version: str) -> None:
 
 
 def test_format_0_1_module_and_string_index_addresses() -> None:
-    rc = {"module_address": "module.app", "mode": "managed", "type": "aws_s3_bucket", "name": "b",
-          "index": "blue", "change": {"actions": ["delete"], "before": {}, "after": None}}
+    rc = {
+        "module_address": "module.app",
+        "mode": "managed",
+        "type": "aws_s3_bucket",
+        "name": "b",
+        "index": "blue",
+        "change": {"actions": ["delete"], "before": {}, "after": None},
+    }
     plan = {"format_version": "0.1", "resource_changes": [rc]}
     (change,) = env_plan("dev", plan).changes
     assert change.address == 'module.app.aws_s3_bucket.b["blue"]' and change.stateful and change.destructive
 
 
 BAD_DOCUMENTS: dict[str, Any] = {
-    "unknown action": {"format_version": "1.2", "resource_changes": [
-        {"address": "a.b", "type": "a", "name": "b", "change": {"actions": ["obliterate"]}}]},
-    "empty actions": {"format_version": "1.2", "resource_changes": [
-        {"address": "a.b", "type": "a", "name": "b", "change": {"actions": []}}]},
-    "actions a string": {"format_version": "1.2", "resource_changes": [
-        {"address": "a.b", "type": "a", "name": "b", "change": {"actions": "delete"}}]},
+    "unknown action": {
+        "format_version": "1.2",
+        "resource_changes": [{"address": "a.b", "type": "a", "name": "b", "change": {"actions": ["obliterate"]}}],
+    },
+    "empty actions": {
+        "format_version": "1.2",
+        "resource_changes": [{"address": "a.b", "type": "a", "name": "b", "change": {"actions": []}}],
+    },
+    "actions a string": {
+        "format_version": "1.2",
+        "resource_changes": [{"address": "a.b", "type": "a", "name": "b", "change": {"actions": "delete"}}],
+    },
     "change missing": {"format_version": "1.2", "resource_changes": [{"address": "a.b"}]},
     "resource_changes an object": {"format_version": "1.2", "resource_changes": {"a.b": {}}},
     "entry a string": {"format_version": "1.2", "resource_changes": ["aws_db_instance.main"]},
@@ -145,12 +171,20 @@ BAD_DOCUMENTS: dict[str, Any] = {
     "no format_version": {"resource_changes": []},
     "a list": [{"format_version": "1.2"}],
     "unknown output action": {"format_version": "1.2", "output_changes": {"x": {"actions": ["explode"]}}},
-    "unknown drift action": {"format_version": "1.2", "resource_drift": [
-        {"address": "a.b", "type": "a", "name": "b", "change": {"actions": ["vanish"]}}]},
-    "bool index": {"format_version": "0.1", "resource_changes": [
-        {"type": "a", "name": "b", "index": True, "change": {"actions": ["create"]}}]},
-    "unknown mode": {"format_version": "1.2", "resource_changes": [
-        {"address": "a.b", "mode": "ephemeral-ish", "type": "a", "name": "b", "change": {"actions": ["create"]}}]},
+    "unknown drift action": {
+        "format_version": "1.2",
+        "resource_drift": [{"address": "a.b", "type": "a", "name": "b", "change": {"actions": ["vanish"]}}],
+    },
+    "bool index": {
+        "format_version": "0.1",
+        "resource_changes": [{"type": "a", "name": "b", "index": True, "change": {"actions": ["create"]}}],
+    },
+    "unknown mode": {
+        "format_version": "1.2",
+        "resource_changes": [
+            {"address": "a.b", "mode": "ephemeral-ish", "type": "a", "name": "b", "change": {"actions": ["create"]}}
+        ],
+    },
 }
 
 
@@ -177,8 +211,9 @@ def test_trailing_garbage_is_refused_but_the_wrapper_stays_accepted() -> None:
 
 def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "HCLGEN_ROOT": str(cwd)}
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 @pytest.mark.parametrize("name", ["unknown action", "format 2.0", "a list"])
@@ -195,8 +230,12 @@ def test_cli_comment_and_cost_refuse_in_one_line(tmp_path: Path, name: str) -> N
 def test_stateful_rail_fails_closed_on_a_plan_it_cannot_read() -> None:
     """A stateful delete hidden behind an unknown action never reaches the rail as "nothing risky":
     building the model (what apply decides from) refuses first."""
-    rc = {"address": "aws_db_instance.main", "type": "aws_db_instance", "name": "main",
-          "change": {"actions": ["delete", "obliterate"]}}
+    rc = {
+        "address": "aws_db_instance.main",
+        "type": "aws_db_instance",
+        "name": "main",
+        "change": {"actions": ["delete", "obliterate"]},
+    }
     with pytest.raises(planjson.PlanFormatError):
         env_plan("dev", {"format_version": "1.2", "resource_changes": [rc]})
 
@@ -236,8 +275,11 @@ def test_real_terraform_forget_and_replace(tmp_path: Path) -> None:
     (tmp_path / "main.tf").write_text(TF_SECOND)
     tf("plan", "-input=false", "-var", "v=2", "-out=p.tfplan")
     plan = planjson.parse(tf("show", "-json", "p.tfplan"))
-    assert actions_of(plan) == {"terraform_data.upd": Action.UPDATE, "terraform_data.rep": Action.REPLACE,
-                                "terraform_data.forgot": Action.FORGET}
+    assert actions_of(plan) == {
+        "terraform_data.upd": Action.UPDATE,
+        "terraform_data.rep": Action.REPLACE,
+        "terraform_data.forgot": Action.FORGET,
+    }
     assert "terraform_data.forgot" in plan_sides(plan)[1]
 
 
@@ -260,8 +302,8 @@ def test_any_value_of_the_wrong_shape_is_refused_never_a_traceback(seed: int) ->
     read or refused with PlanFormatError; the comment, digest, cost, diagram and artifact never crash."""
     import random
 
-    from generator.errors import HclgenError
     from generator.diagram.plan import plan_diagram
+    from generator.errors import HclgenError
     from generator.plan.redact import strip_plan
 
     weird: list[Any] = ["x", 7, None, [], {}, [1, "a"], {"a": 1}, True]

@@ -21,17 +21,32 @@ from scripts.projectcopy import copy_project
 DEV_CONFIG = "environments/dev/config.py"
 
 
-def run(root: Path, *args: str, env: dict[str, str] | None = None,
-        timeout: float = 600) -> subprocess.CompletedProcess[str]:
+def run(
+    root: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
     environ = {**os.environ, "HCLGEN_ROOT": str(root), **(env or {})}
-    return subprocess.run([sys.executable, str(root / "main.py"), *args], cwd=root, env=environ, capture_output=True,
-                           text=True, timeout=timeout, stdin=subprocess.DEVNULL, start_new_session=True)
+    return subprocess.run(
+        [sys.executable, str(root / "main.py"), *args],
+        cwd=root,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
 
 
 def start(root: Path, *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, str(root / "main.py"), *args], cwd=root,
-                            env={**os.environ, "HCLGEN_ROOT": str(root)}, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, str(root / "main.py"), *args],
+        cwd=root,
+        env={**os.environ, "HCLGEN_ROOT": str(root)},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def tree_hash(folder: Path) -> str:
@@ -42,8 +57,12 @@ def tree_hash(folder: Path) -> str:
 
 
 def leftovers(root: Path) -> list[Path]:
-    return [p for p in root.rglob("*") if ".venv" not in p.parts and (p.name.endswith(".hclgen-tmp")
-            or p.name.endswith(".hclgen-bak") or p.name.endswith(".tmp"))]
+    return [
+        p
+        for p in root.rglob("*")
+        if ".venv" not in p.parts
+        and (p.name.endswith(".hclgen-tmp") or p.name.endswith(".hclgen-bak") or p.name.endswith(".tmp"))
+    ]
 
 
 @pytest.fixture
@@ -70,8 +89,13 @@ def test_local_down_signals_only_its_own_server(server_root: tuple[Path, dict[st
             {**record, "pid": victim.pid, "command": victim_identity[0], "start_ticks": victim_identity[1]},
             {**record, "start_ticks": str(int(str(record["start_ticks"])) + 1)},  # the pid reused by a newer process
             {**record, "command": "sleep 300"},
-            {**record, "pid": 1}, {**record, "pid": 0}, {**record, "pid": -1},
-            {**record, "pid": "123"}, {"pid": record["pid"]}, [record["pid"]], "garbage",
+            {**record, "pid": 1},
+            {**record, "pid": 0},
+            {**record, "pid": -1},
+            {**record, "pid": "123"},
+            {"pid": record["pid"]},
+            [record["pid"]],
+            "garbage",
         ]
         for bad in forged:
             record_file.write_text(bad if isinstance(bad, str) else json.dumps(bad))

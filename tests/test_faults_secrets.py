@@ -18,9 +18,24 @@ from generator.errors import InputError
 from modules.ecs import EcsInputs
 from modules.params import ParamsInputs
 
-SECRET_NAMES = ["DB_PASSWORD", "DB_PASS", "PASS", "SMTP_PASSWD", "APP_SECRET", "GITHUB_TOKEN", "STRIPE_KEY",
-                "AWS_SK", "SENTRY_DSN", "DSN", "API_KEY", "APIKEY", "PRIVATE_KEY", "AWS_ACCESS_KEY",
-                "GCP_CREDENTIALS", "db_password"]
+SECRET_NAMES = [
+    "DB_PASSWORD",
+    "DB_PASS",
+    "PASS",
+    "SMTP_PASSWD",
+    "APP_SECRET",
+    "GITHUB_TOKEN",
+    "STRIPE_KEY",
+    "AWS_SK",
+    "SENTRY_DSN",
+    "DSN",
+    "API_KEY",
+    "APIKEY",
+    "PRIVATE_KEY",
+    "AWS_ACCESS_KEY",
+    "GCP_CREDENTIALS",
+    "db_password",
+]
 PLAIN_NAMES = ["APP_ENV", "LOG_LEVEL", "PASSTHROUGH_MODE", "KEYBOARD_LAYOUT", "COMPASS_URL", "PORT", "BUCKET"]
 SECRET_VALUES = {
     "postgres://app:hunter2@db.internal:5432/app": "URL with a password",
@@ -31,8 +46,15 @@ SECRET_VALUES = {
     "xoxb-123456789012-abcdefABCDEF": "Slack token",
     "-----BEGIN RSA PRIVATE KEY-----\nMIIE...": "private key",
 }
-PLAIN_VALUES = ["dev", "https://api.example.com/v1", "postgres://db.internal:5432/app", "platform@acme.example.com",
-                "arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:db-AbCdEf", "AKIA", "sk_live"]
+PLAIN_VALUES = [
+    "dev",
+    "https://api.example.com/v1",
+    "postgres://db.internal:5432/app",
+    "platform@acme.example.com",
+    "arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:db-AbCdEf",
+    "AKIA",
+    "sk_live",
+]
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -78,18 +100,36 @@ def test_tags_and_any_string_are_checked_by_value() -> None:
 
 def _synth(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "HCLGEN_ROOT": str(project)}
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), "synth", *args], cwd=project, env=env,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "synth", *args],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
-@pytest.mark.parametrize(("old", "new", "named"), [
-    ('environment={"APP_ENV": "dev"}', 'environment={"APP_ENV": "dev", "DATABASE_URL": "postgres://app:pw@db/app"}',
-     "ecs.environment.DATABASE_URL"),
-    ('values={"LOG_LEVEL": "debug"}', 'values={"LOG_LEVEL": "debug", "STRIPE": "sk_live_51HxYzAbCdEfGhIjKl"}',
-     "params.values.STRIPE"),
-    ('tags={"Owner": "platform-team"', 'tags={"Token": "xoxb-123456789012-abcdefABCDEF", "Owner": "platform-team"',
-     "tags.Token"),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "named"),
+    [
+        (
+            'environment={"APP_ENV": "dev"}',
+            'environment={"APP_ENV": "dev", "DATABASE_URL": "postgres://app:pw@db/app"}',
+            "ecs.environment.DATABASE_URL",
+        ),
+        (
+            'values={"LOG_LEVEL": "debug"}',
+            'values={"LOG_LEVEL": "debug", "STRIPE": "sk_live_51HxYzAbCdEfGhIjKl"}',
+            "params.values.STRIPE",
+        ),
+        (
+            'tags={"Owner": "platform-team"',
+            'tags={"Token": "xoxb-123456789012-abcdefABCDEF", "Owner": "platform-team"',
+            "tags.Token",
+        ),
+    ],
+)
 def test_synth_refuses_and_writes_nothing(project: Path, old: str, new: str, named: str) -> None:
     config = project / "environments" / "dev" / "config.py"
     config.write_text(config.read_text().replace(old, new))

@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
-from generator.review.comment.render import MARKER
 from generator.errors import UsageError
 from generator.github.client import GitHubClient, GitHubError, PullRequest, pull_request_from_env, upsert_comment
+from generator.review.comment.render import MARKER
 from tests.support.fakegithub import NUMBER, REPO, TOKEN, FakeGitHub
 
 FIXTURE = Path(__file__).parent / "fixtures" / "plans" / "mixed" / "plan.json"
@@ -37,13 +37,17 @@ def test_first_run_creates_later_runs_update_in_place(github: FakeGitHub, sleeps
         github.seen.clear()
         assert upsert_comment(gh, PR, f"{MARKER}\nv2", MARKER)[0] == "unchanged"
     listing = f"/repos/{REPO}/issues/{NUMBER}/comments"
-    assert first == [("GET", listing, {"per_page": ["100"]}, None),
-                     ("GET", listing, {"per_page": ["100"], "page": ["2"]}, None),
-                     ("POST", listing, {}, {"body": f"{MARKER}\nv1"})]
+    assert first == [
+        ("GET", listing, {"per_page": ["100"]}, None),
+        ("GET", listing, {"per_page": ["100"], "page": ["2"]}, None),
+        ("POST", listing, {}, {"body": f"{MARKER}\nv1"}),
+    ]
     assert what == "updated" and comment["id"] == 1003
-    assert second == [("GET", listing, {"per_page": ["100"]}, None),
-                      ("GET", listing, {"per_page": ["100"], "page": ["2"]}, None),
-                      ("PATCH", f"/repos/{REPO}/issues/comments/1003", {}, {"body": f"{MARKER}\nv2"})]
+    assert second == [
+        ("GET", listing, {"per_page": ["100"]}, None),
+        ("GET", listing, {"per_page": ["100"], "page": ["2"]}, None),
+        ("PATCH", f"/repos/{REPO}/issues/comments/1003", {}, {"body": f"{MARKER}\nv2"}),
+    ]
     assert [c["body"] for c in github.comments][-1] == f"{MARKER}\nv2" and len(github.comments) == 4
     assert [s.method for s in github.seen] == ["GET", "GET"]  # unchanged: no PATCH
     assert sleeps == []
@@ -66,8 +70,11 @@ def test_retries_5xx_and_rate_limits_as_github_asks(github: FakeGitHub, sleeps: 
         (502, {}, {"message": "Bad Gateway"}),
         (403, {"retry-after": "2"}, {"message": "You have exceeded a secondary rate limit"}),
         (429, {}, {"message": "slow down"}),
-        (403, {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(int(now) + 5)},
-         {"message": "API rate limit exceeded"}),
+        (
+            403,
+            {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(int(now) + 5)},
+            {"message": "API rate limit exceeded"},
+        ),
     ]
     with client(github, sleeps, now) as gh:
         assert gh.create_comment(REPO, NUMBER, "hi")["body"] == "hi"
@@ -79,25 +86,48 @@ def test_gives_up_after_the_last_attempt(github: FakeGitHub, sleeps: list[float]
     github.script = [(503, {}, {"message": "Unavailable"})] * 5
     with client(github, sleeps) as gh, pytest.raises(GitHubError) as err:
         gh.create_comment(REPO, NUMBER, "hi")
-    assert str(err.value) == (f"GitHub POST /repos/{REPO}/issues/{NUMBER}/comments failed "
-                              "(503: Unavailable) after 5 attempts")
+    assert str(err.value) == (
+        f"GitHub POST /repos/{REPO}/issues/{NUMBER}/comments failed (503: Unavailable) after 5 attempts"
+    )
     assert sleeps == [1.0, 2.0, 4.0, 8.0]
 
 
-@pytest.mark.parametrize(("status", "headers", "message", "expected"), [
-    (401, {}, "Bad credentials", "GitHub rejected the token (401: Bad credentials): check GITHUB_TOKEN"),
-    (403, {}, "Resource not accessible by integration",
-     "GitHub refused POST /repos/acme/infra/issues/7/comments (403: Resource not accessible by integration): "
-     "the token needs `pull-requests: write` (pull requests from forks get a read-only token)"),
-    (404, {}, "Not Found", "GitHub returned 404 for POST /repos/acme/infra/issues/7/comments: check "
-     "GITHUB_REPOSITORY, the pull request number and that the token can see the repository"),
-    (403, {"retry-after": "3600"}, "secondary rate limit",
-     "GitHub rate limit on POST /repos/acme/infra/issues/7/comments (403: secondary rate limit); gave up at "
-     "once: the wait it asks for is too long or retries ran out"),
-    (422, {}, "Validation Failed", "GitHub POST /repos/acme/infra/issues/7/comments failed (422: Validation Failed)"),
-])
-def test_clear_one_line_errors_without_retry(github: FakeGitHub, sleeps: list[float], status: int,
-                                             headers: dict[str, str], message: str, expected: str) -> None:
+@pytest.mark.parametrize(
+    ("status", "headers", "message", "expected"),
+    [
+        (401, {}, "Bad credentials", "GitHub rejected the token (401: Bad credentials): check GITHUB_TOKEN"),
+        (
+            403,
+            {},
+            "Resource not accessible by integration",
+            "GitHub refused POST /repos/acme/infra/issues/7/comments (403: Resource not accessible by integration): "
+            "the token needs `pull-requests: write` (pull requests from forks get a read-only token)",
+        ),
+        (
+            404,
+            {},
+            "Not Found",
+            "GitHub returned 404 for POST /repos/acme/infra/issues/7/comments: check "
+            "GITHUB_REPOSITORY, the pull request number and that the token can see the repository",
+        ),
+        (
+            403,
+            {"retry-after": "3600"},
+            "secondary rate limit",
+            "GitHub rate limit on POST /repos/acme/infra/issues/7/comments (403: secondary rate limit); gave up at "
+            "once: the wait it asks for is too long or retries ran out",
+        ),
+        (
+            422,
+            {},
+            "Validation Failed",
+            "GitHub POST /repos/acme/infra/issues/7/comments failed (422: Validation Failed)",
+        ),
+    ],
+)
+def test_clear_one_line_errors_without_retry(
+    github: FakeGitHub, sleeps: list[float], status: int, headers: dict[str, str], message: str, expected: str
+) -> None:
     github.script = [(status, headers, {"message": message})]
     with client(github, sleeps) as gh, pytest.raises(GitHubError) as err:
         gh.create_comment(REPO, NUMBER, "hi")
@@ -124,8 +154,11 @@ def event_file(tmp_path: Path, payload: dict[str, Any]) -> str:
 
 
 def test_pull_request_from_env(tmp_path: Path) -> None:
-    env = {"GITHUB_TOKEN": TOKEN, "GITHUB_REPOSITORY": REPO,
-           "GITHUB_EVENT_PATH": event_file(tmp_path, {"pull_request": {"number": 7}})}
+    env = {
+        "GITHUB_TOKEN": TOKEN,
+        "GITHUB_REPOSITORY": REPO,
+        "GITHUB_EVENT_PATH": event_file(tmp_path, {"pull_request": {"number": 7}}),
+    }
     assert pull_request_from_env(env) == PullRequest("https://api.github.com", REPO, 7, TOKEN)
     with pytest.raises(UsageError, match="--post needs GITHUB_TOKEN, GITHUB_EVENT_PATH from GitHub Actions"):
         pull_request_from_env({"GITHUB_REPOSITORY": REPO})
@@ -135,9 +168,15 @@ def test_pull_request_from_env(tmp_path: Path) -> None:
 
 def test_comment_post_end_to_end(github: FakeGitHub, tmp_path: Path) -> None:
     summary = tmp_path / "summary.md"
-    env = {"GITHUB_API_URL": github.url, "GITHUB_TOKEN": TOKEN, "GITHUB_REPOSITORY": REPO,
-           "GITHUB_EVENT_PATH": event_file(tmp_path, {"pull_request": {"number": 7, "head": {"sha": "abc123"}}}),
-           "GITHUB_SERVER_URL": "https://github.com", "GITHUB_RUN_ID": "99", "GITHUB_STEP_SUMMARY": str(summary)}
+    env = {
+        "GITHUB_API_URL": github.url,
+        "GITHUB_TOKEN": TOKEN,
+        "GITHUB_REPOSITORY": REPO,
+        "GITHUB_EVENT_PATH": event_file(tmp_path, {"pull_request": {"number": 7, "head": {"sha": "abc123"}}}),
+        "GITHUB_SERVER_URL": "https://github.com",
+        "GITHUB_RUN_ID": "99",
+        "GITHUB_STEP_SUMMARY": str(summary),
+    }
     runner = CliRunner()
     args = ["comment", str(FIXTURE), "--post", "--sources", str(FIXTURE.parent / "sources.json")]
     first = runner.invoke(cli, args, env=env)
@@ -153,8 +192,9 @@ def test_comment_post_end_to_end(github: FakeGitHub, tmp_path: Path) -> None:
 
 
 def test_comment_post_without_token_fails_in_one_line(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["comment", str(FIXTURE), "--post"],
-                                env={"GITHUB_TOKEN": "", "GITHUB_STEP_SUMMARY": ""})
+    result = CliRunner().invoke(
+        cli, ["comment", str(FIXTURE), "--post"], env={"GITHUB_TOKEN": "", "GITHUB_STEP_SUMMARY": ""}
+    )
     assert result.exit_code == 64
     assert result.output.startswith("error: --post needs GITHUB_TOKEN") and result.output.count("\n") == 1
 

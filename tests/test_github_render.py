@@ -11,11 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import githubrender
 from tests.conftest import ROOT
+from tests.support import githubrender
 
-DOCUMENTS = sorted([*ROOT.glob("environments/*/ARCHITECTURE.md"), *ROOT.glob("examples/*/ARCHITECTURE.md"),
-                    *(p for p in (ROOT / "tests" / "golden" / "comment").glob("*.md") if "```mermaid" in p.read_text())])
+DOCUMENTS = sorted(
+    [
+        *ROOT.glob("environments/*/ARCHITECTURE.md"),
+        *ROOT.glob("examples/*/ARCHITECTURE.md"),
+        *(p for p in (ROOT / "tests" / "golden" / "comment").glob("*.md") if "```mermaid" in p.read_text()),
+    ]
+)
 MIN_CONTRAST = 4.5
 
 

@@ -9,15 +9,31 @@ import pytest
 
 from generator.render import pipeline
 from generator.render.emit import GENERATED_MARK
-from tests.conftest import ROOT
 from scripts.projectcopy import env_names
+from tests.conftest import ROOT
 
-EXPECTED_FILES = {"versions.tf", "backend.tf", "providers.tf", "vpc.tf", "alb.tf", "ecs.tf", "rds.tf", "ecr.tf",
-                  "iam.tf", "outputs.tf", "ARCHITECTURE.md",
-                  "oidc.tf", "deploy.tf", "scaling.tf", "params.tf"}
+EXPECTED_FILES = {
+    "versions.tf",
+    "backend.tf",
+    "providers.tf",
+    "vpc.tf",
+    "alb.tf",
+    "ecs.tf",
+    "rds.tf",
+    "ecr.tf",
+    "iam.tf",
+    "outputs.tf",
+    "ARCHITECTURE.md",
+    "oidc.tf",
+    "deploy.tf",
+    "scaling.tf",
+    "params.tf",
+}
 # The production layer: dev keeps the cheap part (alarms, dashboard), prod has all of it.
-PRODUCTION_FILES = {"dev": {"notifications.tf", "alarms.tf", "dashboard.tf"},
-                    "prod": {"notifications.tf", "alarms.tf", "dashboard.tf", "waf.tf", "dns.tf", "logs.tf"}}
+PRODUCTION_FILES = {
+    "dev": {"notifications.tf", "alarms.tf", "dashboard.tf"},
+    "prod": {"notifications.tf", "alarms.tf", "dashboard.tf", "waf.tf", "dns.tf", "logs.tf"},
+}
 
 
 def test_every_environment_has_the_expected_files(rendered: list) -> None:
@@ -61,7 +77,8 @@ def test_native_references_and_no_bare_interpolation(rendered: list) -> None:
             for line in text.splitlines():
                 value = line.split(" = ", 1)[-1].strip().rstrip(",")
                 assert not (value.startswith('"${') and value.endswith('}"') and value.count("${") == 1), (
-                    f"{name}: interpolation-only string {value}")
+                    f"{name}: interpolation-only string {value}"
+                )
         ecs = item.files["ecs.tf"]
         assert "task_definition                   = aws_ecs_task_definition.this.arn" in ecs
         assert "container_definitions = jsonencode([" in ecs

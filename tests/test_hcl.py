@@ -20,7 +20,7 @@ from generator.jsonenc import as_document, terraform_json
         ('say "hi"\n', '"say \\"hi\\"\\n"'),
         ('${join(",", var.x)}', 'join(",", var.x)'),
         ("$${literal}", '"$${literal}"'),
-        ("${{a = 1}[\"a\"]}", '{a = 1}["a"]'),
+        ('${{a = 1}["a"]}', '{a = 1}["a"]'),
     ],
 )
 def test_strings_become_native_expressions_only_when_whole(raw: str, hcl: str) -> None:
@@ -34,8 +34,14 @@ def test_unterminated_interpolation_is_rejected() -> None:
 
 
 def test_alignment_follows_terraform_fmt() -> None:
-    body = [Attr("a", 1), Attr("long_name", "x"), Attr("map", {"k": "v", "longer-key": True}), Attr("b", 2),
-            Blank(), Block("inner", (), [Attr("x", [1, 2])])]
+    body = [
+        Attr("a", 1),
+        Attr("long_name", "x"),
+        Attr("map", {"k": "v", "longer-key": True}),
+        Attr("b", 2),
+        Blank(),
+        Block("inner", (), [Attr("x", [1, 2])]),
+    ]
     assert render_block(Block("resource", ("t", "n"), body), 0) == [
         'resource "t" "n" {',
         "  a         = 1",
@@ -64,10 +70,17 @@ def test_jsonencode_only_for_exact_terraform_json() -> None:
 
 
 def test_jsonencode_call_renders_multiline_object() -> None:
-    lines = render_block(Block("x", (), [Attr("policy", Call("jsonencode", {"A": "${aws_s3_bucket.b.arn}",
-                                                                              "aws:Key": [1]}))]), 0)
-    assert lines == ["x {", "  policy = jsonencode({", "    A         = aws_s3_bucket.b.arn",
-                     '    "aws:Key" = [1]', "  })", "}"]
+    lines = render_block(
+        Block("x", (), [Attr("policy", Call("jsonencode", {"A": "${aws_s3_bucket.b.arn}", "aws:Key": [1]}))]), 0
+    )
+    assert lines == [
+        "x {",
+        "  policy = jsonencode({",
+        "    A         = aws_s3_bucket.b.arn",
+        '    "aws:Key" = [1]',
+        "  })",
+        "}",
+    ]
 
 
 def test_reserved_words_and_odd_keys_are_quoted_in_objects() -> None:

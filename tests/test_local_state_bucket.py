@@ -11,8 +11,9 @@ from generator.localaws import server as local_aws
 from generator.terraform import operations, statebucket
 
 
-def test_bucket_checked_once_per_server_and_again_after_a_restart(project: Path,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bucket_checked_once_per_server_and_again_after_a_restart(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     clients: list[str] = []
     real_client = statebucket.s3_client
     monkeypatch.setattr(statebucket, "s3_client", lambda *a, **k: clients.append("s3") or real_client(*a, **k))

@@ -47,8 +47,9 @@ def test_a_lock_file_that_does_not_match_is_a_clear_error(project: Path) -> None
         workspace.init(ws)
     message = str(caught.value)
     assert "\n" not in message
-    assert message.startswith("terraform init for dev: the providers do not match "
-                              "environments/dev/.terraform.lock.hcl (read-only in CI)")
+    assert message.startswith(
+        "terraform init for dev: the providers do not match environments/dev/.terraform.lock.hcl (read-only in CI)"
+    )
     assert ws.lock_file.read_text() == tampered  # never rewritten in CI
 
 
@@ -70,10 +71,13 @@ def test_outside_ci_init_creates_the_lock_file(project: Path) -> None:
     assert 'version     = "5.100.0"' in local.lock_file.read_text()
 
 
-@pytest.mark.parametrize(("variables", "expected"), [
-    ({"CI": "true"}, True), ({"GITHUB_ACTIONS": "true"}, True), ({"CI": "false"}, False), ({}, False)])
-def test_ci_is_detected_from_the_environment(variables: dict[str, str], expected: bool,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("variables", "expected"),
+    [({"CI": "true"}, True), ({"GITHUB_ACTIONS": "true"}, True), ({"CI": "false"}, False), ({}, False)],
+)
+def test_ci_is_detected_from_the_environment(
+    variables: dict[str, str], expected: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for name in ("CI", "GITHUB_ACTIONS"):
         monkeypatch.delenv(name, raising=False)
     for name, value in variables.items():

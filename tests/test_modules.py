@@ -96,18 +96,25 @@ def test_loader_adds_the_environment_to_input_errors(project: Path, stack: str, 
 
 
 def test_missing_required_value_is_named(project: Path) -> None:
-    _write_config(project, "qa", "from generator.environment import Environment\n"
-                  "ENVIRONMENT = Environment(name='qa', project='acme', region='us-east-1', stack=None)\n")
+    _write_config(
+        project,
+        "qa",
+        "from generator.environment import Environment\n"
+        "ENVIRONMENT = Environment(name='qa', project='acme', region='us-east-1', stack=None)\n",
+    )
     with pytest.raises(ConfigError) as caught:
         load(project, ["qa"])
     assert str(caught.value) == "environment 'qa': environment: required value missing: state_bucket"
 
 
-@pytest.mark.parametrize(("stack", "message"), [
-    ("dns=DnsInputs()", "environment 'qa': dns: required value missing: zone_id and domain_name"),
-    ("dns=modules.dns.DnsInputs(zone_id='Z1')", "environment 'qa': dns: required value missing: domain_name"),
-    ("oidc=OidcInputs(\n        )", "environment 'qa': oidc: required value missing: repository"),
-])
+@pytest.mark.parametrize(
+    ("stack", "message"),
+    [
+        ("dns=DnsInputs()", "environment 'qa': dns: required value missing: zone_id and domain_name"),
+        ("dns=modules.dns.DnsInputs(zone_id='Z1')", "environment 'qa': dns: required value missing: domain_name"),
+        ("oidc=OidcInputs(\n        )", "environment 'qa': oidc: required value missing: repository"),
+    ],
+)
 def test_missing_module_values_are_named_from_the_class_fields(project: Path, stack: str, message: str) -> None:
     """Checked against the dataclass's own fields (no parsing of Python's TypeError text)."""
     imports = "import modules.dns\nfrom modules.dns import DnsInputs\nfrom modules.oidc import OidcInputs\n"
@@ -152,7 +159,7 @@ def test_prod_shape_has_a_nat_per_zone_and_protection(rendered: list) -> None:
     assert '"db.t4g.micro"' in dev["rds.tf"]
 
 
-UNTRACKED = '''from generator.cdk import Vpc, tracked
+UNTRACKED = """from generator.cdk import Vpc, tracked
 from generator.environment import Environment
 
 class Bare:
@@ -161,12 +168,12 @@ class Bare:
         Vpc(scope, "anonymous", cidr_block="10.1.0.0/16")
 
 ENVIRONMENT = Environment(name="qa", project="acme", region="us-east-1", state_bucket="acme-state", stack=Bare())
-'''
+"""
 
 
 def test_every_resource_must_go_through_tracked(project: Path) -> None:
-    from generator.render import pipeline
     from generator.errors import HclgenError
+    from generator.render import pipeline
 
     _write_config(project, "qa", UNTRACKED)
     with pytest.raises(HclgenError, match="resource aws_vpc.anonymous was not passed through tracked()"):
@@ -174,10 +181,16 @@ def test_every_resource_must_go_through_tracked(project: Path) -> None:
 
 
 def test_two_resources_may_not_share_a_terraform_name(project: Path) -> None:
-    from generator.render import pipeline
     from generator.errors import HclgenError
+    from generator.render import pipeline
 
-    _write_config(project, "qa", UNTRACKED.replace('        Vpc(scope, "anonymous", cidr_block="10.1.0.0/16")',
-                                                   '        tracked(Vpc(scope, "other", cidr_block="10.1.0.0/16"), "named")'))
+    _write_config(
+        project,
+        "qa",
+        UNTRACKED.replace(
+            '        Vpc(scope, "anonymous", cidr_block="10.1.0.0/16")',
+            '        tracked(Vpc(scope, "other", cidr_block="10.1.0.0/16"), "named")',
+        ),
+    )
     with pytest.raises(HclgenError, match="two resources named aws_vpc.named"):
         pipeline.render(project, ["qa"])

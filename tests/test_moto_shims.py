@@ -12,9 +12,9 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from generator.terraform import statebucket
 from generator.localaws import server as local_aws
 from generator.localaws.shims import policy_as_if_tls
+from generator.terraform import statebucket
 
 REGION = "eu-west-1"
 
@@ -54,14 +54,20 @@ def test_scalable_target_tags(server: local_aws.Server) -> None:
     _ecs_service(server, "tagged")
     aas = client(server, "application-autoscaling")
     arn = aas.register_scalable_target(
-        ServiceNamespace="ecs", ResourceId="service/tagged/tagged", ScalableDimension="ecs:service:DesiredCount",
-        MinCapacity=1, MaxCapacity=3, Tags={"Team": "a"})["ScalableTargetARN"]
+        ServiceNamespace="ecs",
+        ResourceId="service/tagged/tagged",
+        ScalableDimension="ecs:service:DesiredCount",
+        MinCapacity=1,
+        MaxCapacity=3,
+        Tags={"Team": "a"},
+    )["ScalableTargetARN"]
     assert aas.list_tags_for_resource(ResourceARN=arn)["Tags"] == {"Team": "a"}
     aas.tag_resource(ResourceARN=arn, Tags={"Env": "dev"})
     aas.untag_resource(ResourceARN=arn, TagKeys=["Team"])
     assert aas.list_tags_for_resource(ResourceARN=arn)["Tags"] == {"Env": "dev"}
-    aas.deregister_scalable_target(ServiceNamespace="ecs", ResourceId="service/tagged/tagged",
-                                   ScalableDimension="ecs:service:DesiredCount")
+    aas.deregister_scalable_target(
+        ServiceNamespace="ecs", ResourceId="service/tagged/tagged", ScalableDimension="ecs:service:DesiredCount"
+    )
     with pytest.raises(ClientError, match="ResourceNotFoundException"):
         aas.list_tags_for_resource(ResourceARN=arn)
 
@@ -93,8 +99,12 @@ def test_ecs_service_echoes_dropped_fields(server: local_aws.Server) -> None:
 def test_rds_parameters_are_user_sourced(server: local_aws.Server) -> None:
     rds = client(server, "rds")
     rds.create_db_parameter_group(DBParameterGroupName="pg", DBParameterGroupFamily="postgres16", Description="d")
-    rds.modify_db_parameter_group(DBParameterGroupName="pg", Parameters=[
-        {"ParameterName": "log_min_duration_statement", "ParameterValue": "500", "ApplyMethod": "immediate"}])
+    rds.modify_db_parameter_group(
+        DBParameterGroupName="pg",
+        Parameters=[
+            {"ParameterName": "log_min_duration_statement", "ParameterValue": "500", "ApplyMethod": "immediate"}
+        ],
+    )
     params = rds.describe_db_parameters(DBParameterGroupName="pg", Source="user")["Parameters"]
     assert [(p["ParameterName"], p.get("Source")) for p in params] == [("log_min_duration_statement", "user")]
 
@@ -102,8 +112,10 @@ def test_rds_parameters_are_user_sourced(server: local_aws.Server) -> None:
 def test_load_balancer_is_active_at_once(server: local_aws.Server) -> None:
     ec2 = client(server, "ec2")
     vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
-    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.9.{i}.0/24", AvailabilityZone=f"{REGION}{z}")["Subnet"]["SubnetId"]
-               for i, z in enumerate("ab")]
+    subnets = [
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.9.{i}.0/24", AvailabilityZone=f"{REGION}{z}")["Subnet"]["SubnetId"]
+        for i, z in enumerate("ab")
+    ]
     created = client(server, "elbv2").create_load_balancer(Name="fast", Subnets=subnets)["LoadBalancers"][0]
     assert created["State"]["Code"] == "active"
 
@@ -112,8 +124,17 @@ def test_group_rule_keeps_its_description(server: local_aws.Server) -> None:
     ec2 = client(server, "ec2")
     vpc = ec2.create_vpc(CidrBlock="10.8.0.0/16")["Vpc"]["VpcId"]
     a, b = (ec2.create_security_group(GroupName=n, Description=n, VpcId=vpc)["GroupId"] for n in "ab")
-    ec2.authorize_security_group_ingress(GroupId=a, IpPermissions=[{
-        "IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "UserIdGroupPairs": [{"GroupId": b, "Description": "from b"}]}])
+    ec2.authorize_security_group_ingress(
+        GroupId=a,
+        IpPermissions=[
+            {
+                "IpProtocol": "tcp",
+                "FromPort": 80,
+                "ToPort": 80,
+                "UserIdGroupPairs": [{"GroupId": b, "Description": "from b"}],
+            }
+        ],
+    )
     rules = ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [a]}])["SecurityGroupRules"]
     assert "from b" in [r.get("Description") for r in rules]
 
@@ -129,8 +150,17 @@ def test_tls_only_bucket_still_serves_the_local_endpoint(server: local_aws.Serve
 def test_policy_as_if_tls() -> None:
     deny_plain = statebucket.tls_only_policy("b", REGION)
     assert json.loads(policy_as_if_tls(json.dumps(deny_plain)))["Statement"] == []
-    allow_tls = {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*",
-                                "Condition": {"Bool": {"aws:SecureTransport": "true"}}}]}
+    allow_tls = {
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "s3:GetObject",
+                "Resource": "*",
+                "Condition": {"Bool": {"aws:SecureTransport": "true"}},
+            }
+        ]
+    }
     assert "Condition" not in json.loads(policy_as_if_tls(json.dumps(allow_tls)))["Statement"][0]
     other = {"Statement": [{"Effect": "Deny", "Condition": {"StringEquals": {"aws:SourceVpce": "x"}}}]}
     assert json.loads(policy_as_if_tls(json.dumps(other)))["Statement"] == other["Statement"]
@@ -138,8 +168,12 @@ def test_policy_as_if_tls() -> None:
 
 def test_aws_managed_policies_are_attachable(server: local_aws.Server) -> None:
     iam = client(server, "iam")
-    trust = {"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Principal": {"Service": "codedeploy.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "codedeploy.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
+    }
     iam.create_role(RoleName="managed-check", AssumeRolePolicyDocument=json.dumps(trust))
     for arn in ("arn:aws:iam::aws:policy/PowerUserAccess", "arn:aws:iam::aws:policy/AWSCodeDeployRoleForECS"):
         iam.attach_role_policy(RoleName="managed-check", PolicyArn=arn)
@@ -149,10 +183,19 @@ def test_aws_managed_policies_are_attachable(server: local_aws.Server) -> None:
 
 def test_aurora_cluster_reports_what_was_created(server: local_aws.Server) -> None:
     rds = client(server, "rds")
-    rds.create_db_cluster(DBClusterIdentifier="aurora-check", Engine="aurora-postgresql", MasterUsername="app",
-                          ManageMasterUserPassword=True)
-    rds.create_db_instance(DBInstanceIdentifier="aurora-check-1", DBClusterIdentifier="aurora-check",
-                           Engine="aurora-postgresql", DBInstanceClass="db.r7g.large", EnablePerformanceInsights=True)
+    rds.create_db_cluster(
+        DBClusterIdentifier="aurora-check",
+        Engine="aurora-postgresql",
+        MasterUsername="app",
+        ManageMasterUserPassword=True,
+    )
+    rds.create_db_instance(
+        DBInstanceIdentifier="aurora-check-1",
+        DBClusterIdentifier="aurora-check",
+        Engine="aurora-postgresql",
+        DBInstanceClass="db.r7g.large",
+        EnablePerformanceInsights=True,
+    )
     cluster = rds.describe_db_clusters(DBClusterIdentifier="aurora-check")["DBClusters"][0]
     assert cluster["EngineMode"] == "provisioned" and "ScalingConfigurationInfo" not in cluster
     instance = rds.describe_db_instances(DBInstanceIdentifier="aurora-check-1")["DBInstances"][0]

@@ -14,17 +14,21 @@ from pathlib import Path
 import pytest
 
 from generator.environment import Environment
+from generator.errors import InputError
 from generator.plan import model
 from generator.plan import summary as plan_summary
-from generator.errors import InputError
 from generator.render import moved
 from generator.render.moved import Declared, Move, MoveConflict, Resource
 from generator.render.movedfile import header, identity_table, is_canonical
 from generator.terraform.prune import split
 from modules.stack import StackInputs
 
-IDENTITY = {"aws_vpc": ["cidr_block", "tags.Name"], "aws_subnet": ["cidr_block", "vpc_id", "tags.Name"],
-            "aws_db_instance": ["identifier"], "aws_eip": ["tags.Name"]}
+IDENTITY = {
+    "aws_vpc": ["cidr_block", "tags.Name"],
+    "aws_subnet": ["cidr_block", "vpc_id", "tags.Name"],
+    "aws_db_instance": ["identifier"],
+    "aws_eip": ["tags.Name"],
+}
 
 
 def res(address: str, file: str = "vpc.tf", source: str = "", **attrs: object) -> Resource:
@@ -46,11 +50,22 @@ def test_identity_table_comes_from_the_provider_schema() -> None:
 
 def test_a_renamed_database_is_moved_with_its_python_line() -> None:
     old = index(res("aws_db_instance.this", "rds.tf", identifier="acme-dev", instance_class="db.t4g.micro"))
-    new = index(res("aws_db_instance.primary", "rds.tf", "modules/rds.py:78", identifier="acme-dev",
-                    instance_class="db.t4g.small"))
-    assert moved.detect(old, new, [], IDENTITY) == [Move(
-        "aws_db_instance.this", "aws_db_instance.primary",
-        'rds: aws_db_instance "this" renamed to "primary" (modules/rds.py:78), same identifier')]
+    new = index(
+        res(
+            "aws_db_instance.primary",
+            "rds.tf",
+            "modules/rds.py:78",
+            identifier="acme-dev",
+            instance_class="db.t4g.small",
+        )
+    )
+    assert moved.detect(old, new, [], IDENTITY) == [
+        Move(
+            "aws_db_instance.this",
+            "aws_db_instance.primary",
+            'rds: aws_db_instance "this" renamed to "primary" (modules/rds.py:78), same identifier',
+        )
+    ]
 
 
 def test_a_different_identity_is_a_replacement_not_a_move() -> None:
@@ -67,13 +82,19 @@ def test_no_identity_set_is_never_matched() -> None:
 
 def test_references_follow_earlier_matches() -> None:
     """The VPC and its subnet renamed together: the subnet's vpc_id only matches once the VPC did."""
-    old = index(res("aws_vpc.this", cidr_block="10.0.0.0/18", tags={"Name": "dev"}),
-                res("aws_subnet.public_a", cidr_block="10.0.0.0/24", vpc_id="${aws_vpc.this.id}"))
-    new = index(res("aws_vpc.main", cidr_block="10.0.0.0/18", tags={"Name": "dev"}),
-                res("aws_subnet.public_1", cidr_block="10.0.0.0/24", vpc_id="${aws_vpc.main.id}"))
+    old = index(
+        res("aws_vpc.this", cidr_block="10.0.0.0/18", tags={"Name": "dev"}),
+        res("aws_subnet.public_a", cidr_block="10.0.0.0/24", vpc_id="${aws_vpc.this.id}"),
+    )
+    new = index(
+        res("aws_vpc.main", cidr_block="10.0.0.0/18", tags={"Name": "dev"}),
+        res("aws_subnet.public_1", cidr_block="10.0.0.0/24", vpc_id="${aws_vpc.main.id}"),
+    )
     found = moved.detect(old, new, [], IDENTITY)
-    assert [(m.source, m.target) for m in found] == [("aws_subnet.public_a", "aws_subnet.public_1"),
-                                                     ("aws_vpc.this", "aws_vpc.main")]
+    assert [(m.source, m.target) for m in found] == [
+        ("aws_subnet.public_a", "aws_subnet.public_1"),
+        ("aws_vpc.this", "aws_vpc.main"),
+    ]
     assert found[0].comment.endswith("same cidr_block and vpc_id")
 
 
@@ -84,25 +105,35 @@ def test_two_candidates_are_refused_with_the_way_out() -> None:
         moved.detect(old, new, [], IDENTITY)
     message = str(caught.value)
     assert "\n" not in message
-    assert message.startswith("cannot tell which of aws_eip.nat_a, aws_eip.nat_b aws_eip.nat became "
-                              "(all have tags.Name = 'dev-nat')")
-    assert "tracked(..., moved_from='nat')" in message and "Environment(moves={'aws_eip.nat': 'aws_eip.nat_a'})" in message
+    assert message.startswith(
+        "cannot tell which of aws_eip.nat_a, aws_eip.nat_b aws_eip.nat became (all have tags.Name = 'dev-nat')"
+    )
+    assert (
+        "tracked(..., moved_from='nat')" in message and "Environment(moves={'aws_eip.nat': 'aws_eip.nat_a'})" in message
+    )
 
 
 def test_a_declared_move_decides_what_identity_cannot() -> None:
     old = index(res("aws_eip.nat", tags={"Name": "dev-nat"}))
     new = index(res("aws_eip.nat_a", tags={"Name": "dev-nat"}), res("aws_eip.nat_b", tags={"Name": "dev-nat"}))
     declared = [Declared("aws_eip.nat", "aws_eip.nat_a", "moved_from= at modules/vpc.py:160")]
-    assert moved.detect(old, new, declared, IDENTITY) == [Move(
-        "aws_eip.nat", "aws_eip.nat_a", 'vpc: aws_eip "nat" renamed to "nat_a", declared by moved_from= at '
-        "modules/vpc.py:160")]
+    assert moved.detect(old, new, declared, IDENTITY) == [
+        Move(
+            "aws_eip.nat",
+            "aws_eip.nat_a",
+            'vpc: aws_eip "nat" renamed to "nat_a", declared by moved_from= at modules/vpc.py:160',
+        )
+    ]
 
 
-@pytest.mark.parametrize(("declared", "error"), [
-    (Declared("aws_eip.nat", "aws_vpc.nat_a", "here"), "keeps the resource type"),
-    (Declared("aws_eip.nat", "aws_eip.gone", "here"), "aws_eip.gone is not in the synthesized configuration"),
-    (Declared("aws_eip.nat_a", "aws_eip.nat_b", "here"), "aws_eip.nat_a is still in the configuration"),
-])
+@pytest.mark.parametrize(
+    ("declared", "error"),
+    [
+        (Declared("aws_eip.nat", "aws_vpc.nat_a", "here"), "keeps the resource type"),
+        (Declared("aws_eip.nat", "aws_eip.gone", "here"), "aws_eip.gone is not in the synthesized configuration"),
+        (Declared("aws_eip.nat_a", "aws_eip.nat_b", "here"), "aws_eip.nat_a is still in the configuration"),
+    ],
+)
 def test_bad_declarations_are_one_line_errors(declared: Declared, error: str) -> None:
     old = index(res("aws_eip.nat"))
     new = index(res("aws_eip.nat_a"), res("aws_eip.nat_b"))
@@ -125,7 +156,11 @@ def test_merge_keeps_earlier_moves_and_survives_a_rename_back() -> None:
 
 
 def test_file_round_trips_and_rejects_hand_edits(tmp_path: Path) -> None:
-    moves = [Move("aws_vpc.this", "aws_vpc.main", 'vpc: aws_vpc "this" renamed to "main" (modules/vpc.py:98), same cidr_block')]
+    moves = [
+        Move(
+            "aws_vpc.this", "aws_vpc.main", 'vpc: aws_vpc "this" renamed to "main" (modules/vpc.py:98), same cidr_block'
+        )
+    ]
     text = moved.render(header("dev"), moves)
     assert moved.parse(text) == moves
     assert "\nmoved {\n  from = aws_vpc.this\n  to   = aws_vpc.main\n}\n" in text
@@ -156,7 +191,8 @@ def test_plan_summary_counts_moves_and_applies_them() -> None:
         "dev: 0 to add, 0 to change, 0 to destroy, 0 to replace, 3 to move",
         "  move     aws_db_instance.this -> aws_db_instance.primary",
         "  move     aws_db_parameter_group.this -> aws_db_parameter_group.primary",
-        "  move     aws_vpc.this -> aws_vpc.main"]
+        "  move     aws_vpc.this -> aws_vpc.main",
+    ]
 
 
 def test_environment_moves_are_validated() -> None:
@@ -171,10 +207,12 @@ def test_environment_moves_are_validated() -> None:
 
 # --- synth in a project copy, through the CLI ---------------------------------------------------
 
+
 def cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "HCLGEN_ROOT": str(root)}
-    return subprocess.run([sys.executable, str(root / "main.py"), *args], cwd=root, env=env,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, str(root / "main.py"), *args], cwd=root, env=env, capture_output=True, text=True, timeout=300
+    )
 
 
 def edit(root: Path, rel: str, old: str, new: str) -> None:
@@ -188,7 +226,12 @@ def snapshot(root: Path) -> dict[str, str]:
 
 
 def test_synth_writes_and_keeps_moved_blocks_and_check_agrees(project: Path) -> None:
-    edit(project, "modules/ecr.py", "key = validate.tf_name(repo)", 'key = "images" if repo == "app" else validate.tf_name(repo)')
+    edit(
+        project,
+        "modules/ecr.py",
+        "key = validate.tf_name(repo)",
+        'key = "images" if repo == "app" else validate.tf_name(repo)',
+    )
     result = cli(project, "synth")
     assert result.returncode == 0, result.stderr
     text = (project / "environments" / "dev" / "moved.tf").read_text()
@@ -206,33 +249,57 @@ def test_synth_writes_and_keeps_moved_blocks_and_check_agrees(project: Path) -> 
 
 def test_two_candidates_stop_synth_with_one_line_and_nothing_written(project: Path) -> None:
     """prod's per-AZ NAT EIPs are tagged by zone; tag them alike and rename them: which is which?"""
-    edit(project, "modules/vpc.py", 'label = name if key == "this" else f"{name}-{key.removeprefix(\'zone_\')}"',
-         "label = name")
+    edit(
+        project,
+        "modules/vpc.py",
+        'label = name if key == "this" else f"{name}-{key.removeprefix(\'zone_\')}"',
+        "label = name",
+    )
     assert cli(project, "synth", "prod").returncode == 0
-    edit(project, "modules/vpc.py", 'eip = tracked(Eip(self, "nat" if key == "this" else f"nat_{key}"',
-         'eip = tracked(Eip(self, "nat" if key == "this" else f"address_{key}"')
+    edit(
+        project,
+        "modules/vpc.py",
+        'eip = tracked(Eip(self, "nat" if key == "this" else f"nat_{key}"',
+        'eip = tracked(Eip(self, "nat" if key == "this" else f"address_{key}"',
+    )
     before = snapshot(project)
     result = cli(project, "synth", "prod")
     assert result.returncode == 64
     lines = result.stderr.strip().splitlines()
     assert [line for line in lines if line.startswith("error:")] == [lines[-1]]
-    assert lines[-1].startswith("error: environment 'prod': moves: cannot pair aws_eip.nat_zone_a, "
-                                "aws_eip.nat_zone_b, aws_eip.nat_zone_c with aws_eip.address_zone_a, ")
+    assert lines[-1].startswith(
+        "error: environment 'prod': moves: cannot pair aws_eip.nat_zone_a, "
+        "aws_eip.nat_zone_b, aws_eip.nat_zone_c with aws_eip.address_zone_a, "
+    )
     assert "moved_from='nat_zone_a'" in lines[-1] and lines[-1].endswith("nothing was written")
     assert snapshot(project) == before
 
 
 def test_explicit_moves_resolve_the_ambiguity(project: Path) -> None:
-    edit(project, "modules/vpc.py", 'label = name if key == "this" else f"{name}-{key.removeprefix(\'zone_\')}"',
-         "label = name")
+    edit(
+        project,
+        "modules/vpc.py",
+        'label = name if key == "this" else f"{name}-{key.removeprefix(\'zone_\')}"',
+        "label = name",
+    )
     assert cli(project, "synth", "prod").returncode == 0
-    edit(project, "modules/vpc.py", 'eip = tracked(Eip(self, "nat" if key == "this" else f"nat_{key}"',
-         'eip = tracked(Eip(self, "nat" if key == "this" else f"address_{key}"')
-    edit(project, "modules/vpc.py", 'tags={"Name": f"{label}-nat", **tags}))',
-         'tags={"Name": f"{label}-nat", **tags}), moved_from=None if key == "this" else f"nat_{key}")')
+    edit(
+        project,
+        "modules/vpc.py",
+        'eip = tracked(Eip(self, "nat" if key == "this" else f"nat_{key}"',
+        'eip = tracked(Eip(self, "nat" if key == "this" else f"address_{key}"',
+    )
+    edit(
+        project,
+        "modules/vpc.py",
+        'tags={"Name": f"{label}-nat", **tags}))',
+        'tags={"Name": f"{label}-nat", **tags}), moved_from=None if key == "this" else f"nat_{key}")',
+    )
     result = cli(project, "synth", "prod")
     assert result.returncode == 0, result.stderr
     text = (project / "environments" / "prod" / "moved.tf").read_text()
     for zone in "abc":
         assert f"from = aws_eip.nat_zone_{zone}\n  to   = aws_eip.address_zone_{zone}" in text
-    assert 'renamed to "address_zone_a" (modules/vpc.py:' in text and "declared by moved_from= at modules/vpc.py:" in text
+    assert (
+        'renamed to "address_zone_a" (modules/vpc.py:' in text and "declared by moved_from= at modules/vpc.py:" in text
+    )

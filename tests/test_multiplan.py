@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.terraform import multiplan
 from generator.cli import cli
 from generator.errors import UsageError
+from generator.terraform import multiplan
 from scripts.projectcopy import env_names
 
 
@@ -29,8 +29,9 @@ def test_all_plans_every_env(project: Path, capsys: pytest.CaptureFixture[str]) 
 
 
 def _git(root: Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(root), "-c", "user.email=t@t", "-c", "user.name=t", *args], check=True,
-                   capture_output=True)
+    subprocess.run(
+        ["git", "-C", str(root), "-c", "user.email=t@t", "-c", "user.name=t", *args], check=True, capture_output=True
+    )
 
 
 def test_affected_plans_only_what_the_change_touches(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

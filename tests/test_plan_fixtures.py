@@ -30,8 +30,9 @@ EXPECTED = {
 
 @pytest.mark.terraform
 def test_refresh_script_regenerates_the_three_scenarios(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, str(SCRIPT), "--out", str(tmp_path)], capture_output=True,
-                            text=True, timeout=540)
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT), "--out", str(tmp_path)], capture_output=True, text=True, timeout=540
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     for name, (env, counts) in EXPECTED.items():
         folder = tmp_path / name
@@ -68,23 +69,42 @@ def lifecycle_module() -> ModuleType:
 
 def test_scrubber_gives_each_made_up_value_one_stable_placeholder() -> None:
     scrub = lifecycle_module().Scrubber()
-    first = scrub.value({"id": "vpc-0f3a9c1e5b7d2a4c6", "arn": "arn:aws:ec2:r:1:vpc/vpc-0f3a9c1e5b7d2a4c6",
-                         "subnets": ["subnet-eeeeeeeeeeeeeeeee", "subnet-aaaaaaaaaaaaaaaaa"],
-                         "cidr": "10.0.0.0/18", "ip": "10.0.3.77", "dns": "ip-10-0-3-77.ec2.internal",
-                         "at": "2026-11-23T05:16:52Z", "db": "db-M5ENSHXFPU6XHZ4G4ZEI5QIO2U",
-                         "secret": "arn:aws:secretsmanager:r:1:secret:rds!db-85b9bc2d-9cda-4f49-9189-4f1919c96f7a-xwHcaq",
-                         "doc": '{"b":1,"a":"x"}', "text": "not {json"})
-    assert first == {"id": "vpc-00000000000000001", "arn": "arn:aws:ec2:r:1:vpc/vpc-00000000000000001",
-                     "subnets": ["subnet-00000000000000002", "subnet-00000000000000003"],  # kept in given order
-                     "cidr": "10.0.0.0/18", "ip": "192.0.2.1", "dns": "ip-192-0-2-1.ec2.internal",
-                     "at": "2000-01-01T00:00:00Z", "db": "db-00000000000000000000000001",
-                     "secret": "arn:aws:secretsmanager:r:1:secret:rds!db-00000000-0000-0000-0000-000000000001-000001",
-                     "doc": '{"a":"x","b":1}', "text": "not {json"}
+    first = scrub.value(
+        {
+            "id": "vpc-0f3a9c1e5b7d2a4c6",
+            "arn": "arn:aws:ec2:r:1:vpc/vpc-0f3a9c1e5b7d2a4c6",
+            "subnets": ["subnet-eeeeeeeeeeeeeeeee", "subnet-aaaaaaaaaaaaaaaaa"],
+            "cidr": "10.0.0.0/18",
+            "ip": "10.0.3.77",
+            "dns": "ip-10-0-3-77.ec2.internal",
+            "at": "2026-11-23T05:16:52Z",
+            "db": "db-M5ENSHXFPU6XHZ4G4ZEI5QIO2U",
+            "secret": "arn:aws:secretsmanager:r:1:secret:rds!db-85b9bc2d-9cda-4f49-9189-4f1919c96f7a-xwHcaq",
+            "doc": '{"b":1,"a":"x"}',
+            "text": "not {json",
+        }
+    )
+    assert first == {
+        "id": "vpc-00000000000000001",
+        "arn": "arn:aws:ec2:r:1:vpc/vpc-00000000000000001",
+        "subnets": ["subnet-00000000000000002", "subnet-00000000000000003"],  # kept in given order
+        "cidr": "10.0.0.0/18",
+        "ip": "192.0.2.1",
+        "dns": "ip-192-0-2-1.ec2.internal",
+        "at": "2000-01-01T00:00:00Z",
+        "db": "db-00000000000000000000000001",
+        "secret": "arn:aws:secretsmanager:r:1:secret:rds!db-00000000-0000-0000-0000-000000000001-000001",
+        "doc": '{"a":"x","b":1}',
+        "text": "not {json",
+    }
     # A sorted list (terraform's order for a set) is sorted again after the values are replaced.
     assert scrub.value(["subnet-aaaaaaaaaaaaaaaaa", "subnet-eeeeeeeeeeeeeeeee"]) == [
-        "subnet-00000000000000002", "subnet-00000000000000003"]
-    assert scrub.text('  - "subnet-aaaaaaaaaaaaaaaaa",\n  - "subnet-eeeeeeeeeeeeeeeee",\n  id = "vpc-0f3a9c1e5b7d2a4c6"') == (
-        '  - "subnet-00000000000000002",\n  - "subnet-00000000000000003",\n  id = "vpc-00000000000000001"')
+        "subnet-00000000000000002",
+        "subnet-00000000000000003",
+    ]
+    assert scrub.text(
+        '  - "subnet-aaaaaaaaaaaaaaaaa",\n  - "subnet-eeeeeeeeeeeeeeeee",\n  id = "vpc-0f3a9c1e5b7d2a4c6"'
+    ) == ('  - "subnet-00000000000000002",\n  - "subnet-00000000000000003",\n  id = "vpc-00000000000000001"')
 
 
 def test_lifecycle_edits_fail_loudly_when_the_config_moved() -> None:
@@ -102,11 +122,21 @@ def test_lifecycle_edits_fail_loudly_when_the_config_moved() -> None:
 @pytest.mark.e2e
 @pytest.mark.terraform
 def test_lifecycle_plans_dev_through_create_noop_update_replace_destroy_move(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, str(SCRIPT), "--lifecycle", "--out", str(tmp_path)],
-                            capture_output=True, text=True, timeout=900)
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT), "--lifecycle", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    expected = {"create": Counts(add=84), "noop": Counts(), "update": Counts(change=2),
-                "replace": Counts(change=2, replace=2), "destroy": Counts(destroy=1), "move": Counts(moved=3)}
+    expected = {
+        "create": Counts(add=84),
+        "noop": Counts(),
+        "update": Counts(change=2),
+        "replace": Counts(change=2, replace=2),
+        "destroy": Counts(destroy=1),
+        "move": Counts(moved=3),
+    }
     for scenario, counts in expected.items():
         folder = tmp_path / f"dev-{scenario}"
         assert sorted(p.name for p in folder.iterdir()) == ["meta.json", "plan.json", "plan.txt", "sources.json"]

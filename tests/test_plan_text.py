@@ -51,12 +51,15 @@ def applied(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return workdir
 
 
-@pytest.mark.parametrize(("args", "automation"), [
-    (["-var", "v=b", "-var-file=warns.tfvars"], True),  # coloured, refresh lines, warning box
-    (["-var", "v=b", "-no-color"], False),  # "Saved the plan to" trailer
-    (["-no-color"], True),  # no changes
-    (["-destroy", "-no-color"], True),
-])
+@pytest.mark.parametrize(
+    ("args", "automation"),
+    [
+        (["-var", "v=b", "-var-file=warns.tfvars"], True),  # coloured, refresh lines, warning box
+        (["-var", "v=b", "-no-color"], False),  # "Saved the plan to" trailer
+        (["-no-color"], True),  # no changes
+        (["-destroy", "-no-color"], True),
+    ],
+)
 def test_plan_text_equals_terraform_show(applied: Path, args: list[str], automation: bool) -> None:
     printed = _tf(applied, "plan", "-input=false", "-out=p.tfplan", *args, automation=automation)
     assert "Refreshing state..." in printed

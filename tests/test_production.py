@@ -38,13 +38,26 @@ def _unquote(value: object) -> object:
 def _resources(text: str, kind: str) -> dict[str, dict]:
     parsed = _unquote(hcl2.loads(text))
     assert isinstance(parsed, dict)
-    return {name: body for block in parsed.get("resource", []) for type_, named in block.items() if type_ == kind
-            for name, body in named.items()}
+    return {
+        name: body
+        for block in parsed.get("resource", [])
+        for type_, named in block.items()
+        if type_ == kind
+        for name, body in named.items()
+    }
 
 
-@pytest.mark.parametrize(("instance_class", "expected"), [
-    ("db.t4g.micro", 112), ("db.t3.medium", 450), ("db.m7g.large", 901), ("db.r6g.xlarge", 3604),
-    ("db.m6i.24xlarge", 5000), ("db.x9.huge", None)])
+@pytest.mark.parametrize(
+    ("instance_class", "expected"),
+    [
+        ("db.t4g.micro", 112),
+        ("db.t3.medium", 450),
+        ("db.m7g.large", 901),
+        ("db.r6g.xlarge", 3604),
+        ("db.m6i.24xlarge", 5000),
+        ("db.x9.huge", None),
+    ],
+)
 def test_max_connections_follow_postgres_memory_formula(instance_class: str, expected: int | None) -> None:
     assert postgres_max_connections(instance_class) == expected
 
@@ -56,17 +69,33 @@ def test_alarm_defaults_are_the_reference_thresholds() -> None:
     assert (alarms.alb_5xx_percent, alarms.alb_5xx_minutes) == (3, 1)
     assert (alarms.rds_free_storage_percent, alarms.rds_connections_percent) == (10, 90)
     assert (alarms.queue_age_seconds, alarms.queue_age_minutes) == (600, 15)
-    assert (alarms.api_5xx_percent, alarms.api_5xx_minutes, alarms.api_p90_latency_ms,
-            alarms.api_p90_integration_latency_ms, alarms.api_latency_minutes) == (5, 3, 2500, 2000, 5)
+    assert (
+        alarms.api_5xx_percent,
+        alarms.api_5xx_minutes,
+        alarms.api_p90_latency_ms,
+        alarms.api_p90_integration_latency_ms,
+        alarms.api_latency_minutes,
+    ) == (5, 3, 2500, 2000, 5)
 
 
 def test_rendered_alarms_use_the_thresholds_and_notify_the_topic(rendered: list) -> None:
     alarms = _resources(_files(rendered, "prod")["alarms.tf"], "aws_cloudwatch_metric_alarm")
-    assert set(alarms) == {"ecs_cpu", "ecs_memory", "alb_5xx_ratio", "alb_4xx_ratio", "alb_unhealthy_targets",
-                           "ecs_running_tasks", "rds_cpu", "rds_free_storage", "rds_connections"}
+    assert set(alarms) == {
+        "ecs_cpu",
+        "ecs_memory",
+        "alb_5xx_ratio",
+        "alb_4xx_ratio",
+        "alb_unhealthy_targets",
+        "ecs_running_tasks",
+        "rds_cpu",
+        "rds_free_storage",
+        "rds_connections",
+    }
     assert alarms["ecs_cpu"]["threshold"] == 80 and alarms["ecs_cpu"]["evaluation_periods"] == 5
     # 10 % of the storage allocated now (50 GiB at creation; storage autoscaling raises it, the threshold follows).
-    assert alarms["rds_free_storage"]["threshold"] == "${((aws_db_instance.this.allocated_storage * 10737418240) / 100)}"
+    assert (
+        alarms["rds_free_storage"]["threshold"] == "${((aws_db_instance.this.allocated_storage * 10737418240) / 100)}"
+    )
     assert alarms["rds_connections"]["threshold"] == 901 * 90 // 100  # db.m7g.large, > 90 %
     ratio = alarms["alb_5xx_ratio"]
     assert "metric_name" not in ratio and ratio["threshold"] == 3  # seed 004: >= 3 % for 1 minute
@@ -81,10 +110,16 @@ def test_rendered_alarms_use_the_thresholds_and_notify_the_topic(rendered: list)
 
 def test_waf_excludes_admin_from_admin_protection_and_counts_single_rules(rendered: list) -> None:
     waf = _files(rendered, "prod")["waf.tf"]
-    for group in ("CommonRuleSet", "KnownBadInputsRuleSet", "AmazonIpReputationList", "SQLiRuleSet",
-                  "AdminProtectionRuleSet", "AnonymousIpList"):
+    for group in (
+        "CommonRuleSet",
+        "KnownBadInputsRuleSet",
+        "AmazonIpReputationList",
+        "SQLiRuleSet",
+        "AdminProtectionRuleSet",
+        "AnonymousIpList",
+    ):
         assert f'name        = "AWSManagedRules{group}"' in waf
-    admin = waf[waf.index('name        = "AWSManagedRulesAdminProtectionRuleSet"'):]
+    admin = waf[waf.index('name        = "AWSManagedRulesAdminProtectionRuleSet"') :]
     assert admin.index("scope_down_statement") < admin.index('search_string         = "/admin"') < 2000
     assert "not_statement" in admin[:2000] and 'positional_constraint = "STARTS_WITH"' in admin[:2000]
     assert 'name = "HostingProviderIPList"' in waf and "rate_based_statement" in waf
@@ -97,9 +132,14 @@ def test_waf_excludes_admin_from_admin_protection_and_counts_single_rules(render
 def test_several_excluded_paths_become_one_regex_and_count_mode_is_one_input() -> None:
     from modules.waf import Waf
 
-    rule = Waf._managed(WafInputs(count_only=("AWSManagedRulesSQLiRuleSet",),
-                                  excluded_paths={"AWSManagedRulesSQLiRuleSet": ("/admin", "/internal.api")}),
-                        "AWSManagedRulesSQLiRuleSet", 40)
+    rule = Waf._managed(
+        WafInputs(
+            count_only=("AWSManagedRulesSQLiRuleSet",),
+            excluded_paths={"AWSManagedRulesSQLiRuleSet": ("/admin", "/internal.api")},
+        ),
+        "AWSManagedRulesSQLiRuleSet",
+        40,
+    )
     assert rule["override_action"] == {"count": {}}
     regex = rule["statement"]["managed_rule_group_statement"]["scope_down_statement"]["not_statement"]["statement"][0]
     assert regex["regex_match_statement"]["regex_string"] == r"^(/admin|/internal\.api)"
@@ -133,21 +173,24 @@ def test_dev_keeps_the_cheap_subset(rendered: list) -> None:
     assert dev["vpc.tf"].count('resource "aws_nat_gateway"') == 1
 
 
-@pytest.mark.parametrize(("build", "field", "words"), [
-    (lambda: AlarmInputs(ecs_cpu_percent=0), "ecs_cpu_percent", "from 1 to 100"),
-    (lambda: NotificationInputs(emails=("not-an-email",)), "emails", "not an email address"),
-    (lambda: NotificationInputs(https_endpoints=("http://plain",)), "https_endpoints", "https:// URL"),
-    (lambda: SlackChannel(workspace_id="x", channel_id="C0123ABCD"), "slack.workspace_id", "Slack workspace"),
-    (lambda: WafInputs(excluded_paths={"AWSManagedRulesNope": ("/admin",)}), "excluded_paths", "not one of"),
-    (lambda: WafInputs(excluded_paths={"AWSManagedRulesCommonRuleSet": ("admin",)}), "excluded_paths", "URL path"),
-    (lambda: WafInputs(count_only=("AWSManagedRulesAdminProtectionRuleSet",)), "count_only", "not one of"),
-    (lambda: WafInputs(rate_limit=5), "rate_limit", "from 10"),
-    (lambda: DnsInputs(zone_id="Z1", domain_name="no_dots"), "domain_name", "host name"),
-    (lambda: LogsInputs(flow_log_traffic="SOME"), "flow_log_traffic", "must be one of"),  # type: ignore[arg-type]
-    (lambda: RdsInputs(monitoring_interval=7), "monitoring_interval", "must be one of"),
-    (lambda: RdsInputs(performance_insights_days=30), "performance_insights_days", "multiple of 31"),
-    (lambda: AlbInputs(ssl_policy="ELBSecurityPolicy-2016-08"), "ssl_policy", "older than 1.2"),
-])
+@pytest.mark.parametrize(
+    ("build", "field", "words"),
+    [
+        (lambda: AlarmInputs(ecs_cpu_percent=0), "ecs_cpu_percent", "from 1 to 100"),
+        (lambda: NotificationInputs(emails=("not-an-email",)), "emails", "not an email address"),
+        (lambda: NotificationInputs(https_endpoints=("http://plain",)), "https_endpoints", "https:// URL"),
+        (lambda: SlackChannel(workspace_id="x", channel_id="C0123ABCD"), "slack.workspace_id", "Slack workspace"),
+        (lambda: WafInputs(excluded_paths={"AWSManagedRulesNope": ("/admin",)}), "excluded_paths", "not one of"),
+        (lambda: WafInputs(excluded_paths={"AWSManagedRulesCommonRuleSet": ("admin",)}), "excluded_paths", "URL path"),
+        (lambda: WafInputs(count_only=("AWSManagedRulesAdminProtectionRuleSet",)), "count_only", "not one of"),
+        (lambda: WafInputs(rate_limit=5), "rate_limit", "from 10"),
+        (lambda: DnsInputs(zone_id="Z1", domain_name="no_dots"), "domain_name", "host name"),
+        (lambda: LogsInputs(flow_log_traffic="SOME"), "flow_log_traffic", "must be one of"),  # type: ignore[arg-type]
+        (lambda: RdsInputs(monitoring_interval=7), "monitoring_interval", "must be one of"),
+        (lambda: RdsInputs(performance_insights_days=30), "performance_insights_days", "multiple of 31"),
+        (lambda: AlbInputs(ssl_policy="ELBSecurityPolicy-2016-08"), "ssl_policy", "older than 1.2"),
+    ],
+)
 def test_invalid_production_inputs_name_the_field(build: object, field: str, words: str) -> None:
     with pytest.raises(InputError) as caught:
         build()  # type: ignore[operator]
@@ -155,7 +198,7 @@ def test_invalid_production_inputs_name_the_field(build: object, field: str, wor
 
 
 def test_unknown_instance_class_asks_for_max_connections(project: Path) -> None:
-    stack = ('rds=RdsInputs(instance_class="db.z1d.large"), alarms=AlarmInputs()')  # real class, memory unknown
+    stack = 'rds=RdsInputs(instance_class="db.z1d.large"), alarms=AlarmInputs()'  # real class, memory unknown
     imports = "from modules.alarms import AlarmInputs\nfrom modules.rds import RdsInputs\n"
     _write_config(project, "qa", imports + CONFIG.format(name="qa", stack=stack))
     with pytest.raises(ConfigError) as caught:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import boto3
@@ -32,8 +31,14 @@ def test_each_db_instance_has_its_own_resource_id(server: local_aws.Server) -> N
     rds = client(server, "rds")
     ids = {}
     for name in ("app-dev", "app-prod"):
-        rds.create_db_instance(DBInstanceIdentifier=name, Engine="postgres", DBInstanceClass="db.t4g.micro",
-                               AllocatedStorage=20, MasterUsername="app", MasterUserPassword="password123")
+        rds.create_db_instance(
+            DBInstanceIdentifier=name,
+            Engine="postgres",
+            DBInstanceClass="db.t4g.micro",
+            AllocatedStorage=20,
+            MasterUsername="app",
+            MasterUserPassword="password123",
+        )
         ids[name] = rds.describe_db_instances(DBInstanceIdentifier=name)["DBInstances"][0]["DbiResourceId"]
     assert ids["app-dev"] != ids["app-prod"]
     assert ids["app-prod"] == dbi_resource_id("123456789012", REGION, "app-prod")
@@ -43,9 +48,16 @@ def test_each_db_instance_has_its_own_resource_id(server: local_aws.Server) -> N
 
 def test_performance_insights_set_at_creation_are_reported(server: local_aws.Server) -> None:
     rds = client(server, "rds")
-    rds.create_db_instance(DBInstanceIdentifier="app-insights", Engine="postgres", DBInstanceClass="db.m7g.large",
-                           AllocatedStorage=20, MasterUsername="app", MasterUserPassword="password123",
-                           EnablePerformanceInsights=True, PerformanceInsightsRetentionPeriod=31)
+    rds.create_db_instance(
+        DBInstanceIdentifier="app-insights",
+        Engine="postgres",
+        DBInstanceClass="db.m7g.large",
+        AllocatedStorage=20,
+        MasterUsername="app",
+        MasterUserPassword="password123",
+        EnablePerformanceInsights=True,
+        PerformanceInsightsRetentionPeriod=31,
+    )
     (found,) = rds.describe_db_instances(DBInstanceIdentifier="app-insights")["DBInstances"]
     assert found["PerformanceInsightsEnabled"] is True and found["PerformanceInsightsRetentionPeriod"] == 31
     (plain,) = rds.describe_db_instances(DBInstanceIdentifier="app-dev")["DBInstances"]
@@ -54,8 +66,12 @@ def test_performance_insights_set_at_creation_are_reported(server: local_aws.Ser
 
 def test_aws_managed_policies_can_be_attached(server: local_aws.Server) -> None:
     iam = client(server, "iam")
-    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                     "Principal": {"Service": "monitoring.rds.amazonaws.com"}}]}
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "monitoring.rds.amazonaws.com"}}
+        ],
+    }
     iam.create_role(RoleName="rds-monitoring", AssumeRolePolicyDocument=json.dumps(trust))
     arn = "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
     iam.attach_role_policy(RoleName="rds-monitoring", PolicyArn=arn)

@@ -11,13 +11,16 @@ from modules.queue import QueueInputs
 from tests.support.resstack import Applied
 
 
-@pytest.mark.parametrize(("build", "field", "words"), [
-    (lambda: QueueInputs(max_receive_count=0), "max_receive_count", "from 1 to 1000"),
-    (lambda: QueueInputs(visibility_timeout=50_000), "visibility_timeout", "from 0 to 43200"),
-    (lambda: QueueInputs(message_retention=1_209_600, dlq_retention=86_400), "dlq_retention", "dlq_retention >= "),
-    (lambda: QueueInputs(kms_key_arn="alias/mine"), "kms_key_arn", "not a KMS key ARN"),
-    (lambda: QueueInputs(consumers=("Worker",)), "consumers", "not a service name"),
-])
+@pytest.mark.parametrize(
+    ("build", "field", "words"),
+    [
+        (lambda: QueueInputs(max_receive_count=0), "max_receive_count", "from 1 to 1000"),
+        (lambda: QueueInputs(visibility_timeout=50_000), "visibility_timeout", "from 0 to 43200"),
+        (lambda: QueueInputs(message_retention=1_209_600, dlq_retention=86_400), "dlq_retention", "dlq_retention >= "),
+        (lambda: QueueInputs(kms_key_arn="alias/mine"), "kms_key_arn", "not a KMS key ARN"),
+        (lambda: QueueInputs(consumers=("Worker",)), "consumers", "not a service name"),
+    ],
+)
 def test_bad_queue_inputs_name_the_field_and_the_fix(build: object, field: str, words: str) -> None:
     with pytest.raises(InputError) as caught:
         build()  # type: ignore[operator]
@@ -33,8 +36,9 @@ def test_visibility_timeout_shorter_than_the_consumer_is_refused() -> None:
     queue.check_consumer("images", 30)  # equal is enough
 
 
-def test_rendered_queue_has_a_redrive_policy_encryption_and_tls_only_policies(res_files: dict[str, str],
-                                                                              res_validated: dict[str, object]) -> None:
+def test_rendered_queue_has_a_redrive_policy_encryption_and_tls_only_policies(
+    res_files: dict[str, str], res_validated: dict[str, object]
+) -> None:
     assert res_validated["valid"] is True and res_validated["warning_count"] == 0, res_validated
     text = res_files["queue_images.tf"]
     assert 'resource "aws_sqs_queue" "images"' in text and 'resource "aws_sqs_queue" "images_dlq"' in text
@@ -49,8 +53,13 @@ def test_statements_cover_this_queue_only() -> None:
     from generator.cdk import App, TerraformStack
     from modules.queue import Queue
 
-    queue = Queue(TerraformStack(App(), "probe"), "queue", QueueInputs(kms_key_arn=(
-        "arn:aws:kms:us-east-1:123456789012:key/abcd")), key="jobs", name="acme-dev-jobs")
+    queue = Queue(
+        TerraformStack(App(), "probe"),
+        "queue",
+        QueueInputs(kms_key_arn=("arn:aws:kms:us-east-1:123456789012:key/abcd")),
+        key="jobs",
+        name="acme-dev-jobs",
+    )
     send, consume = queue.send_statements(), queue.consume_statements()
     assert {s["Sid"] for s in send} == {"SendJobs", "SendJobsKey"}
     assert send[0]["Action"] == ["sqs:GetQueueUrl", "sqs:SendMessage"] and send[0]["Resource"] == queue.arn
@@ -58,8 +67,12 @@ def test_statements_cover_this_queue_only() -> None:
     assert all(s["Resource"] != "*" for s in [*send, *consume])
     sids = [s["Sid"] for s in [*send, *consume]]
     assert len(sids) == len(set(sids))  # one role may both send and consume: its policy needs distinct Sids
-    assert consume[1] == {"Sid": "ConsumeJobsKey", "Effect": "Allow", "Action": ["kms:Decrypt"],
-                          "Resource": "arn:aws:kms:us-east-1:123456789012:key/abcd"}
+    assert consume[1] == {
+        "Sid": "ConsumeJobsKey",
+        "Effect": "Allow",
+        "Action": ["kms:Decrypt"],
+        "Resource": "arn:aws:kms:us-east-1:123456789012:key/abcd",
+    }
 
 
 @pytest.mark.e2e

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from generator.errors import RefusedError
-from generator.review.comment.render import render_comment
+from generator.plan import files as planfiles
 from generator.plan.model import PlanReport
 from generator.plan.source import load_env_plan
+from generator.review.comment.render import render_comment
 from generator.terraform import rails, runlock
-from generator.plan import files as planfiles
 
 GIT = ["-c", "user.email=t@t", "-c", "user.name=t"]
 
@@ -59,12 +59,17 @@ def test_main_without_upstream_says_the_check_cannot_be_made(tmp_path: Path) -> 
 
 def test_empty_protected_envs_warns_on_every_run(tmp_path: Path) -> None:
     env = {**os.environ, "HCLGEN_PROTECTED_ENVS": ""}
-    done = subprocess.run([sys.executable, "main.py", "envs"], cwd=Path(__file__).parent.parent, env=env,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "main.py", "envs"], cwd=Path(__file__).parent.parent, env=env, capture_output=True, text=True
+    )
     assert "HCLGEN_PROTECTED_ENVS is set but empty: no environment is protected" in done.stderr
-    quiet = subprocess.run([sys.executable, "main.py", "envs"], cwd=Path(__file__).parent.parent,
-                           env={k: v for k, v in os.environ.items() if k != "HCLGEN_PROTECTED_ENVS"},
-                           capture_output=True, text=True)
+    quiet = subprocess.run(
+        [sys.executable, "main.py", "envs"],
+        cwd=Path(__file__).parent.parent,
+        env={k: v for k, v in os.environ.items() if k != "HCLGEN_PROTECTED_ENVS"},
+        capture_output=True,
+        text=True,
+    )
     assert "HCLGEN_PROTECTED_ENVS" not in quiet.stderr
 
 
@@ -92,14 +97,25 @@ def test_stale_files_recorded_by_plan_show_in_the_comment(tmp_path: Path) -> Non
 
 
 def test_a_second_run_on_one_env_is_refused_naming_the_holder(tmp_path: Path) -> None:
-    holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time; from pathlib import Path; from generator.terraform import runlock\n"
-        f"with runlock.hold(Path({str(tmp_path)!r}), ['dev'], 'apply dev'):\n"
-        "    print('held', flush=True); time.sleep(60)\n")], stdout=subprocess.PIPE, text=True,
-        cwd=Path(__file__).parent.parent)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys, time; from pathlib import Path; from generator.terraform import runlock\n"
+                f"with runlock.hold(Path({str(tmp_path)!r}), ['dev'], 'apply dev'):\n"
+                "    print('held', flush=True); time.sleep(60)\n"
+            ),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).parent.parent,
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-        with pytest.raises(RefusedError, match=rf"another hclgen run is working on dev \(pid {holder.pid}, `apply dev`"):
+        with pytest.raises(
+            RefusedError, match=rf"another hclgen run is working on dev \(pid {holder.pid}, `apply dev`"
+        ):
             with runlock.hold(tmp_path, ["prod", "dev"], "plan prod dev"):
                 pass
         with runlock.hold(tmp_path, ["prod"], "plan prod"):  # other envs stay free

@@ -25,14 +25,25 @@ from generator.render.project import load
 from generator.terraform import operations, workspace
 from scripts.projectcopy import copy_project
 
-pytestmark = [pytest.mark.terraform,
-              pytest.mark.skipif(shutil.which("terraform") is None and os.environ.get("CI") != "true",
-                                 reason="terraform is not installed")]
+pytestmark = [
+    pytest.mark.terraform,
+    pytest.mark.skipif(
+        shutil.which("terraform") is None and os.environ.get("CI") != "true", reason="terraform is not installed"
+    ),
+]
 
 
 def _run(root: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(root / "main.py"), *args], cwd=root, env=env,
-                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, str(root / "main.py"), *args],
+        cwd=root,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def _no_aws(tmp: Path, root: Path) -> dict[str, str]:
@@ -40,8 +51,12 @@ def _no_aws(tmp: Path, root: Path) -> dict[str, str]:
     empty = tmp / "empty-aws-file"
     empty.write_text("")
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(HCLGEN_ROOT=str(root), AWS_CONFIG_FILE=str(empty), AWS_SHARED_CREDENTIALS_FILE=str(empty),
-               AWS_EC2_METADATA_DISABLED="true")
+    env.update(
+        HCLGEN_ROOT=str(root),
+        AWS_CONFIG_FILE=str(empty),
+        AWS_SHARED_CREDENTIALS_FILE=str(empty),
+        AWS_EC2_METADATA_DISABLED="true",
+    )
     return env
 
 
@@ -63,8 +78,13 @@ def test_the_workspace_adds_nothing_to_the_committed_backend(root: Path, monkeyp
     assert not (root / ".hclgen" / "local" / "backend-dev.hcl").exists(), "a real-AWS run wrote a local override"
     backend = load(root, ["dev"])[0].env.backend
     block = (root / "environments" / "dev" / "backend.tf").read_text()
-    for line in (f'bucket       = "{backend.bucket}"', f'key          = "{backend.key}"',
-                 f'region       = "{backend.region}"', "use_lockfile = true", "encrypt      = true"):
+    for line in (
+        f'bucket       = "{backend.bucket}"',
+        f'key          = "{backend.key}"',
+        f'region       = "{backend.region}"',
+        "use_lockfile = true",
+        "encrypt      = true",
+    ):
         assert line in block
     assert "endpoint" not in block and "access_key" not in block and "skip_" not in block
 
@@ -78,9 +98,13 @@ def test_real_init_records_only_the_committed_backend(root: Path, tmp_path: Path
     env = {k: v for k, v in env.items() if k.lower() not in ("no_proxy", "https_proxy", "all_proxy")}
     # Plain-http AWS host names, reached through the loopback server as an HTTP proxy: the
     # bucket's virtual-host name needs no DNS, and the backend config stays untouched.
-    env.update(AWS_ACCESS_KEY_ID="AKIDEVELOPER", AWS_SECRET_ACCESS_KEY="developer-secret",
-               AWS_ENDPOINT_URL_S3=f"http://s3.{backend.region}.amazonaws.com",
-               AWS_ENDPOINT_URL_STS=f"http://sts.{backend.region}.amazonaws.com", HTTP_PROXY=server.endpoint)
+    env.update(
+        AWS_ACCESS_KEY_ID="AKIDEVELOPER",
+        AWS_SECRET_ACCESS_KEY="developer-secret",
+        AWS_ENDPOINT_URL_S3=f"http://s3.{backend.region}.amazonaws.com",
+        AWS_ENDPOINT_URL_STS=f"http://sts.{backend.region}.amazonaws.com",
+        HTTP_PROXY=server.endpoint,
+    )
     result = _run(root, env, "init", "dev")
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Terraform has been successfully initialized" in result.stdout + result.stderr
@@ -89,8 +113,15 @@ def test_real_init_records_only_the_committed_backend(root: Path, tmp_path: Path
     assert cache["backend"]["type"] == "s3"
     assert (config["bucket"], config["key"], config["region"]) == (backend.bucket, backend.key, backend.region)
     assert config["use_lockfile"] is True and config["encrypt"] is True
-    hclgen_overrides = ("endpoints", "access_key", "secret_key", "skip_credentials_validation",
-                        "skip_requesting_account_id", "skip_metadata_api_check", "use_path_style")
+    hclgen_overrides = (
+        "endpoints",
+        "access_key",
+        "secret_key",
+        "skip_credentials_validation",
+        "skip_requesting_account_id",
+        "skip_metadata_api_check",
+        "use_path_style",
+    )
     assert {name: config.get(name) for name in hclgen_overrides if config.get(name)} == {}
     assert not (root / ".hclgen" / "local" / "backend-dev.hcl").exists(), "a local backend override was written"
     stamp = (root / ".hclgen" / "terraform" / "dev" / "aws" / "hclgen-init.stamp").read_text()

@@ -19,7 +19,7 @@ from scripts.projectcopy import copy_project
 # The modules a render needs; a step that never imports them never starts node.
 _HEAVY = ("jsii", "cdktf", "generator.cdk", "generator.render.synth")
 
-_RUN_AND_LIST_MODULES = """
+_RUN_AND_LIST_MODULES = f"""
 import json, sys
 from generator.cli import cli
 try:
@@ -27,8 +27,8 @@ try:
 except SystemExit as done:
     if done.code:
         raise
-print(json.dumps(sorted(m for m in sys.modules if m.startswith({heavy!r}))))
-""".format(heavy=_HEAVY)
+print(json.dumps(sorted(m for m in sys.modules if m.startswith({_HEAVY!r}))))
+"""
 
 _SOURCE_MAP_STEP = """
 import sys
@@ -41,8 +41,9 @@ pipeline.ensure_sources(Path(sys.argv[1]), sys.argv[2:])
 def _step(root: Path, log: Path, code: str, *args: str) -> str:
     env = {**os.environ, "HCLGEN_ROOT": str(root), pipeline.RENDER_LOG_VAR: str(log)}
     env.pop("HCLGEN_NO_CACHE", None)
-    done = subprocess.run([sys.executable, "-c", code, *args], cwd=root, env=env, capture_output=True,
-                          text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], cwd=root, env=env, capture_output=True, text=True, timeout=600
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout
 

@@ -21,8 +21,14 @@ PLANS = Path(__file__).parent / "fixtures" / "plans"
 @pytest.fixture
 def actions(github: FakeGitHub, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, project: Path) -> Path:
     """GitHub Actions' environment for an apply run of SHA in a project copy, with the fake GitHub."""
-    for name, value in {"GITHUB_TOKEN": TOKEN, "GITHUB_REPOSITORY": REPO, "GITHUB_API_URL": github.url,
-                        "GITHUB_SHA": SHA, "GITHUB_SERVER_URL": "https://github.com", "GITHUB_RUN_ID": "42"}.items():
+    for name, value in {
+        "GITHUB_TOKEN": TOKEN,
+        "GITHUB_REPOSITORY": REPO,
+        "GITHUB_API_URL": github.url,
+        "GITHUB_SHA": SHA,
+        "GITHUB_SERVER_URL": "https://github.com",
+        "GITHUB_RUN_ID": "42",
+    }.items():
         monkeypatch.setenv(name, value)
     github.pulls[SHA] = [{"number": NUMBER, "merged_at": "2026-11-25T10:00:00Z", "state": "closed"}]
     summary = tmp_path / "summary.md"
@@ -35,8 +41,9 @@ def run(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def test_failure_comments_on_the_merged_pull_and_opens_one_issue(github: FakeGitHub, actions: Path,
-                                                                 tmp_path: Path, project: Path) -> None:
+def test_failure_comments_on_the_merged_pull_and_opens_one_issue(
+    github: FakeGitHub, actions: Path, tmp_path: Path, project: Path
+) -> None:
     log = tmp_path / "apply.log"
     log.write_text("aws_ecs_service.this: Modifying...\n│ Error: updating ECS Service: AccessDenied\n│ \n")
     code, out = run("dev", "--outcome", "failure", "--log", str(log), "--post")
@@ -48,7 +55,9 @@ def test_failure_comments_on_the_merged_pull_and_opens_one_issue(github: FakeGit
     assert "│ Error: updating ECS Service: AccessDenied" in comment
     issue = github.issues[0]
     assert issue["title"] == "Apply failed: dev" and [x["name"] for x in issue["labels"]] == ["hclgen-apply-failed"]
-    assert issue["body"].startswith("<!-- hclgen:apply-failed env=dev -->") and f"pull request #{NUMBER}" in issue["body"]
+    assert (
+        issue["body"].startswith("<!-- hclgen:apply-failed env=dev -->") and f"pull request #{NUMBER}" in issue["body"]
+    )
 
     code, out = run("dev", "--outcome", "failure", "--post")  # a second failure: the same issue, updated
     assert code == 0 and "dev: updated issue #100" in out and len(github.issues) == 1
@@ -66,7 +75,8 @@ def test_failure_comments_on_the_merged_pull_and_opens_one_issue(github: FakeGit
     assert github.issues[0]["state"] == "closed"
     assert github.issues[0]["comments"] == [
         "✅ `dev` applied successfully at `0123456789ab` "
-        "([the workflow run](https://github.com/acme/infra/actions/runs/42)). Closing."]
+        "([the workflow run](https://github.com/acme/infra/actions/runs/42)). Closing."
+    ]
     code, out = run("dev", "--outcome", "success", "--post")
     assert code == 0 and out.strip() == "dev: applied; no failed-apply issue open"
 
@@ -112,8 +122,12 @@ def test_log_excerpt_starts_at_the_error() -> None:
     assert applyreport.log_excerpt("\n".join(f"l{n}" for n in range(50))).startswith("l20")
 
 
-NEEDS = {"apply-dev": {"result": "success", "outputs": {}}, "apply-stage": {"result": "failure"},
-         "apply-prod": {"result": "skipped"}, "affected": {"result": "success"}}
+NEEDS = {
+    "apply-dev": {"result": "success", "outputs": {}},
+    "apply-stage": {"result": "failure"},
+    "apply-prod": {"result": "skipped"},
+    "affected": {"result": "success"},
+}
 
 
 def test_summary_lists_applied_failed_and_pending(actions: Path) -> None:
@@ -125,22 +139,36 @@ def test_summary_lists_applied_failed_and_pending(actions: Path) -> None:
 
 
 def test_summary_rows() -> None:
-    rows = applysummary.rows(["dev", "qa", "stage", "prod"],
-                             {"apply-dev": "skipped", "apply-stage": "cancelled", "apply-prod": "skipped"})
-    assert [(r.env, r.status) for r in rows] == [("dev", "skipped"), ("qa", "skipped"), ("stage", "cancelled"),
-                                                 ("prod", "pending")]
+    rows = applysummary.rows(
+        ["dev", "qa", "stage", "prod"], {"apply-dev": "skipped", "apply-stage": "cancelled", "apply-prod": "skipped"}
+    )
+    assert [(r.env, r.status) for r in rows] == [
+        ("dev", "skipped"),
+        ("qa", "skipped"),
+        ("stage", "cancelled"),
+        ("prod", "pending"),
+    ]
     assert rows[0].note == "nothing to apply in this run" and rows[1].note == "no job apply-qa"
     assert applysummary.as_json(rows)["pending"] == ["prod"]
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--summary", "--envs", "dev", "--results", "{}"], "must be JSON"),
-    (["--summary", "--envs", '["dev"]', "--results", '{"apply-dev": {"result": "weird"}}'], "job 'apply-dev' has no result"),
-    (["--summary", "--envs", '["dev"]', "--results", '{"apply-qa": {"result": "success"}}'], "not in --envs: apply-qa"),
-    (["--summary", "--envs", '["dev"]'], "--summary needs --envs JSON and --results JSON"),
-    (["dev"], "name the ENV and its --outcome"),
-    (["nosuchenv", "--outcome", "failure"], "nosuchenv"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--summary", "--envs", "dev", "--results", "{}"], "must be JSON"),
+        (
+            ["--summary", "--envs", '["dev"]', "--results", '{"apply-dev": {"result": "weird"}}'],
+            "job 'apply-dev' has no result",
+        ),
+        (
+            ["--summary", "--envs", '["dev"]', "--results", '{"apply-qa": {"result": "success"}}'],
+            "not in --envs: apply-qa",
+        ),
+        (["--summary", "--envs", '["dev"]'], "--summary needs --envs JSON and --results JSON"),
+        (["dev"], "name the ENV and its --outcome"),
+        (["nosuchenv", "--outcome", "failure"], "nosuchenv"),
+    ],
+)
 def test_bad_input_is_one_line(args: list[str], message: str, project: Path) -> None:
     code, out = run(*args)
     assert code == 64 and message in out and len(out.strip().splitlines()) == 1, out
@@ -155,7 +183,9 @@ def test_post_without_token_is_one_line(monkeypatch: pytest.MonkeyPatch, project
 def test_failure_reads_the_quiet_applys_log_by_default(github: FakeGitHub, actions: Path, project: Path) -> None:
     log = project / ".hclgen" / "logs" / "dev-apply.log"  # where a quiet `apply dev` writes terraform's output
     log.parent.mkdir(parents=True)
-    log.write_text("aws_db_instance.this: Modifying...\n│ Error: modifying RDS DB Instance: InvalidParameterCombination\n")
+    log.write_text(
+        "aws_db_instance.this: Modifying...\n│ Error: modifying RDS DB Instance: InvalidParameterCombination\n"
+    )
     code, out = run("dev", "--outcome", "failure", "--post")
     assert code == 0, out
     assert "│ Error: modifying RDS DB Instance: InvalidParameterCombination" in github.comments[-1]["body"]

@@ -29,14 +29,23 @@ def elasticache(server: local_aws.Server) -> Any:
 
 
 def test_a_user_group_is_created_tagged_changed_and_deleted(elasticache: Any) -> None:
-    elasticache.create_user(UserId="g-default", UserName="default", Engine="valkey", AccessString="off -@all",
-                            NoPasswordRequired=True)
-    elasticache.create_user(UserId="g-app", UserName="g-app", Engine="valkey", AccessString="on ~* +@all",
-                            AuthenticationMode={"Type": "iam"})
-    group = elasticache.create_user_group(UserGroupId="cache", Engine="valkey", UserIds=["g-default", "g-app"],
-                                          Tags=[{"Key": "Name", "Value": "cache"}])
+    elasticache.create_user(
+        UserId="g-default", UserName="default", Engine="valkey", AccessString="off -@all", NoPasswordRequired=True
+    )
+    elasticache.create_user(
+        UserId="g-app",
+        UserName="g-app",
+        Engine="valkey",
+        AccessString="on ~* +@all",
+        AuthenticationMode={"Type": "iam"},
+    )
+    group = elasticache.create_user_group(
+        UserGroupId="cache", Engine="valkey", UserIds=["g-default", "g-app"], Tags=[{"Key": "Name", "Value": "cache"}]
+    )
     assert group["Status"] == "active" and group["ARN"].endswith(":usergroup:cache")
-    assert elasticache.list_tags_for_resource(ResourceName=group["ARN"])["TagList"] == [{"Key": "Name", "Value": "cache"}]
+    assert elasticache.list_tags_for_resource(ResourceName=group["ARN"])["TagList"] == [
+        {"Key": "Name", "Value": "cache"}
+    ]
     assert elasticache.describe_users(UserId="g-app")["Users"][0]["UserGroupIds"] == ["cache"]
     changed = elasticache.modify_user_group(UserGroupId="cache", UserIdsToRemove=["g-app"])
     assert changed["UserIds"] == ["g-default"]
@@ -47,9 +56,15 @@ def test_a_user_group_is_created_tagged_changed_and_deleted(elasticache: Any) ->
 
 def test_a_replication_group_lists_under_its_user_group(elasticache: Any) -> None:
     elasticache.create_user_group(UserGroupId="rg-users", Engine="valkey", UserIds=["g-default"])
-    elasticache.create_replication_group(ReplicationGroupId="rg", ReplicationGroupDescription="rg", Engine="valkey",
-                                         CacheNodeType="cache.t4g.micro", NumCacheClusters=1,
-                                         UserGroupIds=["rg-users"], TransitEncryptionEnabled=True)
+    elasticache.create_replication_group(
+        ReplicationGroupId="rg",
+        ReplicationGroupDescription="rg",
+        Engine="valkey",
+        CacheNodeType="cache.t4g.micro",
+        NumCacheClusters=1,
+        UserGroupIds=["rg-users"],
+        TransitEncryptionEnabled=True,
+    )
     (group,) = elasticache.describe_user_groups(UserGroupId="rg-users")["UserGroups"]
     assert group["ReplicationGroups"] == ["rg"]
 
@@ -63,11 +78,18 @@ def test_unknown_users_and_duplicate_groups_are_refused(elasticache: Any) -> Non
 
 
 def test_member_clusters_exist_with_the_group_and_go_with_it(elasticache: Any) -> None:
-    elasticache.create_replication_group(ReplicationGroupId="pair", ReplicationGroupDescription="pair",
-                                         Engine="valkey", EngineVersion="8.0", CacheNodeType="cache.t4g.micro",
-                                         NumCacheClusters=2, AutomaticFailoverEnabled=True, AtRestEncryptionEnabled=True,
-                                         SecurityGroupIds=["sg-12345678"],
-                                         PreferredMaintenanceWindow="sun:18:00-sun:19:00")
+    elasticache.create_replication_group(
+        ReplicationGroupId="pair",
+        ReplicationGroupDescription="pair",
+        Engine="valkey",
+        EngineVersion="8.0",
+        CacheNodeType="cache.t4g.micro",
+        NumCacheClusters=2,
+        AutomaticFailoverEnabled=True,
+        AtRestEncryptionEnabled=True,
+        SecurityGroupIds=["sg-12345678"],
+        PreferredMaintenanceWindow="sun:18:00-sun:19:00",
+    )
     (group,) = elasticache.describe_replication_groups(ReplicationGroupId="pair")["ReplicationGroups"]
     assert len(group["MemberClusters"]) == 2 and group["NodeGroups"][0]["ReaderEndpoint"]["Address"]
     for member in group["MemberClusters"]:
@@ -86,16 +108,21 @@ def test_a_redrive_policy_is_answered_as_compact_json(server: local_aws.Server) 
     sqs = boto3.client("sqs", **local_aws.client_settings(server, REGION))  # type: ignore[call-overload]
     dlq = sqs.create_queue(QueueName="shim-dlq")["QueueUrl"]
     arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    queue = sqs.create_queue(QueueName="shim", Attributes={
-        "RedrivePolicy": json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": 4})})["QueueUrl"]
+    queue = sqs.create_queue(
+        QueueName="shim", Attributes={"RedrivePolicy": json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": 4})}
+    )["QueueUrl"]
     text = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["RedrivePolicy"])["Attributes"]["RedrivePolicy"]
     assert text == terraform_json({"deadLetterTargetArn": arn, "maxReceiveCount": 4})
 
 
 def test_a_custom_domain_is_available_with_its_target_and_zone(server: local_aws.Server) -> None:
     apigw = boto3.client("apigatewayv2", **local_aws.client_settings(server, REGION))  # type: ignore[call-overload]
-    apigw.create_domain_name(DomainName="api.example.com", DomainNameConfigurations=[{
-        "CertificateArn": "arn:aws:acm:ap-northeast-2:123456789012:certificate/0a1b", "EndpointType": "REGIONAL"}])
+    apigw.create_domain_name(
+        DomainName="api.example.com",
+        DomainNameConfigurations=[
+            {"CertificateArn": "arn:aws:acm:ap-northeast-2:123456789012:certificate/0a1b", "EndpointType": "REGIONAL"}
+        ],
+    )
     (config,) = apigw.get_domain_name(DomainName="api.example.com")["DomainNameConfigurations"]
     assert config["DomainNameStatus"] == "AVAILABLE" and config["HostedZoneId"] == "Z20JF4UZKIW1U8"
     assert config["ApiGatewayDomainName"].endswith(".execute-api.ap-northeast-2.amazonaws.com")

@@ -14,8 +14,13 @@ from generator.cli import cli
 from generator.review.comment.render import MARKER
 
 FIXTURES = Path(__file__).parent / "fixtures" / "plans"
-NO_GITHUB = {"GITHUB_STEP_SUMMARY": "", "GITHUB_SERVER_URL": "", "GITHUB_REPOSITORY": "", "GITHUB_EVENT_PATH": "",
-             "HCLGEN_ROOT": ""}
+NO_GITHUB = {
+    "GITHUB_STEP_SUMMARY": "",
+    "GITHUB_SERVER_URL": "",
+    "GITHUB_REPOSITORY": "",
+    "GITHUB_EVENT_PATH": "",
+    "HCLGEN_ROOT": "",
+}
 
 
 def recorded_plan(tmp_path: Path, fixture: str, env: str | None = None) -> Path:
@@ -42,8 +47,9 @@ def test_env_flag_names_a_plan_without_meta_and_step_summary_is_appended(tmp_pat
     plan = recorded_plan(tmp_path, "nochange")
     summary = tmp_path / "summary.md"
     summary.write_text("earlier step\n")
-    result = CliRunner().invoke(cli, ["comment", str(plan), "--env", "qa"],
-                                env={**NO_GITHUB, "GITHUB_STEP_SUMMARY": str(summary)})
+    result = CliRunner().invoke(
+        cli, ["comment", str(plan), "--env", "qa"], env={**NO_GITHUB, "GITHUB_STEP_SUMMARY": str(summary)}
+    )
     assert result.exit_code == 0, result.output
     assert "The infrastructure in `qa` matches the configuration" in result.output
     assert summary.read_text() == "earlier step\n" + result.output + "\n"
@@ -54,13 +60,20 @@ def test_no_plans_means_no_env_affected() -> None:
     assert result.exit_code == 0 and "No environment is affected by this change" in result.output
 
 
-@pytest.mark.parametrize(("setup", "args", "message"), [
-    ("nometa", [], "error: no env name for {plan}: no meta.json with \"env\" beside it; pass --env NAME"),
-    ("missing", [], "error: plan {plan} does not exist"),
-    ("garbage", [], "error: {plan} is not `terraform show -json` output"),
-    ("twice", [], "error: two plans for the same env: dev"),
-    ("nometa", ["--env", "a", "{plan}"], "error: --env names one plan; with several, each plan's meta.json names its env"),
-])
+@pytest.mark.parametrize(
+    ("setup", "args", "message"),
+    [
+        ("nometa", [], 'error: no env name for {plan}: no meta.json with "env" beside it; pass --env NAME'),
+        ("missing", [], "error: plan {plan} does not exist"),
+        ("garbage", [], "error: {plan} is not `terraform show -json` output"),
+        ("twice", [], "error: two plans for the same env: dev"),
+        (
+            "nometa",
+            ["--env", "a", "{plan}"],
+            "error: --env names one plan; with several, each plan's meta.json names its env",
+        ),
+    ],
+)
 def test_user_errors_are_one_line_exit_2(tmp_path: Path, setup: str, args: list[str], message: str) -> None:
     if setup == "missing":
         plans = [tmp_path / "nope" / "plan.json"]
@@ -84,8 +97,13 @@ def git(root: Path, *args: str) -> str:
 @pytest.fixture
 def git_project(tmp_path: Path) -> Path:
     root = tmp_path / "proj"
-    for rel in ("environments/dev/config.py", "environments/prod/config.py", "modules/vpc.py", "README.md",
-                "pyproject.toml"):
+    for rel in (
+        "environments/dev/config.py",
+        "environments/prod/config.py",
+        "modules/vpc.py",
+        "README.md",
+        "pyproject.toml",
+    ):
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text("# v1\n")
     git(root.parent, "init", "-q", "-b", "main", str(root))
@@ -103,23 +121,29 @@ def commit(root: Path, *paths: str) -> None:
 def test_affected_lists_envs_and_writes_github_output(git_project: Path, tmp_path: Path) -> None:
     commit(git_project, "environments/prod/config.py")
     out = tmp_path / "github_output"
-    result = CliRunner().invoke(cli, ["affected", "--base", "HEAD~1", "--github-output"],
-                                env={"HCLGEN_ROOT": str(git_project), "GITHUB_OUTPUT": str(out)})
+    result = CliRunner().invoke(
+        cli,
+        ["affected", "--base", "HEAD~1", "--github-output"],
+        env={"HCLGEN_ROOT": str(git_project), "GITHUB_OUTPUT": str(out)},
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout == "prod\n"
     assert result.stderr == "prod: environments/prod/config.py changed\n"
-    assert out.read_text() == ('envs=["prod"]\n'
-                               'matrix={"include":[{"env":"prod","reasons":["environments/prod/config.py"]}]}\n')
+    assert out.read_text() == (
+        'envs=["prod"]\nmatrix={"include":[{"env":"prod","reasons":["environments/prod/config.py"]}]}\n'
+    )
 
 
 def test_affected_json_is_the_matrix_with_reasons(git_project: Path) -> None:
     commit(git_project, "modules/vpc.py", "environments/dev/config.py", "README.md")
-    result = CliRunner().invoke(cli, ["affected", "--base", "HEAD~1", "--json"],
-                                env={"HCLGEN_ROOT": str(git_project)})
+    result = CliRunner().invoke(cli, ["affected", "--base", "HEAD~1", "--json"], env={"HCLGEN_ROOT": str(git_project)})
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout) == {"include": [
-        {"env": "dev", "reasons": ["environments/dev/config.py", "modules/vpc.py"]},
-        {"env": "prod", "reasons": ["modules/vpc.py"]}]}
+    assert json.loads(result.stdout) == {
+        "include": [
+            {"env": "dev", "reasons": ["environments/dev/config.py", "modules/vpc.py"]},
+            {"env": "prod", "reasons": ["modules/vpc.py"]},
+        ]
+    }
     nothing = CliRunner().invoke(cli, ["affected", "--base", "HEAD", "--json"], env={"HCLGEN_ROOT": str(git_project)})
     assert json.loads(nothing.stdout) == {"include": []}
 

@@ -13,12 +13,12 @@ import pytest
 
 from generator.errors import UsageError
 from generator.plan.attrdiff import SENSITIVE, attribute_changes
-from generator.review.comment.render import render_comment, size
-from generator.review.comment.parts import plan_text
 from generator.plan.model import Action, EnvPlan, PlanReport, env_plan, failed_plan
-from generator.plan.source import load_env_plan, unwrap
 from generator.plan.schema import SETS_FILE, set_paths
+from generator.plan.source import load_env_plan, unwrap
 from generator.plan.summary import lines
+from generator.review.comment.parts import plan_text
+from generator.review.comment.render import render_comment, size
 from tests.support.goldens import check_comment_golden as check_golden
 
 REVIEW = Path(__file__).parent / "fixtures" / "review"
@@ -52,30 +52,47 @@ def test_container_definitions_diffed_by_key_not_cut() -> None:
     assert task.action is Action.REPLACE
     # the env var is matched by its name, the provider's [] vs null normalisation is not a change
     assert [(a.path, a.before, a.after, a.forces_replacement) for a in task.attributes] == [
-        ('container_definitions » ["app"].environment["LOG_LEVEL"].value', '"info"', '"debug"', True)]
+        ('container_definitions » ["app"].environment["LOG_LEVEL"].value', '"info"', '"debug"', True)
+    ]
 
 
 def test_iam_policy_widening_is_visible() -> None:
     assert change(plan("update"), "aws_iam_policy.read") == (
         ("policy » Statement[0].Action", '"s3:*"', None, True),
         ("policy » Statement[0].Action", None, '"s3:ListBucket"', True),
-        ("policy » Statement[0].Resource", '"*"', '"arn:aws:s3:::review/*"', False))
+        ("policy » Statement[0].Resource", '"*"', '"arn:aws:s3:::review/*"', False),
+    )
 
 
 def test_long_json_string_change_is_shown_past_160_characters() -> None:
-    statements = [{"Sid": f"S{i}", "Effect": "Allow", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::b{i}/*"}
-                  for i in range(20)]
+    statements = [
+        {"Sid": f"S{i}", "Effect": "Allow", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::b{i}/*"}
+        for i in range(20)
+    ]
     after = [*statements[:-1], {**statements[-1], "Action": ["s3:GetObject", "s3:PutObject"]}]
-    attrs = attribute_changes({"before": {"policy": json.dumps({"Statement": statements})},
-                               "after": {"policy": json.dumps({"Statement": after})}}, creating=False)
+    attrs = attribute_changes(
+        {
+            "before": {"policy": json.dumps({"Statement": statements})},
+            "after": {"policy": json.dumps({"Statement": after})},
+        },
+        creating=False,
+    )
     assert [(a.path, a.before, a.after) for a in attrs] == [
-        ('policy » Statement["S19"].Action', '"s3:GetObject"', '["s3:GetObject", "s3:PutObject"]')]
+        ('policy » Statement["S19"].Action', '"s3:GetObject"', '["s3:GetObject", "s3:PutObject"]')
+    ]
 
 
 def test_sensitive_json_string_stays_masked() -> None:
     assert change(plan("update"), "aws_ssm_parameter.db")[1] == ("value", SENSITIVE, SENSITIVE, False)
-    attrs = attribute_changes({"before": {"doc": '{"password": "a"}'}, "after": {"doc": '{"password": "b"}'},
-                               "before_sensitive": {"doc": True}, "after_sensitive": {"doc": True}}, creating=False)
+    attrs = attribute_changes(
+        {
+            "before": {"doc": '{"password": "a"}'},
+            "after": {"doc": '{"password": "b"}'},
+            "before_sensitive": {"doc": True},
+            "after_sensitive": {"doc": True},
+        },
+        creating=False,
+    )
     assert [(a.path, a.before, a.after) for a in attrs] == [("doc", SENSITIVE, SENSITIVE)]
 
 
@@ -91,16 +108,18 @@ def test_sets_are_diffed_as_sets() -> None:
 def test_set_table_is_package_data_from_the_schema() -> None:
     assert SETS_FILE.is_file() and SETS_FILE.parent.name == "data"
     assert {"ingress", "egress"} <= set_paths("aws_security_group")
-    assert {"network_configuration.subnets", "network_configuration.security_groups",
-            "load_balancer"} <= set_paths("aws_ecs_service")
+    assert {"network_configuration.subnets", "network_configuration.security_groups", "load_balancer"} <= set_paths(
+        "aws_ecs_service"
+    )
     assert set_paths("aws_no_such_type") == frozenset()
 
 
 def test_lists_that_are_not_sets_stay_positional() -> None:
     attrs = attribute_changes({"before": {"ids": ["a", "b"]}, "after": {"ids": ["b", "c"]}}, creating=False)
     assert [(a.path, a.element) for a in attrs] == [("ids[0]", False), ("ids[1]", False)]
-    attrs = attribute_changes({"before": {"ids": ["a", "b"]}, "after": {"ids": ["b", "c"]}}, creating=False,
-                              sets=frozenset({"ids"}))
+    attrs = attribute_changes(
+        {"before": {"ids": ["a", "b"]}, "after": {"ids": ["b", "c"]}}, creating=False, sets=frozenset({"ids"})
+    )
     assert [(a.before, a.after, a.element) for a in attrs] == [('"a"', None, True), (None, '"c"', True)]
 
 
@@ -147,7 +166,8 @@ def test_failed_checks_reach_the_verdict() -> None:
 
 def test_errored_plan_never_says_no_changes() -> None:
     assert plan_text(failed_plan("dev", "Error: Invalid provider configuration")).startswith(
-        "The plan failed: Error: Invalid provider configuration; terraform recorded no complete plan.")
+        "The plan failed: Error: Invalid provider configuration; terraform recorded no complete plan."
+    )
     text = render_comment(PlanReport((failed_plan("dev", None),)))
     assert "No changes" not in text
     assert plan_text(plan("errored")).startswith("The plan failed; terraform recorded no complete plan, the changes")
@@ -158,7 +178,8 @@ def test_terraform_114_actions_and_deferred_are_shown() -> None:
     assert env.has_changes and not env.no_changes
     assert [(a.address, a.event, a.resource) for a in env.actions] == [
         ("action.aws_lambda_invoke.notify", "after update", "aws_instance.web"),
-        ("action.aws_ec2_stop_instance.maintenance", None, None)]
+        ("action.aws_ec2_stop_instance.maintenance", None, None),
+    ]
     assert [(d.address, d.action) for d in env.deferred] == [('aws_instance.workers["*"]', "create")]
     text = render_comment(PlanReport((env,)))
     assert "No changes" not in text and "⏸️ **1 change deferred in `dev`**" in text
@@ -172,8 +193,11 @@ def test_setup_terraform_wrapper_output_is_accepted(tmp_path: Path) -> None:
     path = tmp_path / "plan.json"
     path.write_text(wrapped)
     assert load_env_plan(path, "dev", None) == plan("update")
-    legacy = ("[command]/home/runner/work/_temp/x/terraform-bin show -json plan\n::debug::Terraform exited with code 0.\n"
-              + json.dumps(document("update")) + "\n::set-output name=stdout::{}\n::set-output name=exitcode::0\n")
+    legacy = (
+        "[command]/home/runner/work/_temp/x/terraform-bin show -json plan\n::debug::Terraform exited with code 0.\n"
+        + json.dumps(document("update"))
+        + "\n::set-output name=stdout::{}\n::set-output name=exitcode::0\n"
+    )
     assert unwrap(legacy) == document("update")
     path.write_text("[command]/usr/bin/terraform-bin show -json plan\n::debug::exitcode: 1\n")
     with pytest.raises(UsageError, match=r"cannot read plan .*no JSON object found"):
@@ -194,15 +218,26 @@ def test_drift_outputs_and_checks_outlast_destroy_detail() -> None:
     while "```diff" in (text := render_comment(PlanReport((env,)), limit=limit)):
         limit -= 100
     assert "the attribute changes of each resource" in text  # destroy detail went
-    for line in ("❌ **1 check failed in `dev`**", "🔀 **1 resource changed outside Terraform in `dev`**",
-                 "- output `greeting`", "- ❌ **failed** `check.greeting_short`", "`aws_ecs_task_definition.app`"):
+    for line in (
+        "❌ **1 check failed in `dev`**",
+        "🔀 **1 resource changed outside Terraform in `dev`**",
+        "- output `greeting`",
+        "- ❌ **failed** `check.greeting_short`",
+        "`aws_ecs_task_definition.app`",
+    ):
         assert line in text
 
 
 def test_checks_unknown_until_apply_are_counted_not_listed() -> None:
     data = document("update")
-    data["checks"] = [*data["checks"], {"address": {"kind": "resource", "to_display": "aws_instance.web"},  # type: ignore[list-item]
-                                        "status": "unknown", "instances": []}]
+    data["checks"] = [
+        *data["checks"],
+        {
+            "address": {"kind": "resource", "to_display": "aws_instance.web"},  # type: ignore[list-item]
+            "status": "unknown",
+            "instances": [],
+        },
+    ]
     env = env_plan("dev", data)
     assert [c.address for c in env.checks] == ["check.greeting_short", "aws_instance.web"]
     text = render_comment(PlanReport((env,)))
@@ -213,11 +248,19 @@ def test_checks_unknown_until_apply_are_counted_not_listed() -> None:
 def test_named_set_elements_are_diffed_inside() -> None:
     def role(actions: list[str]) -> list[dict[str, str]]:
         document = {"Statement": [{"Sid": "Read", "Effect": "Allow", "Action": actions, "Resource": "*"}]}
-        return [{"name": "logs", "policy": json.dumps({"Statement": []})},
-                {"name": "read", "policy": json.dumps(document)}]
+        return [
+            {"name": "logs", "policy": json.dumps({"Statement": []})},
+            {"name": "read", "policy": json.dumps(document)},
+        ]
 
-    attrs = attribute_changes({"before": {"inline_policy": role(["s3:GetObject"])},
-                               "after": {"inline_policy": list(reversed(role(["s3:GetObject", "s3:*"])))}},
-                              creating=False, sets=set_paths("aws_iam_role"))
+    attrs = attribute_changes(
+        {
+            "before": {"inline_policy": role(["s3:GetObject"])},
+            "after": {"inline_policy": list(reversed(role(["s3:GetObject", "s3:*"])))},
+        },
+        creating=False,
+        sets=set_paths("aws_iam_role"),
+    )
     assert [(a.path, a.before, a.after, a.element) for a in attrs] == [
-        ('inline_policy[name="read"].policy » Statement["Read"].Action', None, '"s3:*"', True)]
+        ('inline_policy[name="read"].policy » Statement["Read"].Action', None, '"s3:*"', True)
+    ]

@@ -12,10 +12,10 @@ from click.testing import CliRunner
 
 from generator.cli import cli
 from generator.errors import ExitCode, UnreviewedError
-from generator.review.comment.render import render_comment
 from generator.plan.digest import block, describe, differences, digest, digest_lines, recorded
 from generator.plan.model import EnvPlan, PlanReport, env_plan
 from generator.plan.redact import strip_plan
+from generator.review.comment.render import render_comment
 from generator.review.reviewed import Verifier
 from tests.support.fakegithub import NUMBER, REPO, TOKEN, FakeGitHub
 
@@ -67,8 +67,10 @@ def test_the_comment_records_digests_and_lines_and_drops_lines_when_too_big() ->
 
 
 def post_review(github: FakeGitHub, *plans: EnvPlan, budget: int = 16_000) -> None:
-    github.pulls[SHA] = [{"number": 3, "merged_at": None, "merge_commit_sha": "b" * 40},
-                         {"number": NUMBER, "merged_at": "2026-11-25T10:00:00Z", "merge_commit_sha": SHA}]
+    github.pulls[SHA] = [
+        {"number": 3, "merged_at": None, "merge_commit_sha": "b" * 40},
+        {"number": NUMBER, "merged_at": "2026-11-25T10:00:00Z", "merge_commit_sha": SHA},
+    ]
     github.add("LGTM")
     github.add(render_comment(PlanReport(plans), trailer=block(list(plans), budget=budget)))
 
@@ -101,11 +103,17 @@ def test_without_recorded_lines_the_digest_still_stops(github: FakeGitHub) -> No
         verifier(github)(plan_of("dev-resize"))
 
 
-@pytest.mark.parametrize(("setup", "message"), [
-    ("no-pr", f"dev: commit {SHA[:12]} belongs to no merged pull request; this plan was never reviewed"),
-    ("no-comment", f"dev: pull request #{NUMBER} has no plan comment; this plan was never reviewed"),
-    ("other-env", f"dev: the plan comment of pull request #{NUMBER} records no digest for dev; this plan was never"),
-])
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        ("no-pr", f"dev: commit {SHA[:12]} belongs to no merged pull request; this plan was never reviewed"),
+        ("no-comment", f"dev: pull request #{NUMBER} has no plan comment; this plan was never reviewed"),
+        (
+            "other-env",
+            f"dev: the plan comment of pull request #{NUMBER} records no digest for dev; this plan was never",
+        ),
+    ],
+)
 def test_an_unreviewed_plan_stops(github: FakeGitHub, setup: str, message: str) -> None:
     if setup == "no-comment":
         github.pulls[SHA] = [{"number": NUMBER, "merged_at": "2026-11-25T10:00:00Z", "merge_commit_sha": SHA}]
@@ -123,14 +131,22 @@ def test_reapproved_applies_anyway_and_says_so_loudly(github: FakeGitHub, capsys
     verifier(github, reapproved=True)(plan_of("dev-update", "qa"))  # never reviewed at all
     err = capsys.readouterr().err
     assert "RE-APPROVED: applying anyway (--reapproved): dev: the plan differs from the one reviewed" in err
-    assert "RE-APPROVED: applying anyway (--reapproved): qa: the plan comment of pull request #7 records no digest" in err
+    assert (
+        "RE-APPROVED: applying anyway (--reapproved): qa: the plan comment of pull request #7 records no digest" in err
+    )
 
 
-@pytest.mark.parametrize(("args", "env", "message"), [
-    (["--verify-reviewed"], {"GITHUB_SHA": "", "GITHUB_TOKEN": "", "GITHUB_REPOSITORY": ""},
-     "error: --verify-reviewed needs GITHUB_SHA, GITHUB_REPOSITORY, GITHUB_TOKEN from GitHub Actions"),
-    (["--reapproved"], {}, "error: --reapproved goes with --verify-reviewed"),
-])
+@pytest.mark.parametrize(
+    ("args", "env", "message"),
+    [
+        (
+            ["--verify-reviewed"],
+            {"GITHUB_SHA": "", "GITHUB_TOKEN": "", "GITHUB_REPOSITORY": ""},
+            "error: --verify-reviewed needs GITHUB_SHA, GITHUB_REPOSITORY, GITHUB_TOKEN from GitHub Actions",
+        ),
+        (["--reapproved"], {}, "error: --reapproved goes with --verify-reviewed"),
+    ],
+)
 def test_apply_flags_are_checked_before_any_terraform(args: list[str], env: dict[str, str], message: str) -> None:
     result = CliRunner().invoke(cli, ["apply", "dev", "--auto-approve", *args], env=env)
     assert result.exit_code == 64 and result.output.startswith(message) and result.output.count("\n") == 1
@@ -140,9 +156,18 @@ def test_timestamps_unknown_and_sensitive_values_leave_only_the_path() -> None:
     from generator.plan.attrdiff import SENSITIVE, UNKNOWN, AttributeChange
     from generator.plan.model import Action, Counts, ResourceChange
 
-    attrs = (AttributeChange("tags.Stamp", None, '"2026-11-25T10:00:00Z"'), AttributeChange("arn", None, UNKNOWN),
-             AttributeChange("password", SENSITIVE, SENSITIVE), AttributeChange("name", None, '"web"'))
+    attrs = (
+        AttributeChange("tags.Stamp", None, '"2026-11-25T10:00:00Z"'),
+        AttributeChange("arn", None, UNKNOWN),
+        AttributeChange("password", SENSITIVE, SENSITIVE),
+        AttributeChange("name", None, '"web"'),
+    )
     change = ResourceChange("aws_x.y", "aws_x", Action.UPDATE, False, attributes=attrs)
     lines = digest_lines(EnvPlan("dev", Counts(change=1), (change,)))
-    assert lines == ["~ aws_x.y update", "~ aws_x.y: attribute arn", '~ aws_x.y: attribute name = "web"',
-                     "~ aws_x.y: attribute password", "~ aws_x.y: attribute tags.Stamp"]
+    assert lines == [
+        "~ aws_x.y update",
+        "~ aws_x.y: attribute arn",
+        '~ aws_x.y: attribute name = "web"',
+        "~ aws_x.y: attribute password",
+        "~ aws_x.y: attribute tags.Stamp",
+    ]

@@ -6,17 +6,16 @@ import os
 import signal
 import stat
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
-
-import time
 
 import pytest
 
 from generator import runner
-from generator.terraform import workspace
 from generator.errors import HclgenError, TerraformError
 from generator.render.project import LoadedEnv
+from generator.terraform import workspace
 
 FAKE_TERRAFORM = """#!/bin/sh
 if [ "$1" = "version" ]; then echo '{"terraform_version": "VERSION"}'; exit 0; fi
@@ -93,8 +92,7 @@ def test_git_output_and_errors(tmp_path: Path) -> None:
 
 
 def test_daemon_spawn_and_stop(tmp_path: Path) -> None:
-    pid = runner.spawn_daemon(runner.python_argv("http.server", "--bind", "127.0.0.1", "0"),
-                              log=tmp_path / "d.log")
+    pid = runner.spawn_daemon(runner.python_argv("http.server", "--bind", "127.0.0.1", "0"), log=tmp_path / "d.log")
     assert runner.process_alive(pid)
     deadline = time.monotonic() + 10
     while (identity := runner.process_identity(pid)) is None or "http.server" not in identity[0]:

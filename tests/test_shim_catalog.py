@@ -30,7 +30,12 @@ _PATH = re.compile(r"\b((?:generator|docs)/[\w/.-]+\.(?:py|md))\b")  # examples 
 
 def test_no_engine_file_or_doc_names_a_file_that_does_not_exist() -> None:
     sources = [*ROOT.glob("generator/**/*.py"), *ROOT.glob("docs/*.md"), ROOT / "README.md"]
-    missing = sorted({f"{path.relative_to(ROOT)}: {name}" for path in sources
-                      for name in _PATH.findall(path.read_text(encoding="utf-8"))
-                      if "<" not in name and "*" not in name and not (ROOT / name).exists()})
+    missing = sorted(
+        {
+            f"{path.relative_to(ROOT)}: {name}"
+            for path in sources
+            for name in _PATH.findall(path.read_text(encoding="utf-8"))
+            if "<" not in name and "*" not in name and not (ROOT / name).exists()
+        }
+    )
     assert not missing, "\n".join(missing)

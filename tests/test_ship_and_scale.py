@@ -20,8 +20,8 @@ from modules.codedeploy import BlueGreenInputs
 from modules.oidc import OidcInputs
 from modules.params import ParamsInputs
 from modules.scaling import ScalingInputs, ScheduledWindow
-from tests.conftest import ROOT
 from scripts.projectcopy import copy_project
+from tests.conftest import ROOT
 
 EXAMPLE = "aurora-blue-green"
 # env -> (repository, the `sub` the apply role must trust)
@@ -63,8 +63,10 @@ def test_every_oidc_trust_names_one_repository_and_the_intended_ref(env: str, do
     trusts = _oidc_trusts(documents[env])
     assert set(trusts) == {"plan", "apply"}
     # the plan role: pull requests, and the drift watch on main (drift.yml runs on the default branch)
-    expected = {"plan": [f"repo:{repository}:pull_request", f"repo:{repository}:ref:refs/heads/main"],
-                "apply": apply_subject}
+    expected = {
+        "plan": [f"repo:{repository}:pull_request", f"repo:{repository}:ref:refs/heads/main"],
+        "apply": apply_subject,
+    }
     for role, policy in trusts.items():
         (statement,) = policy["Statement"]
         assert statement["Action"] == "sts:AssumeRoleWithWebIdentity"
@@ -105,8 +107,10 @@ def test_oidc_branch_and_environment_refuse_wildcards() -> None:
         OidcInputs(repository="a/b", branch="release/*")
     with pytest.raises(InputError, match="github_environment"):
         OidcInputs(repository="a/b", github_environment="prod*")
-    assert OidcInputs(repository="a/b", github_environment="production").apply_subject("prod") == \
-        "repo:a/b:environment:production"
+    assert (
+        OidcInputs(repository="a/b", github_environment="production").apply_subject("prod")
+        == "repo:a/b:environment:production"
+    )
 
 
 def test_task_image_comes_from_the_deploy_parameter(documents: dict[str, Any]) -> None:
@@ -128,16 +132,19 @@ def test_app_settings_come_from_parameter_store(documents: dict[str, Any]) -> No
     assert read["Action"] == "ssm:GetParameters" and read["Resource"] == ["${aws_ssm_parameter.app_log_level.arn}"]
 
 
-@pytest.mark.parametrize(("expression", "words"), [
-    ("cron(0 0 L-3 * ? *)", "no 'L-n'"),
-    ("cron(0 0 1 * * *)", "? in exactly one"),
-    ("cron(0 0 1 * ?)", "6 fields"),
-    ("cron(60 0 1 * ? *)", "minutes"),
-    ("cron(0 0 1 13 ? *)", "month"),
-    ("cron(0 0 ? * 8 *)", "day-of-week"),
-    ("0 0 1 * *", "must be cron(...)"),
-    ("rate(1 minutes)", "must be cron(...)"),
-])
+@pytest.mark.parametrize(
+    ("expression", "words"),
+    [
+        ("cron(0 0 L-3 * ? *)", "no 'L-n'"),
+        ("cron(0 0 1 * * *)", "? in exactly one"),
+        ("cron(0 0 1 * ?)", "6 fields"),
+        ("cron(60 0 1 * ? *)", "minutes"),
+        ("cron(0 0 1 13 ? *)", "month"),
+        ("cron(0 0 ? * 8 *)", "day-of-week"),
+        ("0 0 1 * *", "must be cron(...)"),
+        ("rate(1 minutes)", "must be cron(...)"),
+    ],
+)
 def test_schedule_expressions_aws_would_refuse_are_refused(expression: str, words: str) -> None:
     assert words in (cron.problem(expression) or "")
     with pytest.raises(InputError) as caught:
@@ -145,9 +152,19 @@ def test_schedule_expressions_aws_would_refuse_are_refused(expression: str, word
     assert caught.value.field == "schedules[peak].starts" and words in caught.value.message
 
 
-@pytest.mark.parametrize("expression", ["cron(0 0 1 * ? *)", "cron(30 8 ? * MON-FRI *)", "cron(0/15 * * * ? *)",
-                                        "cron(0 0 L * ? *)", "cron(0 0 ? * 6#3 *)", "cron(0 9 15W JAN,JUL ? 2027)",
-                                        "rate(5 minutes)", "at(2026-12-28T00:00:00)"])
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "cron(0 0 1 * ? *)",
+        "cron(30 8 ? * MON-FRI *)",
+        "cron(0/15 * * * ? *)",
+        "cron(0 0 L * ? *)",
+        "cron(0 0 ? * 6#3 *)",
+        "cron(0 9 15W JAN,JUL ? 2027)",
+        "rate(5 minutes)",
+        "at(2026-12-28T00:00:00)",
+    ],
+)
 def test_schedule_expressions_aws_accepts_pass(expression: str) -> None:
     assert cron.problem(expression) is None
 
@@ -162,11 +179,18 @@ def test_month_end_window_opens_three_days_before_each_months_last_day() -> None
 
 def test_scaling_inputs_validate() -> None:
     with pytest.raises(InputError, match="timezone"):
-        ScheduledWindow(name="x", starts=("cron(0 0 1 * ? *)",), end="cron(0 0 2 * ? *)", min_capacity=1,
-                        max_capacity=2, timezone="Mars/Olympus")
+        ScheduledWindow(
+            name="x",
+            starts=("cron(0 0 1 * ? *)",),
+            end="cron(0 0 2 * ? *)",
+            min_capacity=1,
+            max_capacity=2,
+            timezone="Mars/Olympus",
+        )
     with pytest.raises(InputError, match="max_capacity"):
-        ScheduledWindow(name="x", starts=("cron(0 0 1 * ? *)",), end="cron(0 0 2 * ? *)", min_capacity=5,
-                        max_capacity=2)
+        ScheduledWindow(
+            name="x", starts=("cron(0 0 1 * ? *)",), end="cron(0 0 2 * ? *)", min_capacity=5, max_capacity=2
+        )
     window = ScheduledWindow.month_end(min_capacity=2, max_capacity=3)
     with pytest.raises(InputError, match="repeat"):
         ScalingInputs(schedules=(window, window))
@@ -191,7 +215,10 @@ def test_aurora_example_wires_cluster_proxy_alarms_and_blue_green(documents: dic
     instances = _resources(document, "aws_rds_cluster_instance")
     assert sorted(instances) == ["reader_1", "reader_2", "writer"]
     assert sorted(i["availability_zone"] for i in instances.values()) == [
-        "ap-northeast-2a", "ap-northeast-2b", "ap-northeast-2c"]
+        "ap-northeast-2a",
+        "ap-northeast-2b",
+        "ap-northeast-2c",
+    ]
     cluster = _resources(document, "aws_rds_cluster")["this"]
     assert cluster["storage_encrypted"] is True and cluster["manage_master_user_password"] is True
     assert "aws_db_instance" not in document["resource"]
@@ -207,14 +234,21 @@ def test_aurora_example_wires_cluster_proxy_alarms_and_blue_green(documents: dic
     assert service["lifecycle"]["ignore_changes"] == ["desired_count", "task_definition", "load_balancer"]
     group = _resources(document, "aws_codedeploy_deployment_group")["this"]
     pair = group["load_balancer_info"]["target_group_pair_info"]
-    assert [tg["name"] for tg in pair["target_group"]] == ["${aws_lb_target_group.this.name}",
-                                                           "${aws_lb_target_group.green.name}"]
+    assert [tg["name"] for tg in pair["target_group"]] == [
+        "${aws_lb_target_group.this.name}",
+        "${aws_lb_target_group.green.name}",
+    ]
     assert _resources(document, "aws_lb_listener")["test"]["port"] == 8080
     ingress = _resources(document, "aws_vpc_security_group_ingress_rule")
     assert ingress["proxy_from_service"]["referenced_security_group_id"] == "${aws_security_group.service.id}"
     assert "database_from_service" not in ingress  # only the proxy reaches the database
-    assert set(document["output"]) >= {"codedeploy_app_name", "codedeploy_deployment_group_name",
-                                       "ecs_task_definition_arn", "db_proxy_endpoint", "db_reader_address"}
+    assert set(document["output"]) >= {
+        "codedeploy_app_name",
+        "codedeploy_deployment_group_name",
+        "ecs_task_definition_arn",
+        "db_proxy_endpoint",
+        "db_reader_address",
+    }
 
 
 def test_aurora_and_friends_validate_inputs() -> None:
@@ -236,14 +270,30 @@ def test_aurora_and_friends_validate_inputs() -> None:
 def test_appspec_names_the_task_definition_and_the_container() -> None:
     spec = json.loads(appspec("arn:aws:ecs:r:1:task-definition/x:7", 8000))
     properties = spec["Resources"][0]["TargetService"]["Properties"]
-    assert properties == {"TaskDefinition": "arn:aws:ecs:r:1:task-definition/x:7",
-                          "LoadBalancerInfo": {"ContainerName": "app", "ContainerPort": 8000}}
+    assert properties == {
+        "TaskDefinition": "arn:aws:ecs:r:1:task-definition/x:7",
+        "LoadBalancerInfo": {"ContainerName": "app", "ContainerPort": 8000},
+    }
 
 
 def test_deploy_refuses_a_bad_tag_in_one_line(project: Path) -> None:
-    result = subprocess.run([sys.executable, str(project / "main.py"), "deploy", "dev", "--image-tag", "bad tag!",
-                             "--local", "--auto-approve"], cwd=project, capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(project / "main.py"),
+            "deploy",
+            "dev",
+            "--image-tag",
+            "bad tag!",
+            "--local",
+            "--auto-approve",
+        ],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 64
     assert result.stderr.strip().splitlines() == [
-        "error: --image-tag 'bad tag!' is not an image tag (letters, digits, _ . -; max 128)"]
+        "error: --image-tag 'bad tag!' is not an image tag (letters, digits, _ . -; max 128)"
+    ]
     assert not (project / ".hclgen" / "local").exists()  # refused before the local AWS started

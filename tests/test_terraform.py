@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
+from scripts.projectcopy import env_names
+from tests.conftest import ROOT
 from tests.support import tf
 from tests.support.tf import planned as _planned
-from tests.conftest import ROOT
-from scripts.projectcopy import env_names
 
 pytestmark = pytest.mark.terraform
 ENVS = env_names()  # every env of the project, discovered
@@ -80,11 +80,19 @@ def _documents(rendered: list) -> list[dict[str, Any]]:
 def test_writer_output_for_every_construct_is_fmt_clean(tmp_path: Path, rc: Path) -> None:
     from generator.hcl.syntax import Attr, Blank, Block, Call, render_file
 
-    body = [Attr("count", 2), Blank(), Attr("a", 1), Attr("long_name", "x"), Attr("list", ["a", "${b.c}"]),
-            Attr("map", {"k": "v", "longer-key": True, "nested": {"x": [{"y": 1}]}}), Attr("b", None),
-            Attr("policy", Call("jsonencode", {"Statement": [{"Action": ["s3:*"], "Effect": "Allow"}]})),
-            Blank(), Block("inner", (), [Attr("x", [1, 2]), Block("deeper", (), [])]),
-            Attr("depends_on", [])]
+    body = [
+        Attr("count", 2),
+        Blank(),
+        Attr("a", 1),
+        Attr("long_name", "x"),
+        Attr("list", ["a", "${b.c}"]),
+        Attr("map", {"k": "v", "longer-key": True, "nested": {"x": [{"y": 1}]}}),
+        Attr("b", None),
+        Attr("policy", Call("jsonencode", {"Statement": [{"Action": ["s3:*"], "Effect": "Allow"}]})),
+        Blank(),
+        Block("inner", (), [Attr("x", [1, 2]), Block("deeper", (), [])]),
+        Attr("depends_on", []),
+    ]
     text = render_file(["header"], [Block("locals", (), body[2:6]), Block("resource", ("t", "n"), body[:3])])
     (tmp_path / "sample.tf").write_text(text)
     result = tf.terraform(tmp_path, "fmt", "-check", "-list=true", "-no-color", ".", rc=rc)

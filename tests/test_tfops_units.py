@@ -6,13 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from generator.plan import model
-from generator.plan import summary
-from generator.terraform import destroy, rails, diagnostics, tflog
-from generator.plan import files as planfiles
-from generator.terraform.state import protected_in_state
 from generator import runner
 from generator.errors import RefusedError, TerraformError, UsageError
+from generator.plan import files as planfiles
+from generator.plan import model, summary
+from generator.terraform import destroy, diagnostics, rails, tflog
+from generator.terraform.state import protected_in_state
 
 LOCK_ERROR = """\x1b[31m╷\x1b[0m\x1b[0m
 \x1b[31m│\x1b[0m \x1b[0m\x1b[1m\x1b[31mError: \x1b[0m\x1b[0m\x1b[1mError acquiring the state lock\x1b[0m
@@ -35,15 +34,27 @@ def _rc(address: str, *actions: str, mode: str = "managed") -> dict[str, object]
 
 
 def test_summary_counts_and_lists_destroys_first() -> None:
-    plan = {"resource_changes": [
-        _rc("aws_vpc.this", "create"), _rc("aws_lb.this", "update"), _rc("aws_db_instance.this", "delete"),
-        _rc("aws_ecs_service.this", "delete", "create"), _rc("aws_iam_role.x", "create", "delete"),
-        _rc("aws_subnet.a", "no-op"), _rc("data.aws_region.current", "read", mode="data")],
-        "output_changes": {"a": {"actions": ["update"]}, "b": {"actions": ["no-op"]}}}
+    plan = {
+        "resource_changes": [
+            _rc("aws_vpc.this", "create"),
+            _rc("aws_lb.this", "update"),
+            _rc("aws_db_instance.this", "delete"),
+            _rc("aws_ecs_service.this", "delete", "create"),
+            _rc("aws_iam_role.x", "create", "delete"),
+            _rc("aws_subnet.a", "no-op"),
+            _rc("data.aws_region.current", "read", mode="data"),
+        ],
+        "output_changes": {"a": {"actions": ["update"]}, "b": {"actions": ["no-op"]}},
+    }
     planned = model.env_plan("dev", plan)
     assert summary.headline(planned) == "dev: 1 to add, 1 to change, 1 to destroy, 2 to replace, 1 output change(s)"
-    assert summary.lines(planned)[1:] == ["  destroy  aws_db_instance.this", "  replace  aws_ecs_service.this",
-                                        "  replace  aws_iam_role.x", "  change   aws_lb.this", "  add      aws_vpc.this"]
+    assert summary.lines(planned)[1:] == [
+        "  destroy  aws_db_instance.this",
+        "  replace  aws_ecs_service.this",
+        "  replace  aws_iam_role.x",
+        "  change   aws_lb.this",
+        "  add      aws_vpc.this",
+    ]
     assert model.env_plan("dev", {"resource_changes": [_rc("aws_subnet.a", "no-op")]}).has_changes is False
 
 
@@ -57,8 +68,9 @@ def test_long_lists_of_adds_are_cut_but_destroys_never() -> None:
 def test_lock_error_names_the_lock_and_the_unlock_command(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("sys.argv", ["main.py"])  # hints name the program as invoked
     info = diagnostics.lock_info(LOCK_ERROR)
-    assert info == diagnostics.LockInfo("4db275c4-bd50-1bc0-4562-f934f00ab789", "apply", "root@vm",
-                                     "2026-11-23 04:37:15 +0000 UTC")
+    assert info == diagnostics.LockInfo(
+        "4db275c4-bd50-1bc0-4562-f934f00ab789", "apply", "root@vm", "2026-11-23 04:37:15 +0000 UTC"
+    )
     with pytest.raises(TerraformError) as caught:
         diagnostics.check(runner.Completed(1, "", LOCK_ERROR), env="dev", what="apply", local_flag=" --local")
     message = str(caught.value)
@@ -72,7 +84,9 @@ def test_other_failures_read_clearly() -> None:
     assert caught.value.exit_code == 130  # 128 + SIGINT, as shells report it
     with pytest.raises(TerraformError, match="changed since this plan was made"):
         diagnostics.check(runner.Completed(1, "", "│ Error: Saved plan is stale\n"), env="dev", what="apply")
-    boxed = "│ Error: Instance cannot be destroyed\n│ Resource aws_db_instance.this has\n│ lifecycle.prevent_destroy set\n"
+    boxed = (
+        "│ Error: Instance cannot be destroyed\n│ Resource aws_db_instance.this has\n│ lifecycle.prevent_destroy set\n"
+    )
     with pytest.raises(RefusedError, match="aws_db_instance.this in dev have lifecycle.prevent_destroy"):
         diagnostics.check(runner.Completed(1, "", boxed), env="dev", what="plan")
     with pytest.raises(TerraformError, match=r"terraform plan failed for dev \(exit 5\)") as failed:
@@ -82,15 +96,22 @@ def test_other_failures_read_clearly() -> None:
 
 
 def test_aws_refusals_and_missing_credentials_read_as_one_line() -> None:
-    protected = ("│ Error: deleting RDS DB Instance (acme-api-prod): operation error RDS: DeleteDBInstance, "
-                 "api error InvalidParameterCombination: Cannot delete protected DB Instance, please disable "
-                 "deletion protection and try again.\n│ \n│   with aws_db_instance.this,\n")
-    with pytest.raises(RefusedError, match=r"prod: AWS refused to delete aws_db_instance.this: its deletion "
-                                           r"protection is on") as caught:
+    protected = (
+        "│ Error: deleting RDS DB Instance (acme-api-prod): operation error RDS: DeleteDBInstance, "
+        "api error InvalidParameterCombination: Cannot delete protected DB Instance, please disable "
+        "deletion protection and try again.\n│ \n│   with aws_db_instance.this,\n"
+    )
+    with pytest.raises(
+        RefusedError,
+        match=r"prod: AWS refused to delete aws_db_instance.this: its deletion "
+        r"protection is on",
+    ) as caught:
         diagnostics.check(runner.Completed(1, "", protected), env="prod", what="apply", local_flag=" --local")
     assert "untaint prod aws_db_instance.this --local`" in str(caught.value) and "\n" not in str(caught.value)
-    streamed = ("aws_ecs_task_definition.this: Destroying... [id=x]\naws_ecs_task_definition.this: Destruction "
-                "complete after 0s\naws_db_instance.this: Destroying... [id=db-1]\n")
+    streamed = (
+        "aws_ecs_task_definition.this: Destroying... [id=x]\naws_ecs_task_definition.this: Destruction "
+        "complete after 0s\naws_db_instance.this: Destroying... [id=db-1]\n"
+    )
     unnamed = protected.split("\n│ \n")[0]  # a failed delete's box names no address: the stream does
     with pytest.raises(RefusedError, match=r"prod: AWS refused to delete aws_db_instance.this: "):
         diagnostics.check(runner.Completed(1, streamed, unnamed), env="prod", what="apply")
@@ -104,12 +125,13 @@ def test_progress_counts_completions_across_chunks(capsys: pytest.CaptureFixture
     progress = tflog.Progress("dev", "apply", 10)
     lines = b"".join(b"aws_vpc.n%d: Creation complete after 1s [id=x]\n" % n for n in range(9))
     for start in range(0, len(lines), 7):  # split mid-line, as pipes do
-        progress(lines[start:start + 7])
+        progress(lines[start : start + 7])
     progress(b"aws_vpc.read: Read complete after 0s\naws_lb.this: Destruction complete after 2s\n")
     assert progress.done == 10
     assert capsys.readouterr().err.splitlines() == ["dev: apply 5/10 resources done"]
     assert tflog.final_line("x\nApply complete! Resources: 3 added, 0 changed, 0 destroyed.\n\nOutputs:\n") == (
-        "Apply complete! Resources: 3 added, 0 changed, 0 destroyed.")
+        "Apply complete! Resources: 3 added, 0 changed, 0 destroyed."
+    )
 
 
 def _repo(path: Path, branch: str) -> Path:
@@ -120,8 +142,9 @@ def _repo(path: Path, branch: str) -> Path:
     return path
 
 
-def test_protected_env_needs_clean_main(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_protected_env_needs_clean_main(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.delenv(rails.PROTECTED_ENVS_VAR, raising=False)
     repo = _repo(tmp_path, "feature")
     rails.check_branch(repo, "dev", override=False, flag="--x")
@@ -152,15 +175,28 @@ def test_no_terminal_means_auto_approve_is_required(monkeypatch: pytest.MonkeyPa
 
 
 def test_destroy_finds_protections(tmp_path: Path) -> None:
-    (tmp_path / "rds.tf").write_text('resource "aws_db_instance" "this" {\n  identifier = "x"\n'
-                                     '  lifecycle {\n    prevent_destroy = true\n  }\n}\n'
-                                     'resource "aws_s3_bucket" "logs" {\n  bucket = "y"\n}\n')
-    (tmp_path / "extra.tf.json").write_text('{"resource": {"aws_eip": {"nat": {"lifecycle": {"prevent_destroy": true}}}}}')
+    (tmp_path / "rds.tf").write_text(
+        'resource "aws_db_instance" "this" {\n  identifier = "x"\n'
+        "  lifecycle {\n    prevent_destroy = true\n  }\n}\n"
+        'resource "aws_s3_bucket" "logs" {\n  bucket = "y"\n}\n'
+    )
+    (tmp_path / "extra.tf.json").write_text(
+        '{"resource": {"aws_eip": {"nat": {"lifecycle": {"prevent_destroy": true}}}}}'
+    )
     assert destroy.prevent_destroy_in_hcl(tmp_path) == ["aws_db_instance.this", "aws_eip.nat"]
-    state = {"values": {"root_module": {"resources": [
-        {"address": "aws_lb.this", "mode": "managed", "values": {"enable_deletion_protection": True}},
-        {"address": "aws_db_instance.this", "mode": "managed", "values": {"deletion_protection": False}}],
-        "child_modules": [{"resources": [{"address": "module.m.aws_rds_cluster.c", "values": {"deletion_protection": True}}]}]}}}
+    state = {
+        "values": {
+            "root_module": {
+                "resources": [
+                    {"address": "aws_lb.this", "mode": "managed", "values": {"enable_deletion_protection": True}},
+                    {"address": "aws_db_instance.this", "mode": "managed", "values": {"deletion_protection": False}},
+                ],
+                "child_modules": [
+                    {"resources": [{"address": "module.m.aws_rds_cluster.c", "values": {"deletion_protection": True}}]}
+                ],
+            }
+        }
+    }
     assert protected_in_state(state) == ["aws_lb.this", "module.m.aws_rds_cluster.c"]
 
 
@@ -207,11 +243,20 @@ class _StubWorkspace:
 
 def test_destroy_names_protected_resources_and_the_fix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("sys.argv", ["main.py"])  # hints name the program as invoked
-    (tmp_path / "alb.tf").write_text('resource "aws_eip" "nat" {\n  lifecycle {\n    prevent_destroy = true\n  }\n}\n'
-                                     'resource "aws_eip" "gone" {\n  lifecycle {\n    prevent_destroy = true\n  }\n}\n')
-    state = {"values": {"root_module": {"resources": [
-        {"address": "aws_lb.this", "mode": "managed", "values": {"enable_deletion_protection": True}},
-        {"address": "aws_eip.nat[0]", "mode": "managed", "values": {}}]}}}
+    (tmp_path / "alb.tf").write_text(
+        'resource "aws_eip" "nat" {\n  lifecycle {\n    prevent_destroy = true\n  }\n}\n'
+        'resource "aws_eip" "gone" {\n  lifecycle {\n    prevent_destroy = true\n  }\n}\n'
+    )
+    state = {
+        "values": {
+            "root_module": {
+                "resources": [
+                    {"address": "aws_lb.this", "mode": "managed", "values": {"enable_deletion_protection": True}},
+                    {"address": "aws_eip.nat[0]", "mode": "managed", "values": {}},
+                ]
+            }
+        }
+    }
     with pytest.raises(RefusedError) as caught:
         destroy.check_protections(_StubWorkspace(tmp_path, state))  # type: ignore[arg-type]
     message = str(caught.value)
@@ -243,20 +288,31 @@ def test_local_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     assert "was not running" in cli_runner.invoke(cli, ["local", "down"]).output
 
 
-@pytest.mark.parametrize(("argv0", "expected"), [("main.py", "python main.py unlock dev L1"),
-                                                  ("/venv/bin/hclgen", "hclgen unlock dev L1")])
+@pytest.mark.parametrize(
+    ("argv0", "expected"), [("main.py", "python main.py unlock dev L1"), ("/venv/bin/hclgen", "hclgen unlock dev L1")]
+)
 def test_hints_name_the_program_as_it_was_invoked(monkeypatch: pytest.MonkeyPatch, argv0: str, expected: str) -> None:
     monkeypatch.setattr("sys.argv", [argv0])
     assert diagnostics.unlock_command("dev", "L1", "") == expected
 
 
 def test_import_only_plan_is_a_change_for_apply_and_comment_alike() -> None:
-    plan = {"resource_changes": [{"address": "aws_s3_bucket.logs", "mode": "managed", "type": "aws_s3_bucket",
-                                  "change": {"actions": ["no-op"], "importing": {"id": "logs"}}}]}
+    plan = {
+        "resource_changes": [
+            {
+                "address": "aws_s3_bucket.logs",
+                "mode": "managed",
+                "type": "aws_s3_bucket",
+                "change": {"actions": ["no-op"], "importing": {"id": "logs"}},
+            }
+        ]
+    }
     planned = model.env_plan("dev", plan)
     assert planned.has_changes and planned.counts.imported == 1
-    assert summary.lines(planned) == ["dev: 0 to add, 0 to change, 0 to destroy, 0 to replace, 1 to import",
-                                      "  import   aws_s3_bucket.logs"]
+    assert summary.lines(planned) == [
+        "dev: 0 to add, 0 to change, 0 to destroy, 0 to replace, 1 to import",
+        "  import   aws_s3_bucket.logs",
+    ]
 
 
 def test_plan_meta_round_trips_and_refuses_a_newer_schema(tmp_path: Path) -> None:

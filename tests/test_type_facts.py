@@ -12,9 +12,9 @@ import pytest
 
 from generator import facts
 from generator.errors import ConfigError
+from generator.facts.kinds import KINDS, NODE_TYPES
 from generator.facts.services import SERVICES, USAGE_PRICED
 from generator.review.cost.decision import cost_decision, missing
-from generator.facts.kinds import KINDS, NODE_TYPES
 from scripts.projectcopy import with_examples
 
 
@@ -33,8 +33,10 @@ def rendered_types(tmp_path_factory: pytest.TempPathFactory) -> dict[str, set[st
 
 
 def test_every_rendered_type_has_its_facts(rendered_types: dict[str, set[str]]) -> None:
-    problems = [f"{line} (rendered in {', '.join(sorted(rendered_types[line.split(':')[0]]))})"
-                for line in missing(rendered_types)]
+    problems = [
+        f"{line} (rendered in {', '.join(sorted(rendered_types[line.split(':')[0]]))})"
+        for line in missing(rendered_types)
+    ]
     assert not problems, "\n".join(problems)
     assert "aws_vpc" in rendered_types  # the render really happened
 
@@ -76,20 +78,26 @@ def _project_with(tmp_path: Path, text: str) -> Path:
 
 
 def test_a_module_decides_for_its_types_next_to_its_code(tmp_path: Path) -> None:
-    root = _project_with(tmp_path, '"""Jobs."""\n\nTYPE_FACTS = {"aws_gamelift_fleet": {"diagram": "service", '
-                                   '"group": "ci", "stateful": True, "cost": "usage"}}\n')
+    root = _project_with(
+        tmp_path,
+        '"""Jobs."""\n\nTYPE_FACTS = {"aws_gamelift_fleet": {"diagram": "service", '
+        '"group": "ci", "stateful": True, "cost": "usage"}}\n',
+    )
     assert facts.diagram_kind("aws_gamelift_fleet", root) == "service"
     assert facts.diagram_group("aws_gamelift_fleet", root) == "ci"
     assert facts.is_stateful("aws_gamelift_fleet", root) and cost_decision("aws_gamelift_fleet", root) == "usage"
     assert missing(["aws_gamelift_fleet"], root) == []
 
 
-@pytest.mark.parametrize(("literal", "words"), [
-    ('{"aws_x": {"diagram": "spaceship"}}', "'spaceship' is not 'detail' or a kind"),
-    ('{"aws_x": {"stateful": "yes"}}', "['stateful']: expected one of"),
-    ('{"aws_x": {"cost": "cheap"}}', "['cost'] must be 'free' or 'usage'"),
-    ('{"aws_x": make()}', "must be a literal dict of dicts"),
-])
+@pytest.mark.parametrize(
+    ("literal", "words"),
+    [
+        ('{"aws_x": {"diagram": "spaceship"}}', "'spaceship' is not 'detail' or a kind"),
+        ('{"aws_x": {"stateful": "yes"}}', "['stateful']: expected one of"),
+        ('{"aws_x": {"cost": "cheap"}}', "['cost'] must be 'free' or 'usage'"),
+        ('{"aws_x": make()}', "must be a literal dict of dicts"),
+    ],
+)
 def test_a_bad_module_fact_is_one_line_naming_file_and_line(tmp_path: Path, literal: str, words: str) -> None:
     root = _project_with(tmp_path, f"X = 1\nTYPE_FACTS = {literal}\n")
     with pytest.raises(ConfigError) as caught:

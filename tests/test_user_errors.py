@@ -78,7 +78,7 @@ def test_an_exception_in_a_module_names_the_module(project: Path) -> None:
     assert "modules/broken_queue.py:5: KeyError: 'name'" in err
 
 
-@pytest.mark.parametrize("body", ['tracked("jobs")', 'tracked(self)'])
+@pytest.mark.parametrize("body", ['tracked("jobs")', "tracked(self)"])
 def test_tracking_something_that_is_not_a_resource_is_one_line(project: Path, body: str) -> None:
     _env(project, "misuse", body)
     code, err = _synth("synth", "misuse")

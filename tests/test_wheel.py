@@ -29,8 +29,12 @@ COMMENT_DEPENDENCIES = ("jinja2>=3.1,<4", "click>=8.1,<9", "httpx>=0.27,<1")
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     wheels = tmp_path_factory.mktemp("wheels")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(wheels), str(ROOT)],
-                   check=True, capture_output=True, cwd=wheels)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(wheels), str(ROOT)],
+        check=True,
+        capture_output=True,
+        cwd=wheels,
+    )
     (built,) = wheels.glob("hclgen-*.whl")
     return built
 
@@ -39,8 +43,12 @@ def test_the_wheel_holds_the_engine_and_its_data_but_not_the_users_modules(wheel
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
     assert not [name for name in names if name.startswith(("modules/", "environments/", "tests/", "templates/"))]
-    assert {"generator/templates/plan_comment.md.j2", "generator/plan/data/aws_sets.json.gz",
-            "generator/review/cost/data/prices.json", "generator/render/data/aws_blocks.json.gz"} <= names
+    assert {
+        "generator/templates/plan_comment.md.j2",
+        "generator/plan/data/aws_sets.json.gz",
+        "generator/review/cost/data/prices.json",
+        "generator/render/data/aws_blocks.json.gz",
+    } <= names
 
 
 def test_wheel_installs_and_renders_the_comment(wheel: Path, tmp_path: Path) -> None:
@@ -56,13 +64,19 @@ def test_wheel_installs_and_renders_the_comment(wheel: Path, tmp_path: Path) -> 
     subprocess.run([*pip, *COMMENT_DEPENDENCIES], check=True, capture_output=True, cwd=tmp_path)
     outside = tmp_path / "elsewhere"  # no checkout around: everything must come from site-packages
     outside.mkdir()
-    result = subprocess.run([str(env_dir / "bin" / "hclgen"), "comment", str(FIXTURE)],
-                            capture_output=True, text=True, cwd=outside)
+    result = subprocess.run(
+        [str(env_dir / "bin" / "hclgen"), "comment", str(FIXTURE)], capture_output=True, text=True, cwd=outside
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("<!-- hclgen:plan-comment -->\n## Terraform plan")
     assert "`dev` 55 to add" in result.stdout
-    installed = subprocess.run([str(env_dir / "bin" / "python"), "-c", "import generator; print(generator.__file__)"],
-                               capture_output=True, text=True, cwd=outside, check=True).stdout
+    installed = subprocess.run(
+        [str(env_dir / "bin" / "python"), "-c", "import generator; print(generator.__file__)"],
+        capture_output=True,
+        text=True,
+        cwd=outside,
+        check=True,
+    ).stdout
     assert str(env_dir) in installed and str(ROOT) not in installed
 
 
@@ -70,23 +84,42 @@ def test_installed_hclgen_helps_and_renders_a_project_whose_modules_are_its_own(
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
     python = env_dir / "bin" / "python"
-    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", str(wheel)], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--no-deps", str(wheel)], check=True, capture_output=True
+    )
     # The libraries (cdktf, jsii, the AWS bindings...) come from the dev venv as a plain path entry: its
     # .pth files are not processed there, so its editable `generator` stays out and the wheel's is used.
-    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-                          capture_output=True, text=True, check=True).stdout.strip()
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     (Path(site) / "dev-libraries.pth").write_text(sysconfig.get_path("purelib") + "\n")
     project = copy_project(tmp_path / "project")
     outside = {**os.environ, "HCLGEN_ROOT": str(project), "HCLGEN_NO_CACHE": "1"}
-    helped = subprocess.run([str(env_dir / "bin" / "hclgen"), "--help"], capture_output=True, text=True,
-                            cwd=tmp_path, env=outside)
+    helped = subprocess.run(
+        [str(env_dir / "bin" / "hclgen"), "--help"], capture_output=True, text=True, cwd=tmp_path, env=outside
+    )
     assert helped.returncode == 0 and "Exit codes:" in helped.stdout, helped.stderr
-    found = subprocess.run([str(python), "-c", "import generator, importlib.util; print(generator.__file__); "
-                            "print(importlib.util.find_spec('modules'))"],
-                           capture_output=True, text=True, cwd=tmp_path, check=True).stdout.splitlines()
+    found = subprocess.run(
+        [
+            str(python),
+            "-c",
+            "import generator, importlib.util; print(generator.__file__); print(importlib.util.find_spec('modules'))",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=True,
+    ).stdout.splitlines()
     assert found[0].startswith(str(env_dir)) and found[1] == "None"  # no `modules` in site-packages:
     # so the render below can only have used the project's own modules/
-    rendered = subprocess.run([str(env_dir / "bin" / "hclgen"), "synth", "--check", "dev"], capture_output=True,
-                              text=True, cwd=project, env=outside)
+    rendered = subprocess.run(
+        [str(env_dir / "bin" / "hclgen"), "synth", "--check", "dev"],
+        capture_output=True,
+        text=True,
+        cwd=project,
+        env=outside,
+    )
     assert rendered.returncode == 0, rendered.stdout[-2000:] + rendered.stderr[-2000:]

@@ -20,8 +20,8 @@ import yaml
 from generator.errors import ConfigError
 from generator.render import promotion, workflows
 from generator.render.project import load
-from tests.support import goldens
 from scripts.projectcopy import copy_project
+from tests.support import goldens
 from tests.support.actionlint import actionlint
 
 GOLDEN = Path(__file__).parent / "fixtures" / "workflows" / "three-envs"
@@ -32,15 +32,16 @@ LOCK_TEXT = "# a lock file synth must never touch\n"
 
 def hclgen(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "HCLGEN_ROOT": str(root)}
-    return subprocess.run([sys.executable, "main.py", *args], cwd=root, env=env, capture_output=True, text=True,
-                          timeout=600)
+    return subprocess.run(
+        [sys.executable, "main.py", *args], cwd=root, env=env, capture_output=True, text=True, timeout=600
+    )
 
 
 def add_env(root: Path, name: str, after: tuple[str, ...]) -> Path:
     """A new environments/<name>/ holding only a config.py (dev's, renamed), as a user adds one."""
     text = (root / "environments" / "dev" / "config.py").read_text()
     text = text.replace('name="dev"', f'name="{name}"').replace("state-dev", f"state-{name}")
-    text = text.replace('    tags={', f"    after={after!r},\n    tags={{", 1)
+    text = text.replace("    tags={", f"    after={after!r},\n    tags={{", 1)
     folder = root / "environments" / name
     folder.mkdir()
     (folder / "config.py").write_text(text)
@@ -188,15 +189,17 @@ def test_an_unknown_after_is_a_one_line_error_and_nothing_is_written(three: Path
         set_after(three, "staging", ("dev",))
     assert result.returncode == 64
     assert result.stderr.strip().splitlines()[-1] == (
-        "error: environments/staging/config.py: after: 'qa' is not an environment (known: dev, prod, staging)")
+        "error: environments/staging/config.py: after: 'qa' is not an environment (known: dev, prod, staging)"
+    )
     assert {p.name: p.read_text() for p in (three / FLOWS).glob("*.yml")} == before
 
 
 def test_a_cycle_names_the_config_and_the_loop() -> None:
     with pytest.raises(ConfigError) as caught:
         promotion.check({"dev": ("prod",), "staging": ("dev",), "prod": ("staging",)})
-    assert str(caught.value) == ("environments/dev/config.py: after: the promotion order has a cycle: "
-                                 "dev -> prod -> staging -> dev")
+    assert str(caught.value) == (
+        "environments/dev/config.py: after: the promotion order has a cycle: dev -> prod -> staging -> dev"
+    )
 
 
 def test_stages_come_in_apply_order_with_every_upstream_env() -> None:
@@ -205,11 +208,14 @@ def test_stages_come_in_apply_order_with_every_upstream_env() -> None:
     assert stages[-1].upstream == ("dev", "eu", "us") and stages[-1].after == ("eu", "us")
 
 
-@pytest.mark.parametrize(("after", "message"), [
-    ('"dev"', "after: 'dev' is str, expected"),
-    ('("staging",)', "after: staging cannot be promoted after itself"),
-    ('("dev", "dev")', "after: ['dev', 'dev'] names an environment twice"),
-])
+@pytest.mark.parametrize(
+    ("after", "message"),
+    [
+        ('"dev"', "after: 'dev' is str, expected"),
+        ('("staging",)', "after: staging cannot be promoted after itself"),
+        ('("dev", "dev")', "after: ['dev', 'dev'] names an environment twice"),
+    ],
+)
 def test_a_bad_after_in_a_config_is_one_line(project: Path, after: str, message: str) -> None:
     add_env(only_dev_and_prod(project), "staging", ())
     path = project / "environments" / "staging" / "config.py"

@@ -16,6 +16,8 @@ from tests.support.actionlint import actionlint
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"
+
+
 def workflow(name: str) -> dict[str, Any]:
     doc: dict[Any, Any] = yaml.safe_load((WORKFLOWS / name).read_text())
     doc["on"] = doc.pop(True, doc.get("on"))  # YAML 1.1 reads the bare key `on` as true
@@ -55,13 +57,21 @@ def test_plan_workflow() -> None:
     check = jobs["check"]
     assert uses(check, "actions/checkout")["with"]["fetch-depth"] == 0
     script = runs(check)
-    order = ["make venv", "python main.py synth --check", "terraform fmt -check -recursive environments",
-             "-lockfile=readonly", "validate", 'python main.py affected --base "origin/$BASE_REF" --github-output',
-             "python main.py ci-record --job check"]
+    order = [
+        "make venv",
+        "python main.py synth --check",
+        "terraform fmt -check -recursive environments",
+        "-lockfile=readonly",
+        "validate",
+        'python main.py affected --base "origin/$BASE_REF" --github-output',
+        "python main.py ci-record --job check",
+    ]
     positions = [script.index(part) for part in order]
     assert positions == sorted(positions)
-    assert check["outputs"] == {"envs": "${{ steps.affected.outputs.envs }}",
-                                "matrix": "${{ steps.affected.outputs.matrix }}"}
+    assert check["outputs"] == {
+        "envs": "${{ steps.affected.outputs.envs }}",
+        "matrix": "${{ steps.affected.outputs.matrix }}",
+    }
 
 
 def test_each_env_plans_on_its_own_runner_with_its_own_read_only_role() -> None:
@@ -73,8 +83,12 @@ def test_each_env_plans_on_its_own_runner_with_its_own_read_only_role() -> None:
     role = uses(plan, "aws-actions/configure-aws-credentials")["with"]["role-to-assume"]
     assert "fromJSON(vars.AWS_PLAN_ROLE_ARNS || '{}')[matrix.env]" in role
     script = runs(plan)
-    order = ['python main.py plan "$ENV_NAME"', 'python main.py policy "$ENV_NAME" --install --base "origin/$BASE_REF"',
-             'python main.py artifact "$ENV_NAME" "$@"', 'python main.py ci-record --job plan --env "$ENV_NAME"']
+    order = [
+        'python main.py plan "$ENV_NAME"',
+        'python main.py policy "$ENV_NAME" --install --base "origin/$BASE_REF"',
+        'python main.py artifact "$ENV_NAME" "$@"',
+        'python main.py ci-record --job plan --env "$ENV_NAME"',
+    ]
     positions = [script.index(part) for part in order]
     assert positions == sorted(positions)
     assert uses(plan, "actions/checkout")["with"]["fetch-depth"] == 0  # the base branch, for policy
@@ -91,11 +105,15 @@ def test_one_comment_always_collects_every_plan_and_every_step_record() -> None:
     comment_job = workflow("plan.yml")["jobs"]["comment"]
     assert comment_job["needs"] == ["check", "plan"]
     assert comment_job["if"] == "always()"  # also when the checks or some plans failed
-    downloads = {s["with"]["path"]: s["with"] for s in steps(comment_job)
-                 if s.get("uses", "").startswith("actions/download-artifact@")}
+    downloads = {
+        s["with"]["path"]: s["with"]
+        for s in steps(comment_job)
+        if s.get("uses", "").startswith("actions/download-artifact@")
+    }
     assert set(downloads) == {".hclgen/artifacts", ".hclgen/policy", ".hclgen/status"}
-    assert all(d["merge-multiple"] is True and "attempt${{ github.run_attempt }}" in d["pattern"]
-               for d in downloads.values())
+    assert all(
+        d["merge-multiple"] is True and "attempt${{ github.run_attempt }}" in d["pattern"] for d in downloads.values()
+    )
     post = next(s for s in steps(comment_job) if "--post" in s.get("run", ""))
     assert "python main.py comment .hclgen/artifacts/*/ --status-dir .hclgen/status --post" in post["run"]
     assert post["env"]["GITHUB_TOKEN"] == "${{ github.token }}"
@@ -124,7 +142,7 @@ def test_every_job_records_its_steps_last() -> None:
             assert len(records) == 1, (name, job_id)
             record = records[0]
             assert record["if"] == "always()" and record["env"]["HCLGEN_STEPS_JSON"] == "${{ toJSON(steps) }}"
-            after = steps(job)[steps(job).index(record) + 1:]
+            after = steps(job)[steps(job).index(record) + 1 :]
             assert all(s.get("uses", "").startswith("actions/upload-artifact@") for s in after), (name, job_id)
             named = [s for s in steps(job) if "run" in s and s is not record and "make venv" not in s["run"]]
             assert all("id" in s for s in named), (name, job_id)  # the record names steps by id
@@ -141,8 +159,9 @@ def test_deploy_workflow_rolls_the_image_through_the_deploy_command() -> None:
     assert job["environment"] == "${{ " + chosen + " }}"
     # The apply jobs' group: a deploy never runs beside an apply of the same env.
     assert job["concurrency"] == {"group": "apply-${{ " + chosen + " }}", "cancel-in-progress": False}
-    assert uses(job, "aws-actions/configure-aws-credentials")["with"]["role-to-assume"] == \
-        "${{ vars.AWS_APPLY_ROLE_ARN }}"
+    assert (
+        uses(job, "aws-actions/configure-aws-credentials")["with"]["role-to-assume"] == "${{ vars.AWS_APPLY_ROLE_ARN }}"
+    )
     step = next(s for s in steps(job) if "main.py deploy" in s.get("run", ""))
     assert step["run"] == 'python main.py deploy "$ENV_NAME" --image-tag "$IMAGE_TAG" --auto-approve'
     assert "client_payload.image_tag" in step["env"]["IMAGE_TAG"]  # via env, never spliced into the script
@@ -154,16 +173,23 @@ def test_apply_workflow_triggers_and_permissions() -> None:
     inputs = doc["on"]["workflow_dispatch"]["inputs"]
     choice = inputs["environment"]
     assert choice["type"] == "choice" and choice["options"] == env_names() and choice["required"] is True
-    assert inputs["reapproved"] == {"description": inputs["reapproved"]["description"], "required": False,
-                                    "type": "boolean", "default": False}
+    assert inputs["reapproved"] == {
+        "description": inputs["reapproved"]["description"],
+        "required": False,
+        "type": "boolean",
+        "default": False,
+    }
     # pull requests: find the reviewed plan, comment a failure; issues: one per failing env
-    assert doc["permissions"] == {"contents": "read", "id-token": "write", "pull-requests": "write",
-                                  "issues": "write"}
+    assert doc["permissions"] == {"contents": "read", "id-token": "write", "pull-requests": "write", "issues": "write"}
     assert doc["env"]["HCLGEN_PROTECTED_ENVS"] == "${{ vars.HCLGEN_PROTECTED_ENVS || 'prod' }}"
     assert "concurrency" not in doc  # per env, on the apply jobs
     check = runs(doc["jobs"]["check"])
-    for part in ("python main.py synth --check", "terraform fmt -check -recursive environments", "validate",
-                 "python main.py affected"):
+    for part in (
+        "python main.py synth --check",
+        "terraform fmt -check -recursive environments",
+        "validate",
+        "python main.py affected",
+    ):
         assert part in check
 
 
@@ -200,8 +226,11 @@ def test_the_apply_summary_always_runs_with_every_env_result() -> None:
     assert step["run"] == 'python main.py report-apply --summary --envs "$ENVS" --results "$RESULTS"'
     assert step["env"]["RESULTS"] == "${{ toJSON(needs) }}"
     # what report-apply reads: every env in promotion order, and GitHub's needs object
-    needs = {"check": {"result": "success", "outputs": {}}, "apply-dev": {"result": "failure", "outputs": {}},
-             "apply-prod": {"result": "skipped", "outputs": {}}}
+    needs = {
+        "check": {"result": "success", "outputs": {}},
+        "apply-dev": {"result": "failure", "outputs": {}},
+        "apply-prod": {"result": "skipped", "outputs": {}},
+    }
     envs, results = applysummary.parse(step["env"]["ENVS"], json.dumps(needs))
     assert sorted(envs) == env_names() and envs.index("dev") < envs.index("prod")
     statuses = {row.env: row.status for row in applysummary.rows(envs, results)}

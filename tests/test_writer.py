@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.render import pipeline, writer
 from generator.errors import HclgenError
+from generator.render import pipeline, writer
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
@@ -22,8 +22,7 @@ def test_apply_writes_and_deletes_as_one_set(tmp_path: Path) -> None:
     assert _tree(tmp_path) == {"keep.tf": b"new\n", "sub/made.tf": b"hi\n"}
 
 
-def test_failure_in_the_middle_of_the_swap_restores_everything(tmp_path: Path,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failure_in_the_middle_of_the_swap_restores_everything(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("a.tf", "b.tf", "c.tf"):
         (tmp_path / name).write_text(f"old {name}\n")
     (tmp_path / "d.tf").write_text("to delete\n")
@@ -86,7 +85,8 @@ STEPS = [("stage", "fsync"), ("backup", "link"), ("swap", "replace"), ("delete",
 @pytest.mark.parametrize(("step", "call"), STEPS, ids=[step for step, _ in STEPS])
 @pytest.mark.parametrize("nth", [1, 2])
 def test_an_injected_failure_at_each_step_leaves_the_files_and_no_leftovers(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str, call: str, nth: int) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str, call: str, nth: int
+) -> None:
     for name in ("a.tf", "b.tf", "gone1.tf", "gone2.tf"):
         (tmp_path / name).write_text(f"old {name}\n")
     before = _tree(tmp_path)
@@ -101,8 +101,15 @@ def test_an_injected_failure_at_each_step_leaves_the_files_and_no_leftovers(
 
     monkeypatch.setattr(writer.os, call, failing)
     with pytest.raises(HclgenError, match="no file was changed"):
-        writer.apply({tmp_path / "a.tf": "new a\n", tmp_path / "b.tf": "new b\n", tmp_path / "c.tf": "new c\n",
-                      tmp_path / "gone1.tf": None, tmp_path / "gone2.tf": None})
+        writer.apply(
+            {
+                tmp_path / "a.tf": "new a\n",
+                tmp_path / "b.tf": "new b\n",
+                tmp_path / "c.tf": "new c\n",
+                tmp_path / "gone1.tf": None,
+                tmp_path / "gone2.tf": None,
+            }
+        )
     assert calls["n"] >= nth, f"the {step} step was never reached"
     assert _tree(tmp_path) == before  # no .hclgen-tmp / .hclgen-bak left either
 

@@ -32,30 +32,54 @@ ENVIRONMENT = Environment(
     stack=StackInputs(
         vpc=VpcInputs(cidr="10.1.0.0/18", az_count=3, nat="per_az"),
         alb=AlbInputs(deletion_protection=True, idle_timeout=60),
-        ecs=EcsInputs(cpu=1024, memory=2048, desired_count=2, min_capacity=2, max_capacity=6,
-                      image_tag="1.0.0", log_retention_days=90, environment={"APP_ENV": "prod"}),
-        rds=RdsInputs(instance_class="db.m7g.large", multi_az=True, deletion_protection=True, final_snapshot=True,
-                      allocated_storage=50, max_allocated_storage=500, backup_retention_days=14,
-                      performance_insights=True, monitoring_interval=60),
+        ecs=EcsInputs(
+            cpu=1024,
+            memory=2048,
+            desired_count=2,
+            min_capacity=2,
+            max_capacity=6,
+            image_tag="1.0.0",
+            log_retention_days=90,
+            environment={"APP_ENV": "prod"},
+        ),
+        rds=RdsInputs(
+            instance_class="db.m7g.large",
+            multi_az=True,
+            deletion_protection=True,
+            final_snapshot=True,
+            allocated_storage=50,
+            max_allocated_storage=500,
+            backup_retention_days=14,
+            performance_insights=True,
+            monitoring_interval=60,
+        ),
         ecr=EcrInputs(tag_mutability="IMMUTABLE", keep_last=50),
         dns=DnsInputs(zone_id="Z04ACMEAPIEXAMPLE", domain_name="api.acme-api.example.com"),
-        waf=WafInputs(managed_rule_groups=(*DEFAULT_GROUPS, "AWSManagedRulesAnonymousIpList"),
-                      count_rules={"AWSManagedRulesAnonymousIpList": ("HostingProviderIPList",)},
-                      admin_protection=True, excluded_paths={"AWSManagedRulesAdminProtectionRuleSet": ("/admin",)},
-                      log_retention_days=365),
+        waf=WafInputs(
+            managed_rule_groups=(*DEFAULT_GROUPS, "AWSManagedRulesAnonymousIpList"),
+            count_rules={"AWSManagedRulesAnonymousIpList": ("HostingProviderIPList",)},
+            admin_protection=True,
+            excluded_paths={"AWSManagedRulesAdminProtectionRuleSet": ("/admin",)},
+            log_retention_days=365,
+        ),
         logs=LogsInputs(alb_access_logs=True, access_log_days=365, flow_logs=True, flow_log_retention_days=365),
-        alarms=AlarmInputs(notifications=NotificationInputs(
-            emails=("oncall@acme-api.example.com",),
-            slack=SlackChannel(workspace_id="T0123ABCD", channel_id="C0123ABCD"))),
+        alarms=AlarmInputs(
+            notifications=NotificationInputs(
+                emails=("oncall@acme-api.example.com",),
+                slack=SlackChannel(workspace_id="T0123ABCD", channel_id="C0123ABCD"),
+            )
+        ),
         dashboard=DashboardInputs(),
         # prod has its own AWS account, so it creates its own GitHub OIDC provider; the apply role
         # trusts only jobs in the `prod` GitHub environment (deployment branch: main, reviewers).
         oidc=OidcInputs(repository="acme/acme-api"),
         # Month-end peak (seed 002): from three days before the last day until the 1st, KST.
         scaling=ScalingInputs(
-            schedules=(ScheduledWindow.month_end(days_before=3, min_capacity=4, max_capacity=12,
-                                                 timezone="Asia/Seoul"),),
-            memory_target=75),
+            schedules=(
+                ScheduledWindow.month_end(days_before=3, min_capacity=4, max_capacity=12, timezone="Asia/Seoul"),
+            ),
+            memory_target=75,
+        ),
         params=ParamsInputs(values={"LOG_LEVEL": "info"}),
     ),
 )

@@ -29,8 +29,9 @@ class Affected:
 
     def matrix(self) -> dict[str, Any]:
         """The GitHub Actions matrix: {"include": [{"env": "dev", "reasons": ["modules/ecs.py"]}, ...]}."""
-        return {"include": [{"env": env, "reasons": list(self.causes.get(env) or self.reasons[env])}
-                            for env in self.envs]}
+        return {
+            "include": [{"env": env, "reasons": list(self.causes.get(env) or self.reasons[env])} for env in self.envs]
+        }
 
 
 def normalize(path: str) -> str:
@@ -50,7 +51,7 @@ def env_of(path: str) -> str | None:
     """The env folder a path lies in (`environments/dev/x.tf` -> `dev`), else None."""
     if not path.startswith(ENVIRONMENTS_DIR):
         return None
-    rest = path[len(ENVIRONMENTS_DIR):]
+    rest = path[len(ENVIRONMENTS_DIR) :]
     name, sep, _ = rest.partition("/")
     return name if sep and name else None
 
@@ -74,8 +75,10 @@ def affected_envs(changed: Iterable[str], env_names: Sequence[str]) -> Affected:
             shared.append(path)
     causes = {name: tuple(dict.fromkeys(own[name] + shared)) for name in env_names}
     envs = tuple(name for name in env_names if causes[name])
-    reasons = {name: tuple(dict.fromkeys([f"{p} changed" for p in own[name]]
-                                         + [f"shared input {p} changed" for p in shared])) for name in envs}
+    reasons = {
+        name: tuple(dict.fromkeys([f"{p} changed" for p in own[name]] + [f"shared input {p} changed" for p in shared]))
+        for name in envs
+    }
     return Affected(envs=envs, reasons=reasons, causes={name: causes[name] for name in envs})
 
 

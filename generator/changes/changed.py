@@ -6,9 +6,9 @@ import re
 from pathlib import Path
 
 from generator import runner
+from generator.changes.affected import Affected, affected_envs, everything
 from generator.errors import HclgenError, UsageError
 from generator.render.project import env_names
-from generator.changes.affected import Affected, affected_envs, everything
 
 
 def changed_paths(root: Path, base: str) -> list[str]:

@@ -13,9 +13,9 @@ from generator.paths import project_root
 @click.option("--repair", is_flag=True, help="Apply the settings an existing bucket lacks.")
 def bootstrap_command(env: str, local: bool, repair: bool) -> None:
     """Create ENV's state bucket (versioned, encrypted, private, TLS-only); idempotent."""
-    from generator.terraform import statebucket
     from generator.localaws import server as local_aws
     from generator.render.project import load
+    from generator.terraform import statebucket
 
     root = project_root()
     backend = load(root, [env])[0].env.backend

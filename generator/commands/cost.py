@@ -12,8 +12,13 @@ from generator.errors import UsageError
 
 @click.command("cost")
 @click.argument("target", metavar="ENV|PLAN.json")
-@click.option("--usage", "usage_file", type=click.Path(path_type=Path, dir_okay=False, exists=True), metavar="FILE",
-              help="Usage assumptions (TOML); default environments/<env>/usage.toml, else built-in defaults.")
+@click.option(
+    "--usage",
+    "usage_file",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    metavar="FILE",
+    help="Usage assumptions (TOML); default environments/<env>/usage.toml, else built-in defaults.",
+)
 @click.option("--region", metavar="REGION", help="Price in this region (default: the plan's provider region).")
 @click.option("--json", "as_json", is_flag=True, help="Print the estimate as JSON.")
 def cost(target: str, usage_file: Path | None, region: str | None, as_json: bool) -> None:
@@ -22,8 +27,8 @@ def cost(target: str, usage_file: Path | None, region: str | None, as_json: bool
     For ENV it plans the committed HCL offline (empty state, no credentials) and prices the
     whole env; for a plan it prices both sides and shows the delta and the changed lines.
     """
-    from generator.review.cost.report import estimate, plan_file, report_lines, to_json_document
     from generator.plan.source import read_plan_json
+    from generator.review.cost.report import estimate, plan_file, report_lines, to_json_document
 
     found = plan_file(target)
     if found is not None:

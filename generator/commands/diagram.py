@@ -11,23 +11,28 @@ from generator.paths import project_root
 
 @click.command()
 @click.argument("env")
-@click.option("--png", "png", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
-              help="Render a PNG with AWS icons (needs the `diagrams` extra and graphviz's `dot`); "
-                   "an existing FILE is replaced only when it is a PNG.")
+@click.option(
+    "--png",
+    "png",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FILE",
+    help="Render a PNG with AWS icons (needs the `diagrams` extra and graphviz's `dot`); "
+    "an existing FILE is replaced only when it is a PNG.",
+)
 def diagram(env: str, png: Path | None) -> None:
     """Draw ENV's architecture from its synthesized stack (the picture of ARCHITECTURE.md).
 
     Without --png, prints the Mermaid text.
     """
-    from generator.render.project import load
-    from generator.render.architecture import diagram_of
     from generator.diagram.mermaid import mermaid
+    from generator.render.architecture import diagram_of
+    from generator.render.project import load
     from generator.render.synth import synthesize
 
     root = project_root()
     if png is not None:
-        from generator.paths import check_output_file
         from generator.diagram import png as diagram_png
+        from generator.paths import check_output_file
 
         png = check_output_file(root, png, "--png", diagram_png.PNG_SIGNATURE)
         diagram_png.check_graphviz()  # fail before seconds of synth

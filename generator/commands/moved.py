@@ -18,11 +18,10 @@ def moved_command(env: str, prune: bool, dry_run: bool, local: bool) -> None:
     synth writes a moved block when a resource's address changes but not its identity; it
     stays until the state no longer holds an object at its `from` address.
     """
-    from generator.render.project import load
-    from generator.render import movedfile
-    from generator.terraform import prune as pruning
-
     from generator.errors import UsageError
+    from generator.render import movedfile
+    from generator.render.project import load
+    from generator.terraform import prune as pruning
 
     root = project_root()
     if (dry_run or local) and not prune:
@@ -40,8 +39,10 @@ def moved_command(env: str, prune: bool, dry_run: bool, local: bool) -> None:
     for move in outcome.kept:
         click.echo(f"  kept   {move.source} -> {move.target} (the state still has {move.source})")
     if outcome.state_empty:
-        click.echo(f"moved: the state of {env} is empty (never applied, or not the state you meant); "
-                   "kept every moved block", err=True)
+        click.echo(
+            f"moved: the state of {env} is empty (never applied, or not the state you meant); kept every moved block",
+            err=True,
+        )
     click.echo(f"moved: {env}: {len(outcome.pruned)} {verb}, {len(outcome.kept)} kept", err=True)
 
 

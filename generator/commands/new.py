@@ -39,8 +39,11 @@ def new_env(name: str, source: str, cidr: str | None) -> None:
     for diff in diffs:
         for name in (*diff.created, *diff.updated):
             click.echo(f"  {'created' if name in diff.created else 'updated'} {name}")
-    click.echo(f"new env {name}: VPC {planned.cidr or '(none)'}, state s3://{planned.state_bucket}; "
-               f"next: `{command('bootstrap', name)}`, then `{command('plan', name)}`", err=True)
+    click.echo(
+        f"new env {name}: VPC {planned.cidr or '(none)'}, state s3://{planned.state_bucket}; "
+        f"next: `{command('bootstrap', name)}`, then `{command('plan', name)}`",
+        err=True,
+    )
 
 
 @new.command("module")
@@ -53,8 +56,11 @@ def new_module(name: str) -> None:
     root = project_root()
     for path in write_module(plan_module(root, name)):
         click.echo(f"  created {path.relative_to(root)}")
-    click.echo(f"new module {name}: run `pytest tests/test_module_{name}.py`; wire it into an env as "
-               "docs/writing-a-module.md shows", err=True)
+    click.echo(
+        f"new module {name}: run `pytest tests/test_module_{name}.py`; wire it into an env as "
+        "docs/writing-a-module.md shows",
+        err=True,
+    )
 
 
 COMMANDS = [new]

@@ -9,8 +9,9 @@ from generator.errors import UsageError
 
 @click.command("policy")
 @click.argument("envs", nargs=-1, metavar="[ENV]...")
-@click.option("--base", default="origin/main", show_default=True, metavar="REF",
-              help="Compare with the env's HCL at this commit.")
+@click.option(
+    "--base", default="origin/main", show_default=True, metavar="REF", help="Compare with the env's HCL at this commit."
+)
 @click.option("--affected", is_flag=True, help="Only the envs the change since --base touches.")
 @click.option("--install", is_flag=True, help="First install checkov into its own virtualenv (.hclgen/tools/checkov).")
 def policy(envs: tuple[str, ...], base: str, affected: bool, install: bool) -> None:
@@ -19,9 +20,9 @@ def policy(envs: tuple[str, ...], base: str, affected: bool, install: bool) -> N
     Results go to .hclgen/policy/<env>.json, which `comment` shows. Findings listed in the
     committed .checkov.baseline are left out. checkov never goes into hclgen's own virtualenv.
     """
+    from generator.changes.changed import affected_since
     from generator.paths import project_root
     from generator.render.project import load
-    from generator.changes.changed import affected_since
     from generator.review.policy.findings import ENABLE_HINT
     from generator.review.policy.report import scan_and_save, summary_lines
     from generator.review.policy.toolvenv import find_checkov, install_checkov

@@ -12,8 +12,8 @@ from generator.errors import UsageError
 
 
 def _post(body: str) -> None:
-    from generator.review.comment.render import MARKER
     from generator.github.client import GitHubClient, pull_request_from_env, upsert_comment
+    from generator.review.comment.render import MARKER
 
     pr = pull_request_from_env(os.environ)
     with GitHubClient(pr.api_url, pr.token) as client:
@@ -26,18 +26,42 @@ def _post(body: str) -> None:
 @click.argument("plan_json", nargs=-1, type=click.Path(path_type=Path), metavar="[PLAN_JSON|PLAN_DIR]...")
 @click.option("--post", is_flag=True, help="Create or update the pull request's plan comment (GitHub Actions).")
 @click.option("--env", "env_name", metavar="NAME", help="Env name of the (single) plan; default: its meta.json.")
-@click.option("--sources", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
-              help="Source map (address -> file:line); default .hclgen/sources/<env>.json.")
-@click.option("--diagram/--no-diagram", default=True, show_default=True,
-              help="A compact architecture diagram per changed env, changed resources marked "
-                   "(dropped first when the comment is too long).")
-@click.option("--status-dir", type=click.Path(path_type=Path, file_okay=False), metavar="DIR",
-              help="The CI jobs' step records (`ci-record`, e.g. .hclgen/status): failed steps are shown "
-                   "first, envs without a plan as failed; without the check job's record, never green.")
-@click.option("--check-job", default="check", show_default=True, metavar="JOB",
-              help="With --status-dir: the job whose record holds the checks and the affected env list.")
-def comment(plan_json: tuple[Path, ...], post: bool, env_name: str | None, sources: Path | None,
-            diagram: bool, status_dir: Path | None, check_job: str) -> None:
+@click.option(
+    "--sources",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FILE",
+    help="Source map (address -> file:line); default .hclgen/sources/<env>.json.",
+)
+@click.option(
+    "--diagram/--no-diagram",
+    default=True,
+    show_default=True,
+    help="A compact architecture diagram per changed env, changed resources marked "
+    "(dropped first when the comment is too long).",
+)
+@click.option(
+    "--status-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    metavar="DIR",
+    help="The CI jobs' step records (`ci-record`, e.g. .hclgen/status): failed steps are shown "
+    "first, envs without a plan as failed; without the check job's record, never green.",
+)
+@click.option(
+    "--check-job",
+    default="check",
+    show_default=True,
+    metavar="JOB",
+    help="With --status-dir: the job whose record holds the checks and the affected env list.",
+)
+def comment(
+    plan_json: tuple[Path, ...],
+    post: bool,
+    env_name: str | None,
+    sources: Path | None,
+    diagram: bool,
+    status_dir: Path | None,
+    check_job: str,
+) -> None:
     """Render one markdown comment from `terraform show -json` plan files (or plan folders).
 
     A plan folder (.hclgen/plans/ENV/) whose last plan failed shows as failed, with its error.
@@ -50,10 +74,10 @@ def comment(plan_json: tuple[Path, ...], post: bool, env_name: str | None, sourc
     (with --status-dir only when the check job recorded success and an empty affected list).
     Each planned env's digest is recorded in a hidden marker for `apply --verify-reviewed`.
     """
-    from generator.review.comment.render import render_comment
     from generator.github.client import run_urls
     from generator.plan.model import PlanReport
     from generator.plan.source import load_env_plan, plan_diagrams
+    from generator.review.comment.render import render_comment
 
     if env_name:
         from generator.paths import check_name
@@ -78,8 +102,16 @@ def comment(plan_json: tuple[Path, ...], post: bool, env_name: str | None, sourc
 
     ci = status.read_status(status_dir, check_job) if status_dir is not None else None
     envs = status.with_status(plans, ci) if ci is not None else tuple(plans)
-    body = render_comment(PlanReport(envs), artifacts_url=artifacts, source_url=blobs, diagrams=diagrams,
-                          costs=costs, policy=policy, status=ci, trailer=digest.block(plans))
+    body = render_comment(
+        PlanReport(envs),
+        artifacts_url=artifacts,
+        source_url=blobs,
+        diagrams=diagrams,
+        costs=costs,
+        policy=policy,
+        status=ci,
+        trailer=digest.block(plans),
+    )
     from generator.github.client import append_step_summary
 
     append_step_summary(os.environ, body + "\n")
@@ -90,15 +122,23 @@ def comment(plan_json: tuple[Path, ...], post: bool, env_name: str | None, sourc
 
 
 @click.command("affected")
-@click.option("--base", default="origin/main", show_default=True, metavar="REF",
-              help="Compare HEAD with this commit (all zeros or empty: every env).")
-@click.option("--github-output", is_flag=True,
-              help="Also write envs=<JSON list> and matrix=<JSON {\"include\": [{env, reasons}]}> to $GITHUB_OUTPUT.")
+@click.option(
+    "--base",
+    default="origin/main",
+    show_default=True,
+    metavar="REF",
+    help="Compare HEAD with this commit (all zeros or empty: every env).",
+)
+@click.option(
+    "--github-output",
+    is_flag=True,
+    help='Also write envs=<JSON list> and matrix=<JSON {"include": [{env, reasons}]}> to $GITHUB_OUTPUT.',
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the matrix JSON (env and reasons) instead of names.")
 def affected(base: str, github_output: bool, as_json: bool) -> None:
     """Print the environments a change touches, one per line (reasons on stderr)."""
-    from generator.paths import project_root
     from generator.changes.changed import affected_since
+    from generator.paths import project_root
 
     target = os.environ.get("GITHUB_OUTPUT")
     if github_output and not target:
@@ -116,8 +156,11 @@ def affected(base: str, github_output: bool, as_json: bool) -> None:
     if github_output and target:
         from generator.github.client import append_runner_file
 
-        append_runner_file("GITHUB_OUTPUT", target, f"envs={json.dumps(list(result.envs))}\n"
-                           f"matrix={json.dumps(result.matrix(), separators=(',', ':'))}\n")
+        append_runner_file(
+            "GITHUB_OUTPUT",
+            target,
+            f"envs={json.dumps(list(result.envs))}\nmatrix={json.dumps(result.matrix(), separators=(',', ':'))}\n",
+        )
 
 
 COMMANDS: list[click.Command] = [comment, affected]

@@ -7,12 +7,11 @@ import time
 
 import click
 
-from generator.render import pipeline
 from generator.errors import StaleError
-from generator.program import command
 from generator.paths import project_root
+from generator.program import command
+from generator.render import pipeline
 from generator.render.project import env_names, load
-
 
 
 @click.command()
@@ -48,8 +47,10 @@ def _check(root: object, envs: tuple[str, ...], no_cache: bool) -> None:
         for path in stale:
             click.echo(f"  stale {path}", err=True)
         target = " ".join(envs)
-        raise StaleError(f"{len(stale)} generated file(s) differ from the Python; run `{command('synth')}"
-                         f"{' ' + target if target else ''}` and commit the result")
+        raise StaleError(
+            f"{len(stale)} generated file(s) differ from the Python; run `{command('synth')}"
+            f"{' ' + target if target else ''}` and commit the result"
+        )
     click.echo("synth --check: generated HCL is up to date", err=True)
 
 
@@ -79,8 +80,14 @@ def envs() -> None:
     rows = [("ENV", "REGION", "STATE", "CONFIG")]
     for item in loaded:
         backend = item.env.backend
-        rows.append((item.env.name, item.env.region, f"s3://{backend.bucket}/{backend.key}",
-                     item.config_path.relative_to(root).as_posix()))
+        rows.append(
+            (
+                item.env.name,
+                item.env.region,
+                f"s3://{backend.bucket}/{backend.key}",
+                item.config_path.relative_to(root).as_posix(),
+            )
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     for row in rows:
         click.echo("  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths)) + "  " + row[3])

@@ -21,9 +21,13 @@ def _local(command: F) -> F:
 
 
 def _verbose(command: F) -> F:
-    return click.option("--verbose", "-v", is_flag=True,
-                        help="Stream terraform's whole output here (default: progress lines and a "
-                             "summary; the full output goes to .hclgen/logs/ENV-COMMAND.log).")(command)
+    return click.option(
+        "--verbose",
+        "-v",
+        is_flag=True,
+        help="Stream terraform's whole output here (default: progress lines and a "
+        "summary; the full output goes to .hclgen/logs/ENV-COMMAND.log).",
+    )(command)
 
 
 @click.command("init")
@@ -41,49 +45,93 @@ def init_command(env: str, upgrade: bool, local: bool) -> int:
 @click.argument("envs", nargs=-1, metavar="[ENV]...")
 @click.option("--all", "all_envs", is_flag=True, help="Plan every environment.")
 @click.option("--affected", is_flag=True, help="Plan the environments the change since --base touches.")
-@click.option("--base", metavar="REF", default="origin/main", show_default=True,
-              help="With --affected: compare HEAD with this commit.")
-@click.option("--jobs", "-j", type=click.IntRange(1, 16), default=DEFAULT_JOBS, show_default=True,
-              help="Plans run at once when several environments are planned.")
-@click.option("--detailed-exitcode", is_flag=True,
-              help="Exit 0 when there are no changes, 2 when there are, 1 on error (as terraform).")
+@click.option(
+    "--base",
+    metavar="REF",
+    default="origin/main",
+    show_default=True,
+    help="With --affected: compare HEAD with this commit.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 16),
+    default=DEFAULT_JOBS,
+    show_default=True,
+    help="Plans run at once when several environments are planned.",
+)
+@click.option(
+    "--detailed-exitcode",
+    is_flag=True,
+    help="Exit 0 when there are no changes, 2 when there are, 1 on error (as terraform).",
+)
 @_local
 @_verbose
-def plan_command(envs: tuple[str, ...], all_envs: bool, affected: bool, base: str, jobs: int,
-                 detailed_exitcode: bool, local: bool, verbose: bool) -> int:
+def plan_command(
+    envs: tuple[str, ...],
+    all_envs: bool,
+    affected: bool,
+    base: str,
+    jobs: int,
+    detailed_exitcode: bool,
+    local: bool,
+    verbose: bool,
+) -> int:
     """Plan environments; saves .hclgen/plans/ENV/{plan.tfplan,plan.json,plan.txt,meta.json}.
 
     Name them, or pass --all, or --affected to plan only those a change touches (their own
     files, or shared inputs: modules/, generator/, templates/, pyproject.toml).
     """
-    from generator.terraform import multiplan
     from generator.render import pipeline
+    from generator.terraform import multiplan
 
     root = project_root()
     names = multiplan.choose(root, envs, all_envs=all_envs, affected=affected, base=base)
     if names:
         pipeline.ensure_sources(root, names)
-    return multiplan.plan_many(root, names, local=local, detailed_exitcode=detailed_exitcode, jobs=jobs,
-                               verbose=verbose)
+    return multiplan.plan_many(
+        root, names, local=local, detailed_exitcode=detailed_exitcode, jobs=jobs, verbose=verbose
+    )
 
 
 @click.command("apply")
 @click.argument("env")
 @click.option("--auto-approve", is_flag=True, help="Apply without asking (required without a terminal).")
-@click.option("--override-branch-check", "override_branch", is_flag=True,
-              help="Allow a protected env (prod) off a clean main checkout. Loudly reported.")
-@click.option("--allow-stateful-replace", "allow_stateful", is_flag=True,
-              help="Allow replacing or destroying stateful resources (databases, buckets...); "
-                   "--auto-approve alone does not.")
-@click.option("--verify-reviewed", is_flag=True,
-              help="CI on main: stop (exit 4) unless the fresh plan is the one reviewed in the merged pull "
-                   "request of GITHUB_SHA (its digest in the plan comment).")
-@click.option("--reapproved", is_flag=True,
-              help="With --verify-reviewed: apply even so (a re-approved run); the difference is reported loudly.")
+@click.option(
+    "--override-branch-check",
+    "override_branch",
+    is_flag=True,
+    help="Allow a protected env (prod) off a clean main checkout. Loudly reported.",
+)
+@click.option(
+    "--allow-stateful-replace",
+    "allow_stateful",
+    is_flag=True,
+    help="Allow replacing or destroying stateful resources (databases, buckets...); --auto-approve alone does not.",
+)
+@click.option(
+    "--verify-reviewed",
+    is_flag=True,
+    help="CI on main: stop (exit 4) unless the fresh plan is the one reviewed in the merged pull "
+    "request of GITHUB_SHA (its digest in the plan comment).",
+)
+@click.option(
+    "--reapproved",
+    is_flag=True,
+    help="With --verify-reviewed: apply even so (a re-approved run); the difference is reported loudly.",
+)
 @_local
 @_verbose
-def apply_command(env: str, auto_approve: bool, override_branch: bool, allow_stateful: bool,
-                  verify_reviewed: bool, reapproved: bool, local: bool, verbose: bool) -> int:
+def apply_command(
+    env: str,
+    auto_approve: bool,
+    override_branch: bool,
+    allow_stateful: bool,
+    verify_reviewed: bool,
+    reapproved: bool,
+    local: bool,
+    verbose: bool,
+) -> int:
     """Plan ENV, show the summary, confirm, and apply exactly that plan.
 
     Refuses when the committed HCL is not what the Python renders.
@@ -100,27 +148,50 @@ def apply_command(env: str, auto_approve: bool, override_branch: bool, allow_sta
         from generator.review.reviewed import Verifier
 
         verify = Verifier(os.environ, reapproved=reapproved)
-    return operations.apply(project_root(), env, local=local, auto_approve=auto_approve,
-                            override_branch=override_branch, allow_stateful=allow_stateful, verify=verify,
-                            verbose=verbose)
+    return operations.apply(
+        project_root(),
+        env,
+        local=local,
+        auto_approve=auto_approve,
+        override_branch=override_branch,
+        allow_stateful=allow_stateful,
+        verify=verify,
+        verbose=verbose,
+    )
 
 
 @click.command("destroy")
 @click.argument("env")
 @click.option("--auto-approve", is_flag=True, help="Destroy without typing the env name.")
-@click.option("--destroy-protected-env", "protected_ok", is_flag=True,
-              help="With --auto-approve: also required for a protected env (prod).")
-@click.option("--override-branch-check", "override_branch", is_flag=True,
-              help="Allow a protected env off a clean main checkout. Loudly reported.")
+@click.option(
+    "--destroy-protected-env",
+    "protected_ok",
+    is_flag=True,
+    help="With --auto-approve: also required for a protected env (prod).",
+)
+@click.option(
+    "--override-branch-check",
+    "override_branch",
+    is_flag=True,
+    help="Allow a protected env off a clean main checkout. Loudly reported.",
+)
 @_local
 @_verbose
-def destroy_command(env: str, auto_approve: bool, protected_ok: bool, override_branch: bool, local: bool,
-                    verbose: bool) -> int:
+def destroy_command(
+    env: str, auto_approve: bool, protected_ok: bool, override_branch: bool, local: bool, verbose: bool
+) -> int:
     """Destroy everything in ENV (type the env name to confirm)."""
     from generator.terraform import destroy
 
-    return destroy.destroy(project_root(), env, local=local, auto_approve=auto_approve,
-                           protected_ok=protected_ok, override_branch=override_branch, verbose=verbose)
+    return destroy.destroy(
+        project_root(),
+        env,
+        local=local,
+        auto_approve=auto_approve,
+        protected_ok=protected_ok,
+        override_branch=override_branch,
+        verbose=verbose,
+    )
 
 
 @click.command("output")
@@ -175,5 +246,13 @@ def state_push_command(env: str, local: bool) -> int:
     return operations.state_push(project_root(), env, local=local)
 
 
-COMMANDS: list[click.Command] = [init_command, plan_command, apply_command, destroy_command,
-                                 output_command, untaint_command, unlock_command, state_push_command]
+COMMANDS: list[click.Command] = [
+    init_command,
+    plan_command,
+    apply_command,
+    destroy_command,
+    output_command,
+    untaint_command,
+    unlock_command,
+    state_push_command,
+]

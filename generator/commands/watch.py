@@ -23,8 +23,14 @@ def _step_summary(text: str) -> None:
 @click.option("--all", "all_envs", is_flag=True, help="Check every environment.")
 @click.option("--post", is_flag=True, help="Keep one GitHub issue per drifted env: open, update, close when clean.")
 @click.option("--local", is_flag=True, help="Check the embedded local AWS instead of real AWS.")
-@click.option("--jobs", "-j", type=click.IntRange(1, 16), default=DEFAULT_JOBS, show_default=True,
-              help="Environments checked at once.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 16),
+    default=DEFAULT_JOBS,
+    show_default=True,
+    help="Environments checked at once.",
+)
 def drift_command(envs: tuple[str, ...], all_envs: bool, post: bool, local: bool, jobs: int) -> int:
     """Plan environments with -refresh-only and report what changed outside Terraform.
 
@@ -41,10 +47,10 @@ def drift_command(envs: tuple[str, ...], all_envs: bool, post: bool, local: bool
 
 
 def _drift(envs: tuple[str, ...], all_envs: bool, post: bool, local: bool, jobs: int) -> int:
-    from generator.render import pipeline
-    from generator.review.reports import drift as driftreport
     from generator.github import issues as ghissues
+    from generator.render import pipeline
     from generator.render.project import env_names
+    from generator.review.reports import drift as driftreport
     from generator.terraform import drift
 
     root = project_root()
@@ -69,18 +75,37 @@ def _drift(envs: tuple[str, ...], all_envs: bool, post: bool, local: bool, jobs:
 
 @click.command("report-apply")
 @click.argument("env", required=False)
-@click.option("--outcome", type=click.Choice(["success", "failure", "cancelled"]),
-              help="How ENV's apply ended (the apply step's `steps.<id>.outcome`).")
-@click.option("--log", "log_file", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
-              help="The apply's captured output: its error part goes in the comment and the issue "
-                   "(default: the quiet apply's log, .hclgen/logs/ENV-apply.log, when present).")
+@click.option(
+    "--outcome",
+    type=click.Choice(["success", "failure", "cancelled"]),
+    help="How ENV's apply ended (the apply step's `steps.<id>.outcome`).",
+)
+@click.option(
+    "--log",
+    "log_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FILE",
+    help="The apply's captured output: its error part goes in the comment and the issue "
+    "(default: the quiet apply's log, .hclgen/logs/ENV-apply.log, when present).",
+)
 @click.option("--summary", is_flag=True, help="Summarise the apply run: --envs and --results.")
 @click.option("--envs", "envs_json", metavar="JSON", help="With --summary: env names in promotion order.")
-@click.option("--results", "results_json", metavar="JSON",
-              help="With --summary: `${{ toJSON(needs) }}` of the apply jobs (job id apply-<env>).")
+@click.option(
+    "--results",
+    "results_json",
+    metavar="JSON",
+    help="With --summary: `${{ toJSON(needs) }}` of the apply jobs (job id apply-<env>).",
+)
 @click.option("--post", is_flag=True, help="Post to GitHub; without it, print what would be posted.")
-def report_apply_command(env: str | None, outcome: str | None, log_file: Path | None, summary: bool,
-                         envs_json: str | None, results_json: str | None, post: bool) -> None:
+def report_apply_command(
+    env: str | None,
+    outcome: str | None,
+    log_file: Path | None,
+    summary: bool,
+    envs_json: str | None,
+    results_json: str | None,
+    post: bool,
+) -> None:
     """Report an apply: on failure comment on the merged pull request of GITHUB_SHA and open or
     update the env's "Apply failed" issue; on success close it. With --summary, print (and
     append to $GITHUB_STEP_SUMMARY) which envs applied, failed, and are still pending."""
@@ -103,9 +128,9 @@ def report_apply_command(env: str | None, outcome: str | None, log_file: Path | 
 
 
 def _report_one(env: str, outcome: str, log_file: Path | None, post: bool) -> None:
+    from generator.github import issues as ghissues
     from generator.render.project import load
     from generator.review.reports import apply as applyreport
-    from generator.github import issues as ghissues
 
     root = project_root()
     load(root, [env])  # an unknown env is a one-line error before anything is posted
@@ -116,8 +141,10 @@ def _report_one(env: str, outcome: str, log_file: Path | None, post: bool) -> No
     repo = ghissues.repository_from_env(os.environ) if post else None
     if outcome == "success":
         if repo is None:
-            click.echo(f"would close the open issue \"{applyreport.tracked(env).title}\" (if any) with:\n\n"
-                       + applyreport.success_comment(env, run))
+            click.echo(
+                f'would close the open issue "{applyreport.tracked(env).title}" (if any) with:\n\n'
+                + applyreport.success_comment(env, run)
+            )
             return
         with ghissues.IssueClient(repo.api_url, repo.token) as client:
             lines = applyreport.post_success(client, repo.name, env, run)
@@ -130,10 +157,12 @@ def _report_one(env: str, outcome: str, log_file: Path | None, post: bool) -> No
         log_file = default if default.is_file() else None
     what = applyreport.detail(*applyreport.plan_facts(root, env), _read_log(log_file))
     if repo is None:
-        click.echo(f"would comment on the merged pull request of {run.sha or '$GITHUB_SHA'}:\n\n"
-                   + applyreport.pr_comment(env, run, what)
-                   + f"\nwould open or update the issue \"{applyreport.tracked(env).title}\":\n\n"
-                   + applyreport.issue_body(env, run, None, what))
+        click.echo(
+            f"would comment on the merged pull request of {run.sha or '$GITHUB_SHA'}:\n\n"
+            + applyreport.pr_comment(env, run, what)
+            + f'\nwould open or update the issue "{applyreport.tracked(env).title}":\n\n'
+            + applyreport.issue_body(env, run, None, what)
+        )
         return
     with ghissues.IssueClient(repo.api_url, repo.token) as client:
         lines = applyreport.post_failure(client, repo.name, env, run, what)

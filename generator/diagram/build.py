@@ -11,16 +11,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from generator.diagram.edges import (Edges, network_edges, reference_edges, secret_nodes,
-                                            security_group_edges)
-from generator.diagram.graph import Inventory, Resource
 from generator import facts
-from generator.facts.kinds import (GROUPS, KINDS, SUBNET_GROUP_TYPES, TIER_ORDER, TIER_WORDS,
-                                            ci_trust)
+from generator.diagram.edges import Edges, network_edges, reference_edges, secret_nodes, security_group_edges
+from generator.diagram.graph import Inventory, Resource
 from generator.diagram.labels import Context, label, literal, zone_of
 from generator.diagram.model import INTERNET, Diagram, Edge, Node, node_id
+from generator.facts.kinds import GROUPS, KINDS, SUBNET_GROUP_TYPES, TIER_ORDER, TIER_WORDS, ci_trust
 
 __all__ = ["INTERNET", "Diagram", "Edge", "Node", "build", "node_id"]
+
 
 def build(env: str, inventory: Inventory) -> Diagram:
     resources = inventory.by_address()
@@ -42,12 +41,14 @@ def build(env: str, inventory: Inventory) -> Diagram:
         owners[address] = key
         nodes[key] = Node(key, kind, (), place)
     for key, group in members.items():
-        nodes[key] = Node(key, nodes[key].kind, label(nodes[key].kind, group, ctx), nodes[key].place,
-                          tuple(r.address for r in group))
+        nodes[key] = Node(
+            key, nodes[key].kind, label(nodes[key].kind, group, ctx), nodes[key].place, tuple(r.address for r in group)
+        )
     for address, subnet in subnets.items():
         cidr = literal(subnet.values.get("cidr_block")) or ""
-        nodes[node_id(address)] = Node(node_id(address), "subnet", (zone_of(subnet) or subnet.name, cidr),
-                                       f"tier:{tiers[address]}", (address,))
+        nodes[node_id(address)] = Node(
+            node_id(address), "subnet", (zone_of(subnet) or subnet.name, cidr), f"tier:{tiers[address]}", (address,)
+        )
         owners[address] = node_id(address)
     edges = Edges(nodes)
     reference_edges(resources, kinds, owners, edges)
@@ -64,13 +65,19 @@ def build(env: str, inventory: Inventory) -> Diagram:
         tiers=tuple(t for t in _tier_order(tiers.values()) if f"tier:{t}" in present),
         groups=tuple((key, GROUPS.get(key, key)) for key in _group_order(present)),
         nodes=tuple(sorted(nodes.values(), key=lambda n: (KINDS[n.kind].rank if n.kind in KINDS else 99, n.id))),
-        edges=edges.sorted(), owners=owners)
+        edges=edges.sorted(),
+        owners=owners,
+    )
 
 
 def _kind(resource: Resource) -> str | None:
     if resource.type == "aws_iam_role":
-        return "ci_role" if ci_trust(resource.values.get("assume_role_policy")) or any(
-            ref.address.startswith("aws_iam_openid_connect_provider.") for ref in resource.refs) else None
+        return (
+            "ci_role"
+            if ci_trust(resource.values.get("assume_role_policy"))
+            or any(ref.address.startswith("aws_iam_openid_connect_provider.") for ref in resource.refs)
+            else None
+        )
     return facts.diagram_kind(resource.type)
 
 
@@ -94,8 +101,14 @@ def _group_order(places: set[str]) -> list[str]:
     return [g for g in GROUPS if g in outside] + sorted(outside - set(GROUPS))
 
 
-def _place(resource: Resource, kind: str, resources: dict[str, Resource], tiers: dict[str, str], has_vpc: bool,
-           hints: dict[str, str] | object) -> str:
+def _place(
+    resource: Resource,
+    kind: str,
+    resources: dict[str, Resource],
+    tiers: dict[str, str],
+    has_vpc: bool,
+    hints: dict[str, str] | object,
+) -> str:
     group = KINDS[kind].group
     if group != "vpc":
         hint = facts.diagram_group(resource.type) or (hints.get(resource.module) if isinstance(hints, dict) else None)
@@ -124,8 +137,9 @@ def _vpc_label(vpc: Resource) -> tuple[str, ...]:
 _WATCHERS = frozenset({"alarm", "dashboard"})
 
 
-def _watch_edges(resources: dict[str, Resource], kinds: dict[str, str | None], owners: dict[str, str],
-                 edges: Edges) -> None:
+def _watch_edges(
+    resources: dict[str, Resource], kinds: dict[str, str | None], owners: dict[str, str], edges: Edges
+) -> None:
     """An alarm points at the box of what it watches, also when that is a part of the box (an instance)."""
     for address, kind in sorted(kinds.items()):
         if kind in _WATCHERS:

@@ -9,9 +9,16 @@
 from __future__ import annotations
 
 from generator.diagram.graph import Resource
-from generator.facts.kinds import (CONNECTOR_TYPES, EDGE_LABELS, FLOW_KINDS, INVERTED, JUNCTION_TYPES,
-                                            KINDS, SG_RULE_TYPES)
 from generator.diagram.model import INTERNET, Edge, Node, node_id
+from generator.facts.kinds import (
+    CONNECTOR_TYPES,
+    EDGE_LABELS,
+    FLOW_KINDS,
+    INVERTED,
+    JUNCTION_TYPES,
+    KINDS,
+    SG_RULE_TYPES,
+)
 
 
 class Edges:
@@ -30,8 +37,9 @@ class Edges:
         key = frozenset((source, target))
         if key in self.found and not by_rank:
             return
-        self.found.setdefault(key, Edge(source, target, EDGE_LABELS.get((a, b), ""),
-                                        a in FLOW_KINDS and b in FLOW_KINDS))
+        self.found.setdefault(
+            key, Edge(source, target, EDGE_LABELS.get((a, b), ""), a in FLOW_KINDS and b in FLOW_KINDS)
+        )
 
     def line(self, source: str, target: str, label: str) -> None:
         """A link without direction, so it does not pull the target tier ahead of the source one."""
@@ -58,8 +66,9 @@ def _directed(resources: dict[str, Resource]) -> dict[str, set[str]]:
     return out
 
 
-def reference_edges(resources: dict[str, Resource], kinds: dict[str, str | None], owners: dict[str, str],
-                     edges: Edges) -> None:
+def reference_edges(
+    resources: dict[str, Resource], kinds: dict[str, str | None], owners: dict[str, str], edges: Edges
+) -> None:
     graph = _directed(resources)
     meetings: dict[str, set[str]] = {}
     for start in sorted(a for a in resources if kinds[a] is not None):
@@ -79,7 +88,7 @@ def reference_edges(resources: dict[str, Resource], kinds: dict[str, str | None]
     for junction in sorted(meetings):
         ends = sorted(meetings[junction])
         for i, first in enumerate(ends):
-            for second in ends[i + 1:]:
+            for second in ends[i + 1 :]:
                 edges.add(first, second, by_rank=True)
 
 
@@ -100,12 +109,13 @@ def security_group_edges(resources: dict[str, Resource], owners: dict[str, str],
                 edges.add(src, dst, by_rank=True)
 
 
-def secret_nodes(resources: dict[str, Resource], owners: dict[str, str], nodes: dict[str, Node],
-                  edges: Edges) -> None:
+def secret_nodes(resources: dict[str, Resource], owners: dict[str, str], nodes: dict[str, Node], edges: Edges) -> None:
     """RDS-managed master passwords and secrets referenced by literal ARN: secrets without a resource."""
     for resource in sorted(resources.values(), key=lambda r: r.address):
-        if resource.type in ("aws_db_instance", "aws_rds_cluster") and \
-                resource.values.get("manage_master_user_password") is True:
+        if (
+            resource.type in ("aws_db_instance", "aws_rds_cluster")
+            and resource.values.get("manage_master_user_password") is True
+        ):
             key = f"secret__{node_id(resource.address)}"
             nodes[key] = Node(key, "secret", ("Secret (managed by RDS)", "master credentials"), "regional")
             edges.add(owners[resource.address], key)
@@ -120,8 +130,9 @@ def _secret_users(resources: dict[str, Resource], owners: dict[str, str], edges:
     """Who reads a secret: the node owning the task definition or policy that names it."""
     users: dict[str, set[str]] = {}
     for resource in resources.values():
-        targets = {f"secret__{node_id(ref.address)}" for ref in resource.refs
-                   if ref.attribute.startswith("master_user_secret")}
+        targets = {
+            f"secret__{node_id(ref.address)}" for ref in resource.refs if ref.attribute.startswith("master_user_secret")
+        }
         targets |= {f"secret__{node_id(arn.rsplit(':', 1)[-1])}" for arn in resource.secret_arns}
         if targets and resource.type == "aws_ecs_task_definition":
             for service in (r for r in resources.values() if any(x.address == resource.address for x in r.refs)):
@@ -135,11 +146,13 @@ def _secret_users(resources: dict[str, Resource], owners: dict[str, str], edges:
             edges.add(user, target)
 
 
-def network_edges(resources: dict[str, Resource], owners: dict[str, str], nodes: dict[str, Node],
-                   edges: Edges) -> None:
+def network_edges(resources: dict[str, Resource], owners: dict[str, str], nodes: dict[str, Node], edges: Edges) -> None:
     """Internet in front of public load balancers (or their WAF); private subnets out through NAT."""
-    public = [n for n in nodes.values() if n.kind == "alb" and not any(
-        resources[a].values.get("internal") is True for a in n.addresses)]
+    public = [
+        n
+        for n in nodes.values()
+        if n.kind == "alb" and not any(resources[a].values.get("internal") is True for a in n.addresses)
+    ]
     nats = [n for n in nodes.values() if n.kind == "nat"]
     apis = [n for n in nodes.values() if n.kind == "api"]  # an API Gateway endpoint is public by default
     if not (public or apis or nats or any(r.type == "aws_internet_gateway" for r in resources.values())):
@@ -163,5 +176,3 @@ def network_edges(resources: dict[str, Resource], owners: dict[str, str], nodes:
         for target in tables.get(table or "", []):
             if subnet in owners:
                 edges.line(target, owners[subnet], "route")
-
-

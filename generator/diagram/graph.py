@@ -60,9 +60,21 @@ def from_cdktf(document: Mapping[str, Any], group_hints: Mapping[str, str] | Non
             values = {key: value for key, value in spec.items() if key != "//"}
             refs = tuple(sorted(set(_token_refs(values))))
             path = str(spec.get("//", {}).get("metadata", {}).get("path", "")).split("/")
-            fields = {key: tuple(sorted({r.address for r in _token_refs({key: value})})) for key, value in values.items()}
-            resources.append(Resource(f"{type_}.{name}", type_, name, path[1] if len(path) > 2 else "", values,
-                                      refs, _secret_arns(values), fields))
+            fields = {
+                key: tuple(sorted({r.address for r in _token_refs({key: value})})) for key, value in values.items()
+            }
+            resources.append(
+                Resource(
+                    f"{type_}.{name}",
+                    type_,
+                    name,
+                    path[1] if len(path) > 2 else "",
+                    values,
+                    refs,
+                    _secret_arns(values),
+                    fields,
+                )
+            )
     return Inventory(tuple(resources), dict(group_hints or {}))
 
 
@@ -71,8 +83,10 @@ def from_plan(plan: Mapping[str, Any], modules: Mapping[str, str] | None = None)
 
     `modules` maps addresses to their module (from the source map), for group hints and grouping.
     """
-    expressions = {item.get("address", ""): item.get("expressions", {})
-                   for item in plan.get("configuration", {}).get("root_module", {}).get("resources", [])}
+    expressions = {
+        item.get("address", ""): item.get("expressions", {})
+        for item in plan.get("configuration", {}).get("root_module", {}).get("resources", [])
+    }
     resources = []
     for change in plan.get("resource_changes", []):
         if change.get("mode", "managed") != "managed":
@@ -85,8 +99,18 @@ def from_plan(plan: Mapping[str, Any], modules: Mapping[str, str] | None = None)
         refs = tuple(sorted(set(_expression_refs(config))))
         fields = {key: tuple(sorted({r.address for r in _expression_refs(value)})) for key, value in config.items()}
         # Literal secret ARNs from the configuration only: planned values hold every resolved ARN.
-        resources.append(Resource(address, str(change["type"]), str(change["name"]), (modules or {}).get(base, ""),
-                                  values, refs, _secret_arns(config), fields))
+        resources.append(
+            Resource(
+                address,
+                str(change["type"]),
+                str(change["name"]),
+                (modules or {}).get(base, ""),
+                values,
+                refs,
+                _secret_arns(config),
+                fields,
+            )
+        )
     return Inventory(tuple(sorted(resources, key=lambda r: r.address)), {})
 
 

@@ -73,12 +73,22 @@ def _service(resource: Resource, ctx: Context) -> list[str]:
         if cpu and memory and cpu.isdigit():
             size = f"{int(cpu) / 1024:g} vCPU / {memory} MiB"
     launch = literal(resource.values.get("launch_type")) or "ECS"
-    return [f"ECS service ({launch.title() if launch == 'FARGATE' else launch})", _name(resource),
-            f"{tasks} task{'' if tasks == '1' else 's'}{scaling}", size]
+    return [
+        f"ECS service ({launch.title() if launch == 'FARGATE' else launch})",
+        _name(resource),
+        f"{tasks} task{'' if tasks == '1' else 's'}{scaling}",
+        size,
+    ]
 
 
-_ENGINES = {"postgres": "PostgreSQL", "aurora-postgresql": "PostgreSQL", "mysql": "MySQL", "aurora-mysql": "MySQL",
-            "mariadb": "MariaDB", "aurora": "MySQL"}
+_ENGINES = {
+    "postgres": "PostgreSQL",
+    "aurora-postgresql": "PostgreSQL",
+    "mysql": "MySQL",
+    "aurora-mysql": "MySQL",
+    "mariadb": "MariaDB",
+    "aurora": "MySQL",
+}
 
 
 def _database(resource: Resource, ctx: Context) -> list[str]:
@@ -89,12 +99,19 @@ def _database(resource: Resource, ctx: Context) -> list[str]:
         members = ctx.referring(resource, "aws_rds_cluster_instance")
         classes = sorted({literal(m.values.get("instance_class")) or "?" for m in members})
         multi = len(members) > 1
-        return [f"Aurora {engine} {version}".rstrip(), _name(resource, "cluster_identifier"),
-                f"{len(members)} instance{'' if len(members) == 1 else 's'} · {', '.join(classes)}",
-                "Multi-AZ" if multi else "Single-AZ"]
+        return [
+            f"Aurora {engine} {version}".rstrip(),
+            _name(resource, "cluster_identifier"),
+            f"{len(members)} instance{'' if len(members) == 1 else 's'} · {', '.join(classes)}",
+            "Multi-AZ" if multi else "Single-AZ",
+        ]
     multi = resource.values.get("multi_az") is True
-    return [f"RDS {engine} {version}".rstrip(), _name(resource),
-            literal(resource.values.get("instance_class")) or "", "Multi-AZ (standby)" if multi else "Single-AZ"]
+    return [
+        f"RDS {engine} {version}".rstrip(),
+        _name(resource),
+        literal(resource.values.get("instance_class")) or "",
+        "Multi-AZ (standby)" if multi else "Single-AZ",
+    ]
 
 
 def _nat(resource: Resource, ctx: Context) -> list[str]:
@@ -145,8 +162,15 @@ def _title(resource: Resource) -> str:
 
 
 LABELS: dict[str, Callable[[Resource, Context], list[str]]] = {
-    "alb": _alb, "service": _service, "database": _database, "nat": _nat, "endpoint": _endpoint, "ecr": _ecr,
-    "waf": _waf, "topic": _topic, "codedeploy": _codedeploy,
+    "alb": _alb,
+    "service": _service,
+    "database": _database,
+    "nat": _nat,
+    "endpoint": _endpoint,
+    "ecr": _ecr,
+    "waf": _waf,
+    "topic": _topic,
+    "codedeploy": _codedeploy,
 }
 
 
@@ -157,8 +181,10 @@ def label(kind: str, members: Sequence[Resource], ctx: Context) -> tuple[str, ..
         count = f"{len(members)} NAT gateways" if len(members) > 1 else "NAT gateway"
         return (count, f"AZ {', '.join(zone[-1:] for zone in zones)}") if zones else (count,)
     if KINDS[kind].aggregate:
-        return (KINDS[kind].title, f"{len(members)} {'alarm' if kind == 'alarm' else 'item'}"
-                f"{'' if len(members) == 1 else 's'}")
+        return (
+            KINDS[kind].title,
+            f"{len(members)} {'alarm' if kind == 'alarm' else 'item'}{'' if len(members) == 1 else 's'}",
+        )
     if kind == "ci_role":
         return ("CI role (OIDC)", _name(members[0]))
     lines = LABELS.get(kind, _generic)(members[0], ctx)

@@ -17,8 +17,14 @@ from dataclasses import replace
 from generator.diagram.build import INTERNET, Diagram, Edge, Node
 from generator.facts.kinds import KINDS
 
-_SHAPES = {"box": ('["', '"]'), "cylinder": ('[("', '")]'), "hexagon": ('{{"', '"}}'), "stadium": ('(["', '"])'),
-           "circle": ('(("', '"))'), "subnet": ('("', '")')}
+_SHAPES = {
+    "box": ('["', '"]'),
+    "cylinder": ('[("', '")]'),
+    "hexagon": ('{{"', '"}}'),
+    "stadium": ('(["', '"])'),
+    "circle": ('(("', '"))'),
+    "subnet": ('("', '")'),
+}
 MARKS = ("added", "changed", "replaced", "destroyed", "moved", "imported")
 # Light fills with dark text in both of GitHub's themes (contrast >= 7:1); the stroke tells them apart too.
 _MARK_STYLE = {
@@ -43,7 +49,10 @@ def tier_id(tier: str) -> str:
 
 # Edge labels in dark text on a light patch in both of GitHub's themes (Mermaid's dark theme draws #ccc
 # on #585858, 4.4:1); every other theme variable stays the theme's.
-_INIT = '%%{init: {"flowchart": {"nodeSpacing": 16, "padding": 6, "wrappingWidth": 150}, "themeVariables": {"edgeLabelBackground": "#f6f8fa"}}}%%'
+_INIT = (
+    '%%{init: {"flowchart": {"nodeSpacing": 16, "padding": 6, "wrappingWidth": 150}, '
+    '"themeVariables": {"edgeLabelBackground": "#f6f8fa"}}}%%'
+)
 _LABEL_STYLE = "  linkStyle default color:#1f2328"
 # Boxes of these groups (and of any module's own group) are the operations picture of ARCHITECTURE.md.
 _REQUEST_GROUPS = ("edge", "regional")
@@ -54,12 +63,20 @@ def parts(diagram: Diagram) -> list[tuple[str, Diagram]]:
     """ARCHITECTURE.md's picture in parts, each narrow enough for GitHub's column: the request path and
     network (internet, edge, VPC, regional services), then each other group (monitoring, CI/CD...) with
     the boxes it watches or deploys repeated as plain links. A part with no box is left out."""
-    request_ids = {n.id for n in diagram.nodes if n.place not in {k for k, _ in diagram.groups} or
-                   n.place in _REQUEST_GROUPS}
-    found = [("Request path and network", replace(
-        diagram, groups=tuple(g for g in diagram.groups if g[0] in _REQUEST_GROUPS),
-        nodes=tuple(n for n in diagram.nodes if n.id in request_ids),
-        edges=tuple(e for e in diagram.edges if e.source in request_ids and e.target in request_ids)))]
+    request_ids = {
+        n.id for n in diagram.nodes if n.place not in {k for k, _ in diagram.groups} or n.place in _REQUEST_GROUPS
+    }
+    found = [
+        (
+            "Request path and network",
+            replace(
+                diagram,
+                groups=tuple(g for g in diagram.groups if g[0] in _REQUEST_GROUPS),
+                nodes=tuple(n for n in diagram.nodes if n.id in request_ids),
+                edges=tuple(e for e in diagram.edges if e.source in request_ids and e.target in request_ids),
+            ),
+        )
+    ]
     for key, title in diagram.groups:
         if key in _REQUEST_GROUPS:
             continue
@@ -67,8 +84,19 @@ def parts(diagram: Diagram) -> list[tuple[str, Diagram]]:
         edges = tuple(e for e in diagram.edges if e.source in own or e.target in own)
         linked = {end for e in edges for end in (e.source, e.target)} - own
         stubs = tuple(replace(n, place="linked", label=n.label[:1]) for n in diagram.nodes if n.id in linked)
-        found.append((title, replace(diagram, vpc=(), tiers=(), groups=((key, title), ("linked", "Watched, used or deployed")),
-                                     nodes=tuple(n for n in diagram.nodes if n.id in own) + stubs, edges=edges)))
+        found.append(
+            (
+                title,
+                replace(
+                    diagram,
+                    vpc=(),
+                    tiers=(),
+                    groups=((key, title), ("linked", "Watched, used or deployed")),
+                    nodes=tuple(n for n in diagram.nodes if n.id in own) + stubs,
+                    edges=edges,
+                ),
+            )
+        )
     drawn = [(title, part) for title, part in found if any(n.kind != "subnet" for n in part.nodes)]
     return drawn or [("Architecture", diagram)]
 
@@ -152,8 +180,12 @@ def _edges(diagram: Diagram) -> list[Edge]:
     places = {n.id: n.place for n in diagram.nodes}
     out: dict[tuple[str, str], Edge] = {}
     for edge in diagram.edges:
-        source, target = (tier_id(places[end][5:]) if places.get(end, "").startswith("tier:") and
-                          end.startswith("aws_subnet_") else end for end in (edge.source, edge.target))
+        source, target = (
+            tier_id(places[end][5:])
+            if places.get(end, "").startswith("tier:") and end.startswith("aws_subnet_")
+            else end
+            for end in (edge.source, edge.target)
+        )
         out.setdefault((source, target), _egress(replace(edge, source=source, target=target)))
     return list(out.values())
 

@@ -39,5 +39,3 @@ class Diagram:
 
 def node_id(address: str) -> str:
     return re.sub(r"[^A-Za-z0-9_]", "_", address)
-
-

@@ -16,8 +16,7 @@ from generator.diagram.graph import from_plan
 from generator.diagram.mermaid import MARKS, mermaid
 
 # A move or an import alone changes nothing in AWS: any real change of the same box outranks it.
-_SEVERITY = {mark: rank for rank, mark in enumerate(("moved", "imported", "added", "changed", "replaced",
-                                                      "destroyed"))}
+_SEVERITY = {mark: rank for rank, mark in enumerate(("moved", "imported", "added", "changed", "replaced", "destroyed"))}
 assert set(_SEVERITY) == set(MARKS)
 # GitHub renders Mermaid up to 50,000 characters; a picture of hundreds of boxes helps no reviewer.
 MAX_DIAGRAM_CHARS = 20_000
@@ -47,14 +46,18 @@ def _mark(change: Mapping[str, Any]) -> str | None:
 
 def plan_diagram(env: str, plan: Mapping[str, Any], sources: Mapping[str, str] | None = None) -> str | None:
     """Mermaid text of the compact diagram; None when the plan changes no resource or it is too big."""
-    changes = {str(rc["address"]): mark for rc in plan.get("resource_changes", [])
-               if rc.get("mode", "managed") == "managed" and (mark := _mark(rc)) is not None}
+    changes = {
+        str(rc["address"]): mark
+        for rc in plan.get("resource_changes", [])
+        if rc.get("mode", "managed") == "managed" and (mark := _mark(rc)) is not None
+    }
     if not changes:
         return None
     modules = {address: PurePosixPath(source.rsplit(":", 1)[0]).stem for address, source in (sources or {}).items()}
     diagram = build(env, from_plan(plan, modules))
-    drawn = {address for node in diagram.nodes for address in node.addresses} | \
-        {address for address, owner in diagram.owners.items() if owner == "vpc"}
+    drawn = {address for node in diagram.nodes for address in node.addresses} | {
+        address for address, owner in diagram.owners.items() if owner == "vpc"
+    }
     marks: dict[str, str] = {}
     # A box takes its own resource's mark; a change to a part of it (a rule, a route) only changes it.
     for own in (True, False):

@@ -14,9 +14,9 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from generator.errors import HclgenError, UsageError
 from generator.diagram.build import INTERNET, Diagram, Node
 from generator.diagram.mermaid import tier_id, zones_title
+from generator.errors import HclgenError, UsageError
 
 # Node kind -> (diagrams module, class) of its icon.
 ICONS: dict[str, tuple[str, str]] = {
@@ -59,8 +59,10 @@ def require_library() -> Any:
 
 def check_graphviz() -> None:
     if shutil.which("dot") is None:
-        raise UsageError("diagram --png needs graphviz's `dot` on PATH (Debian/Ubuntu: apt-get install graphviz; "
-                         "macOS: brew install graphviz)")
+        raise UsageError(
+            "diagram --png needs graphviz's `dot` on PATH (Debian/Ubuntu: apt-get install graphviz; "
+            "macOS: brew install graphviz)"
+        )
 
 
 def _icon(node: Node) -> Any:
@@ -80,8 +82,14 @@ def render_png(diagram: Diagram, target: Path) -> Path:
     with tempfile.TemporaryDirectory(prefix="hclgen-diagram-") as scratch:
         stem = Path(scratch) / "diagram"
         attrs = {"fontsize": "22", "pad": "0.4", "nodesep": "0.7", "ranksep": "1.1", "splines": "spline"}
-        with library.Diagram(f"{diagram.env} architecture", filename=str(stem), outformat="png", show=False,
-                             direction="LR", graph_attr=attrs):
+        with library.Diagram(
+            f"{diagram.env} architecture",
+            filename=str(stem),
+            outformat="png",
+            show=False,
+            direction="LR",
+            graph_attr=attrs,
+        ):
             _draw(diagram, cluster, made)
             _connect(diagram, library.Edge, made)
         _move_into_place(stem.with_suffix(".png"), target)

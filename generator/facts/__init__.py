@@ -73,7 +73,7 @@ def is_stateful(type_: str, root: Path | None = None) -> bool:
 
 
 def cost_override(type_: str, root: Path | None = None) -> str | None:
-    """"free" or "usage" when a module's TYPE_FACTS or USAGE_PRICED decides the type's cost; the price
+    """ "free" or "usage" when a module's TYPE_FACTS or USAGE_PRICED decides the type's cost; the price
     rules themselves live in review/cost/ (generator.review.cost.estimate.decision combines both)."""
     override = overrides(root).get(type_)
     if override is not None and override.cost is not None:
@@ -81,8 +81,9 @@ def cost_override(type_: str, root: Path | None = None) -> str | None:
     return "usage" if type_ in USAGE_PRICED else None
 
 
-def missing(types: Iterable[str], root: Path | None = None,
-            decide_cost: Callable[[str], str | None] | None = None) -> list[str]:
+def missing(
+    types: Iterable[str], root: Path | None = None, decide_cost: Callable[[str], str | None] | None = None
+) -> list[str]:
     """One line per undecided fact of these types, naming what to add where (cost: when `decide_cost`,
     generator.review.cost.estimate.decision's, is given: the price rules live above this floor)."""
     from generator.facts.kinds import CONNECTOR_TYPES, NODE_TYPES
@@ -93,19 +94,29 @@ def missing(types: Iterable[str], root: Path | None = None,
         override = known.get(type_)
         has_service = service_of(type_) is not None
         prefix = "aws_" + type_.removeprefix("aws_").split("_")[0] + "_"
-        if not (has_service or type_ in NODE_TYPES or type_ in CONNECTOR_TYPES
-                or (override is not None and override.diagram is not None)):
-            lines.append(f"{type_}: no diagram decision: add SERVICES[{prefix!r}] = _service({{...}}) in "
-                         f"generator/facts/services.py, or {FACTS_VARIABLE} = {{{type_!r}: {{'diagram': ...}}}} "
-                         "in the module that uses it")
+        if not (
+            has_service
+            or type_ in NODE_TYPES
+            or type_ in CONNECTOR_TYPES
+            or (override is not None and override.diagram is not None)
+        ):
+            lines.append(
+                f"{type_}: no diagram decision: add SERVICES[{prefix!r}] = _service({{...}}) in "
+                f"generator/facts/services.py, or {FACTS_VARIABLE} = {{{type_!r}: {{'diagram': ...}}}} "
+                "in the module that uses it"
+            )
         if not (has_service or (override is not None and override.stateful is not None)):
-            lines.append(f"{type_}: no stateful decision: add SERVICES[{prefix!r}] (its `stateful` types) in "
-                         f"generator/facts/services.py, or {FACTS_VARIABLE} = {{{type_!r}: {{'stateful': ...}}}} "
-                         "in the module that uses it")
+            lines.append(
+                f"{type_}: no stateful decision: add SERVICES[{prefix!r}] (its `stateful` types) in "
+                f"generator/facts/services.py, or {FACTS_VARIABLE} = {{{type_!r}: {{'stateful': ...}}}} "
+                "in the module that uses it"
+            )
         if decide_cost is not None and decide_cost(type_) is None:
-            lines.append(f"{type_}: no cost decision: add a rule to RULES or the type to FREE in "
-                         "generator/review/cost/rules.py, to USAGE_PRICED in generator/facts/services.py, or "
-                         f"{FACTS_VARIABLE} = {{{type_!r}: {{'cost': 'free' | 'usage'}}}} in the module that uses it")
+            lines.append(
+                f"{type_}: no cost decision: add a rule to RULES or the type to FREE in "
+                "generator/review/cost/rules.py, to USAGE_PRICED in generator/facts/services.py, or "
+                f"{FACTS_VARIABLE} = {{{type_!r}: {{'cost': 'free' | 'usage'}}}} in the module that uses it"
+            )
     return lines
 
 
@@ -175,17 +186,34 @@ def _checked(value: Any, where: str) -> dict[str, Override]:
             raise ConfigError(f"{where}: {FACTS_VARIABLE}[{type_!r}] must be a dict like {{'stateful': True}}")
         for key, item in facts.items():
             if key not in _KEYS or not isinstance(item, _KEYS[key]):
-                raise ConfigError(f"{where}: {FACTS_VARIABLE}[{type_!r}][{key!r}]: expected one of "
-                                  + ", ".join(f"{k} ({t.__name__})" for k, t in _KEYS.items()))
+                raise ConfigError(
+                    f"{where}: {FACTS_VARIABLE}[{type_!r}][{key!r}]: expected one of "
+                    + ", ".join(f"{k} ({t.__name__})" for k, t in _KEYS.items())
+                )
         if facts.get("diagram") not in (None, DETAIL, *KINDS):
-            raise ConfigError(f"{where}: {FACTS_VARIABLE}[{type_!r}]['diagram']: {facts['diagram']!r} is not "
-                              f"{DETAIL!r} or a kind ({', '.join(sorted(KINDS))})")
+            raise ConfigError(
+                f"{where}: {FACTS_VARIABLE}[{type_!r}]['diagram']: {facts['diagram']!r} is not "
+                f"{DETAIL!r} or a kind ({', '.join(sorted(KINDS))})"
+            )
         if facts.get("cost") not in (None, *_COSTS):
-            raise ConfigError(f"{where}: {FACTS_VARIABLE}[{type_!r}]['cost'] must be 'free' or 'usage' "
-                              "(a price rule goes in generator/review/cost/rules.py)")
+            raise ConfigError(
+                f"{where}: {FACTS_VARIABLE}[{type_!r}]['cost'] must be 'free' or 'usage' "
+                "(a price rule goes in generator/review/cost/rules.py)"
+            )
         result[type_] = Override(where, **facts)
     return result
 
 
-__all__ = ["DETAIL", "FACTS_VARIABLE", "Override", "SERVICES", "cost_override", "diagram_group", "diagram_kind",
-           "is_stateful", "missing", "overrides", "read_overrides"]
+__all__ = [
+    "DETAIL",
+    "FACTS_VARIABLE",
+    "Override",
+    "SERVICES",
+    "cost_override",
+    "diagram_group",
+    "diagram_kind",
+    "is_stateful",
+    "missing",
+    "overrides",
+    "read_overrides",
+]

@@ -31,31 +31,34 @@ class Kind:
     aggregate: bool = False  # all resources of this kind in a group become one node ("alarms x8")
 
 
-KINDS: dict[str, Kind] = {kind.key: kind for kind in (
-    Kind("internet", "Internet", "outside", 0, "circle"),
-    Kind("cdn", "CloudFront", "edge", 5),
-    Kind("waf", "WAF web ACL", "edge", 10, "hexagon"),
-    Kind("api", "API Gateway", "edge", 8),
-    Kind("alb", "Load balancer", "vpc", 20),
-    Kind("codedeploy", "CodeDeploy", "ci", 15, "stadium"),
-    Kind("service", "ECS service", "vpc", 30),
-    Kind("function", "Lambda", "vpc", 30),
-    Kind("proxy", "RDS Proxy", "vpc", 40),
-    Kind("database", "Database", "vpc", 50, "cylinder"),
-    Kind("cache", "Cache", "vpc", 50, "cylinder"),
-    Kind("nat", "NAT gateway", "vpc", 90, "hexagon", aggregate=True),
-    Kind("endpoint", "VPC endpoint", "vpc", 95, "stadium"),
-    Kind("ecr", "ECR repository", "regional", 60),
-    Kind("secret", "Secret", "regional", 60, "stadium"),
-    Kind("bucket", "S3 bucket", "regional", 60, "cylinder"),
-    Kind("queue", "SQS queue", "regional", 60),
-    Kind("schedule", "EventBridge schedule", "regional", 25, "stadium"),
-    Kind("alarm", "CloudWatch alarms", "monitoring", 3, aggregate=True),
-    Kind("dashboard", "CloudWatch dashboard", "monitoring", 4),
-    Kind("topic", "SNS topic", "monitoring", 80, "stadium"),
-    Kind("oidc", "GitHub OIDC provider", "ci", 12, "hexagon"),
-    Kind("ci_role", "CI role", "ci", 14),
-)}
+KINDS: dict[str, Kind] = {
+    kind.key: kind
+    for kind in (
+        Kind("internet", "Internet", "outside", 0, "circle"),
+        Kind("cdn", "CloudFront", "edge", 5),
+        Kind("waf", "WAF web ACL", "edge", 10, "hexagon"),
+        Kind("api", "API Gateway", "edge", 8),
+        Kind("alb", "Load balancer", "vpc", 20),
+        Kind("codedeploy", "CodeDeploy", "ci", 15, "stadium"),
+        Kind("service", "ECS service", "vpc", 30),
+        Kind("function", "Lambda", "vpc", 30),
+        Kind("proxy", "RDS Proxy", "vpc", 40),
+        Kind("database", "Database", "vpc", 50, "cylinder"),
+        Kind("cache", "Cache", "vpc", 50, "cylinder"),
+        Kind("nat", "NAT gateway", "vpc", 90, "hexagon", aggregate=True),
+        Kind("endpoint", "VPC endpoint", "vpc", 95, "stadium"),
+        Kind("ecr", "ECR repository", "regional", 60),
+        Kind("secret", "Secret", "regional", 60, "stadium"),
+        Kind("bucket", "S3 bucket", "regional", 60, "cylinder"),
+        Kind("queue", "SQS queue", "regional", 60),
+        Kind("schedule", "EventBridge schedule", "regional", 25, "stadium"),
+        Kind("alarm", "CloudWatch alarms", "monitoring", 3, aggregate=True),
+        Kind("dashboard", "CloudWatch dashboard", "monitoring", 4),
+        Kind("topic", "SNS topic", "monitoring", 80, "stadium"),
+        Kind("oidc", "GitHub OIDC provider", "ci", 12, "hexagon"),
+        Kind("ci_role", "CI role", "ci", 14),
+    )
+}
 
 # Resource type -> node kind.
 NODE_TYPES: dict[str, str] = {
@@ -88,29 +91,54 @@ NODE_TYPES: dict[str, str] = {
 }
 
 # Walked through when linking nodes. aws_iam_role is a connector unless it is a CI role (OIDC trust).
-CONNECTOR_TYPES: frozenset[str] = frozenset({
-    "aws_lb_listener", "aws_alb_listener", "aws_lb_listener_rule", "aws_lb_target_group", "aws_alb_target_group",
-    "aws_lb_target_group_attachment", "aws_ecs_task_definition", "aws_wafv2_web_acl_association",
-    "aws_db_proxy_target", "aws_db_proxy_default_target_group", "aws_iam_role", "aws_iam_role_policy",
-    "aws_iam_role_policy_attachment", "aws_iam_policy", "aws_lambda_permission",
-    # API front -> ALB (VPC link) or queue; bucket -> queue (event notifications).
-    "aws_apigatewayv2_route", "aws_apigatewayv2_integration", "aws_apigatewayv2_vpc_link", "aws_s3_bucket_notification",
-    "aws_cloudwatch_event_target",  # a schedule runs a task definition
-})
+CONNECTOR_TYPES: frozenset[str] = frozenset(
+    {
+        "aws_lb_listener",
+        "aws_alb_listener",
+        "aws_lb_listener_rule",
+        "aws_lb_target_group",
+        "aws_alb_target_group",
+        "aws_lb_target_group_attachment",
+        "aws_ecs_task_definition",
+        "aws_wafv2_web_acl_association",
+        "aws_db_proxy_target",
+        "aws_db_proxy_default_target_group",
+        "aws_iam_role",
+        "aws_iam_role_policy",
+        "aws_iam_role_policy_attachment",
+        "aws_iam_policy",
+        "aws_lambda_permission",
+        # API front -> ALB (VPC link) or queue; bucket -> queue (event notifications).
+        "aws_apigatewayv2_route",
+        "aws_apigatewayv2_integration",
+        "aws_apigatewayv2_vpc_link",
+        "aws_s3_bucket_notification",
+        "aws_cloudwatch_event_target",  # a schedule runs a task definition
+    }
+)
 
 # Where two nodes that both reach it are linked (the ALB and the service meet at the target group).
 JUNCTION_TYPES: frozenset[str] = frozenset({"aws_lb_target_group", "aws_alb_target_group"})
 
 # A reference from the first type to the second is walked the other way: the listener belongs to
 # the load balancer, the inline policy to its role, the association to the web ACL.
-INVERTED: frozenset[tuple[str, str]] = frozenset({
-    ("aws_lb_listener", "aws_lb"), ("aws_alb_listener", "aws_alb"), ("aws_lb_listener_rule", "aws_lb_listener"),
-    ("aws_iam_role_policy", "aws_iam_role"), ("aws_iam_role_policy_attachment", "aws_iam_role"),
-    ("aws_wafv2_web_acl_association", "aws_wafv2_web_acl"), ("aws_db_proxy_target", "aws_db_proxy"),
-    ("aws_db_proxy_default_target_group", "aws_db_proxy"), ("aws_lb_target_group_attachment", "aws_lb_target_group"),
-    ("aws_apigatewayv2_integration", "aws_apigatewayv2_api"), ("aws_apigatewayv2_route", "aws_apigatewayv2_api"),
-    ("aws_s3_bucket_notification", "aws_s3_bucket"), ("aws_cloudwatch_event_target", "aws_cloudwatch_event_rule"),
-})
+INVERTED: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("aws_lb_listener", "aws_lb"),
+        ("aws_alb_listener", "aws_alb"),
+        ("aws_lb_listener_rule", "aws_lb_listener"),
+        ("aws_iam_role_policy", "aws_iam_role"),
+        ("aws_iam_role_policy_attachment", "aws_iam_role"),
+        ("aws_wafv2_web_acl_association", "aws_wafv2_web_acl"),
+        ("aws_db_proxy_target", "aws_db_proxy"),
+        ("aws_db_proxy_default_target_group", "aws_db_proxy"),
+        ("aws_lb_target_group_attachment", "aws_lb_target_group"),
+        ("aws_apigatewayv2_integration", "aws_apigatewayv2_api"),
+        ("aws_apigatewayv2_route", "aws_apigatewayv2_api"),
+        ("aws_s3_bucket_notification", "aws_s3_bucket"),
+        ("aws_cloudwatch_event_target", "aws_cloudwatch_event_rule"),
+    }
+)
 
 SUBNET_GROUP_TYPES: frozenset[str] = frozenset({"aws_db_subnet_group", "aws_elasticache_subnet_group"})
 SG_RULE_TYPES: frozenset[str] = frozenset({"aws_vpc_security_group_ingress_rule", "aws_security_group_rule"})
@@ -157,12 +185,16 @@ EDGE_LABELS: dict[tuple[str, str], str] = {
 }
 
 # Edges drawn solid: the path a request takes. Others are dashed (control plane, monitoring, CI).
-FLOW_KINDS: frozenset[str] = frozenset({"internet", "cdn", "waf", "api", "alb", "service", "function", "proxy", "database",
-                                        "cache"})
+FLOW_KINDS: frozenset[str] = frozenset(
+    {"internet", "cdn", "waf", "api", "alb", "service", "function", "proxy", "database", "cache"}
+)
 
 
 def ci_trust(assume_role_policy: object) -> bool:
     """A role assumed through a web identity (GitHub's OIDC token) is a CI role, drawn on its own."""
     text = str(assume_role_policy or "")
-    return "AssumeRoleWithWebIdentity" in text or "token.actions.githubusercontent.com" in text \
+    return (
+        "AssumeRoleWithWebIdentity" in text
+        or "token.actions.githubusercontent.com" in text
         or "aws_iam_openid_connect_provider" in text
+    )

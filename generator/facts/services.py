@@ -64,18 +64,25 @@ SERVICES: dict[str, Service] = {
     "aws_batch_": _service(),
     "aws_sfn_": _service(),
     # Data: databases, caches, storage, queues and streams.
-    "aws_db_": _service({"aws_db_instance": "database", "aws_db_proxy": "proxy"},
-                        ("aws_db_instance", "aws_db_snapshot", "aws_db_cluster_snapshot")),
-    "aws_rds_": _service({"aws_rds_cluster": "database"},
-                         ("aws_rds_cluster", "aws_rds_cluster_instance", "aws_rds_global_cluster")),
+    "aws_db_": _service(
+        {"aws_db_instance": "database", "aws_db_proxy": "proxy"},
+        ("aws_db_instance", "aws_db_snapshot", "aws_db_cluster_snapshot"),
+    ),
+    "aws_rds_": _service(
+        {"aws_rds_cluster": "database"}, ("aws_rds_cluster", "aws_rds_cluster_instance", "aws_rds_global_cluster")
+    ),
     "aws_docdb_": _service(stateful=("aws_docdb_cluster",)),
     "aws_neptune_": _service(stateful=("aws_neptune_cluster",)),
     "aws_redshift_": _service(stateful=("aws_redshift_cluster",)),
     "aws_dynamodb_": _service(stateful=("aws_dynamodb_table", "aws_dynamodb_global_table")),
-    "aws_elasticache_": _service({"aws_elasticache_replication_group": "cache", "aws_elasticache_cluster": "cache",
-                                  "aws_elasticache_serverless_cache": "cache"},
-                                 ("aws_elasticache_cluster", "aws_elasticache_replication_group",
-                                  "aws_elasticache_serverless_cache")),
+    "aws_elasticache_": _service(
+        {
+            "aws_elasticache_replication_group": "cache",
+            "aws_elasticache_cluster": "cache",
+            "aws_elasticache_serverless_cache": "cache",
+        },
+        ("aws_elasticache_cluster", "aws_elasticache_replication_group", "aws_elasticache_serverless_cache"),
+    ),
     "aws_memorydb_": _service(stateful=("aws_memorydb_cluster",)),
     "aws_opensearch_": _service(stateful=("aws_opensearch_domain",)),
     "aws_elasticsearch_": _service(stateful=("aws_elasticsearch_domain",)),
@@ -91,15 +98,22 @@ SERVICES: dict[str, Service] = {
     "aws_msk_": _service(stateful=("aws_msk_cluster",)),
     "aws_ecr_": _service({"aws_ecr_repository": "ecr"}, ("aws_ecr_repository",)),
     # Secrets, keys, identity.
-    "aws_secretsmanager_": _service({"aws_secretsmanager_secret": "secret"},
-                                    ("aws_secretsmanager_secret", "aws_secretsmanager_secret_version")),
+    "aws_secretsmanager_": _service(
+        {"aws_secretsmanager_secret": "secret"}, ("aws_secretsmanager_secret", "aws_secretsmanager_secret_version")
+    ),
     "aws_ssm_": _service(stateful=("aws_ssm_parameter",)),
     "aws_kms_": _service(stateful=("aws_kms_key",)),
     "aws_iam_": _service({"aws_iam_openid_connect_provider": "oidc"}),
     "aws_cognito_": _service(stateful=("aws_cognito_user_pool",)),
     # Monitoring, events, CI/CD.
-    "aws_cloudwatch_": _service({"aws_cloudwatch_metric_alarm": "alarm", "aws_cloudwatch_composite_alarm": "alarm",
-                                 "aws_cloudwatch_dashboard": "dashboard"}, ("aws_cloudwatch_log_group",)),
+    "aws_cloudwatch_": _service(
+        {
+            "aws_cloudwatch_metric_alarm": "alarm",
+            "aws_cloudwatch_composite_alarm": "alarm",
+            "aws_cloudwatch_dashboard": "dashboard",
+        },
+        ("aws_cloudwatch_log_group",),
+    ),
     "aws_scheduler_": _service(),
     "aws_chatbot_": _service(),
     "aws_codedeploy_": _service({"aws_codedeploy_deployment_group": "codedeploy"}),
@@ -114,11 +128,19 @@ SERVICES: dict[str, Service] = {
 # Types with no charge of their own that a price table could hold: billed per request or per GB
 # moved, which usage.toml does not model. The cost report lists no line for them, on purpose.
 # (Not DynamoDB tables or S3 objects: provisioned capacity and storage are monthly charges.)
-USAGE_PRICED: frozenset[str] = frozenset({
-    "aws_lambda_function", "aws_lambda_permission", "aws_apigatewayv2_api", "aws_apigatewayv2_stage",
-    "aws_api_gateway_rest_api", "aws_sfn_state_machine", "aws_scheduler_schedule",
-    "aws_kinesis_firehose_delivery_stream", "aws_cloudwatch_event_bus",
-})
+USAGE_PRICED: frozenset[str] = frozenset(
+    {
+        "aws_lambda_function",
+        "aws_lambda_permission",
+        "aws_apigatewayv2_api",
+        "aws_apigatewayv2_stage",
+        "aws_api_gateway_rest_api",
+        "aws_sfn_state_machine",
+        "aws_scheduler_schedule",
+        "aws_kinesis_firehose_delivery_stream",
+        "aws_cloudwatch_event_bus",
+    }
+)
 
 
 def service_of(type_: str) -> tuple[str, Service] | None:

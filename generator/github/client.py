@@ -63,17 +63,22 @@ def read_event(environ: Mapping[str, str]) -> dict[str, Any]:
 
 def pull_request_from_env(environ: Mapping[str, str]) -> PullRequest:
     """The pull request of the running GitHub Actions job (pull_request events)."""
-    missing = [name for name in ("GITHUB_TOKEN", "GITHUB_REPOSITORY", "GITHUB_EVENT_PATH")
-               if not environ.get(name)]
+    missing = [name for name in ("GITHUB_TOKEN", "GITHUB_REPOSITORY", "GITHUB_EVENT_PATH") if not environ.get(name)]
     if missing:
-        raise UsageError(f"--post needs {', '.join(missing)} from GitHub Actions "
-                         "(GITHUB_TOKEN: pass `env: GITHUB_TOKEN: ${{ github.token }}` to the step)")
+        raise UsageError(
+            f"--post needs {', '.join(missing)} from GitHub Actions "
+            "(GITHUB_TOKEN: pass `env: GITHUB_TOKEN: ${{ github.token }}` to the step)"
+        )
     pull_request = read_event(environ).get("pull_request")
     number = pull_request.get("number") if isinstance(pull_request, dict) else None
     if not isinstance(number, int) or isinstance(number, bool):
         raise UsageError("the GitHub event has no pull_request.number: --post runs on pull_request events")
-    return PullRequest(api_url=environ.get("GITHUB_API_URL") or "https://api.github.com",
-                       repository=environ["GITHUB_REPOSITORY"], number=number, token=environ["GITHUB_TOKEN"])
+    return PullRequest(
+        api_url=environ.get("GITHUB_API_URL") or "https://api.github.com",
+        repository=environ["GITHUB_REPOSITORY"],
+        number=number,
+        token=environ["GITHUB_TOKEN"],
+    )
 
 
 def append_step_summary(environ: Mapping[str, str], text: str) -> None:
@@ -126,15 +131,31 @@ def _message(response: httpx.Response) -> str:
 class GitHubClient:
     """A small REST client: the issue-comment endpoints, with retries and pagination."""
 
-    def __init__(self, api_url: str, token: str, *, transport: httpx.BaseTransport | None = None,
-                 sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.time,
-                 backoff: float = 1.0, timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        api_url: str,
+        token: str,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
+        backoff: float = 1.0,
+        timeout: float = 30.0,
+    ) -> None:
         self.api_url = api_url.rstrip("/")
         self._sleep, self._clock, self._backoff = sleep, clock, backoff
         self._http = httpx.Client(
-            base_url=self.api_url + "/", timeout=timeout, transport=transport, follow_redirects=False,
-            headers={"Accept": "application/vnd.github+json", "Authorization": f"Bearer {token}",
-                     "X-GitHub-Api-Version": API_VERSION, "User-Agent": f"hclgen/{_version()}"})
+            base_url=self.api_url + "/",
+            timeout=timeout,
+            transport=transport,
+            follow_redirects=False,
+            headers={
+                "Accept": "application/vnd.github+json",
+                "Authorization": f"Bearer {token}",
+                "X-GitHub-Api-Version": API_VERSION,
+                "User-Agent": f"hclgen/{_version()}",
+            },
+        )
 
     def close(self) -> None:
         self._http.close()
@@ -156,8 +177,9 @@ class GitHubClient:
 
     def pulls_for_commit(self, repository: str, sha: str) -> list[dict[str, Any]]:
         """The pull requests associated with a commit (for a merge commit on main: the merged one)."""
-        pulls: list[dict[str, Any]] = self._request("GET", f"repos/{repository}/commits/{sha}/pulls",
-                                                    params={"per_page": PER_PAGE}).json()
+        pulls: list[dict[str, Any]] = self._request(
+            "GET", f"repos/{repository}/commits/{sha}/pulls", params={"per_page": PER_PAGE}
+        ).json()
         return pulls
 
     def merged_pull(self, repository: str, sha: str) -> dict[str, Any] | None:
@@ -166,12 +188,14 @@ class GitHubClient:
 
     def create_comment(self, repository: str, number: int, body: str) -> dict[str, Any]:
         created: dict[str, Any] = self._request(
-            "POST", f"repos/{repository}/issues/{number}/comments", body={"body": body}).json()
+            "POST", f"repos/{repository}/issues/{number}/comments", body={"body": body}
+        ).json()
         return created
 
     def update_comment(self, repository: str, comment_id: int, body: str) -> dict[str, Any]:
         updated: dict[str, Any] = self._request(
-            "PATCH", f"repos/{repository}/issues/comments/{comment_id}", body={"body": body}).json()
+            "PATCH", f"repos/{repository}/issues/comments/{comment_id}", body={"body": body}
+        ).json()
         return updated
 
     def _next_page(self, response: httpx.Response) -> str | None:
@@ -183,8 +207,9 @@ class GitHubClient:
             raise GitHubError(f"GitHub's next-page link points elsewhere ({theirs.netloc}); not following it")
         return url
 
-    def _request(self, method: str, url: str, *, params: Mapping[str, Any] | None = None,
-                 body: Mapping[str, Any] | None = None) -> httpx.Response:
+    def _request(
+        self, method: str, url: str, *, params: Mapping[str, Any] | None = None, body: Mapping[str, Any] | None = None
+    ) -> httpx.Response:
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
                 response = self._http.request(method, url, params=params, json=body)
@@ -223,14 +248,20 @@ class GitHubClient:
         if status == 401:
             return GitHubError(f"GitHub rejected the token ({detail}): check GITHUB_TOKEN")
         if status == 404:
-            return GitHubError(f"GitHub returned 404 for {method} {path}: check GITHUB_REPOSITORY, the pull "
-                               "request number and that the token can see the repository")
+            return GitHubError(
+                f"GitHub returned 404 for {method} {path}: check GITHUB_REPOSITORY, the pull "
+                "request number and that the token can see the repository"
+            )
         if _rate_limited(response):
-            return GitHubError(f"GitHub rate limit on {method} {path} ({detail}); gave up{tries or ' at once'}: "
-                               "the wait it asks for is too long or retries ran out")
+            return GitHubError(
+                f"GitHub rate limit on {method} {path} ({detail}); gave up{tries or ' at once'}: "
+                "the wait it asks for is too long or retries ran out"
+            )
         if status == 403:
-            return GitHubError(f"GitHub refused {method} {path} ({detail}): the token needs "
-                               "`pull-requests: write` (pull requests from forks get a read-only token)")
+            return GitHubError(
+                f"GitHub refused {method} {path} ({detail}): the token needs "
+                "`pull-requests: write` (pull requests from forks get a read-only token)"
+            )
         return GitHubError(f"GitHub {method} {path} failed ({detail}){tries}")
 
 
@@ -243,15 +274,24 @@ def _rate_limited(response: httpx.Response) -> bool:
     if response.status_code not in (403, 429):
         return False
     headers = response.headers
-    return (response.status_code == 429 or "retry-after" in headers
-            or headers.get("x-ratelimit-remaining") == "0"
-            or "rate limit" in _message(response).lower())
+    return (
+        response.status_code == 429
+        or "retry-after" in headers
+        or headers.get("x-ratelimit-remaining") == "0"
+        or "rate limit" in _message(response).lower()
+    )
 
 
 def upsert_comment(client: GitHubClient, pr: PullRequest, body: str, marker: str) -> tuple[str, dict[str, Any]]:
     """Create the comment carrying `marker`, or update it in place; returns (what happened, comment)."""
-    existing = next((c for c in client.issue_comments(pr.repository, pr.number)
-                     if str(c.get("body") or "").lstrip().startswith(marker)), None)
+    existing = next(
+        (
+            c
+            for c in client.issue_comments(pr.repository, pr.number)
+            if str(c.get("body") or "").lstrip().startswith(marker)
+        ),
+        None,
+    )
     if existing is None:
         return "created", client.create_comment(pr.repository, pr.number, body)
     if existing.get("body") == body:

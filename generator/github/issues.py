@@ -33,10 +33,15 @@ class Repository:
 def repository_from_env(environ: Mapping[str, str], flag: str = "--post") -> Repository:
     missing = [name for name in ("GITHUB_TOKEN", "GITHUB_REPOSITORY") if not environ.get(name)]
     if missing:
-        raise UsageError(f"{flag} needs {', '.join(missing)} from GitHub Actions "
-                         "(GITHUB_TOKEN: pass `env: GITHUB_TOKEN: ${{ github.token }}` to the step)")
-    return Repository(api_url=environ.get("GITHUB_API_URL") or "https://api.github.com",
-                      name=environ["GITHUB_REPOSITORY"], token=environ["GITHUB_TOKEN"])
+        raise UsageError(
+            f"{flag} needs {', '.join(missing)} from GitHub Actions "
+            "(GITHUB_TOKEN: pass `env: GITHUB_TOKEN: ${{ github.token }}` to the step)"
+        )
+    return Repository(
+        api_url=environ.get("GITHUB_API_URL") or "https://api.github.com",
+        name=environ["GITHUB_REPOSITORY"],
+        token=environ["GITHUB_TOKEN"],
+    )
 
 
 def run_url(environ: Mapping[str, str] | None = None) -> str | None:
@@ -63,7 +68,8 @@ class IssueClient(GitHubClient):
 
     def create_issue(self, repository: str, title: str, body: str, labels: list[str]) -> dict[str, Any]:
         created: dict[str, Any] = self._request(
-            "POST", f"repos/{repository}/issues", body={"title": title, "body": body, "labels": labels}).json()
+            "POST", f"repos/{repository}/issues", body={"title": title, "body": body, "labels": labels}
+        ).json()
         return created
 
     def update_issue(self, repository: str, number: int, **fields: Any) -> dict[str, Any]:
@@ -73,8 +79,10 @@ class IssueClient(GitHubClient):
     def _failure(self, method: str, path: str, response: httpx.Response, attempt: int) -> GitHubError:
         failure = super()._failure(method, path, response, attempt)
         if response.status_code == 403 and "pull-requests: write" in str(failure):
-            return GitHubError(f"GitHub refused {method} {path} ({response.status_code}): the workflow's "
-                               "token needs `issues: write` (and `pull-requests: write` to comment on pull requests)")
+            return GitHubError(
+                f"GitHub refused {method} {path} ({response.status_code}): the workflow's "
+                "token needs `issues: write` (and `pull-requests: write` to comment on pull requests)"
+            )
         return failure
 
 
@@ -96,8 +104,14 @@ class Tracked:
 
 
 def find(client: Issues, repository: str, tracked: Tracked) -> dict[str, Any] | None:
-    return next((issue for issue in client.open_issues(repository, tracked.label)
-                 if str(issue.get("body") or "").lstrip().startswith(tracked.marker)), None)
+    return next(
+        (
+            issue
+            for issue in client.open_issues(repository, tracked.label)
+            if str(issue.get("body") or "").lstrip().startswith(tracked.marker)
+        ),
+        None,
+    )
 
 
 def upsert(client: Issues, repository: str, tracked: Tracked, body: str) -> tuple[str, dict[str, Any]]:
@@ -119,5 +133,4 @@ def close(client: Issues, repository: str, tracked: Tracked, comment: str) -> tu
     if existing is None:
         return "none open", None
     client.create_comment(repository, int(existing["number"]), comment)
-    return "closed", client.update_issue(repository, int(existing["number"]), state="closed",
-                                         state_reason="completed")
+    return "closed", client.update_issue(repository, int(existing["number"]), state="closed", state_reason="completed")

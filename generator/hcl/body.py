@@ -46,8 +46,11 @@ def body(spec: Any, where: str, context: Context) -> list[Item]:
             nested += _nested(key, raw, path, Context(blocks[key], context.provider, top=False))
             continue
         if context.blocks is None and _looks_like_block(raw):
-            raise Unrenderable(f"`{key}` (block or attribute? no schema for provider `{context.provider}`: pass "
-                               "--schema with `terraform providers schema -json` output)", path)
+            raise Unrenderable(
+                f"`{key}` (block or attribute? no schema for provider `{context.provider}`: pass "
+                "--schema with `terraform providers schema -json` output)",
+                path,
+            )
         node = values.value(raw, path)
         if isinstance(raw, dict) or isinstance(node, Call):
             multis += [Blank(), Attr(key, node)]
@@ -164,8 +167,9 @@ def _lifecycle(spec: dict[str, Any], where: str) -> Block:
         if key in _LIFECYCLE_FLAGS:
             items.append(Attr(key, values.value(raw, path)))
         elif key == "ignore_changes":
-            items.append(Attr(key, values.keyword(raw, path, ("all",)) if isinstance(raw, str)
-                              else values.references(raw, path)))
+            items.append(
+                Attr(key, values.keyword(raw, path, ("all",)) if isinstance(raw, str) else values.references(raw, path))
+            )
         elif key == "replace_triggered_by":
             items.append(Attr(key, values.references(raw, path)))
         elif key not in (*_CONDITIONS, "//"):

@@ -17,10 +17,34 @@ from generator.hcl.refusal import Unrenderable
 from generator.hcl.schema import Schemas
 from generator.hcl.syntax import Block, render_file
 
-TOP_LEVEL = ("terraform", "provider", "variable", "locals", "output", "module", "resource", "data", "moved",
-             "import", "removed", "check", "//")
-_FIXED = ("versions", "backend", "providers", "variables", "locals", "outputs", "modules", "moved", "imports",
-          "removed", "checks")
+TOP_LEVEL = (
+    "terraform",
+    "provider",
+    "variable",
+    "locals",
+    "output",
+    "module",
+    "resource",
+    "data",
+    "moved",
+    "import",
+    "removed",
+    "check",
+    "//",
+)
+_FIXED = (
+    "versions",
+    "backend",
+    "providers",
+    "variables",
+    "locals",
+    "outputs",
+    "modules",
+    "moved",
+    "imports",
+    "removed",
+    "checks",
+)
 _UNSAFE = re.compile(r"[^a-z0-9_-]+")
 
 
@@ -30,8 +54,9 @@ def convert(document: dict[str, Any], header: list[str], schemas: Schemas) -> di
     return {f"{name}.tf": render_file(header, blocks) for name, blocks in groups.items() if blocks}
 
 
-def blocks_by_file(document: dict[str, Any], schemas: Schemas,
-                   placed: frozenset[tuple[str, str, str]] = frozenset()) -> dict[str, list[Block]]:
+def blocks_by_file(
+    document: dict[str, Any], schemas: Schemas, placed: frozenset[tuple[str, str, str]] = frozenset()
+) -> dict[str, list[Block]]:
     """Top-level blocks per file stem; `placed` (kind, type, name) are left out (synth places them itself)."""
     for key in document:
         if key not in TOP_LEVEL:
@@ -52,8 +77,11 @@ def blocks_by_file(document: dict[str, Any], schemas: Schemas,
             groups["outputs"].append(toplevel.output(name, spec, where))
     for name, spec, where in _named(document, "module"):
         groups["modules"].append(toplevel.module(name, spec, where))
-    for kind, group, render in (("moved", "moved", toplevel.moved), ("import", "imports", toplevel.import_block),
-                                ("removed", "removed", toplevel.removed)):
+    for kind, group, render in (
+        ("moved", "moved", toplevel.moved),
+        ("import", "imports", toplevel.import_block),
+        ("removed", "removed", toplevel.removed),
+    ):
         for spec, where in _list(document, kind):
             groups[group].append(render(spec, where))
     for name, spec, where in _named(document, "check"):

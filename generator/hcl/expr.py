@@ -15,13 +15,63 @@ from generator.hcl.refusal import Unrenderable
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?")
-_OPERATORS = ("...", "::", "==", "!=", "<=", ">=", "&&", "||", "=>", "<", ">", "+", "-", "*", "/", "%", "!", "?", ":",
-              "=", ",", ".", "(", ")", "[", "]", "{", "}")
+_OPERATORS = (
+    "...",
+    "::",
+    "==",
+    "!=",
+    "<=",
+    ">=",
+    "&&",
+    "||",
+    "=>",
+    "<",
+    ">",
+    "+",
+    "-",
+    "*",
+    "/",
+    "%",
+    "!",
+    "?",
+    ":",
+    "=",
+    ",",
+    ".",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+)
 _OPEN = {"(", "[", "{"}
 _CLOSE = {")", "]", "}"}
 # After these a minus is a negation (no space after it), as hclwrite guesses.
-_BEFORE_NEGATION = {"", "(", "{", "[", "=", ":", ",", "?", "+", "*", "/", "%", "-", "==", "!=", ">", ">=", "<", "<=",
-                    "&&", "||", "!"}
+_BEFORE_NEGATION = {
+    "",
+    "(",
+    "{",
+    "[",
+    "=",
+    ":",
+    ",",
+    "?",
+    "+",
+    "*",
+    "/",
+    "%",
+    "-",
+    "==",
+    "!=",
+    ">",
+    ">=",
+    "<",
+    "<=",
+    "&&",
+    "||",
+    "!",
+}
 
 
 @dataclass(frozen=True)
@@ -154,16 +204,16 @@ def _template(text: str, i: int, where: str, closing: str, escape: bool) -> tupl
         if closing and text[i] == closing:
             return "".join(out), i + 1
         if text[i] == "\\" and closing:
-            out.append(text[i:i + 2])
+            out.append(text[i : i + 2])
             i += 2
         elif text.startswith("$${", i) or text.startswith("%%{", i):
-            out.append(text[i:i + 3])
+            out.append(text[i : i + 3])
             i += 3
         elif text.startswith("${", i) or text.startswith("%{", i):
             tokens, end = _lex(text, i + 2, where, inside_template=True)
             if not tokens:
                 raise Unrenderable("empty template sequence", where)
-            out.append(text[i:i + 2] + _sequence_inner(tokens) + "}")
+            out.append(text[i : i + 2] + _sequence_inner(tokens) + "}")
             i = end + 1
         else:
             out.append(text[i].translate(_ESCAPE_TABLE) if escape else text[i])
@@ -175,8 +225,7 @@ def _template(text: str, i: int, where: str, closing: str, escape: bool) -> tupl
 
 _SPECIAL_IN_STRING = re.compile(r'[\\"$%]')
 _SPECIAL_RAW = re.compile(r"[$%]")
-_ESCAPE_TABLE = {**{code: f"\\u{code:04x}" for code in range(0x20)},
-                 **{ord(ch): text for ch, text in _ESCAPES.items()}}
+_ESCAPE_TABLE = {**{code: f"\\u{code:04x}" for code in range(0x20)}, **{ord(ch): text for ch, text in _ESCAPES.items()}}
 
 
 def _sequence_inner(tokens: list[Token]) -> str:

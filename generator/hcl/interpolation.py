@@ -25,14 +25,14 @@ def split(template: str) -> list[Part]:
     i = 0
     while i < len(template):
         if template.startswith("$${", i) or template.startswith("%%{", i):
-            literal.append(template[i:i + 3])
+            literal.append(template[i : i + 3])
             i += 3
         elif template.startswith("${", i):
             end = _closing_brace(template, i + 2)
             if literal:
                 parts.append(Literal("".join(literal)))
                 literal = []
-            parts.append(Interpolation(template[i + 2:end].strip()))
+            parts.append(Interpolation(template[i + 2 : end].strip()))
             i = end + 1
         else:
             literal.append(template[i])

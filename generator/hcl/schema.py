@@ -65,8 +65,9 @@ def installed(folder: Path) -> Schemas | None:
         return None
     from generator.runner import run_terraform
 
-    done = run_terraform(["providers", "schema", "-json"], cwd=folder, env=os.environ, echo_stdout=False,
-                         echo_stderr=False)
+    done = run_terraform(
+        ["providers", "schema", "-json"], cwd=folder, env=os.environ, echo_stdout=False, echo_stderr=False
+    )
     try:
         return _from_text(done.stdout) if done.code == 0 else None
     except (ValueError, KeyError, TypeError, AttributeError):

@@ -36,15 +36,23 @@ def stacks(path: Path) -> list[Stack]:
     nested = sorted(folder for folder in path.iterdir() if folder.is_dir() and any(folder.glob("*.tf.json")))
     if not nested:
         raise UsageError(f"{path}: no *.tf.json file in this folder (nor in its subfolders, as cdktf.out/stacks has)")
-    return [Stack(folder.name, tuple(sorted(folder.glob("*.tf.json"))),
-                  merge([(file, read(file)) for file in sorted(folder.glob("*.tf.json"))])) for folder in nested]
+    return [
+        Stack(
+            folder.name,
+            tuple(sorted(folder.glob("*.tf.json"))),
+            merge([(file, read(file)) for file in sorted(folder.glob("*.tf.json"))]),
+        )
+        for folder in nested
+    ]
 
 
 def read(path: Path) -> dict[str, Any]:
     """A parsed *.tf.json; one line for an empty file, invalid JSON, or JSON that is not a configuration."""
     if path.name == "override.tf.json" or path.name.endswith("_override.tf.json"):
-        raise UsageError(f"{path}: an override file (Terraform merges it by its own rules); apply it to the "
-                         "configuration first, or move it out of the folder")
+        raise UsageError(
+            f"{path}: an override file (Terraform merges it by its own rules); apply it to the "
+            "configuration first, or move it out of the folder"
+        )
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
@@ -55,10 +63,16 @@ def read(path: Path) -> dict[str, Any]:
         document = json.loads(text)
     except ValueError as err:
         raise UsageError(f"{path}: not valid JSON ({err})") from None
-    if not isinstance(document, dict) or not document or any(key not in TOP_LEVEL for key in document) or \
-            set(document) <= {"//"}:
-        raise UsageError(f"{path}: not a Terraform JSON configuration (a JSON object of top-level blocks such as "
-                         "`resource`, `variable`, `terraform`)")
+    if (
+        not isinstance(document, dict)
+        or not document
+        or any(key not in TOP_LEVEL for key in document)
+        or set(document) <= {"//"}
+    ):
+        raise UsageError(
+            f"{path}: not a Terraform JSON configuration (a JSON object of top-level blocks such as "
+            "`resource`, `variable`, `terraform`)"
+        )
     return document
 
 

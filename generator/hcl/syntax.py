@@ -117,8 +117,11 @@ def render_value(value: Any, depth: int) -> list[str]:
         return [f"<<{value.marker}", *value.text.split("\n")[:-1], value.marker]
     if isinstance(value, Call):
         inner = render_value(value.argument, depth)
-        return [f"{value.name}({inner[0]}", *inner[1:-1], inner[-1] + ")"] if len(inner) > 1 else [
-            f"{value.name}({inner[0]})"]
+        return (
+            [f"{value.name}({inner[0]}", *inner[1:-1], inner[-1] + ")"]
+            if len(inner) > 1
+            else [f"{value.name}({inner[0]})"]
+        )
     return [_scalar(value)]
 
 

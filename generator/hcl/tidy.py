@@ -37,10 +37,14 @@ def tidy(document: dict[str, Any]) -> tuple[dict[str, Any], int]:
     for kind in ("resource", "data"):
         for type_name, named in tidied.get(kind, {}).items() if isinstance(tidied.get(kind), dict) else []:
             if isinstance(named, dict):
-                tidied[kind][type_name] = {renames.get((kind, type_name, name), name): spec
-                                           for name, spec in named.items()}
-    moves = [{"from": f"{type_name}.{old}", "to": f"{type_name}.{new}"}
-             for (kind, type_name, old), new in renames.items() if kind == "resource"]
+                tidied[kind][type_name] = {
+                    renames.get((kind, type_name, name), name): spec for name, spec in named.items()
+                }
+    moves = [
+        {"from": f"{type_name}.{old}", "to": f"{type_name}.{new}"}
+        for (kind, type_name, old), new in renames.items()
+        if kind == "resource"
+    ]
     existing = tidied.get("moved", [])
     tidied["moved"] = [*(existing if isinstance(existing, list) else [existing]), *moves]
     return tidied, len(renames)

@@ -30,8 +30,14 @@ def versions(spec: dict[str, Any], where: str) -> Block | None:
     if "required_providers" in spec:
         path = f"{where}.required_providers"
         providers = single_object(spec["required_providers"], path)
-        items += [Blank(), Block("required_providers", (), [
-            Attr(name, _required(item, f"{path}.{name}")) for name, item in providers.items() if name != "//"])]
+        items += [
+            Blank(),
+            Block(
+                "required_providers",
+                (),
+                [Attr(name, _required(item, f"{path}.{name}")) for name, item in providers.items() if name != "//"],
+            ),
+        ]
     for name, item in single_object(spec.get("provider_meta", {}), f"{where}.provider_meta").items():
         items += [Blank(), Block("provider_meta", (name,), plain(single_object(item, where), where))]
     return Block("terraform", (), items) if items else None
@@ -44,8 +50,9 @@ def backend(spec: dict[str, Any], where: str) -> Block | None:
         path = f"{where}.backend.{kind}"
         items.append(Block("backend", (kind,), _settings(kind, single_object(raw, path), path)))
     if "cloud" in spec:
-        items.append(Block("cloud", (), _settings("cloud", single_object(spec["cloud"], f"{where}.cloud"),
-                                                  f"{where}.cloud")))
+        items.append(
+            Block("cloud", (), _settings("cloud", single_object(spec["cloud"], f"{where}.cloud"), f"{where}.cloud"))
+        )
     if len(items) > 1:
         raise Unrenderable("more than one backend", where)
     return Block("terraform", (), items) if items else None
@@ -109,8 +116,11 @@ def module(name: str, spec: dict[str, Any], where: str) -> Block:
             items += [Blank(), Attr(key, node)]
         else:
             items.append(Attr(key, values.value(spec[key], path)))
-    inputs = [Attr(key, values.value(raw, f"{where}.{key}")) for key, raw in spec.items()
-              if key not in (*_MODULE_META, "depends_on", "//")]
+    inputs = [
+        Attr(key, values.value(raw, f"{where}.{key}"))
+        for key, raw in spec.items()
+        if key not in (*_MODULE_META, "depends_on", "//")
+    ]
     items += [Blank(), *inputs]
     if "depends_on" in spec:
         items += [Blank(), Attr("depends_on", values.references(spec["depends_on"], f"{where}.depends_on"))]
@@ -169,8 +179,13 @@ def _required(spec: Any, where: str) -> Any:
         return values.value(spec, where)
     first = ("source", "version")
     ordered = {**{k: spec[k] for k in first if k in spec}, **{k: v for k, v in spec.items() if k not in first}}
-    return {key: values.references(raw, f"{where}.{key}") if key == "configuration_aliases"
-            else values.value(raw, f"{where}.{key}") for key, raw in ordered.items() if key != "//"}
+    return {
+        key: values.references(raw, f"{where}.{key}")
+        if key == "configuration_aliases"
+        else values.value(raw, f"{where}.{key}")
+        for key, raw in ordered.items()
+        if key != "//"
+    }
 
 
 def _refuse_unknown(spec: dict[str, Any], known: tuple[str, ...], where: str) -> None:

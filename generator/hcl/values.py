@@ -13,8 +13,8 @@ from typing import Any
 
 from generator.hcl import expr
 from generator.hcl.refusal import Unrenderable
-from generator.jsonenc import as_document
 from generator.hcl.syntax import Call, Expr, Heredoc
+from generator.jsonenc import as_document
 
 _KEYWORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _IDENT_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
@@ -26,8 +26,9 @@ def value(raw: Any, where: str, heredoc: bool = True) -> Any:
     if isinstance(raw, str):
         return string(raw, where, heredoc)
     if isinstance(raw, dict):
-        return {key(name, f"{where}.{name}"): value(item, f"{where}.{name}") for name, item in raw.items()
-                if name != "//"}
+        return {
+            key(name, f"{where}.{name}"): value(item, f"{where}.{name}") for name, item in raw.items() if name != "//"
+        }
     if isinstance(raw, list):
         return [value(item, f"{where}[{index}]", heredoc=False) for index, item in enumerate(raw)]
     if raw is None or isinstance(raw, (bool, int, float)):

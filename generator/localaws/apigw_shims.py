@@ -20,8 +20,11 @@ REGIONAL_ZONES = {"us-east-1": "Z1UJRXOUMOOFQ8", "ap-northeast-2": "Z20JF4UZKIW1
 def regional_target(domain_name: str, region: str) -> dict[str, str]:
     """What AWS adds to a regional domain configuration once the domain exists."""
     digest = hashlib.sha256(f"{region}/{domain_name}".encode()).hexdigest()[:10]
-    return {"apiGatewayDomainName": f"d-{digest}.execute-api.{region}.amazonaws.com",
-            "hostedZoneId": REGIONAL_ZONES.get(region, "Z1UJRXOUMOOFQ8"), "domainNameStatus": "AVAILABLE"}
+    return {
+        "apiGatewayDomainName": f"d-{digest}.execute-api.{region}.amazonaws.com",
+        "hostedZoneId": REGIONAL_ZONES.get(region, "Z1UJRXOUMOOFQ8"),
+        "domainNameStatus": "AVAILABLE",
+    }
 
 
 def patch_apigw_domains() -> None:
@@ -32,8 +35,10 @@ def patch_apigw_domains() -> None:
     def to_json(self: Any) -> dict[str, Any]:
         answer = original(self)
         region = self.domain_name_arn.split(":")[3]
-        answer["domainNameConfigurations"] = [{**regional_target(self.domain_name, region), **config}
-                                              for config in answer.get("domainNameConfigurations") or []]
+        answer["domainNameConfigurations"] = [
+            {**regional_target(self.domain_name, region), **config}
+            for config in answer.get("domainNameConfigurations") or []
+        ]
         if not answer.get("mutualTlsAuthentication"):
             answer.pop("mutualTlsAuthentication", None)
         return answer

@@ -28,8 +28,9 @@ def _groups(backend: Any) -> dict[str, dict[str, Any]]:
 
 
 def _view(backend: Any, group: dict[str, Any]) -> dict[str, Any]:
-    replication_groups = sorted(rg_id for rg_id, rg in backend.replication_groups.items()
-                                if group["UserGroupId"] in (rg.user_group_ids or []))
+    replication_groups = sorted(
+        rg_id for rg_id, rg in backend.replication_groups.items() if group["UserGroupId"] in (rg.user_group_ids or [])
+    )
     return {**group, "ReplicationGroups": replication_groups, "ServerlessCaches": []}
 
 
@@ -74,8 +75,14 @@ def patch_elasticache_user_groups() -> None:
         user_ids = list(params.get("UserIds") or [])
         check_users(backend, user_ids)
         arn = f"arn:aws:elasticache:{backend.region_name}:{backend.account_id}:usergroup:{group_id}"
-        group = {"UserGroupId": group_id, "Status": "active", "Engine": str(params.get("Engine", "redis")).lower(),
-                 "UserIds": user_ids, "MinimumEngineVersion": "6.0", "ARN": arn}
+        group = {
+            "UserGroupId": group_id,
+            "Status": "active",
+            "Engine": str(params.get("Engine", "redis")).lower(),
+            "UserIds": user_ids,
+            "MinimumEngineVersion": "6.0",
+            "ARN": arn,
+        }
         _groups(backend)[group_id] = group
         _set_members(backend, group_id, [], user_ids)
         if params.get("Tags"):
@@ -129,20 +136,30 @@ def _member_cluster(backend: Any, group: Any, cluster_id: str, request: dict[str
 
     names = [n for n in inspect.signature(CacheCluster.__init__).parameters if n != "self"]
     settings: dict[str, Any] = dict.fromkeys(names)
-    settings.update(account_id=backend.account_id, region_name=backend.region_name, cache_cluster_id=cluster_id,
-                    cache_node_type=group.cache_node_type, replication_group_id=group.replication_group_id,
-                    engine="redis", engine_version=group.engine_version, port=group.port,
-                    cache_subnet_group_name=request.get("cache_subnet_group_name"),
-                    security_group_ids=request.get("security_group_ids"),
-                    preferred_maintenance_window=request.get("preferred_maintenance_window"),
-                    snapshot_retention_limit=group.snapshot_retention_limit, snapshot_window=group.snapshot_window,
-                    transit_encryption_enabled=group.transit_encryption_enabled, log_delivery_configurations=[])
+    settings.update(
+        account_id=backend.account_id,
+        region_name=backend.region_name,
+        cache_cluster_id=cluster_id,
+        cache_node_type=group.cache_node_type,
+        replication_group_id=group.replication_group_id,
+        engine="redis",
+        engine_version=group.engine_version,
+        port=group.port,
+        cache_subnet_group_name=request.get("cache_subnet_group_name"),
+        security_group_ids=request.get("security_group_ids"),
+        preferred_maintenance_window=request.get("preferred_maintenance_window"),
+        snapshot_retention_limit=group.snapshot_retention_limit,
+        snapshot_window=group.snapshot_window,
+        transit_encryption_enabled=group.transit_encryption_enabled,
+        log_delivery_configurations=[],
+    )
     cluster: Any = CacheCluster(**settings)
     cluster.engine = group.engine  # built as redis for moto's single-node defaults, then the group's engine
     cluster.at_rest_encryption_enabled = bool(group.at_rest_encryption_enabled)
     cluster.auto_minor_version_upgrade = str(group.auto_minor_version_upgrade).lower() != "false"
-    cluster.security_groups = [{"security_group_id": sg, "status": "active"}
-                               for sg in request.get("security_group_ids") or []]
+    cluster.security_groups = [
+        {"security_group_id": sg, "status": "active"} for sg in request.get("security_group_ids") or []
+    ]
     return cluster
 
 

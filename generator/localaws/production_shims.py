@@ -51,4 +51,5 @@ def patch_production_models() -> None:
     init._hclgen_unique_dbi = True  # type: ignore[attr-defined]
     DBInstance.__init__ = init  # type: ignore[method-assign]
     DBInstance.performance_insights_enabled = property(  # type: ignore[attr-defined]
-        lambda self: bool(getattr(self, "enable_performance_insights", False)))
+        lambda self: bool(getattr(self, "enable_performance_insights", False))
+    )

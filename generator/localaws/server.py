@@ -40,8 +40,12 @@ class Server:
 
     def is_ours(self, root: Path) -> bool:
         """pid is still the launcher this checkout started (not a reused pid or another program)."""
-        return (self.pid > 1 and _LAUNCHER in self.command and str(_port_file(root)) in self.command
-                and runner.process_identity(self.pid) == self.identity)
+        return (
+            self.pid > 1
+            and _LAUNCHER in self.command
+            and str(_port_file(root)) in self.command
+            and runner.process_identity(self.pid) == self.identity
+        )
 
     @property
     def endpoint(self) -> str:
@@ -83,8 +87,13 @@ def _recorded(root: Path) -> Server | None:
     except (OSError, ValueError, TypeError):
         return None
     fields = (server.pid, server.port, server.command, server.start_ticks)
-    if not (isinstance(fields[0], int) and isinstance(fields[1], int) and isinstance(fields[2], str)
-            and isinstance(fields[3], str) and 0 < server.port < 65536):
+    if not (
+        isinstance(fields[0], int)
+        and isinstance(fields[1], int)
+        and isinstance(fields[2], str)
+        and isinstance(fields[3], str)
+        and 0 < server.port < 65536
+    ):
         return None
     return server
 
@@ -167,8 +176,9 @@ def _answers(endpoint: str) -> bool:
 
     try:
         # Cheap, and only our launcher answers "immediate" for this model.
-        reply = httpx.get(f"{endpoint}/moto-api/state-manager/get-transition",
-                          params={"model_name": "ecs::task"}, timeout=2.0)
+        reply = httpx.get(
+            f"{endpoint}/moto-api/state-manager/get-transition", params={"model_name": "ecs::task"}, timeout=2.0
+        )
         return reply.status_code == 200 and reply.json().get("progression") == "immediate"
     except (httpx.HTTPError, ValueError):
         return False
@@ -185,5 +195,9 @@ def _wait_answering(endpoint: str) -> bool:
 
 def client_settings(server: Server, region: str) -> dict[str, str]:
     """boto3 client keyword arguments for the local server."""
-    return {"endpoint_url": server.endpoint, "region_name": region,
-            "aws_access_key_id": ACCESS_KEY, "aws_secret_access_key": SECRET_KEY}
+    return {
+        "endpoint_url": server.endpoint,
+        "region_name": region,
+        "aws_access_key_id": ACCESS_KEY,
+        "aws_secret_access_key": SECRET_KEY,
+    }

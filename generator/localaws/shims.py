@@ -52,8 +52,10 @@ WsgiApp = Callable[[Environ, StartResponse], Iterable[bytes]]
 AUTOSCALING_TARGET_PREFIX = "AnyScaleFrontendService."
 ECS_TARGET_PREFIX = "AmazonEC2ContainerServiceV20141113."
 # Service fields moto drops -> the value AWS reports when the request left them out.
-ECHOED_SERVICE_FIELDS: dict[str, object] = {"availabilityZoneRebalancing": "DISABLED",
-                                            "healthCheckGracePeriodSeconds": None}
+ECHOED_SERVICE_FIELDS: dict[str, object] = {
+    "availabilityZoneRebalancing": "DISABLED",
+    "healthCheckGracePeriodSeconds": None,
+}
 _JSON = [("Content-Type", "application/x-amz-json-1.1")]
 
 
@@ -194,8 +196,11 @@ def policy_as_if_tls(policy: bytes | str) -> str:
             continue  # "only when not TLS": never applies
         rest = {k: v for k, v in flags.items() if k != "aws:SecureTransport"}
         condition = {**condition, "Bool": rest} if rest else {k: v for k, v in condition.items() if k != "Bool"}
-        kept.append({**statement, "Condition": condition} if condition else
-                    {k: v for k, v in statement.items() if k != "Condition"})
+        kept.append(
+            {**statement, "Condition": condition}
+            if condition
+            else {k: v for k, v in statement.items() if k != "Condition"}
+        )
     return json.dumps({**document, "Statement": kept})
 
 

@@ -136,8 +136,11 @@ def _pruned(value: Any) -> Any:
 def _named(items: list[Any], key: str) -> dict[str, Any]:
     """Elements by their value of `key`, only names that occur once."""
     names = [item.get(key) for item in items if isinstance(item, dict) and isinstance(item.get(key), str)]
-    return {item[key]: item for item in items
-            if isinstance(item, dict) and isinstance(item.get(key), str) and names.count(item[key]) == 1}
+    return {
+        item[key]: item
+        for item in items
+        if isinstance(item, dict) and isinstance(item.get(key), str) and names.count(item[key]) == 1
+    }
 
 
 def _set_leaves(before: list[Any], after: list[Any], path: KeyPath) -> Iterator[_Leaf]:
@@ -165,13 +168,17 @@ def _leaf(before: Any, after: Any, path: KeyPath) -> Iterator[_Leaf]:
         yield _Leaf(path, None if before is None else display(before), None if after is None else display(after))
 
 
-def _walk(before: Any, after: Any, sens: tuple[Any, Any], unknown: Any, path: KeyPath,
-          sets: frozenset[str] = frozenset()) -> Iterator[_Leaf]:
+def _walk(
+    before: Any, after: Any, sens: tuple[Any, Any], unknown: Any, path: KeyPath, sets: frozenset[str] = frozenset()
+) -> Iterator[_Leaf]:
     before_sens, after_sens = sens
     if before_sens is True or after_sens is True:
         if unknown is True or (before != after and not (_empty(before) and _empty(after))):
-            yield _Leaf(path, None if before is None else SENSITIVE,
-                        UNKNOWN if unknown is True else (None if after is None else SENSITIVE))
+            yield _Leaf(
+                path,
+                None if before is None else SENSITIVE,
+                UNKNOWN if unknown is True else (None if after is None else SENSITIVE),
+            )
         return
     if unknown is True:
         yield _Leaf(path, None if before is None else display(before), UNKNOWN)
@@ -180,14 +187,24 @@ def _walk(before: Any, after: Any, sens: tuple[Any, Any], unknown: Any, path: Ke
     if keys is None:
         yield from _leaf(before, after, path)
         return
-    if (path and schema_path(path) in sets and isinstance(before or [], list) and isinstance(after or [], list)
-            and not any(marked(m) for m in (*sens, unknown))):
+    if (
+        path
+        and schema_path(path) in sets
+        and isinstance(before or [], list)
+        and isinstance(after or [], list)
+        and not any(marked(m) for m in (*sens, unknown))
+    ):
         yield from _set_leaves(before or [], after or [], path)
         return
     for key in keys:
-        yield from _walk(_get(before, key), _get(after, key),
-                         (_mark(before_sens, key), _mark(after_sens, key)),
-                         _mark(unknown, key), (*path, key), sets)
+        yield from _walk(
+            _get(before, key),
+            _get(after, key),
+            (_mark(before_sens, key), _mark(after_sens, key)),
+            _mark(unknown, key),
+            (*path, key),
+            sets,
+        )
 
 
 def _forces(path: KeyPath, replace_paths: Sequence[KeyPath]) -> bool:
@@ -203,9 +220,14 @@ def _computed_noise(leaf: _Leaf, configured: frozenset[str] | None, replacing: b
     return unset and (leaf.after == UNKNOWN or (replacing and leaf.after is None))
 
 
-def attribute_changes(change: dict[str, Any], *, creating: bool, replacing: bool = False,
-                      configured: frozenset[str] | None = None,
-                      sets: frozenset[str] = frozenset()) -> list[AttributeChange]:
+def attribute_changes(
+    change: dict[str, Any],
+    *,
+    creating: bool,
+    replacing: bool = False,
+    configured: frozenset[str] | None = None,
+    sets: frozenset[str] = frozenset(),
+) -> list[AttributeChange]:
     """The leaves that differ between before and after, those forcing a replacement first.
 
     For a create or a replace, unknown computed attributes (id, arn, ...) are left out unless

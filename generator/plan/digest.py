@@ -22,8 +22,15 @@ from generator.plan.model import Action, EnvPlan, ResourceChange
 DIGEST_MARKER = "<!-- hclgen:digest"
 LINES_MARKER = "<!-- hclgen:digest-lines"
 LINES_BUDGET = 16_000  # characters of compressed lines per comment; over it only the digests stay
-_SYMBOL = {Action.CREATE: "+", Action.UPDATE: "~", Action.REPLACE: "-/+", Action.DESTROY: "-",
-           Action.FORGET: "-", Action.CREATE_FORGET: "+/-", Action.NOOP: "="}
+_SYMBOL = {
+    Action.CREATE: "+",
+    Action.UPDATE: "~",
+    Action.REPLACE: "-/+",
+    Action.DESTROY: "-",
+    Action.FORGET: "-",
+    Action.CREATE_FORGET: "+/-",
+    Action.NOOP: "=",
+}
 _TIMESTAMP = re.compile(r'^"?\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})"?$')
 _DIGESTS = re.compile(r"<!-- hclgen:digest ((?:\S+=sha256:[0-9a-f]{64} ?)*)-->")
 _LINES = re.compile(r"<!-- hclgen:digest-lines (\S+) ([A-Za-z0-9+/=]+) -->")
@@ -39,8 +46,11 @@ def _value(value: str | None) -> str | None:
 
 
 def _resource_lines(change: ResourceChange) -> Iterable[str]:
-    extra = "".join(f" {word}" for word, on in (("import", change.imported),
-                                                 (f"moved from {change.moved_from}", change.moved_from)) if on)
+    extra = "".join(
+        f" {word}"
+        for word, on in (("import", change.imported), (f"moved from {change.moved_from}", change.moved_from))
+        if on
+    )
     yield f"{_SYMBOL[change.action]} {change.address} {change.action.value}{extra}"
     for attr in change.attributes:
         if attr.element:
@@ -129,4 +139,3 @@ def differences(reviewed: Sequence[str], fresh: Sequence[str]) -> list[str]:
 def describe(found: Sequence[str], limit: int = 3) -> str:
     shown = "; ".join(found[:limit])
     return shown + (f"; and {len(found) - limit} more" if len(found) > limit else "")
-

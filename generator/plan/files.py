@@ -49,17 +49,21 @@ class PlanMeta:
         except ValueError as err:
             raise UsageError(f"cannot read plan metadata {where}: {err}") from None
         if not isinstance(data, dict) or not isinstance(data.get("env"), str) or not data["env"]:
-            raise UsageError(f"plan metadata {where} has no \"env\"")
+            raise UsageError(f'plan metadata {where} has no "env"')
         schema = data.get("schema", 0)
         if not isinstance(schema, int) or schema > META_SCHEMA:
-            raise UsageError(f"plan metadata {where} is schema {schema}, newer than this hclgen "
-                             f"understands ({META_SCHEMA}); upgrade hclgen")
+            raise UsageError(
+                f"plan metadata {where} is schema {schema}, newer than this hclgen "
+                f"understands ({META_SCHEMA}); upgrade hclgen"
+            )
         known = {f.name for f in fields(cls)}  # schema 0 files carry a few extra keys: dropped
         values = {key: value for key, value in data.items() if key in known}
         for key, value in values.items():
             if not _FIELD_TYPES[key](value):
-                raise UsageError(f"plan metadata {where}: \"{key}\" has the wrong type ({type(value).__name__}); "
-                                 "plan again to rewrite it")
+                raise UsageError(
+                    f'plan metadata {where}: "{key}" has the wrong type ({type(value).__name__}); '
+                    "plan again to rewrite it"
+                )
         return cls(**{**values, "schema": schema})
 
 
@@ -88,16 +92,26 @@ def _is_whole(value: object) -> bool:
 
 
 _FIELD_TYPES: dict[str, Callable[[object], bool]] = {
-    "env": _is_text, "created_at": _is_number, "local": _is_bool, "destroy": _is_bool, "has_changes": _is_bool,
-    "plan_id": _is_optional_text, "applied": _is_bool, "failed": _is_bool, "error": _is_optional_text,
-    "stale": _is_text_list, "schema": _is_whole,
+    "env": _is_text,
+    "created_at": _is_number,
+    "local": _is_bool,
+    "destroy": _is_bool,
+    "has_changes": _is_bool,
+    "plan_id": _is_optional_text,
+    "applied": _is_bool,
+    "failed": _is_bool,
+    "error": _is_optional_text,
+    "stale": _is_text_list,
+    "schema": _is_whole,
 }
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 # What `terraform plan` prints before the plan itself: one line per resource or data source read.
-_PROGRESS = re.compile(r"^\S.*: (Refreshing state\.\.\.|Reading\.\.\.|Read complete after |Still reading\.\.\.|"
-                       r"Preparing import\.\.\.|Importing)")
+_PROGRESS = re.compile(
+    r"^\S.*: (Refreshing state\.\.\.|Reading\.\.\.|Read complete after |Still reading\.\.\.|"
+    r"Preparing import\.\.\.|Importing)"
+)
 _BOX = ("\u256d", "\u2577", "\u2502", "\u2575", "\u2570")  # the frame of a warning printed by plan
 _RULE = "\u2500" * 10  # the rule before "Saved the plan to:" (shown without TF_IN_AUTOMATION)
 
@@ -110,7 +124,9 @@ def plan_text(plan_stdout: str) -> str | None:
     "Saved the plan to" trailer. None when nothing plan-like is left (the caller runs show)."""
     lines = _ANSI.sub("", plan_stdout).splitlines()
     for index, line in enumerate(lines):
-        if line.startswith(_RULE) and any(rest.startswith("Saved the plan to:") for rest in lines[index + 1:index + 3]):
+        if line.startswith(_RULE) and any(
+            rest.startswith("Saved the plan to:") for rest in lines[index + 1 : index + 3]
+        ):
             lines = lines[:index]
             break
     kept = [line for line in lines if not _PROGRESS.match(line) and not line.startswith(_BOX)]

@@ -81,8 +81,11 @@ def _array(before: list[Any], after: list[Any], path: str) -> Iterator[JsonLeaf]
         key = None
     if key is None:
         for index in range(max(len(before), len(after))):
-            yield from walk(before[index] if index < len(before) else None,
-                            after[index] if index < len(after) else None, f"{path}[{index}]")
+            yield from walk(
+                before[index] if index < len(before) else None,
+                after[index] if index < len(after) else None,
+                f"{path}[{index}]",
+            )
         return
     by_old = {item[key]: item for item in before}
     by_new = {item[key]: item for item in after}
@@ -100,8 +103,7 @@ def walk(before: Any, after: Any, path: str = "") -> Iterator[JsonLeaf]:
     elif isinstance(before, list) and isinstance(after, list):
         yield from _array(before, after, path)
     elif before != after and not (empty(before) and empty(after)):
-        yield JsonLeaf(path, None if before is None else compact(before),
-                       None if after is None else compact(after))
+        yield JsonLeaf(path, None if before is None else compact(before), None if after is None else compact(after))
 
 
 def diff_strings(before: Any, after: Any) -> list[JsonLeaf] | None:

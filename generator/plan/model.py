@@ -17,8 +17,8 @@ from enum import StrEnum
 from typing import Any
 
 from generator import facts
-from generator.plan import planjson
 from generator.plan import parts as planparts
+from generator.plan import planjson
 from generator.plan.attrdiff import AttributeChange, attribute_changes, format_path
 from generator.plan.parts import ActionInvocation, CheckResult, DeferredChange, OutputChange, is_refresh_only
 from generator.plan.schema import set_paths
@@ -70,8 +70,7 @@ class Counts:
 
     @property
     def total(self) -> int:
-        return (self.add + self.change + self.destroy + self.replace + self.imported
-                + self.moved + self.forget)
+        return self.add + self.change + self.destroy + self.replace + self.imported + self.moved + self.forget
 
 
 @dataclass(frozen=True)
@@ -113,14 +112,23 @@ class EnvPlan:
     def has_changes(self) -> bool:
         """Whether applying would do anything: resources (incl. imports, moves, forgets), outputs,
         actions, or (refresh-only) recording drift in the state."""
-        return (self.counts.total > 0 or self.outputs_changed > 0 or bool(self.actions)
-                or (self.refresh_only and bool(self.drift)))
+        return (
+            self.counts.total > 0
+            or self.outputs_changed > 0
+            or bool(self.actions)
+            or (self.refresh_only and bool(self.drift))
+        )
 
     @property
     def no_changes(self) -> bool:
         """Nothing to apply, nothing drifted, deferred or failed: "the infrastructure matches"."""
-        return (not self.has_changes and not self.errored and not self.drift and not self.deferred
-                and not self.failed_checks)
+        return (
+            not self.has_changes
+            and not self.errored
+            and not self.drift
+            and not self.deferred
+            and not self.failed_checks
+        )
 
 
 @dataclass(frozen=True)
@@ -161,8 +169,12 @@ def classify(actions: Sequence[str]) -> Action:
         return Action.REPLACE
     if {"create", "forget"} <= kinds:
         return Action.CREATE_FORGET
-    for name, action in (("delete", Action.DESTROY), ("create", Action.CREATE),
-                         ("update", Action.UPDATE), ("forget", Action.FORGET)):
+    for name, action in (
+        ("delete", Action.DESTROY),
+        ("create", Action.CREATE),
+        ("update", Action.UPDATE),
+        ("forget", Action.FORGET),
+    ):
         if name in kinds:
             return action
     return Action.NOOP
@@ -188,8 +200,9 @@ def configured_keys(plan: Mapping[str, Any]) -> dict[tuple[str, str], frozenset[
     return out
 
 
-def resource_change(rc: Mapping[str, Any], sources: Mapping[str, str],
-                    configured: Mapping[tuple[str, str], frozenset[str]]) -> ResourceChange:
+def resource_change(
+    rc: Mapping[str, Any], sources: Mapping[str, str], configured: Mapping[tuple[str, str], frozenset[str]]
+) -> ResourceChange:
     change = rc.get("change", {})
     action = classify(change.get("actions", []))
     address = rc["address"] + (f" (deposed {rc['deposed']})" if rc.get("deposed") else "")
@@ -198,26 +211,39 @@ def resource_change(rc: Mapping[str, Any], sources: Mapping[str, str],
     if action in (Action.CREATE, Action.UPDATE, Action.REPLACE, Action.CREATE_FORGET):
         module = _INDEX.sub("", rc.get("module_address", ""))
         keys = configured.get((module, f"{rc.get('type')}.{rc.get('name')}"))
-        attrs = attribute_changes(change, creating=action is Action.CREATE, replacing=action is Action.REPLACE,
-                                  configured=keys, sets=set_paths(rc.get("type", "")))
+        attrs = attribute_changes(
+            change,
+            creating=action is Action.CREATE,
+            replacing=action is Action.REPLACE,
+            configured=keys,
+            sets=set_paths(rc.get("type", "")),
+        )
     reason = rc.get("action_reason")
     return ResourceChange(
-        address=address, type=rc.get("type", ""), action=action,
-        stateful=facts.is_stateful(rc.get("type", "")), imported="importing" in change,
+        address=address,
+        type=rc.get("type", ""),
+        action=action,
+        stateful=facts.is_stateful(rc.get("type", "")),
+        imported="importing" in change,
         moved_from=previous if previous and previous != rc["address"] else None,
         reason=planparts.ACTION_REASONS.get(reason, reason.replace("_", " ")) if reason else None,
         source=source_of(rc["address"], sources),
-        attributes=tuple(attrs[:MAX_ATTRIBUTES]), attributes_omitted=max(0, len(attrs) - MAX_ATTRIBUTES),
+        attributes=tuple(attrs[:MAX_ATTRIBUTES]),
+        attributes_omitted=max(0, len(attrs) - MAX_ATTRIBUTES),
     )
 
 
 def _counts(changes: Sequence[ResourceChange]) -> Counts:
     by = {action: sum(1 for c in changes if c.action is action) for action in Action}
-    return Counts(add=by[Action.CREATE] + by[Action.CREATE_FORGET], change=by[Action.UPDATE],
-                  destroy=by[Action.DESTROY], replace=by[Action.REPLACE],
-                  forget=by[Action.FORGET] + by[Action.CREATE_FORGET],
-                  imported=sum(1 for c in changes if c.imported),
-                  moved=sum(1 for c in changes if c.moved_from))
+    return Counts(
+        add=by[Action.CREATE] + by[Action.CREATE_FORGET],
+        change=by[Action.UPDATE],
+        destroy=by[Action.DESTROY],
+        replace=by[Action.REPLACE],
+        forget=by[Action.FORGET] + by[Action.CREATE_FORGET],
+        imported=sum(1 for c in changes if c.imported),
+        moved=sum(1 for c in changes if c.moved_from),
+    )
 
 
 def _order(change: ResourceChange) -> tuple[int, int, str]:
@@ -226,8 +252,9 @@ def _order(change: ResourceChange) -> tuple[int, int, str]:
     return (rank, 0 if change.stateful or rank == 2 else 1, "" if rank == 2 else change.address)
 
 
-def env_plan(env: str, plan: Mapping[str, Any], sources: Mapping[str, str] | None = None,
-             full_text: str | None = None) -> EnvPlan:
+def env_plan(
+    env: str, plan: Mapping[str, Any], sources: Mapping[str, str] | None = None, full_text: str | None = None
+) -> EnvPlan:
     """Build one env's model from its parsed `terraform show -json` document.
 
     Raises PlanFormatError (one line) for a document it cannot read truthfully (planjson.checked)."""
@@ -235,27 +262,41 @@ def env_plan(env: str, plan: Mapping[str, Any], sources: Mapping[str, str] | Non
     try:
         return _env_plan(env, plan, sources, full_text)
     except (AttributeError, TypeError, KeyError, ValueError) as err:  # a shape checked() does not know yet
-        raise planjson.PlanFormatError(f"not a plan hclgen understands: a value of an unexpected shape "
-                                       f"({type(err).__name__}: {str(err)[:80]})") from None
+        raise planjson.PlanFormatError(
+            f"not a plan hclgen understands: a value of an unexpected shape ({type(err).__name__}: {str(err)[:80]})"
+        ) from None
 
 
-def _env_plan(env: str, plan: Mapping[str, Any], sources: Mapping[str, str] | None,
-              full_text: str | None) -> EnvPlan:
+def _env_plan(env: str, plan: Mapping[str, Any], sources: Mapping[str, str] | None, full_text: str | None) -> EnvPlan:
     configured = configured_keys(plan)
-    changes = [resource_change(rc, sources or {}, configured)
-               for rc in plan.get("resource_changes", []) if rc.get("mode", "managed") == "managed"]
+    changes = [
+        resource_change(rc, sources or {}, configured)
+        for rc in plan.get("resource_changes", [])
+        if rc.get("mode", "managed") == "managed"
+    ]
     kept = [c for c in changes if c.action is not Action.NOOP or c.imported or c.moved_from]
     kept.sort(key=_order)  # stable: non-destructive keep terraform's (address) order
     refresh_only = is_refresh_only(plan)
-    drift = [resource_change(rc, sources or {}, configured) for rc in plan.get("resource_drift") or []
-             if rc.get("mode", "managed") == "managed"]
+    drift = [
+        resource_change(rc, sources or {}, configured)
+        for rc in plan.get("resource_drift") or []
+        if rc.get("mode", "managed") == "managed"
+    ]
     if not refresh_only:
         drift = relevant_drift(drift, plan)
-    return EnvPlan(env=env, counts=_counts(kept), changes=tuple(kept), full_text=full_text,
-                   errored=bool(plan.get("errored")), outputs=planparts.outputs(plan, classify),
-                   drift=tuple(c for c in drift if _drifted(c)),
-                   checks=planparts.checks(plan), deferred=planparts.deferred(plan, classify),
-                   actions=planparts.actions(plan), refresh_only=refresh_only)
+    return EnvPlan(
+        env=env,
+        counts=_counts(kept),
+        changes=tuple(kept),
+        full_text=full_text,
+        errored=bool(plan.get("errored")),
+        outputs=planparts.outputs(plan, classify),
+        drift=tuple(c for c in drift if _drifted(c)),
+        checks=planparts.checks(plan),
+        deferred=planparts.deferred(plan, classify),
+        actions=planparts.actions(plan),
+        refresh_only=refresh_only,
+    )
 
 
 def _under(path: str, prefix: str) -> bool:

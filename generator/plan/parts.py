@@ -103,16 +103,32 @@ def outputs(plan: Mapping[str, Any], classify: Any) -> tuple[OutputChange, ...]:
         after_sens = change.get("after_sensitive", False)
         inner = None if before_sens or after_sens else diff_strings(change.get("before"), change.get("after"))
         if inner:
-            out.append(OutputChange(name, action, None, None, inner=tuple(
-                f"{leaf.path}: {'-' if leaf.after is None else '+'} {leaf.before or leaf.after}" if leaf.element
-                else f"{leaf.path}: {leaf.before or 'null'} -> {leaf.after or 'null'}" for leaf in inner)))
+            out.append(
+                OutputChange(
+                    name,
+                    action,
+                    None,
+                    None,
+                    inner=tuple(
+                        f"{leaf.path}: {'-' if leaf.after is None else '+'} {leaf.before or leaf.after}"
+                        if leaf.element
+                        else f"{leaf.path}: {leaf.before or 'null'} -> {leaf.after or 'null'}"
+                        for leaf in inner
+                    ),
+                )
+            )
             continue
-        out.append(OutputChange(
-            name=name, action=action,
-            before=_value(change.get("before"), before_sens, False),
-            after=None if action == "destroy" else _value(change.get("after"), after_sens,
-                                                           change.get("after_unknown", False)),
-            sensitive=bool(before_sens or after_sens)))
+        out.append(
+            OutputChange(
+                name=name,
+                action=action,
+                before=_value(change.get("before"), before_sens, False),
+                after=None
+                if action == "destroy"
+                else _value(change.get("after"), after_sens, change.get("after_unknown", False)),
+                sensitive=bool(before_sens or after_sens),
+            )
+        )
     return tuple(out)
 
 
@@ -123,10 +139,19 @@ def checks(plan: Mapping[str, Any]) -> tuple[CheckResult, ...]:
         if check.get("status") == "pass":
             continue
         address = check.get("address") or {}
-        problems = [str(problem.get("message", "")) for instance in check.get("instances") or []
-                    for problem in instance.get("problems") or []]
-        out.append(CheckResult(address=str(address.get("to_display", "?")), kind=str(address.get("kind", "")),
-                               status=str(check.get("status", "unknown")), problems=tuple(dict.fromkeys(problems))))
+        problems = [
+            str(problem.get("message", ""))
+            for instance in check.get("instances") or []
+            for problem in instance.get("problems") or []
+        ]
+        out.append(
+            CheckResult(
+                address=str(address.get("to_display", "?")),
+                kind=str(address.get("kind", "")),
+                status=str(check.get("status", "unknown")),
+                problems=tuple(dict.fromkeys(problems)),
+            )
+        )
     return tuple(sorted(out, key=lambda c: (not c.failed, c.address)))
 
 
@@ -140,9 +165,13 @@ def deferred(plan: Mapping[str, Any], classify: Any) -> tuple[DeferredChange, ..
     out = []
     for item in plan.get("deferred_changes") or []:
         rc = item.get("resource_change") or {}
-        out.append(DeferredChange(address=str(rc.get("address", "?")),
-                                  action=str(classify(rc.get("change", {}).get("actions", [])).value),
-                                  reason=_reason(item)))
+        out.append(
+            DeferredChange(
+                address=str(rc.get("address", "?")),
+                action=str(classify(rc.get("change", {}).get("actions", [])).value),
+                reason=_reason(item),
+            )
+        )
     for item in plan.get("deferred_action_invocations") or []:
         invocation = item.get("action_invocation") or {}
         out.append(DeferredChange(address=str(invocation.get("address", "?")), action="action", reason=_reason(item)))
@@ -156,8 +185,9 @@ def _invocation(item: Mapping[str, Any]) -> ActionInvocation:
     if not isinstance(lifecycle, Mapping):
         return ActionInvocation(address, None)
     event = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", str(lifecycle.get("action_trigger_event", ""))).lower()
-    return ActionInvocation(address, event.replace("_", " ") or "lifecycle event",
-                            str(lifecycle.get("triggering_resource_address", "?")))
+    return ActionInvocation(
+        address, event.replace("_", " ") or "lifecycle event", str(lifecycle.get("triggering_resource_address", "?"))
+    )
 
 
 def actions(plan: Mapping[str, Any]) -> tuple[ActionInvocation, ...]:

@@ -20,10 +20,19 @@ from typing import Any
 from generator.errors import UsageError
 
 # Every `change.actions` list Terraform emits (plans.Action in terraform's jsonplan), in its order.
-KNOWN_ACTIONS: frozenset[tuple[str, ...]] = frozenset({
-    ("no-op",), ("create",), ("read",), ("update",), ("delete",), ("delete", "create"), ("create", "delete"),
-    ("forget",), ("create", "forget"),
-})
+KNOWN_ACTIONS: frozenset[tuple[str, ...]] = frozenset(
+    {
+        ("no-op",),
+        ("create",),
+        ("read",),
+        ("update",),
+        ("delete",),
+        ("delete", "create"),
+        ("create", "delete"),
+        ("forget",),
+        ("create", "forget"),
+    }
+)
 MAJOR_VERSIONS = ("0", "1")  # format_version 0.1 .. 1.x; a 2.x may change meanings: refused
 _VERSION = re.compile(r"^(\d+)\.(\d+)$")
 _CHANGE_LISTS = ("resource_changes", "resource_drift")
@@ -185,8 +194,11 @@ def _checks(plan: Mapping[str, Any]) -> None:
         if not isinstance(check.get("address", {}), Mapping) or not isinstance(check.get("instances") or [], list):
             raise _fail(f"checks[{i}] has the wrong shape")
         for instance in check.get("instances") or []:
-            if not isinstance(instance, Mapping) or not isinstance(instance.get("problems") or [], list) \
-                    or not all(isinstance(p, Mapping) for p in instance.get("problems") or []):
+            if (
+                not isinstance(instance, Mapping)
+                or not isinstance(instance.get("problems") or [], list)
+                or not all(isinstance(p, Mapping) for p in instance.get("problems") or [])
+            ):
                 raise _fail(f"checks[{i}].instances has the wrong shape")
 
 

@@ -70,8 +70,10 @@ def merge(first: Any, second: Any) -> Any:
     if isinstance(first, dict) and isinstance(second, dict):
         return {k: merge(first.get(k, False), second.get(k, False)) for k in {*first, *second}}
     if isinstance(first, list) and isinstance(second, list):
-        return [merge(first[i] if i < len(first) else False, second[i] if i < len(second) else False)
-                for i in range(max(len(first), len(second)))]
+        return [
+            merge(first[i] if i < len(first) else False, second[i] if i < len(second) else False)
+            for i in range(max(len(first), len(second)))
+        ]
     return first if isinstance(first, (dict, list)) and first else second or first
 
 
@@ -93,15 +95,17 @@ def _values(values: MutableMapping[str, Any] | None, redactor: Redactor, secret:
 def _constants(expression: Any, redactor: Redactor) -> Any:
     """Every constant_value inside a configuration expression (nested blocks included) replaced."""
     if isinstance(expression, dict):
-        return {k: redactor.placeholder(v) if k == "constant_value" else _constants(v, redactor)
-                for k, v in expression.items()}
+        return {
+            k: redactor.placeholder(v) if k == "constant_value" else _constants(v, redactor)
+            for k, v in expression.items()
+        }
     if isinstance(expression, list):
         return [_constants(item, redactor) for item in expression]
     return expression
 
 
 def _sensitive_attributes(plan: Mapping[str, Any]) -> dict[str, set[str]]:
-    """"type.name" (module keys dropped) -> top-level attributes marked sensitive in any change."""
+    """ "type.name" (module keys dropped) -> top-level attributes marked sensitive in any change."""
     out: dict[str, set[str]] = {}
     for rc in [*(plan.get("resource_changes") or []), *(plan.get("resource_drift") or [])]:
         change = rc.get("change") or {}
@@ -142,8 +146,10 @@ def strip_plan(plan: MutableMapping[str, Any]) -> dict[str, Any]:
     try:
         return _strip(plan)
     except (AttributeError, TypeError, KeyError) as err:
-        raise PlanFormatError("not a plan hclgen understands: a part of an unexpected shape "
-                              f"({type(err).__name__}); its sensitive values cannot be stripped") from None
+        raise PlanFormatError(
+            "not a plan hclgen understands: a part of an unexpected shape "
+            f"({type(err).__name__}); its sensitive values cannot be stripped"
+        ) from None
 
 
 def _strip(plan: MutableMapping[str, Any]) -> dict[str, Any]:

@@ -5,17 +5,16 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from pathlib import Path
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from generator.errors import UsageError
 from generator.paths import project_root
-from generator.render.pipeline import sources_path
+from generator.plan import files as planfiles
 from generator.plan import planjson
 from generator.plan.model import EnvPlan, env_plan, failed_plan
-from generator.plan import files as planfiles
-
+from generator.render.pipeline import sources_path
 
 FOLDER_SOURCES = "sources.json"
 unwrap = planjson.unwrap  # where callers found it before the plan model had its own parser
@@ -42,8 +41,11 @@ def read_plan_json(path: Path) -> Any:
         return planjson.parse(text)
     except planjson.PlanFormatError as err:
         shown = str(err)
-        raise planjson.PlanFormatError(f"{path} is not `terraform show -json` output" if shown == planjson.NOT_A_PLAN
-                                       else f"cannot read plan {path}: {shown}") from None
+        raise planjson.PlanFormatError(
+            f"{path} is not `terraform show -json` output"
+            if shown == planjson.NOT_A_PLAN
+            else f"cannot read plan {path}: {shown}"
+        ) from None
 
 
 _ENV_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$")
@@ -54,12 +56,11 @@ def _env_name(plan_path: Path, meta: planfiles.PlanMeta | None, override: str | 
     if override:
         name, where = override, "--env"
     elif meta is None:
-        raise UsageError(f"no env name for {plan_path}: no meta.json with \"env\" beside it; pass --env NAME")
+        raise UsageError(f'no env name for {plan_path}: no meta.json with "env" beside it; pass --env NAME')
     else:
         name, where = meta.env, f"{plan_path.parent / planfiles.META_FILE}"
     if not isinstance(name, str) or not _ENV_NAME.match(name):
-        raise UsageError(f"{where}: env name {str(name)[:40]!r} is not an environment name "
-                         "(letters, digits, - and _)")
+        raise UsageError(f"{where}: env name {str(name)[:40]!r} is not an environment name (letters, digits, - and _)")
     return name
 
 
@@ -83,7 +84,7 @@ def load_sources(path: Path | None) -> Mapping[str, str]:
         return {}
     data = read_json(path, "source map")
     if not isinstance(data, dict):
-        raise UsageError(f"source map {path} must be a JSON object of address -> \"file:line\"")
+        raise UsageError(f'source map {path} must be a JSON object of address -> "file:line"')
     return {str(k): str(v) for k, v in data.items()}
 
 

@@ -8,8 +8,14 @@ LISTED_PER_KIND = 25  # creates and updates beyond this are counted, not listed
 
 # (label, which changes) in print order: destroys and replaces always in full, first.
 _KINDS: tuple[tuple[str, Action | str], ...] = (
-    ("destroy", Action.DESTROY), ("replace", Action.REPLACE), ("change", Action.UPDATE),
-    ("add", Action.CREATE), ("forget", Action.FORGET), ("replace, old one forgotten", Action.CREATE_FORGET), ("import", "import"), ("move", "move"),
+    ("destroy", Action.DESTROY),
+    ("replace", Action.REPLACE),
+    ("change", Action.UPDATE),
+    ("add", Action.CREATE),
+    ("forget", Action.FORGET),
+    ("replace, old one forgotten", Action.CREATE_FORGET),
+    ("import", "import"),
+    ("move", "move"),
 )
 
 
@@ -18,8 +24,9 @@ def headline(plan: EnvPlan) -> str:
     text = f"{plan.env}: {c.add} to add, {c.change} to change, {c.destroy} to destroy, {c.replace} to replace"
     extra = [f"{n} to {word}" for n, word in ((c.imported, "import"), (c.moved, "move"), (c.forget, "forget")) if n]
     outputs = [f"{plan.outputs_changed} output change(s)"] if plan.outputs_changed else []
-    more = [f"{n} {word}" for n, word in ((len(plan.actions), "action(s) to run"), (len(plan.deferred), "deferred"))
-            if n]
+    more = [
+        f"{n} {word}" for n, word in ((len(plan.actions), "action(s) to run"), (len(plan.deferred), "deferred")) if n
+    ]
     return ", ".join([text, *extra, *outputs, *more]) + (" (refresh-only)" if plan.refresh_only else "")
 
 
@@ -27,12 +34,17 @@ def notices(plan: EnvPlan) -> list[str]:
     """One line each for drift and failed checks: the things a plan can hide behind zero counts."""
     out = []
     if plan.drift:
-        out.append(f"  drift    {len(plan.drift)} resource(s) changed outside Terraform: "
-                   + ", ".join(c.address for c in plan.drift[:5]) + (" ..." if len(plan.drift) > 5 else ""))
+        out.append(
+            f"  drift    {len(plan.drift)} resource(s) changed outside Terraform: "
+            + ", ".join(c.address for c in plan.drift[:5])
+            + (" ..." if len(plan.drift) > 5 else "")
+        )
     failed = plan.failed_checks
     if failed:
-        out.append(f"  checks   {len(failed)} failed: " + "; ".join(
-            f"{c.address}" + (f" ({c.problems[0]})" if c.problems else "") for c in failed[:5]))
+        out.append(
+            f"  checks   {len(failed)} failed: "
+            + "; ".join(f"{c.address}" + (f" ({c.problems[0]})" if c.problems else "") for c in failed[:5])
+        )
     return out
 
 
@@ -51,8 +63,10 @@ def lines(plan: EnvPlan) -> list[str]:
     for label, kind in _KINDS:
         picked = _picked(plan, kind)
         limit = len(picked) if kind in (Action.DESTROY, Action.REPLACE) else LISTED_PER_KIND
-        out += [f"  {label:<8} " + (f"{c.moved_from} -> {c.address}" if label == "move" else c.address)
-                for c in picked[:limit]]
+        out += [
+            f"  {label:<8} " + (f"{c.moved_from} -> {c.address}" if label == "move" else c.address)
+            for c in picked[:limit]
+        ]
         if len(picked) > limit:
             out.append(f"  {label:<8} ... and {len(picked) - limit} more")
     return out

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from generator.render.emit import GENERATED_MARK, EnvDocument
 from generator.diagram.build import Diagram, build
 from generator.diagram.graph import from_cdktf
 from generator.diagram.mermaid import mermaid, parts
+from generator.render.emit import GENERATED_MARK, EnvDocument
 
 ARCHITECTURE_FILE = "ARCHITECTURE.md"
 
@@ -22,8 +22,10 @@ def diagram_of(doc: EnvDocument) -> Diagram:
 
 def architecture_markdown(doc: EnvDocument, sources: Mapping[str, str]) -> str:
     diagram = diagram_of(doc)
-    header = (f"<!-- {GENERATED_MARK} from the synthesized stack of {doc.config_path}. "
-              "Do not edit by hand: change the Python and re-run synth. -->")
+    header = (
+        f"<!-- {GENERATED_MARK} from the synthesized stack of {doc.config_path}. "
+        "Do not edit by hand: change the Python and re-run synth. -->"
+    )
     lines = [
         header,
         f"# `{doc.env}` architecture",
@@ -67,12 +69,16 @@ def _table(diagram: Diagram, sources: Mapping[str, str]) -> list[str]:
         if node.kind == "subnet" or not addresses:
             continue
         files = sorted({sources[a].rsplit(":", 1)[0] for a in addresses if a in sources})
-        rows.append(f"| {' · '.join(node.label[:2])} | {', '.join(f'`{a}`' for a in addresses)} | "
-                    f"{', '.join(f'`{f}`' for f in files)} |")
+        rows.append(
+            f"| {' · '.join(node.label[:2])} | {', '.join(f'`{a}`' for a in addresses)} | "
+            f"{', '.join(f'`{f}`' for f in files)} |"
+        )
     rows += _subnet_rows(diagram)
     subnets = sorted(a for a, owner in diagram.owners.items() if owner.startswith("aws_subnet_") or owner == "vpc")
     if subnets:
         files = sorted({sources[a].rsplit(":", 1)[0] for a in subnets if a in sources})
-        rows.append(f"| VPC, subnets and routing | {', '.join(f'`{a}`' for a in subnets)} | "
-                    f"{', '.join(f'`{f}`' for f in files)} |")
+        rows.append(
+            f"| VPC, subnets and routing | {', '.join(f'`{a}`' for a in subnets)} | "
+            f"{', '.join(f'`{f}`' for f in files)} |"
+        )
     return rows

@@ -108,9 +108,11 @@ def _files(modules: list[Any]) -> set[Path]:
 
 
 def _library_dirs() -> list[Path]:
-    folders = {sysconfig.get_paths(vars={"base": base, "platbase": base})[key]
-               for base in {sys.prefix, sys.base_prefix, sys.exec_prefix}
-               for key in ("stdlib", "platstdlib", "purelib", "platlib")}
+    folders = {
+        sysconfig.get_paths(vars={"base": base, "platbase": base})[key]
+        for base in {sys.prefix, sys.base_prefix, sys.exec_prefix}
+        for key in ("stdlib", "platstdlib", "purelib", "platlib")
+    }
     folders |= set(site.getsitepackages()) | {site.getusersitepackages()}
     return [Path(folder).resolve() for folder in folders if folder]
 
@@ -167,8 +169,11 @@ def _stored(root: Path) -> dict[str, Any]:
     empty: dict[str, Any] = {"inputs": None, "envs": {}}
     if not isinstance(data, dict) or not isinstance(data.get("inputs"), str) or not isinstance(data.get("envs"), dict):
         return empty
-    envs = {env: hashes for env, hashes in data["envs"].items() if isinstance(hashes, dict)
-            and all(isinstance(k, str) and isinstance(v, str) for k, v in hashes.items())}
+    envs = {
+        env: hashes
+        for env, hashes in data["envs"].items()
+        if isinstance(hashes, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in hashes.items())
+    }
     return {"inputs": data["inputs"], "envs": envs}
 
 
@@ -193,10 +198,16 @@ def _input_files(root: Path) -> list[tuple[Path, str]]:
         for directory, subdirs, names in os.walk(base, followlinks=True):
             # Skip terraform's working dirs (.terraform/ holds the provider) and bytecode; a
             # symlinked folder is walked once (a link back up would loop).
-            subdirs[:] = [d for d in subdirs if not d.startswith(".") and d != "__pycache__"
-                          and _first_visit(Path(directory) / d, seen)]
-            files += [(Path(directory) / name, f"{folder}/{(Path(directory) / name).relative_to(base).as_posix()}")
-                      for name in names if _is_input(name, folder)]
+            subdirs[:] = [
+                d
+                for d in subdirs
+                if not d.startswith(".") and d != "__pycache__" and _first_visit(Path(directory) / d, seen)
+            ]
+            files += [
+                (Path(directory) / name, f"{folder}/{(Path(directory) / name).relative_to(base).as_posix()}")
+                for name in names
+                if _is_input(name, folder)
+            ]
     return sorted((f for f in files if f[0].is_file()), key=lambda item: item[1])
 
 

@@ -62,8 +62,12 @@ class Move:
     comment: str  # one line naming the Python change, without "# "
 
 
-def detect(old: Mapping[str, Resource], new: Mapping[str, Resource], declared: Iterable[Declared],
-           identity: Mapping[str, Sequence[str]]) -> list[Move]:
+def detect(
+    old: Mapping[str, Resource],
+    new: Mapping[str, Resource],
+    declared: Iterable[Declared],
+    identity: Mapping[str, Sequence[str]],
+) -> list[Move]:
     """Moves from addresses only in `old` to addresses only in `new`, declared ones first."""
     removed = sorted(set(old) - set(new))
     added = sorted(set(new) - set(old))
@@ -87,8 +91,9 @@ def detect(old: Mapping[str, Resource], new: Mapping[str, Resource], declared: I
     return sorted([*moves.values(), *found], key=lambda m: (m.target, m.source))
 
 
-def _declared_moves(old: Mapping[str, Resource], new: Mapping[str, Resource],
-                    declared: Iterable[Declared]) -> dict[str, Move]:
+def _declared_moves(
+    old: Mapping[str, Resource], new: Mapping[str, Resource], declared: Iterable[Declared]
+) -> dict[str, Move]:
     moves: dict[str, Move] = {}
     for item in declared:
         if resource_type(item.source) != resource_type(item.target):
@@ -100,15 +105,21 @@ def _declared_moves(old: Mapping[str, Resource], new: Mapping[str, Resource],
         if item.source not in old:
             continue  # already carried out by an earlier synth (or never committed): nothing to add
         if item.source in moves and moves[item.source].target != item.target:
-            raise MoveConflict(f"{item.source} is declared to move to both {moves[item.source].target} "
-                               f"and {item.target}")
+            raise MoveConflict(
+                f"{item.source} is declared to move to both {moves[item.source].target} and {item.target}"
+            )
         moves[item.source] = _move(old[item.source], new[item.target], f"declared by {item.where}")
     return moves
 
 
-def _groups(waiting: list[str], free: list[str], old: Mapping[str, Resource], new: Mapping[str, Resource],
-            mapping: Mapping[str, str], identity: Mapping[str, Sequence[str]],
-            ) -> dict[tuple[str, tuple[tuple[str, Any], ...]], tuple[list[str], list[str]]]:
+def _groups(
+    waiting: list[str],
+    free: list[str],
+    old: Mapping[str, Resource],
+    new: Mapping[str, Resource],
+    mapping: Mapping[str, str],
+    identity: Mapping[str, Sequence[str]],
+) -> dict[tuple[str, tuple[tuple[str, Any], ...]], tuple[list[str], list[str]]]:
     groups: dict[tuple[str, tuple[tuple[str, Any], ...]], tuple[list[str], list[str]]] = {}
     for side, addresses, resources, known in ((0, waiting, old, mapping), (1, free, new, None)):
         for address in addresses:
@@ -118,8 +129,12 @@ def _groups(waiting: list[str], free: list[str], old: Mapping[str, Resource], ne
     return {group: pair for group, pair in groups.items() if pair[0] and pair[1]}
 
 
-def identity_key(resource: Resource, paths: Sequence[str], mapping: Mapping[str, str] | None = None,
-                 old_addresses: set[str] | frozenset[str] = frozenset()) -> tuple[tuple[str, Any], ...] | None:
+def identity_key(
+    resource: Resource,
+    paths: Sequence[str],
+    mapping: Mapping[str, str] | None = None,
+    old_addresses: set[str] | frozenset[str] = frozenset(),
+) -> tuple[tuple[str, Any], ...] | None:
     """(path, value) of the set identity attributes; None when none is set or a reference is unresolved.
 
     With `mapping` (old side), references to committed addresses are rewritten to where they
@@ -188,14 +203,19 @@ def _ambiguity(sources: list[str], targets: list[str], key: tuple[tuple[str, Any
     else:
         where = f"cannot pair {', '.join(sources)} with {', '.join(targets)}"
     name = sources[0].split(".", 1)[1]
-    return (f"{where} (all have {_shown(key)}); declare the move in Python: tracked(..., moved_from={name!r}) "
-            f"on the new resource, or Environment(moves={{{sources[0]!r}: {targets[0]!r}}}); nothing was written")
+    return (
+        f"{where} (all have {_shown(key)}); declare the move in Python: tracked(..., moved_from={name!r}) "
+        f"on the new resource, or Environment(moves={{{sources[0]!r}: {targets[0]!r}}}); nothing was written"
+    )
 
 
 def _move(old: Resource, new: Resource, why: str) -> Move:
     module = new.file.removesuffix(".tf")
-    change = (f'{new.type} "{old.name}" renamed to "{new.name}"' if old.file == new.file
-              else f'{new.type} "{old.name}" moved from {old.file} to {new.file} as "{new.name}"')
+    change = (
+        f'{new.type} "{old.name}" renamed to "{new.name}"'
+        if old.file == new.file
+        else f'{new.type} "{old.name}" moved from {old.file} to {new.file} as "{new.name}"'
+    )
     where = f" ({new.source})" if new.source else ""
     return Move(old.address, new.address, f"{module}: {change}{where}, {why}")
 
@@ -217,8 +237,10 @@ def merge(existing: Sequence[Move], found: Sequence[Move], declared_addresses: I
             address = getattr(move, attribute)
             if address in seen:
                 other = seen[address]
-                raise MoveConflict(f"two moves share {'from' if attribute == 'source' else 'to'} {address}: "
-                                   f"{other.source} -> {other.target} and {move.source} -> {move.target}")
+                raise MoveConflict(
+                    f"two moves share {'from' if attribute == 'source' else 'to'} {address}: "
+                    f"{other.source} -> {other.target} and {move.source} -> {move.target}"
+                )
             seen[address] = move
     return result
 
@@ -241,10 +263,16 @@ def parse(text: str) -> list[Move]:
     for chunk in chunks[1:]:  # the first is the header comment
         lines = chunk.split("\n")
         comments = [line for line in lines if line.startswith("# ")]
-        match = _BLOCK.match("\n".join(lines[len(comments):]))
-        if len(comments) != 1 or not lines[0].startswith("# ") or match is None or not all(
-                ADDRESS.match(address) for address in match.groups()):
-            raise MoveConflict(f"{MOVED_FILE} holds something synth did not write near {lines[0]!r}; "
-                               "declare moves in Python (moved_from= or Environment.moves) instead of editing it")
+        match = _BLOCK.match("\n".join(lines[len(comments) :]))
+        if (
+            len(comments) != 1
+            or not lines[0].startswith("# ")
+            or match is None
+            or not all(ADDRESS.match(address) for address in match.groups())
+        ):
+            raise MoveConflict(
+                f"{MOVED_FILE} holds something synth did not write near {lines[0]!r}; "
+                "declare moves in Python (moved_from= or Environment.moves) instead of editing it"
+            )
         moves.append(Move(match.group(1), match.group(2), comments[0][2:]))
     return moves

@@ -16,10 +16,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from generator.render.emit import GENERATED_MARK, SCHEMA_FILE, EnvDocument
 from generator.addresses import ADDRESS
 from generator.errors import ConfigError
 from generator.render import moved
+from generator.render.emit import GENERATED_MARK, SCHEMA_FILE, EnvDocument
 from generator.render.moved import MOVED_FILE, Declared, Move, MoveConflict, Resource
 from generator.render.writer import generated_files
 
@@ -35,9 +35,11 @@ def identity_table() -> dict[str, list[str]]:
 
 
 def header(env: str) -> list[str]:
-    return [f"{GENERATED_MARK} where resource addresses changed: Terraform moves these",
-            "objects in the state instead of destroying and recreating them. Do not edit by hand;",
-            f"kept until `python main.py moved --prune {env}` finds the state no longer needs them."]
+    return [
+        f"{GENERATED_MARK} where resource addresses changed: Terraform moves these",
+        "objects in the state instead of destroying and recreating them. Do not edit by hand;",
+        f"kept until `python main.py moved --prune {env}` finds the state no longer needs them.",
+    ]
 
 
 def existing_moves(env_root: Path, env: str) -> list[Move]:
@@ -72,8 +74,11 @@ def moved_tf(env_root: Path, document: EnvDocument, declared: Sequence[Declared]
     old_files = _committed_addresses(env_root)
     removed = {address for address in old_files if address not in new}
     try:
-        found = moved.detect(_committed(env_root, old_files, removed), new, declared, identity_table()) if (
-            removed or declared) else []
+        found = (
+            moved.detect(_committed(env_root, old_files, removed), new, declared, identity_table())
+            if (removed or declared)
+            else []
+        )
         moves = moved.merge(existing_moves(env_root, env), found, new)
     except MoveConflict as err:
         raise ConfigError(str(err), env=env, field="moves") from None
@@ -87,8 +92,10 @@ def declared_moves(document: EnvDocument, env_moves: Mapping[str, str]) -> list[
         if origin.kind == "resource" and origin.moved_from:
             source = origin.moved_from if "." in origin.moved_from else f"{origin.type}.{origin.moved_from}"
             if not ADDRESS.match(source):
-                raise ConfigError(f"moved_from={origin.moved_from!r} at {origin.source} is not a resource name "
-                                  "or address", env=document.env)
+                raise ConfigError(
+                    f"moved_from={origin.moved_from!r} at {origin.source} is not a resource name or address",
+                    env=document.env,
+                )
             out.append(Declared(source, f"{origin.type}.{origin.name}", f"moved_from= at {origin.source}"))
     where = f"Environment.moves in {document.config_path}"
     out += [Declared(source, target, where) for source, target in sorted(env_moves.items())]
@@ -97,8 +104,11 @@ def declared_moves(document: EnvDocument, env_moves: Mapping[str, str]) -> list[
 
 def _synthesized(document: EnvDocument) -> dict[str, Resource]:
     resources = document.document.get("resource", {})
-    return {f"{o.type}.{o.name}": Resource(f"{o.type}.{o.name}", o.file, resources[o.type][o.name], o.source)
-            for o in document.origins if o.kind == "resource"}
+    return {
+        f"{o.type}.{o.name}": Resource(f"{o.type}.{o.name}", o.file, resources[o.type][o.name], o.source)
+        for o in document.origins
+        if o.kind == "resource"
+    }
 
 
 def _committed_addresses(env_root: Path) -> dict[str, str]:
@@ -122,13 +132,16 @@ def _committed(env_root: Path, files: Mapping[str, str], wanted: set[str]) -> di
         try:
             document = hcl2.loads((env_root / name).read_text(encoding="utf-8"))
         except Exception as err:  # noqa: BLE001 - not UTF-8 or not HCL (lark's errors): one line
-            raise ConfigError(f"environments/{env_root.name}/{name} cannot be read as HCL "
-                              f"({type(err).__name__}); restore it from git or delete it, then synth") from None
+            raise ConfigError(
+                f"environments/{env_root.name}/{name} cannot be read as HCL "
+                f"({type(err).__name__}); restore it from git or delete it, then synth"
+            ) from None
         for entry in document.get("resource", []):
             for type_, named in entry.items():
                 for label, body in named.items():
                     parsed[f"{_unquote(type_)}.{_unquote(label)}"] = {
-                        key: _value(value) for key, value in body.items() if not key.startswith("__")}
+                        key: _value(value) for key, value in body.items() if not key.startswith("__")
+                    }
     return {address: Resource(address, file, parsed.get(address, {})) for address, file in files.items()}
 
 

@@ -22,8 +22,9 @@ def guard_output_folder(out: Path) -> None:
     if out.exists() and not out.is_dir():
         raise UsageError(f"{out}: exists and is not a folder; choose another --out")
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
-        raise UsageError(f"{out}: a folder with files that hclgen did not write (no {MARKER} marker); "
-                         "choose a new or empty --out")
+        raise UsageError(
+            f"{out}: a folder with files that hclgen did not write (no {MARKER} marker); choose a new or empty --out"
+        )
 
 
 def previous_files(out: Path) -> set[str]:

@@ -6,19 +6,18 @@ import hashlib
 import json
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.render import cache, envreads, workflows, writer
-from generator.render.writer import Difference, generated_files
-from generator.render.emit import GENERATED_MARK, emit
 from generator.errors import UsageError
 from generator.paths import work_dir
-from generator.render import movedfile
+from generator.render import cache, envreads, movedfile, workflows, writer
 from generator.render.architecture import ARCHITECTURE_FILE, architecture_markdown
+from generator.render.emit import GENERATED_MARK, emit
 from generator.render.moved import MOVED_FILE
 from generator.render.project import env_names, load
+from generator.render.writer import Difference, generated_files
 
 
 @dataclass(frozen=True)
@@ -30,8 +29,9 @@ class RenderedEnv:
     after: tuple[str, ...] = ()  # the env's promotion order (Environment.after)
 
 
-def render(root: Path, names: list[str] | tuple[str, ...] = (),
-           progress: Callable[[str], None] | None = None) -> list[RenderedEnv]:
+def render(
+    root: Path, names: list[str] | tuple[str, ...] = (), progress: Callable[[str], None] | None = None
+) -> list[RenderedEnv]:
     """Render environments in memory. Raises ConfigError before anything could be written."""
     from generator.render.synth import synthesize  # loads cdktf: only here
 
@@ -133,8 +133,9 @@ def stale_paths(root: Path, names: list[str] | tuple[str, ...] = (), use_cache: 
     return stale
 
 
-def _stale_by_cache(root: Path, wanted: list[str], names: list[str] | tuple[str, ...],
-                    expected: dict[str, dict[str, str]]) -> list[str]:
+def _stale_by_cache(
+    root: Path, wanted: list[str], names: list[str] | tuple[str, ...], expected: dict[str, dict[str, str]]
+) -> list[str]:
     """stale_paths from the hashes the cache recorded: no config is imported, nothing rendered."""
     stale = [p for env in wanted for p in _stale_by_hash(root, root / "environments" / env, expected[env])]
     if not names:
@@ -157,8 +158,9 @@ def unchanged(root: Path, names: list[str] | tuple[str, ...] = ()) -> bool:
     return not _stale_sources(root, wanted, digest) and not _stale_by_cache(root, wanted, names, expected)
 
 
-def _persist(root: Path, rendered: list[RenderedEnv], digest: str, flows: dict[str, str] | None,
-             imports: list[str]) -> None:
+def _persist(
+    root: Path, rendered: list[RenderedEnv], digest: str, flows: dict[str, str] | None, imports: list[str]
+) -> None:
     """The committed HCL matches this render: keep what a later step would render again for.
 
     The cache entry and the source maps (both under .hclgen/, keyed by the inputs' content hash,
@@ -216,8 +218,13 @@ def ensure_sources(root: Path, names: list[str]) -> None:
 
 
 def _stale_sources(root: Path, names: list[str], digest: str) -> list[str]:
-    return [env for env in names if not _stamp(root, env).is_file() or _stamp(root, env).read_bytes() != digest.encode()
-            or not _readable_map(sources_path(root, env))]
+    return [
+        env
+        for env in names
+        if not _stamp(root, env).is_file()
+        or _stamp(root, env).read_bytes() != digest.encode()
+        or not _readable_map(sources_path(root, env))
+    ]
 
 
 def _readable_map(path: Path) -> bool:
@@ -291,8 +298,11 @@ def _stale_by_hash(root: Path, env_root: Path, hashes: dict[str, str]) -> list[s
         path = env_root / name
         if not path.exists() or _sha(path.read_bytes()) != digest:
             stale.append(path.relative_to(root).as_posix())
-    stale += [p.relative_to(root).as_posix() for p in owned_files(root, env_root)
-              if p.name not in hashes and not (p.name == MOVED_FILE and movedfile.is_canonical(p, env_root.name))]
+    stale += [
+        p.relative_to(root).as_posix()
+        for p in owned_files(root, env_root)
+        if p.name not in hashes and not (p.name == MOVED_FILE and movedfile.is_canonical(p, env_root.name))
+    ]
     return stale
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 from types import ModuleType
 
 from generator.environment import Environment
-from generator.render import cache
 from generator.errors import ConfigError, InputError, UsageError
+from generator.render import cache
 
 CONFIG_FILE = "config.py"
 CONFIG_VARIABLE = "ENVIRONMENT"
@@ -118,16 +118,22 @@ def _missing_value(module: ModuleType, path: Path, err: TypeError, env: str) -> 
     line = _line_in(path, err)
     if line is None:
         return None
-    calls = [node for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-             if isinstance(node, ast.Call) and node.lineno <= line <= (node.end_lineno or node.lineno)]
+    calls = [
+        node
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call) and node.lineno <= line <= (node.end_lineno or node.lineno)
+    ]
     for call in sorted(calls, key=lambda node: (node.end_lineno or 0) - node.lineno):  # innermost first
         owner = _callee(module, call.func)
         missing = _required(owner, call) if isinstance(owner, type) and dataclasses.is_dataclass(owner) else []
         if missing:
             assert isinstance(owner, type)
             names = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " and " + missing[-1]
-            return ConfigError(f"required value missing: {names}", env=env,
-                               module=owner.__name__.removesuffix("Inputs").lower() or None)
+            return ConfigError(
+                f"required value missing: {names}",
+                env=env,
+                module=owner.__name__.removesuffix("Inputs").lower() or None,
+            )
     return None
 
 
@@ -146,5 +152,8 @@ def _required(owner: type, call: ast.Call) -> list[str]:
         return []
     fields = [f for f in dataclasses.fields(owner) if f.init]
     given = {kw.arg for kw in call.keywords} | {f.name for f in [f for f in fields if not f.kw_only][: len(call.args)]}
-    return [f.name for f in fields if f.name not in given
-            and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
+    return [
+        f.name
+        for f in fields
+        if f.name not in given and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    ]

@@ -32,8 +32,7 @@ def check(order: Mapping[str, Sequence[str]]) -> None:
     for env in known:
         for other in order[env]:
             if other not in order:
-                raise ConfigError(f"{_where(env)}: after: {other!r} is not an environment "
-                                  f"(known: {', '.join(known)})")
+                raise ConfigError(f"{_where(env)}: after: {other!r} is not an environment (known: {', '.join(known)})")
     for env in known:
         cycle = _cycle_from(env, order, [env])
         if cycle:
@@ -59,8 +58,7 @@ def stages(order: Mapping[str, Sequence[str]]) -> list[Stage]:
         ready = sorted(env for env in order if env not in placed and all(o in placed for o in order[env]))
         placed.extend(ready)
     rank = {env: index for index, env in enumerate(placed)}
-    return [Stage(env, tuple(order[env]), tuple(sorted(_upstream(env, order), key=rank.__getitem__)))
-            for env in placed]
+    return [Stage(env, tuple(order[env]), tuple(sorted(_upstream(env, order), key=rank.__getitem__))) for env in placed]
 
 
 def _upstream(env: str, order: Mapping[str, Sequence[str]]) -> set[str]:

@@ -9,9 +9,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from generator.render.emit import EnvDocument, Origin
 from generator.environment import AWS_PROVIDER_CONSTRAINT, AWS_PROVIDER_SOURCE, TERRAFORM_REQUIRED_VERSION
 from generator.errors import ConfigError, HclgenError, InputError
+from generator.render.emit import EnvDocument, Origin
 from generator.render.project import LoadedEnv
 from generator.usercode import user_error
 
@@ -40,19 +40,29 @@ def _synth_one(cdk: Any, app: Any, loaded: LoadedEnv, root: Path) -> EnvDocument
         raise user_error(err, root, env.name) from None
     document = stack.to_terraform()
     origins, module_sources = _origins(cdk, stack, log, document, root, env.name)
-    return EnvDocument(env=env.name, config_path=_relative(loaded.config_path, root), document=document,
-                       origins=tuple(origins), module_sources=module_sources, diagram_groups=_diagram_groups(stack))
+    return EnvDocument(
+        env=env.name,
+        config_path=_relative(loaded.config_path, root),
+        document=document,
+        origins=tuple(origins),
+        module_sources=module_sources,
+        diagram_groups=_diagram_groups(stack),
+    )
 
 
 def _diagram_groups(stack: Any) -> dict[str, str]:
     """Module constructs may name the architecture-diagram box their resources go in (DIAGRAM_GROUP)."""
-    return {child.node.id: str(group) for child in stack.node.children
-            if isinstance(group := getattr(type(child), "DIAGRAM_GROUP", None), str)}
+    return {
+        child.node.id: str(group)
+        for child in stack.node.children
+        if isinstance(group := getattr(type(child), "DIAGRAM_GROUP", None), str)
+    }
 
 
 def _configure_stack(cdk: Any, stack: Any, env: Any) -> None:
-    cdk.AwsProvider(stack, "aws", region=env.region,
-                    default_tags=[cdk.AwsProviderDefaultTags(tags=dict(env.default_tags))])
+    cdk.AwsProvider(
+        stack, "aws", region=env.region, default_tags=[cdk.AwsProviderDefaultTags(tags=dict(env.default_tags))]
+    )
     backend = env.backend
     cdk.S3Backend(stack, bucket=backend.bucket, key=backend.key, region=backend.region, encrypt=True)
     # cdktf 0.20 predates these settings; overrides keep them in the synthesized JSON itself.
@@ -62,8 +72,9 @@ def _configure_stack(cdk: Any, stack: Any, env: Any) -> None:
     stack.add_override("terraform.required_providers.aws.version", AWS_PROVIDER_CONSTRAINT)
 
 
-def _origins(cdk: Any, stack: Any, log: list[Any], document: dict[str, Any], root: Path,
-             env: str) -> tuple[list[Origin], dict[str, str]]:
+def _origins(
+    cdk: Any, stack: Any, log: list[Any], document: dict[str, Any], root: Path, env: str
+) -> tuple[list[Origin], dict[str, str]]:
     """Origins in construction order, from tracked()'s log; every synthesized item must be in it."""
     origins: list[Origin] = []
     module_sources: dict[str, str] = {}
@@ -74,8 +85,9 @@ def _origins(cdk: Any, stack: Any, log: list[Any], document: dict[str, Any], roo
         source = f"{_relative(Path(file_name), root)}:{line}"
         file = _file_for(document, kind, type_, entry.name, stack, root, module_sources)
         module_sources.setdefault(file, source.rsplit(":", 1)[0])
-        origins.append(Origin(kind=kind, type=type_, name=entry.name, file=file, source=source,
-                              moved_from=entry.moved_from))
+        origins.append(
+            Origin(kind=kind, type=type_, name=entry.name, file=file, source=source, moved_from=entry.moved_from)
+        )
     _check_complete(origins, document, env)
     return origins, module_sources
 
@@ -85,14 +97,22 @@ def _check_complete(origins: list[Origin], document: dict[str, Any], env: str) -
     for origin in origins:
         key = (origin.kind, origin.type, origin.name)
         if key in seen:
-            raise HclgenError(f"environment '{env}': two {origin.kind}s named {origin.type or 'output'}.{origin.name}: "
-                              "pass a distinct name to tracked()")
+            raise HclgenError(
+                f"environment '{env}': two {origin.kind}s named {origin.type or 'output'}.{origin.name}: "
+                "pass a distinct name to tracked()"
+            )
         seen.add(key)
-    synthesized = {(kind, type_, name) for kind in ("resource", "data") for type_, items in document.get(kind, {}).items()
-                   for name in items} | {("output", "", name) for name in document.get("output", {})}
+    synthesized = {
+        (kind, type_, name)
+        for kind in ("resource", "data")
+        for type_, items in document.get(kind, {}).items()
+        for name in items
+    } | {("output", "", name) for name in document.get("output", {})}
     for kind, type_, name in sorted(synthesized - seen):
-        raise HclgenError(f"environment '{env}': {kind} {type_}.{name} was not passed through tracked(), "
-                          "so it would get a hashed name and no source line")
+        raise HclgenError(
+            f"environment '{env}': {kind} {type_}.{name} was not passed through tracked(), "
+            "so it would get a hashed name and no source line"
+        )
 
 
 def _kind(cdk: Any, item: Any) -> str:
@@ -113,8 +133,9 @@ def _resource_type(item: Any) -> str:
         return str(item.terraform_resource_type)
 
 
-def _file_for(document: dict[str, Any], kind: str, type_: str, name: str, stack: Any, root: Path,
-              module_sources: dict[str, str]) -> str:
+def _file_for(
+    document: dict[str, Any], kind: str, type_: str, name: str, stack: Any, root: Path, module_sources: dict[str, str]
+) -> str:
     """Items inside module construct `vpc` go to vpc.tf; top-level ones to outputs.tf/main.tf."""
     if kind == "output":
         return "outputs.tf"

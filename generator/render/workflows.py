@@ -35,10 +35,19 @@ def render(order: Mapping[str, Sequence[str]]) -> dict[str, str]:
     """Workflow file name -> text, for envs given as {name: its `after`}."""
     stages = promotion.stages(order)
     environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(template_folder()), autoescape=False, trim_blocks=True,
-        lstrip_blocks=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined,
-        block_start_string="[%", block_end_string="%]", variable_start_string="[[",
-        variable_end_string="]]", comment_start_string="[#", comment_end_string="#]")
+        loader=jinja2.FileSystemLoader(template_folder()),
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        block_start_string="[%",
+        block_end_string="%]",
+        variable_start_string="[[",
+        variable_end_string="]]",
+        comment_start_string="[#",
+        comment_end_string="#]",
+    )
     environment.filters["json"] = lambda value: json.dumps(value, separators=(", ", ": "))
     environment.filters["job"] = lambda env: f"apply-{env}"
     environment.filters["flow"] = lambda items: f"[{', '.join(items)}]"  # job ids: safe plain scalars
@@ -49,8 +58,10 @@ def render(order: Mapping[str, Sequence[str]]) -> dict[str, str]:
     files = {}
     for template in templates:
         name = template.name.removesuffix(".j2")
-        header = (f"# {MARK} from templates/workflows/{template.name}.\n"
-                  "# Do not edit by hand: change the template (or the environments) and re-run synth.\n")
+        header = (
+            f"# {MARK} from templates/workflows/{template.name}.\n"
+            "# Do not edit by hand: change the template (or the environments) and re-run synth.\n"
+        )
         files[name] = header + environment.get_template(template.name).render(context)
     return files
 
@@ -121,6 +132,7 @@ def owned(root: Path) -> list[Path]:
         with open(path, encoding="utf-8", errors="replace") as handle:
             first = handle.readline()
         if (path.name in names and MARK in first) or (
-                not manifest and first.startswith(f"# {MARK} from templates/workflows/{path.name}.j2.")):
+            not manifest and first.startswith(f"# {MARK} from templates/workflows/{path.name}.j2.")
+        ):
             found.append(path)
     return found

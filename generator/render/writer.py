@@ -26,6 +26,7 @@ class Difference:
     def paths(self) -> list[str]:
         return sorted(self.created + self.updated + self.removed)
 
+
 @contextmanager
 def exclusive(root: Path) -> Iterator[None]:
     """One writer per checkout at a time: a second synth waits here (never deletes the first one's
@@ -37,7 +38,9 @@ def exclusive(root: Path) -> Iterator[None]:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
     except OSError as err:
-        raise HclgenError(f"cannot open the write lock {path}: {err.strerror or err}; it must be a plain file") from None
+        raise HclgenError(
+            f"cannot open the write lock {path}: {err.strerror or err}; it must be a plain file"
+        ) from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -49,6 +52,8 @@ def exclusive(root: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
+
+
 def generated_files(env_root: Path) -> Iterator[Path]:
     """Files in an env folder that synth wrote (they open with the generated-by mark)."""
     for path in sorted([*env_root.glob("*.tf"), *env_root.glob("*.md")]):

@@ -17,10 +17,10 @@ from pathlib import Path
 
 from generator.errors import HclgenError, UsageError
 from generator.paths import check_name, check_output_dir, mark_owned, work_dir
-from generator.render.pipeline import sources_path
-from generator.plan.source import FOLDER_SOURCES, read_plan_json
-from generator.plan.redact import strip_plan
 from generator.plan import files as planfiles
+from generator.plan.redact import strip_plan
+from generator.plan.source import FOLDER_SOURCES, read_plan_json
+from generator.render.pipeline import sources_path
 
 SOURCES_FILE = FOLDER_SOURCES
 
@@ -58,8 +58,9 @@ def make_artifact(root: Path, env: str, out: Path, *, include_tfplan: bool = Fal
         mark_owned(staging, f"artifact {env}")
         _swap_in(staging, target)
     except OSError as err:
-        raise HclgenError(f"could not write the artifact in {out}: {err.strerror or err}; "
-                          "the earlier one is unchanged") from None
+        raise HclgenError(
+            f"could not write the artifact in {out}: {err.strerror or err}; the earlier one is unchanged"
+        ) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return Copied(target, tuple(files))
@@ -71,9 +72,11 @@ def _fill(root: Path, env: str, folder: Path, out: Path, stripped: object, inclu
     if stripped is not None:
         (out / planfiles.PLAN_JSON).write_text(json.dumps(stripped, indent=1) + "\n", encoding="utf-8")
         files.append(planfiles.PLAN_JSON)
-    for name, source in ((planfiles.PLAN_TEXT, folder / planfiles.PLAN_TEXT),
-                         (SOURCES_FILE, sources_path(root, env)),
-                         *([(planfiles.PLAN_FILE, folder / planfiles.PLAN_FILE)] if include_tfplan else [])):
+    for name, source in (
+        (planfiles.PLAN_TEXT, folder / planfiles.PLAN_TEXT),
+        (SOURCES_FILE, sources_path(root, env)),
+        *([(planfiles.PLAN_FILE, folder / planfiles.PLAN_FILE)] if include_tfplan else []),
+    ):
         if source.is_file():  # a failed plan's folder holds only meta.json
             shutil.copyfile(source, out / name)
             files.append(name)

@@ -17,10 +17,10 @@ import httpx
 
 from generator.codehost import PullRequests
 from generator.errors import UnreviewedError, UsageError
-from generator.review.comment.render import MARKER
-from generator.plan.digest import describe, differences, digest, digest_lines, recorded
 from generator.github.client import GitHubClient
+from generator.plan.digest import describe, differences, digest, digest_lines, recorded
 from generator.plan.model import EnvPlan
+from generator.review.comment.render import MARKER
 
 REAPPROVE_FLAG = "--reapproved"
 REQUIRED = ("GITHUB_SHA", "GITHUB_REPOSITORY", "GITHUB_TOKEN")
@@ -69,14 +69,21 @@ def mismatch(plan: EnvPlan, reviewed: Reviewed) -> str | None:
 class Verifier:
     """Called by apply with the fresh plan, before anything is applied."""
 
-    def __init__(self, environ: Mapping[str, str], *, reapproved: bool,
-                 transport: httpx.BaseTransport | None = None) -> None:
+    def __init__(
+        self, environ: Mapping[str, str], *, reapproved: bool, transport: httpx.BaseTransport | None = None
+    ) -> None:
         missing = [name for name in REQUIRED if not environ.get(name)]
         if missing:
-            raise UsageError(f"--verify-reviewed needs {', '.join(missing)} from GitHub Actions "
-                             "(GITHUB_TOKEN: pass `env: GITHUB_TOKEN: ${{ github.token }}` to the step)")
+            raise UsageError(
+                f"--verify-reviewed needs {', '.join(missing)} from GitHub Actions "
+                "(GITHUB_TOKEN: pass `env: GITHUB_TOKEN: ${{ github.token }}` to the step)"
+            )
         self.api_url = environ.get("GITHUB_API_URL") or "https://api.github.com"
-        self.repository, self.sha, self.token = environ["GITHUB_REPOSITORY"], environ["GITHUB_SHA"], environ["GITHUB_TOKEN"]
+        self.repository, self.sha, self.token = (
+            environ["GITHUB_REPOSITORY"],
+            environ["GITHUB_SHA"],
+            environ["GITHUB_TOKEN"],
+        )
         self.reapproved, self._transport = reapproved, transport
 
     def __call__(self, plan: EnvPlan) -> None:
@@ -88,11 +95,15 @@ class Verifier:
             return
         found = mismatch(plan, reviewed)
         if found is None:
-            click.echo(f"{plan.env}: the plan is the one reviewed in pull request #{reviewed.number} "
-                       f"({reviewed.digest[:19]}…)", err=True)
+            click.echo(
+                f"{plan.env}: the plan is the one reviewed in pull request #{reviewed.number} "
+                f"({reviewed.digest[:19]}…)",
+                err=True,
+            )
             return
-        self._stop_unless_reapproved(f"{plan.env}: the plan differs from the one reviewed in pull request "
-                                     f"#{reviewed.number}: {found}")
+        self._stop_unless_reapproved(
+            f"{plan.env}: the plan differs from the one reviewed in pull request #{reviewed.number}: {found}"
+        )
 
     def _stop_unless_reapproved(self, message: str) -> None:
         if not self.reapproved:

@@ -37,8 +37,10 @@ class NewEnv:
 def plan_env(root: Path, name: str, source: str, cidr: str | None = None) -> NewEnv:
     """Everything `new env` would write, checked; raises UsageError (nothing written)."""
     if not NAME.match(name):
-        raise UsageError(f"new env: {name!r} is not an environment name (lowercase letters, digits and dashes, "
-                         "starting with a letter, at most 21)")
+        raise UsageError(
+            f"new env: {name!r} is not an environment name (lowercase letters, digits and dashes, "
+            "starting with a letter, at most 21)"
+        )
     folder = root / "environments" / name
     if folder.exists():
         raise UsageError(f"new env: environments/{name} already exists")
@@ -52,8 +54,14 @@ def plan_env(root: Path, name: str, source: str, cidr: str | None = None) -> New
     bucket = _bucket(origin, name)
     if bucket in {item.env.state_bucket for item in loaded}:
         raise UsageError(f"new env: state bucket {bucket} is already used by another environment")
-    text = _rewrite(origin.config_path.read_text(encoding="utf-8"), source, name, bucket,
-                    str(old_cidr) if old_cidr else None, str(new_cidr) if new_cidr else None)
+    text = _rewrite(
+        origin.config_path.read_text(encoding="utf-8"),
+        source,
+        name,
+        bucket,
+        str(old_cidr) if old_cidr else None,
+        str(new_cidr) if new_cidr else None,
+    )
     return NewEnv(name, folder, text, str(new_cidr) if new_cidr else None, bucket)
 
 
@@ -108,8 +116,12 @@ def _bucket(origin: LoadedEnv, name: str) -> str:
 def _rewrite(text: str, source: str, name: str, bucket: str, old_cidr: str | None, new_cidr: str | None) -> str:
     """Replace string literals by their positions in the syntax tree, so nothing else moves."""
     tree = ast.parse(text)
-    skip = {id(inner) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr)
-            or (isinstance(node, ast.keyword) and node.arg == "after") for inner in ast.walk(node)}
+    skip = {
+        id(inner)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.JoinedStr) or (isinstance(node, ast.keyword) and node.arg == "after")
+        for inner in ast.walk(node)
+    }
     replacements: list[tuple[ast.Constant, str]] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.keyword) and node.arg == "state_bucket" and isinstance(node.value, ast.Constant):
@@ -126,11 +138,12 @@ def _rewrite(text: str, source: str, name: str, bucket: str, old_cidr: str | Non
             continue
         seen.add(id(node))
         line = lines[node.lineno - 1].encode()
-        quote = line[node.col_offset:node.col_offset + 1].decode()
-        if quote not in ("'", '"') or line[node.end_col_offset - 1:node.end_col_offset].decode() != quote:
+        quote = line[node.col_offset : node.col_offset + 1].decode()
+        if quote not in ("'", '"') or line[node.end_col_offset - 1 : node.end_col_offset].decode() != quote:
             continue  # prefixed or triple-quoted strings are left as they are
-        lines[node.lineno - 1] = (line[:node.col_offset] + f"{quote}{value}{quote}".encode()
-                                  + line[node.end_col_offset:]).decode()
+        lines[node.lineno - 1] = (
+            line[: node.col_offset] + f"{quote}{value}{quote}".encode() + line[node.end_col_offset :]
+        ).decode()
     result = "".join(lines)
     docstring = ast.get_docstring(tree)
     if docstring and docstring.startswith(f"{source}:"):

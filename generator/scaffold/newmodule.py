@@ -1,10 +1,10 @@
-'''`new module NAME`: modules/NAME.py (typed inputs, a construct, a docstring) and tests/test_module_NAME.py.
+"""`new module NAME`: modules/NAME.py (typed inputs, a construct, a docstring) and tests/test_module_NAME.py.
 
 The module starts as one small real resource (a CloudWatch log group the module's code will
 write to), so its test renders it, checks the HCL and lets terraform validate it from the first
 minute; the author then replaces the resource with what the module is for
 (docs/writing-a-module.md).
-'''
+"""
 
 from __future__ import annotations
 
@@ -27,8 +27,10 @@ class NewModule:
 def plan_module(root: Path, name: str) -> NewModule:
     """The files `new module` would write, checked; raises UsageError (nothing written)."""
     if not IDENTIFIER.match(name) or keyword.iskeyword(name) or keyword.issoftkeyword(name):
-        raise UsageError(f"new module: {name!r} is not a module name (a lowercase Python identifier like "
-                         "`queue` or `job_queue`, not a keyword)")
+        raise UsageError(
+            f"new module: {name!r} is not a module name (a lowercase Python identifier like "
+            "`queue` or `job_queue`, not a keyword)"
+        )
     modules = root / "modules"
     if (modules / f"{name}.py").exists() or (modules / name).exists():
         raise UsageError(f"new module: modules/{name} already exists")
@@ -38,8 +40,9 @@ def plan_module(root: Path, name: str) -> NewModule:
     if test.exists():
         raise UsageError(f"new module: tests/{test.name} already exists")
     title = "".join(part.capitalize() for part in name.split("_"))
-    return NewModule(name, {modules / f"{name}.py": MODULE.format(name=name, title=title),
-                            test: TEST.format(name=name, title=title)})
+    return NewModule(
+        name, {modules / f"{name}.py": MODULE.format(name=name, title=title), test: TEST.format(name=name, title=title)}
+    )
 
 
 def write_module(new: NewModule) -> list[Path]:

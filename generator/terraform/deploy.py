@@ -11,17 +11,16 @@ revision and a CodeDeploy deployment shifts traffic to it.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
-from generator.localaws import server as local_aws
-from generator.terraform import operations, pending, rails, runlock, workspace
-from generator.program import command
 from generator.errors import HclgenError, RefusedError, UsageError
+from generator.localaws import server as local_aws
+from generator.program import command
+from generator.terraform import operations, pending, rails, runlock, workspace
 from generator.terraform.workspace import Workspace
 
 TAG = pending.TAG  # the tags a deploy accepts and a pending record may hold
@@ -31,8 +30,9 @@ OVERRIDE_FLAG = "--override-branch-check"
 CONTAINER = "app"
 
 
-def deploy(root: Path, name: str, image_tag: str, *, local: bool, auto_approve: bool,
-           override_branch: bool = False) -> int:
+def deploy(
+    root: Path, name: str, image_tag: str, *, local: bool, auto_approve: bool, override_branch: bool = False
+) -> int:
     if not TAG.fullmatch(image_tag):
         raise UsageError(f"--image-tag {image_tag!r} is not an image tag (letters, digits, _ . -; max 128)")
     rails.require_terminal(auto_approve, "deploy")
@@ -46,10 +46,14 @@ def _deploy(ws: Workspace, name: str, image_tag: str, auto_approve: bool) -> int
     outputs = read_outputs(ws)
     parameter = outputs.get("image_tag_parameter")
     if not parameter:
-        raise HclgenError(f"{name} has no image tag parameter in its state: apply it first "
-                          f"(`{command('apply', name)}{ws.local_flag()}`), with deploy.tag_from_parameter on")
+        raise HclgenError(
+            f"{name} has no image tag parameter in its state: apply it first "
+            f"(`{command('apply', name)}{ws.local_flag()}`), with deploy.tag_from_parameter on"
+        )
     ssm = _client(ws, "ssm")
-    untested = pending.read_pending(ws.root, name)  # a killed deploy's tag is untested: the one before it is the old tag
+    untested = pending.read_pending(
+        ws.root, name
+    )  # a killed deploy's tag is untested: the one before it is the old tag
     previous = untested or _ssm_call(lambda: ssm.get_parameter(Name=parameter)["Parameter"]["Value"], parameter)
     if previous == image_tag:
         click.echo(f"{name}: {image_tag} is already the deployed tag; applying to converge")
@@ -73,9 +77,11 @@ def _plan_and_apply(ws: Workspace, name: str, auto_approve: bool, previous: str)
     try:
         extra = [c.address for c in outcome.plan.changes if c.address.split(".")[0] not in ROLL_TYPES]
         if extra:
-            raise RefusedError(f"deploy rolls only the image, but the plan of {name} also changes "
-                               f"{', '.join(extra[:5])}; apply main first (`{command('apply', name)}{ws.local_flag()}`). "
-                               f"The tag is back at {previous}")
+            raise RefusedError(
+                f"deploy rolls only the image, but the plan of {name} also changes "
+                f"{', '.join(extra[:5])}; apply main first (`{command('apply', name)}{ws.local_flag()}`). "
+                f"The tag is back at {previous}"
+            )
         if outcome.plan.has_changes:
             if not auto_approve and not rails.confirm_apply(name):
                 raise HclgenError(f"deploy cancelled; the tag is back at {previous}")
@@ -89,9 +95,11 @@ def _put_back(ssm: Any, parameter: str, previous: str, err: BaseException) -> No
     try:
         ssm.put_parameter(Name=parameter, Value=previous, Type="String", Overwrite=True)
     except Exception as restore:  # noqa: BLE001 - any failure here must be named, never hide err
-        raise HclgenError(f"deploy failed ({err or type(err).__name__}) and the image tag parameter {parameter} "
-                          f"could not be put back to {previous} ({restore}); set it back before the next "
-                          "apply") from None
+        raise HclgenError(
+            f"deploy failed ({err or type(err).__name__}) and the image tag parameter {parameter} "
+            f"could not be put back to {previous} ({restore}); set it back before the next "
+            "apply"
+        ) from None
     if not isinstance(err, HclgenError) or "is back at" not in str(err):
         click.echo(f"deploy did not finish; the image tag parameter {parameter} is back at {previous}", err=True)
 
@@ -114,10 +122,22 @@ def read_outputs(ws: Workspace) -> dict[str, Any]:
 
 def appspec(task_definition_arn: str, container_port: int) -> str:
     """The ECS AppSpec CodeDeploy needs: which task definition, and the container the ALB reaches."""
-    return json.dumps({"version": 0.0, "Resources": [{"TargetService": {
-        "Type": "AWS::ECS::Service",
-        "Properties": {"TaskDefinition": task_definition_arn,
-                       "LoadBalancerInfo": {"ContainerName": CONTAINER, "ContainerPort": container_port}}}}]})
+    return json.dumps(
+        {
+            "version": 0.0,
+            "Resources": [
+                {
+                    "TargetService": {
+                        "Type": "AWS::ECS::Service",
+                        "Properties": {
+                            "TaskDefinition": task_definition_arn,
+                            "LoadBalancerInfo": {"ContainerName": CONTAINER, "ContainerPort": container_port},
+                        },
+                    }
+                }
+            ],
+        }
+    )
 
 
 def _blue_green(ws: Workspace, outputs: dict[str, Any]) -> None:
@@ -126,9 +146,12 @@ def _blue_green(ws: Workspace, outputs: dict[str, Any]) -> None:
         applicationName=outputs["codedeploy_app_name"],
         deploymentGroupName=outputs["codedeploy_deployment_group_name"],
         revision={"revisionType": "AppSpecContent", "appSpecContent": {"content": content}},
-        description=f"hclgen deploy of {ws.name}")
-    click.echo(f"{ws.name}: CodeDeploy blue/green deployment {reply['deploymentId']} started "
-               f"(test listener first, then traffic shift)")
+        description=f"hclgen deploy of {ws.name}",
+    )
+    click.echo(
+        f"{ws.name}: CodeDeploy blue/green deployment {reply['deploymentId']} started "
+        f"(test listener first, then traffic shift)"
+    )
 
 
 def _client(ws: Workspace, service: str) -> Any:

@@ -11,47 +11,64 @@ import json
 from pathlib import Path
 from typing import Any
 
-import click
-
-from generator.terraform import rails, operations, runlock, workspace
-from generator.terraform.state import managed_addresses, protected_in_state
-from generator.errors import HclgenError, RefusedError
-from generator.terraform.workspace import Workspace
+from generator.errors import RefusedError
 from generator.program import command
+from generator.terraform import operations, rails, runlock, workspace
+from generator.terraform.state import managed_addresses, protected_in_state
+from generator.terraform.workspace import Workspace
 
 PROTECTED_DESTROY_FLAG = "--destroy-protected-env"
 
 
-def destroy(root: Path, name: str, *, local: bool, auto_approve: bool, protected_ok: bool = False,
-            override_branch: bool = False, verbose: bool = True) -> int:
+def destroy(
+    root: Path,
+    name: str,
+    *,
+    local: bool,
+    auto_approve: bool,
+    protected_ok: bool = False,
+    override_branch: bool = False,
+    verbose: bool = True,
+) -> int:
     _check_confirmation_possible(name, auto_approve=auto_approve, protected_ok=protected_ok)
     with runlock.hold(root, [name], f"destroy {name}"):
-        return _destroy_locked(root, name, local=local, auto_approve=auto_approve, override_branch=override_branch,
-                               verbose=verbose)
+        return _destroy_locked(
+            root, name, local=local, auto_approve=auto_approve, override_branch=override_branch, verbose=verbose
+        )
 
 
-def _destroy_locked(root: Path, name: str, *, local: bool, auto_approve: bool, override_branch: bool,
-                    verbose: bool) -> int:
+def _destroy_locked(
+    root: Path, name: str, *, local: bool, auto_approve: bool, override_branch: bool, verbose: bool
+) -> int:
     rails.check_branch(root, name, override=override_branch, flag=operations.APPLY_OVERRIDE_FLAG)
     ws = operations.open_workspace(root, name, local=local, log_as=None if verbose else "destroy")
     workspace.init(ws)
     check_protections(ws)
-    shout = (lambda: rails.shout(f"!!! destroying protected environment {name} !!!")) if rails.is_protected(name) else None
+    shout = (
+        (lambda: rails.shout(f"!!! destroying protected environment {name} !!!")) if rails.is_protected(name) else None
+    )
     return operations.plan_then_apply(
-        ws, destroy=True, nothing="nothing to destroy",
+        ws,
+        destroy=True,
+        nothing="nothing to destroy",
         confirm=None if auto_approve else lambda: rails.confirm_destroy(name),
-        cancelled="destroy cancelled: the name typed did not match; nothing was changed", before_apply=shout)
+        cancelled="destroy cancelled: the name typed did not match; nothing was changed",
+        before_apply=shout,
+    )
 
 
 def _check_confirmation_possible(name: str, *, auto_approve: bool, protected_ok: bool) -> None:
     if auto_approve:
         if rails.is_protected(name) and not protected_ok:
-            raise RefusedError(f"{name} is protected: destroying it with --auto-approve also needs "
-                               f"{PROTECTED_DESTROY_FLAG}")
+            raise RefusedError(
+                f"{name} is protected: destroying it with --auto-approve also needs {PROTECTED_DESTROY_FLAG}"
+            )
         return
     if not rails.has_terminal():
-        raise RefusedError("destroy needs the environment name typed at a terminal; in automation "
-                           "pass --auto-approve" + (f" and {PROTECTED_DESTROY_FLAG}" if rails.is_protected(name) else ""))
+        raise RefusedError(
+            "destroy needs the environment name typed at a terminal; in automation "
+            "pass --auto-approve" + (f" and {PROTECTED_DESTROY_FLAG}" if rails.is_protected(name) else "")
+        )
 
 
 def check_protections(ws: Workspace) -> None:
@@ -63,14 +80,18 @@ def check_protections(ws: Workspace) -> None:
     prevented = sorted(a for a in prevent_destroy_in_hcl(ws.tf_root) if a in in_state)
     problems = []
     if guarded:
-        problems.append(f"deletion protection is on for {', '.join(guarded)} (set "
-                        "deletion_protection / enable_deletion_protection to false)")
+        problems.append(
+            f"deletion protection is on for {', '.join(guarded)} (set "
+            "deletion_protection / enable_deletion_protection to false)"
+        )
     if prevented:
         problems.append(f"lifecycle.prevent_destroy is set on {', '.join(prevented)} (remove it)")
     if problems:
-        raise RefusedError(f"cannot destroy {ws.name}: {'; '.join(problems)}. Change that in "
-                           f"environments/{ws.name}/config.py, run `{command('synth')}` and "
-                           f"`{command('apply', ws.name)}{ws.local_flag()}`, then destroy again")
+        raise RefusedError(
+            f"cannot destroy {ws.name}: {'; '.join(problems)}. Change that in "
+            f"environments/{ws.name}/config.py, run `{command('synth')}` and "
+            f"`{command('apply', ws.name)}{ws.local_flag()}`, then destroy again"
+        )
 
 
 def _base(address: str) -> str:

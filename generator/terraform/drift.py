@@ -27,9 +27,9 @@ import click
 
 from generator.errors import ExitCode, HclgenError
 from generator.paths import work_dir
+from generator.plan import files as planfiles
 from generator.plan.model import Action, EnvPlan, configured_keys, failed_plan
 from generator.terraform import multiplan, operations, runlock, workspace
-from generator.plan import files as planfiles
 from generator.terraform.workspace import Workspace
 
 
@@ -52,8 +52,10 @@ class EnvDrift:
 
 
 def never_applied_message(env: str) -> str:
-    return (f"never applied: the state of {env} holds no resources, so there is nothing to compare "
-            f"(apply it first; this is not \"no drift\")")
+    return (
+        f"never applied: the state of {env} holds no resources, so there is nothing to compare "
+        f'(apply it first; this is not "no drift")'
+    )
 
 
 def drift_dir(root: Path, env: str) -> Path:
@@ -84,8 +86,9 @@ def check_many(root: Path, names: list[str], *, local: bool, jobs: int) -> list[
                 failed[name] = _failed(drift_dir(root, name), name, err)
         if len(workspaces) > 1:
             workspaces = [dataclasses.replace(ws, quiet=True) for ws in workspaces]
-            click.echo(f"checking {len(workspaces)} environments for drift, {min(jobs, len(workspaces))} "
-                       "at a time", err=True)
+            click.echo(
+                f"checking {len(workspaces)} environments for drift, {min(jobs, len(workspaces))} at a time", err=True
+            )
         done = multiplan.in_parallel(workspaces, check_one, jobs=jobs)
     return [failed[name] if name in failed else done[name] for name in names]
 
@@ -97,8 +100,15 @@ def check_one(ws: Workspace) -> EnvDrift:
     saved = planfiles.SavedPlan.for_run(drift_dir(ws.root, ws.name))
     try:
         workspace.init(ws)
-        ws.run("plan", "-input=false", "-refresh-only", "-detailed-exitcode", f"-out={saved.private_file}",
-               ok=(0, 2), stdout_to_stderr=True)
+        ws.run(
+            "plan",
+            "-input=false",
+            "-refresh-only",
+            "-detailed-exitcode",
+            f"-out={saved.private_file}",
+            ok=(0, 2),
+            stdout_to_stderr=True,
+        )
         shown = ws.run("show", "-json", str(saved.private_file), echo_stdout=False)
         text = ws.run("show", "-no-color", str(saved.private_file), ok=None, echo_stdout=False)
         meta = planfiles.PlanMeta(env=ws.name, local=ws.local, plan_id=saved.private_file.name)
@@ -117,8 +127,9 @@ def check_one(ws: Workspace) -> EnvDrift:
         planned = managed_drift(planned, json.loads(saved.json_file.read_text(encoding="utf-8")))
     except HclgenError as err:
         return _failed(saved.folder, ws.name, err)
-    saved.write_meta(dataclasses.replace(saved.read_meta() or planfiles.PlanMeta(env=ws.name),
-                                         has_changes=bool(planned.drift)))
+    saved.write_meta(
+        dataclasses.replace(saved.read_meta() or planfiles.PlanMeta(env=ws.name), has_changes=bool(planned.drift))
+    )
     return EnvDrift(planned, saved.folder)
 
 
@@ -146,16 +157,18 @@ def managed_drift(plan: EnvPlan, document: Mapping[str, Any]) -> EnvPlan:
     managed: dict[str, frozenset[str]] = {}
     for rc in document.get("resource_drift") or []:
         module = _INDEX.sub("", str(rc.get("module_address", "")))
-        managed[str(rc.get("address"))] = configured.get((module, f"{rc.get('type')}.{rc.get('name')}"),
-                                                         frozenset()) | _ALWAYS
+        managed[str(rc.get("address"))] = (
+            configured.get((module, f"{rc.get('type')}.{rc.get('name')}"), frozenset()) | _ALWAYS
+        )
     kept = []
     for change in plan.drift:
         if change.action is Action.DESTROY:
             kept.append(change)
             continue
         keys = managed.get(change.address, _ALWAYS)
-        attributes = tuple(a for a in change.attributes if _top(a.path) in keys
-                           and not (a.before in _EMPTY and a.after in _EMPTY))
+        attributes = tuple(
+            a for a in change.attributes if _top(a.path) in keys and not (a.before in _EMPTY and a.after in _EMPTY)
+        )
         if attributes:
             kept.append(dataclasses.replace(change, attributes=attributes))
     return dataclasses.replace(plan, drift=tuple(kept))

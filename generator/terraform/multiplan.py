@@ -10,11 +10,11 @@ from typing import TypeVar
 
 import click
 
-from generator.terraform import operations, rails, runlock
-from generator.plan import files as planfiles
 from generator import runner
 from generator.errors import ExitCode, HclgenError, UsageError
+from generator.plan import files as planfiles
 from generator.render.project import env_names
+from generator.terraform import operations, rails, runlock
 from generator.terraform.workspace import Workspace
 
 DEFAULT_JOBS = 2
@@ -41,25 +41,27 @@ def choose(root: Path, names: tuple[str, ...], *, all_envs: bool, affected: bool
     return list(result.envs)
 
 
-def plan_many(root: Path, names: list[str], *, local: bool, detailed_exitcode: bool, jobs: int,
-              verbose: bool = True) -> int:
+def plan_many(
+    root: Path, names: list[str], *, local: bool, detailed_exitcode: bool, jobs: int, verbose: bool = True
+) -> int:
     """Exit code 1 if any plan failed, else 2 if any has changes (with detailed_exitcode), else 0."""
     if not names:
         return 0
     with runlock.hold(root, names, f"plan {' '.join(names)}"):
-        return _plan_locked(root, names, local=local, detailed_exitcode=detailed_exitcode, jobs=jobs,
-                            verbose=verbose)
+        return _plan_locked(root, names, local=local, detailed_exitcode=detailed_exitcode, jobs=jobs, verbose=verbose)
 
 
-def _plan_locked(root: Path, names: list[str], *, local: bool, detailed_exitcode: bool, jobs: int,
-                 verbose: bool) -> int:
+def _plan_locked(
+    root: Path, names: list[str], *, local: bool, detailed_exitcode: bool, jobs: int, verbose: bool
+) -> int:
     stale = rails.stale_by_env(root, names)
     for name in names:
         if name in stale:
             rails.warn(operations.stale_warning(name, stale[name]))
     # Opened one by one: the first --local one starts the shared local AWS.
-    workspaces = [operations.open_workspace(root, name, local=local, log_as=None if verbose else "plan")
-                  for name in names]
+    workspaces = [
+        operations.open_workspace(root, name, local=local, log_as=None if verbose else "plan") for name in names
+    ]
     if len(names) == 1:
         return _plan_one(workspaces[0], detailed_exitcode, stale, loud=False)  # its error is the command's
     if jobs <= 1:

@@ -35,9 +35,22 @@ provider "aws" {
 }
 """
 # The user's own AWS setup must play no part in an offline plan.
-_DROPPED = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-            "AWS_SECURITY_TOKEN", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONFIG_FILE",
-            "AWS_SHARED_CREDENTIALS_FILE", "AWS_ENDPOINT_URL", "TF_CLI_ARGS", "TF_CLI_ARGS_plan", "TF_CLI_ARGS_init")
+_DROPPED = (
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_ROLE_ARN",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_CONFIG_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
+    "AWS_ENDPOINT_URL",
+    "TF_CLI_ARGS",
+    "TF_CLI_ARGS_plan",
+    "TF_CLI_ARGS_init",
+)
 
 
 def offline_root(root: Path, env: str) -> Path:
@@ -63,8 +76,13 @@ def environ(root: Path, workdir: Path) -> dict[str, str]:
     from generator.terraform.workspace import write_cli_config
 
     env = {k: v for k, v in os.environ.items() if k not in _DROPPED and not k.startswith("AWS_ENDPOINT_URL_")}
-    env.update(TF_DATA_DIR=str(workdir / ".terraform"), TF_IN_AUTOMATION="1", TF_INPUT="0",
-               CHECKPOINT_DISABLE="1", AWS_EC2_METADATA_DISABLED="true")
+    env.update(
+        TF_DATA_DIR=str(workdir / ".terraform"),
+        TF_IN_AUTOMATION="1",
+        TF_INPUT="0",
+        CHECKPOINT_DISABLE="1",
+        AWS_EC2_METADATA_DISABLED="true",
+    )
     cli_config = write_cli_config(root)
     if cli_config is not None:
         env["TF_CLI_CONFIG_FILE"] = str(cli_config)
@@ -75,8 +93,9 @@ def _run(workdir: Path, env: dict[str, str], name: str, *args: str) -> str:
     result = runner.run_terraform(args, cwd=workdir, env=env, echo_stdout=False, echo_stderr=False)
     if result.code != 0:
         detail = " ".join(line.strip("│ \t") for line in result.stderr.splitlines() if line.strip("│ \t"))
-        raise TerraformError(f"offline terraform {args[0]} failed for {name}: {detail[:400] or 'no output'}",
-                             exit_code=result.code)
+        raise TerraformError(
+            f"offline terraform {args[0]} failed for {name}: {detail[:400] or 'no output'}", exit_code=result.code
+        )
     return result.stdout
 
 
@@ -85,7 +104,16 @@ def offline_plan(root: Path, env: str, tf_root: Path) -> dict[str, Any]:
     workdir = prepare(root, env, tf_root)
     variables = environ(root, workdir)
     _run(workdir, variables, env, "init", "-input=false", "-no-color")
-    _run(workdir, variables, env, "plan", "-refresh=false", "-input=false", "-lock=false", "-no-color",
-         "-out=plan.tfplan")
+    _run(
+        workdir,
+        variables,
+        env,
+        "plan",
+        "-refresh=false",
+        "-input=false",
+        "-lock=false",
+        "-no-color",
+        "-out=plan.tfplan",
+    )
     shown: dict[str, Any] = json.loads(_run(workdir, variables, env, "show", "-json", "plan.tfplan"))
     return shown

@@ -6,7 +6,6 @@ at once (`plan --all` / `--affected`) are planned by generator.terraform.multipl
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Callable
@@ -15,17 +14,15 @@ from pathlib import Path
 
 import click
 
-from generator.localaws import server as local_aws
-from generator.plan import model
-from generator.plan import planjson
-from generator.plan import summary
-from generator.terraform import rails, runlock, tflog, workspace
-from generator.plan import files as planfiles
 from generator.environment import Environment
 from generator.errors import HclgenError, RefusedError
-from generator.render.project import load
-from generator.terraform.workspace import Workspace
+from generator.localaws import server as local_aws
+from generator.plan import files as planfiles
+from generator.plan import model, planjson, summary
 from generator.program import command
+from generator.render.project import load
+from generator.terraform import rails, runlock, tflog, workspace
+from generator.terraform.workspace import Workspace
 
 APPLY_OVERRIDE_FLAG = "--override-branch-check"
 
@@ -33,8 +30,9 @@ APPLY_OVERRIDE_FLAG = "--override-branch-check"
 ERRORED_STATE = "errored.tfstate"
 
 
-def open_workspace(root: Path, name: str, *, local: bool, log_as: str | None = None,
-                   errored_ok: bool = False) -> Workspace:
+def open_workspace(
+    root: Path, name: str, *, local: bool, log_as: str | None = None, errored_ok: bool = False
+) -> Workspace:
     """The env's workspace; with local, the local AWS is started if needed and its state
     bucket bootstrapped. log_as (the command): terraform's output goes to a log file instead.
 
@@ -48,8 +46,10 @@ def open_workspace(root: Path, name: str, *, local: bool, log_as: str | None = N
         return Workspace(root, loaded, log=log)
     server, started = local_aws.ensure(root)
     if started:
-        click.echo(f"started local AWS at {server.endpoint} (pid {server.pid}); "
-                   f"`{command('local', 'down')}` stops it", err=True)
+        click.echo(
+            f"started local AWS at {server.endpoint} (pid {server.pid}); `{command('local', 'down')}` stops it",
+            err=True,
+        )
     _ensure_local_state_bucket(root, loaded.env, server)
     return Workspace(root, loaded, server, log=log)
 
@@ -58,9 +58,11 @@ def check_errored_state(root: Path, tf_root: Path, name: str, local: bool) -> No
     errored = tf_root / ERRORED_STATE
     if errored.exists():
         flag = " --local" if local else ""
-        raise RefusedError(f"{_shown(root, errored)} holds the state an interrupted apply could not save to the "
-                           f"backend; nothing runs against {name} until it is pushed: `{command('state-push', name)}"
-                           f"{flag}` (terraform state push {ERRORED_STATE}), then plan again")
+        raise RefusedError(
+            f"{_shown(root, errored)} holds the state an interrupted apply could not save to the "
+            f"backend; nothing runs against {name} until it is pushed: `{command('state-push', name)}"
+            f"{flag}` (terraform state push {ERRORED_STATE}), then plan again"
+        )
 
 
 def state_push(root: Path, name: str, *, local: bool) -> int:
@@ -107,8 +109,9 @@ class PlanOutcome:
     saved: planfiles.SavedPlan
 
 
-def plan(ws: Workspace, *, detailed_exitcode: bool = False, destroy: bool = False,
-         stale: list[str] | None = None) -> PlanOutcome:
+def plan(
+    ws: Workspace, *, detailed_exitcode: bool = False, destroy: bool = False, stale: list[str] | None = None
+) -> PlanOutcome:
     """terraform plan into this run's own file, published with its JSON; prints the summary.
 
     outcome.saved.private_file stays for apply_saved() to apply (the caller discards it)."""
@@ -128,12 +131,21 @@ def plan(ws: Workspace, *, detailed_exitcode: bool = False, destroy: bool = Fals
     except HclgenError:
         saved.discard_private()  # published files stay: they may be another run's
         raise
-    meta = planfiles.PlanMeta(env=ws.name, local=ws.local, destroy=destroy, has_changes=planned.has_changes,
-                              plan_id=saved.private_file.name, stale=list(stale or []))
+    meta = planfiles.PlanMeta(
+        env=ws.name,
+        local=ws.local,
+        destroy=destroy,
+        has_changes=planned.has_changes,
+        plan_id=saved.private_file.name,
+        stale=list(stale or []),
+    )
     saved.publish(shown.stdout, text, meta)
     click.echo("\n".join(summary.lines(planned)))
-    click.echo(f"{ws.name}: plan saved in {_shown(ws.root, saved.folder)}/ ({planfiles.PLAN_FILE}, "
-               f"{planfiles.PLAN_TEXT}, {planfiles.PLAN_JSON})", err=True)
+    click.echo(
+        f"{ws.name}: plan saved in {_shown(ws.root, saved.folder)}/ ({planfiles.PLAN_FILE}, "
+        f"{planfiles.PLAN_TEXT}, {planfiles.PLAN_JSON})",
+        err=True,
+    )
     if stale:
         rails.warn(stale_warning(ws.name, stale))
     return PlanOutcome(result.code if detailed_exitcode else 0, planned, saved)
@@ -141,8 +153,10 @@ def plan(ws: Workspace, *, detailed_exitcode: bool = False, destroy: bool = Fals
 
 def stale_warning(env: str, stale: list[str]) -> str:
     shown = ", ".join(stale[:5]) + (f" and {len(stale) - 5} more" if len(stale) > 5 else "")
-    return (f"WARNING: {env}: this plan is of committed HCL that is NOT what the Python renders ({shown}); "
-            f"run `{command('synth')}` and review; apply refuses until then")
+    return (
+        f"WARNING: {env}: this plan is of committed HCL that is NOT what the Python renders ({shown}); "
+        f"run `{command('synth')}` and review; apply refuses until then"
+    )
 
 
 def _shown(root: Path, path: Path) -> str:
@@ -152,9 +166,17 @@ def _shown(root: Path, path: Path) -> str:
         return str(path)
 
 
-def apply(root: Path, name: str, *, local: bool, auto_approve: bool, override_branch: bool = False,
-          allow_stateful: bool = False, verify: Callable[[model.EnvPlan], None] | None = None,
-          verbose: bool = True) -> int:
+def apply(
+    root: Path,
+    name: str,
+    *,
+    local: bool,
+    auto_approve: bool,
+    override_branch: bool = False,
+    allow_stateful: bool = False,
+    verify: Callable[[model.EnvPlan], None] | None = None,
+    verbose: bool = True,
+) -> int:
     """`verify` (apply --verify-reviewed) sees the fresh plan before anything is applied and raises to stop."""
     rails.require_terminal(auto_approve, "apply")
     with runlock.hold(root, [name], f"apply {name}"):
@@ -164,16 +186,28 @@ def apply(root: Path, name: str, *, local: bool, auto_approve: bool, override_br
         rails.check_synced(root, [name])
         rails.check_branch(root, name, override=override_branch, flag=APPLY_OVERRIDE_FLAG)
         ws = open_workspace(root, name, local=local, log_as=None if verbose else "apply")
-        return plan_then_apply(ws, destroy=False, nothing="no changes; nothing to apply",
-                               confirm=None if auto_approve else lambda: rails.confirm_apply(name),
-                               cancelled="apply cancelled; nothing was changed", allow_stateful=allow_stateful,
-                               verify=verify)
+        return plan_then_apply(
+            ws,
+            destroy=False,
+            nothing="no changes; nothing to apply",
+            confirm=None if auto_approve else lambda: rails.confirm_apply(name),
+            cancelled="apply cancelled; nothing was changed",
+            allow_stateful=allow_stateful,
+            verify=verify,
+        )
 
 
-def plan_then_apply(ws: Workspace, *, destroy: bool, nothing: str, confirm: Callable[[], bool] | None,
-                    cancelled: str, before_apply: Callable[[], None] | None = None,
-                    allow_stateful: bool | None = None,
-                    verify: Callable[[model.EnvPlan], None] | None = None) -> int:
+def plan_then_apply(
+    ws: Workspace,
+    *,
+    destroy: bool,
+    nothing: str,
+    confirm: Callable[[], bool] | None,
+    cancelled: str,
+    before_apply: Callable[[], None] | None = None,
+    allow_stateful: bool | None = None,
+    verify: Callable[[model.EnvPlan], None] | None = None,
+) -> int:
     """The skeleton of apply and destroy: plan, stop when there is nothing to do, confirm
     (None: already approved), apply exactly that plan file, and always drop the private file.
     allow_stateful None skips the stateful check (destroy has its own confirmations)."""
@@ -218,10 +252,12 @@ def output(root: Path, name: str, *, local: bool, as_json: bool, output_name: st
     workspace.init(ws)
     args = ["output", *(["-json"] if as_json else []), *([output_name] if output_name else [])]
     result = ws.run(*args)
-    if "No outputs found" in result.stdout + result.stderr or (as_json and not output_name
-                                                                and result.stdout.strip() == "{}"):
-        raise HclgenError(f"{name} has no outputs: it was never applied, or it was destroyed "
-                          f"(`{command('apply', name)}`)")
+    if "No outputs found" in result.stdout + result.stderr or (
+        as_json and not output_name and result.stdout.strip() == "{}"
+    ):
+        raise HclgenError(
+            f"{name} has no outputs: it was never applied, or it was destroyed (`{command('apply', name)}`)"
+        )
     return 0
 
 

@@ -35,10 +35,12 @@ def check_no_pending(root: Path, env: str, local_flag: str) -> None:
     """apply refuses while a killed deploy may have left an untested tag in the parameter."""
     previous = read_pending(root, env)
     if previous is not None:
-        raise RefusedError(f"a deploy of {env} was killed after writing a new image tag, which may be untested "
-                           f"({pending_path(root, env)}); put the tested one back with "
-                           f"`{command('deploy', env, '--image-tag', previous)}{local_flag}` or finish a deploy, "
-                           "then apply")
+        raise RefusedError(
+            f"a deploy of {env} was killed after writing a new image tag, which may be untested "
+            f"({pending_path(root, env)}); put the tested one back with "
+            f"`{command('deploy', env, '--image-tag', previous)}{local_flag}` or finish a deploy, "
+            "then apply"
+        )
 
 
 def write_pending(root: Path, env: str, previous: str, tag: str) -> None:

@@ -11,10 +11,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.terraform import diagnostics, workspace
-from generator.render import writer
-from generator.render import movedfile
+from generator.render import movedfile, writer
 from generator.render.moved import MOVED_FILE, Move
+from generator.terraform import diagnostics, workspace
 
 
 @dataclass(frozen=True)

@@ -45,8 +45,10 @@ def check_synced(root: Path, names: list[str]) -> None:
     stale = stale_paths(root, names)
     if stale:
         shown = ", ".join(stale[:5]) + (f" and {len(stale) - 5} more" if len(stale) > 5 else "")
-        raise RefusedError(f"the committed HCL is not what the Python renders ({shown}); "
-                           f"run `{command('synth')}`, review and commit, then retry")
+        raise RefusedError(
+            f"the committed HCL is not what the Python renders ({shown}); "
+            f"run `{command('synth')}`, review and commit, then retry"
+        )
 
 
 def check_branch(root: Path, env: str, *, override: bool, flag: str) -> None:
@@ -57,8 +59,10 @@ def check_branch(root: Path, env: str, *, override: bool, flag: str) -> None:
     if problem is None:
         return
     if not override:
-        raise RefusedError(f"{env} is protected: {problem}; switch to a clean `{protected_branch()}` "
-                           f"checkout, or pass {flag} if you really must")
+        raise RefusedError(
+            f"{env} is protected: {problem}; switch to a clean `{protected_branch()}` "
+            f"checkout, or pass {flag} if you really must"
+        )
     shout(f"!!! {flag}: changing protected environment {env} although {problem} !!!")
 
 
@@ -85,16 +89,20 @@ def _upstream_problem(root: Path, branch: str) -> str | None:
     try:
         upstream = runner.git_output(root, "rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}").strip()
     except HclgenError:
-        return (f"branch '{branch}' has no upstream, so whether it matches the remote cannot be checked "
-                f"(`git branch -u origin/{branch}`)")
+        return (
+            f"branch '{branch}' has no upstream, so whether it matches the remote cannot be checked "
+            f"(`git branch -u origin/{branch}`)"
+        )
     try:
         head = runner.git_output(root, "rev-parse", "HEAD").strip()
         remote = runner.git_output(root, "rev-parse", "@{u}").strip()
     except HclgenError as err:
         return f"the remote branch cannot be compared ({err})"
     if head != remote:
-        return (f"HEAD {head[:8]} is not {upstream} {remote[:8]} (as last fetched): push or pull, "
-                "so what is applied is what is reviewed")
+        return (
+            f"HEAD {head[:8]} is not {upstream} {remote[:8]} (as last fetched): push or pull, "
+            "so what is applied is what is reviewed"
+        )
     return None
 
 
@@ -102,8 +110,7 @@ def warn_if_unprotected() -> None:
     """An empty HCLGEN_PROTECTED_ENVS turns every rail off: say so on every run."""
     raw = os.environ.get(PROTECTED_ENVS_VAR)
     if raw is not None and not protected_envs():
-        warn(f"warning: {PROTECTED_ENVS_VAR} is set but empty: no environment is protected "
-             "(unset it to protect prod)")
+        warn(f"warning: {PROTECTED_ENVS_VAR} is set but empty: no environment is protected (unset it to protect prod)")
 
 
 def stale_by_env(root: Path, names: list[str]) -> dict[str, list[str]]:
@@ -114,7 +121,7 @@ def stale_by_env(root: Path, names: list[str]) -> dict[str, list[str]]:
     for path in stale_paths(root, names):
         parts = Path(path).parts
         env = parts[1] if len(parts) > 2 and parts[0] == "environments" else None
-        for name in ([env] if env in names else names):
+        for name in [env] if env in names else names:
             out.setdefault(name, []).append(path)
     return out
 
@@ -128,9 +135,11 @@ def check_stateful(env: str, changes: list[tuple[str, str]], *, allowed: bool, f
         shout(f"!!! {flag}: {env}: {named} - their data goes !!!")
         return
     first = changes[0][0]
-    raise RefusedError(f"{env}: the plan would {named}, losing their data; pass {flag} if you mean it "
-                       f"(--auto-approve is not enough), or if it is only tainted: "
-                       f"`{command('untaint', env, first)}`")
+    raise RefusedError(
+        f"{env}: the plan would {named}, losing their data; pass {flag} if you mean it "
+        f"(--auto-approve is not enough), or if it is only tainted: "
+        f"`{command('untaint', env, first)}`"
+    )
 
 
 def has_terminal() -> bool:
@@ -143,8 +152,7 @@ def has_terminal() -> bool:
 def require_terminal(auto_approve: bool, command: str) -> None:
     """Fail before any work when a confirmation would be needed but nobody can answer it."""
     if not auto_approve and not has_terminal():
-        raise RefusedError(f"{command} needs a confirmation and there is no terminal to ask; "
-                           "in CI pass --auto-approve")
+        raise RefusedError(f"{command} needs a confirmation and there is no terminal to ask; in CI pass --auto-approve")
 
 
 def confirm_apply(env: str) -> bool:
@@ -152,8 +160,9 @@ def confirm_apply(env: str) -> bool:
 
 
 def confirm_destroy(env: str) -> bool:
-    typed = click.prompt(f"Type the environment name ({env}) to destroy everything in it",
-                         default="", show_default=False, err=True)
+    typed = click.prompt(
+        f"Type the environment name ({env}) to destroy everything in it", default="", show_default=False, err=True
+    )
     return str(typed).strip() == env
 
 

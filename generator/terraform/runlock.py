@@ -37,15 +37,18 @@ def _hold_one(root: Path, env: str, command: str) -> Iterator[None]:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
     except OSError as err:
-        raise HclgenError(f"cannot open the run lock {path}: {err.strerror or err}; it must be a plain file "
-                          "(remove what is in its place; nothing was done)") from None
+        raise HclgenError(
+            f"cannot open the run lock {path}: {err.strerror or err}; it must be a plain file "
+            "(remove what is in its place; nothing was done)"
+        ) from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.pread(fd, 400, 0).decode("utf-8", "replace").strip() or "unknown"
-            raise RefusedError(f"another hclgen run is working on {env} ({holder}); wait for it to finish "
-                               "and retry (nothing was done)") from None
+            raise RefusedError(
+                f"another hclgen run is working on {env} ({holder}); wait for it to finish and retry (nothing was done)"
+            ) from None
         stamp = time.strftime("%H:%M:%S", time.localtime())
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"pid {os.getpid()}, `{command}`, since {stamp}\n".encode(), 0)

@@ -18,8 +18,12 @@ from generator.errors import ConfigError, HclgenError
 NONCURRENT_DAYS = 90
 LIFECYCLE_RULE_ID = "hclgen-expire-noncurrent-state"
 TLS_SID = "DenyInsecureTransport"
-PUBLIC_ACCESS_BLOCK = {"BlockPublicAcls": True, "IgnorePublicAcls": True,
-                       "BlockPublicPolicy": True, "RestrictPublicBuckets": True}
+PUBLIC_ACCESS_BLOCK = {
+    "BlockPublicAcls": True,
+    "IgnorePublicAcls": True,
+    "BlockPublicPolicy": True,
+    "RestrictPublicBuckets": True,
+}
 
 
 @dataclass(frozen=True)
@@ -46,8 +50,10 @@ def ensure_state_bucket(s3: Any, backend: Backend, *, repair: bool = False) -> l
         return [f"found state bucket {bucket} in {backend.region}, correctly configured; nothing to change"]
     if not repair:
         wrong = "; ".join(s.label for s in missing)
-        raise ConfigError(f"state bucket {bucket} exists but lacks: {wrong}. Fix it by hand or re-run "
-                          "bootstrap with --repair to apply them")
+        raise ConfigError(
+            f"state bucket {bucket} exists but lacks: {wrong}. Fix it by hand or re-run "
+            "bootstrap with --repair to apply them"
+        )
     for setting in missing:
         setting.apply(s3, bucket, backend.region)
     return [f"repaired state bucket {bucket}: {s.label}" for s in missing]
@@ -68,9 +74,11 @@ def _exists(s3: Any, bucket: str) -> bool:
         if code in ("404", "NoSuchBucket", "NotFound"):
             return False
         if code in ("403", "AccessDenied", "Forbidden"):
-            raise HclgenError(f"state bucket {bucket} exists but these credentials cannot use it "
-                              "(another account owns it, or access is denied); pick another "
-                              "state_bucket in the environment config") from None
+            raise HclgenError(
+                f"state bucket {bucket} exists but these credentials cannot use it "
+                "(another account owns it, or access is denied); pick another "
+                "state_bucket in the environment config"
+            ) from None
         if code == "301":
             return True  # it exists, in another region: _check_region says which
         raise
@@ -87,8 +95,10 @@ def _create(s3: Any, bucket: str, region: str) -> None:
         s3.create_bucket(**kwargs)
     except ClientError as err:
         if _error_code(err) == "BucketAlreadyExists":
-            raise HclgenError(f"state bucket name {bucket} is taken by another AWS account; "
-                              "pick another state_bucket in the environment config") from None
+            raise HclgenError(
+                f"state bucket name {bucket} is taken by another AWS account; "
+                "pick another state_bucket in the environment config"
+            ) from None
         raise
 
 
@@ -96,8 +106,10 @@ def _check_region(s3: Any, bucket: str, region: str) -> None:
     location = s3.get_bucket_location(Bucket=bucket).get("LocationConstraint") or "us-east-1"
     actual = "eu-west-1" if location == "EU" else location
     if actual != region:
-        raise ConfigError(f"state bucket {bucket} is in {actual}, but the backend says {region}; "
-                          "use a bucket in the environment's region")
+        raise ConfigError(
+            f"state bucket {bucket} is in {actual}, but the backend says {region}; "
+            "use a bucket in the environment's region"
+        )
 
 
 def _versioning_on(s3: Any, bucket: str) -> bool:
@@ -115,8 +127,10 @@ def _encrypted(s3: Any, bucket: str) -> bool:
         rules = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
     except ClientError:
         return False
-    return any(r.get("ApplyServerSideEncryptionByDefault", {}).get("SSEAlgorithm") in ("AES256", "aws:kms", "aws:kms:dsse")
-               for r in rules)
+    return any(
+        r.get("ApplyServerSideEncryptionByDefault", {}).get("SSEAlgorithm") in ("AES256", "aws:kms", "aws:kms:dsse")
+        for r in rules
+    )
 
 
 def _encrypt(s3: Any, bucket: str, _region: str) -> None:
@@ -148,11 +162,19 @@ def partition(region: str) -> str:
 
 def tls_only_policy(bucket: str, region: str) -> dict[str, Any]:
     arn = f"arn:{partition(region)}:s3:::{bucket}"
-    return {"Version": "2012-10-17", "Statement": [{
-        "Sid": TLS_SID, "Effect": "Deny", "Principal": "*", "Action": "s3:*",
-        "Resource": [arn, f"{arn}/*"],
-        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-    }]}
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": TLS_SID,
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": [arn, f"{arn}/*"],
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+            }
+        ],
+    }
 
 
 def _tls_only(s3: Any, bucket: str) -> bool:
@@ -168,8 +190,11 @@ def _tls_only(s3: Any, bucket: str) -> bool:
 
 def _denies_plain_http(statement: dict[str, Any]) -> bool:
     condition = statement.get("Condition", {}).get("Bool", {})
-    return (statement.get("Effect") == "Deny" and statement.get("Principal") in ("*", {"AWS": "*"})
-            and str(condition.get("aws:SecureTransport", "")).lower() == "false")
+    return (
+        statement.get("Effect") == "Deny"
+        and statement.get("Principal") in ("*", {"AWS": "*"})
+        and str(condition.get("aws:SecureTransport", "")).lower() == "false"
+    )
 
 
 def _apply_tls_only(s3: Any, bucket: str, region: str) -> None:
@@ -194,15 +219,22 @@ def _lifecycle_rules(s3: Any, bucket: str) -> list[dict[str, Any]]:
 
 
 def _expires_noncurrent(s3: Any, bucket: str) -> bool:
-    return any(r.get("Status") == "Enabled" and "NoncurrentVersionExpiration" in r
-               for r in _lifecycle_rules(s3, bucket))
+    return any(
+        r.get("Status") == "Enabled" and "NoncurrentVersionExpiration" in r for r in _lifecycle_rules(s3, bucket)
+    )
 
 
 def _add_lifecycle(s3: Any, bucket: str, _region: str) -> None:
     rules = [r for r in _lifecycle_rules(s3, bucket) if r.get("ID") != LIFECYCLE_RULE_ID]
-    rules.append({"ID": LIFECYCLE_RULE_ID, "Status": "Enabled", "Filter": {"Prefix": ""},
-                  "NoncurrentVersionExpiration": {"NoncurrentDays": NONCURRENT_DAYS},
-                  "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7}})
+    rules.append(
+        {
+            "ID": LIFECYCLE_RULE_ID,
+            "Status": "Enabled",
+            "Filter": {"Prefix": ""},
+            "NoncurrentVersionExpiration": {"NoncurrentDays": NONCURRENT_DAYS},
+            "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7},
+        }
+    )
     s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": rules})
 
 

@@ -27,11 +27,11 @@ from pathlib import Path
 import click
 
 from generator import runner
-from generator.terraform import diagnostics, tflog
 from generator.localaws.server import ACCESS_KEY, SECRET_KEY, Server
 from generator.paths import work_dir
-from generator.render.project import LoadedEnv
 from generator.program import command
+from generator.render.project import LoadedEnv
+from generator.terraform import diagnostics, tflog
 
 MIRROR_ENV_VAR = "HCLGEN_PLUGIN_MIRROR"
 _COLOURED_COMMANDS = ("init", "plan", "apply", "destroy", "output")
@@ -43,10 +43,19 @@ _LOCK_MISMATCH = ("lock file is read-only", "doesn't match any of the checksums"
 def in_ci() -> bool:
     """True on a CI runner (GitHub Actions and most others set CI=true)."""
     return os.environ.get("CI", "").lower() == "true" or os.environ.get("GITHUB_ACTIONS", "").lower() == "true"
+
+
 # Credentials and endpoints of the user's own AWS setup that must not leak into --local runs.
-_AWS_VARS_DROPPED_LOCALLY = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN",
-                             "AWS_SECURITY_TOKEN", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE",
-                             "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE")
+_AWS_VARS_DROPPED_LOCALLY = (
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_ROLE_ARN",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_CONFIG_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
+)
 
 
 @dataclass(frozen=True)
@@ -99,8 +108,12 @@ class Workspace:
         if self.server is not None:
             for name in [*_AWS_VARS_DROPPED_LOCALLY, *(k for k in env if k.startswith("AWS_ENDPOINT_URL_"))]:
                 env.pop(name, None)
-            env.update(AWS_ENDPOINT_URL=self.server.endpoint, AWS_ACCESS_KEY_ID=ACCESS_KEY,
-                       AWS_SECRET_ACCESS_KEY=SECRET_KEY, AWS_EC2_METADATA_DISABLED="true")
+            env.update(
+                AWS_ENDPOINT_URL=self.server.endpoint,
+                AWS_ACCESS_KEY_ID=ACCESS_KEY,
+                AWS_SECRET_ACCESS_KEY=SECRET_KEY,
+                AWS_EC2_METADATA_DISABLED="true",
+            )
         return env
 
     def backend_args(self) -> list[str]:
@@ -111,16 +124,28 @@ class Workspace:
         path.write_text(local_backend_config(self.server))
         return [f"-backend-config={path}"]
 
-    def run(self, *args: str, ok: tuple[int, ...] | None = (0,), echo_stdout: bool = True,
-            stdout_to_stderr: bool = False, watch: Callable[[bytes], None] | None = None) -> runner.Completed:
+    def run(
+        self,
+        *args: str,
+        ok: tuple[int, ...] | None = (0,),
+        echo_stdout: bool = True,
+        stdout_to_stderr: bool = False,
+        watch: Callable[[bytes], None] | None = None,
+    ) -> runner.Completed:
         """Run terraform in this env's root. An exit code outside `ok` raises the classified error
         (lock held, stale plan, interrupt, prevent_destroy...); ok=None hands every result back."""
         if self.log is not None:
             with self.log.open("a") as handle:
                 handle.write(f"\n$ terraform {' '.join(args)}\n")
-        result = runner.run_terraform(args, cwd=self.tf_root, env=self.environ(),
-                                      echo_stdout=echo_stdout and not self.quiet,
-                                      stdout_to_stderr=stdout_to_stderr, log=self.log, watch=watch)
+        result = runner.run_terraform(
+            args,
+            cwd=self.tf_root,
+            env=self.environ(),
+            echo_stdout=echo_stdout and not self.quiet,
+            stdout_to_stderr=stdout_to_stderr,
+            log=self.log,
+            watch=watch,
+        )
         if ok is not None and result.code not in ok:
             self.show_failure(result)
             diagnostics.check(result, env=self.name, what=args[0], local_flag=self.local_flag(), ok=ok)
@@ -134,33 +159,37 @@ class Workspace:
 
 def local_backend_config(server: Server) -> str:
     """-backend-config for the S3 backend against the local server (partial configuration)."""
-    return "\n".join([
-        f'endpoints = {{ s3 = "{server.endpoint}" }}',
-        "use_path_style = true",
-        "skip_credentials_validation = true",
-        "skip_requesting_account_id = true",
-        "skip_metadata_api_check = true",
-        "skip_region_validation = true",
-        f'access_key = "{ACCESS_KEY}"',
-        f'secret_key = "{SECRET_KEY}"',
-        "",
-    ])
+    return "\n".join(
+        [
+            f'endpoints = {{ s3 = "{server.endpoint}" }}',
+            "use_path_style = true",
+            "skip_credentials_validation = true",
+            "skip_requesting_account_id = true",
+            "skip_metadata_api_check = true",
+            "skip_region_validation = true",
+            f'access_key = "{ACCESS_KEY}"',
+            f'secret_key = "{SECRET_KEY}"',
+            "",
+        ]
+    )
 
 
 def cli_config_text(mirror: str) -> str:
     path = mirror.replace("\\", "\\\\").replace('"', '\\"')
-    return "\n".join([
-        "provider_installation {",
-        "  filesystem_mirror {",
-        f'    path    = "{path}"',
-        '    include = ["registry.terraform.io/*/*"]',
-        "  }",
-        "  direct {",
-        '    exclude = ["registry.terraform.io/*/*"]',
-        "  }",
-        "}",
-        "",
-    ])
+    return "\n".join(
+        [
+            "provider_installation {",
+            "  filesystem_mirror {",
+            f'    path    = "{path}"',
+            '    include = ["registry.terraform.io/*/*"]',
+            "  }",
+            "  direct {",
+            '    exclude = ["registry.terraform.io/*/*"]',
+            "  }",
+            "}",
+            "",
+        ]
+    )
 
 
 def write_cli_config(root: Path) -> Path | None:
@@ -196,19 +225,25 @@ def _check_lock(ws: Workspace, upgrade: bool) -> None:
         return
     where = _relative(ws.root, ws.lock_file)
     if upgrade:
-        raise TerraformError(f"init --upgrade rewrites {where}; in CI the lock file is read-only: "
-                             f"upgrade locally (`{command('init', ws.name, '--upgrade')}`) and commit it")
+        raise TerraformError(
+            f"init --upgrade rewrites {where}; in CI the lock file is read-only: "
+            f"upgrade locally (`{command('init', ws.name, '--upgrade')}`) and commit it"
+        )
     if not ws.lock_file.is_file():
-        raise TerraformError(f"{where} is missing; in CI providers must be pinned: run "
-                             f"`{command('init', ws.name)}` locally and commit {where}")
+        raise TerraformError(
+            f"{where} is missing; in CI providers must be pinned: run "
+            f"`{command('init', ws.name)}` locally and commit {where}"
+        )
 
 
 def _lock_error(ws: Workspace, result: runner.Completed) -> str | None:
     if not ws.lock_readonly or not any(text in result.stdout + result.stderr for text in _LOCK_MISMATCH):
         return None
     where = _relative(ws.root, ws.lock_file)
-    return (f"terraform init for {ws.name}: the providers do not match {where} (read-only in CI); "
-            f"run `{command('init', ws.name, '--upgrade')}` locally, review and commit {where}")
+    return (
+        f"terraform init for {ws.name}: the providers do not match {where} (read-only in CI); "
+        f"run `{command('init', ws.name, '--upgrade')}` locally, review and commit {where}"
+    )
 
 
 def _relative(root: Path, path: Path) -> str:
@@ -235,23 +270,35 @@ def init(ws: Workspace, *, upgrade: bool = False, force: bool = False) -> runner
         click.echo(f"{ws.name}: terraform init (backend{' on the local AWS' if ws.local else ''}, providers)", err=True)
     # -reconfigure only locally: the port of the local server changes between runs, while for
     # real AWS a changed backend must stop and ask (terraform's migrate-state question).
-    args = ["init", "-input=false", *backend_args, *(["-reconfigure"] if ws.local else []),
-            *(["-upgrade"] if upgrade else []), *(["-lockfile=readonly"] if ws.lock_readonly else [])]
+    args = [
+        "init",
+        "-input=false",
+        *backend_args,
+        *(["-reconfigure"] if ws.local else []),
+        *(["-upgrade"] if upgrade else []),
+        *(["-lockfile=readonly"] if ws.lock_readonly else []),
+    ]
     result = ws.run(*args, ok=None, stdout_to_stderr=True)
     if result.code != 0:
         stamp.unlink(missing_ok=True)
         ws.show_failure(result)
         if result.interrupted:
-            raise TerraformError(f"terraform init for {ws.name} was interrupted; re-run to finish",
-                                 exit_code=ExitCode.INTERRUPTED)
+            raise TerraformError(
+                f"terraform init for {ws.name} was interrupted; re-run to finish", exit_code=ExitCode.INTERRUPTED
+            )
         lock = _lock_error(ws, result)
         if lock is not None:
             raise TerraformError(lock, exit_code=result.code)
         if diagnostics.credentials_missing(result.stderr):
             raise TerraformError(diagnostics.missing_credentials(ws.name, ws.local_flag()), exit_code=result.code)
-        hint = "" if ws.local else (f"; if the state bucket is missing, run `{command('bootstrap', ws.name)}`"
-                                    f", and check your AWS credentials")
-        raise TerraformError(f"terraform init failed for {ws.name} (exit {result.code}){hint}",
-                             exit_code=result.code)
+        hint = (
+            ""
+            if ws.local
+            else (
+                f"; if the state bucket is missing, run `{command('bootstrap', ws.name)}`"
+                f", and check your AWS credentials"
+            )
+        )
+        raise TerraformError(f"terraform init failed for {ws.name} (exit {result.code}){hint}", exit_code=result.code)
     stamp.write_text(_fingerprint(ws, backend_args))  # after init: it may have written the lock file
     return result

@@ -63,8 +63,12 @@ def scripts() -> tuple[Path, Path]:
         if npm is None:
             raise Unavailable("no npm on PATH to install mermaid and marked")
         TOOLS.mkdir(parents=True, exist_ok=True)
-        done = subprocess.run([npm, "install", "--no-audit", "--no-fund", "--silent", "--prefix", str(TOOLS),
-                               *PACKAGES], capture_output=True, text=True, timeout=900)
+        done = subprocess.run(
+            [npm, "install", "--no-audit", "--no-fund", "--silent", "--prefix", str(TOOLS), *PACKAGES],
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
         if done.returncode != 0 or not mermaid.is_file():
             raise Unavailable(f"npm install {' '.join(PACKAGES)} failed: {(done.stderr or done.stdout)[-500:]}")
     return mermaid, marked
@@ -174,16 +178,38 @@ def page(markdown: str, theme: str) -> str:
     mermaid, marked = scripts()
     mermaid_theme, background, foreground = THEMES[theme]
     code, add, delete, change = _DIFF[theme]
-    head = _PAGE.format(background=background, foreground=foreground, column=COLUMN_PX, code=code, add=add,
-                        delete=delete, change=change, marked=marked.as_uri(), mermaid=mermaid.as_uri())
+    head = _PAGE.format(
+        background=background,
+        foreground=foreground,
+        column=COLUMN_PX,
+        code=code,
+        add=add,
+        delete=delete,
+        change=change,
+        marked=marked.as_uri(),
+        mermaid=mermaid.as_uri(),
+    )
     script = f"const SOURCE = {json.dumps(markdown)};\nconst THEME = {json.dumps(mermaid_theme)};\n{_SCRIPT}"
     return head.replace("@@SCRIPT@@", script.replace("</", "<\\/"))
 
 
 def _chromium(html_path: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--allow-file-access-from-files",
-                           "--virtual-time-budget=30000", "--hide-scrollbars", *extra, html_path.as_uri()],
-                          capture_output=True, text=True, timeout=180)
+    return subprocess.run(
+        [
+            chromium(),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--allow-file-access-from-files",
+            "--virtual-time-budget=30000",
+            "--hide-scrollbars",
+            *extra,
+            html_path.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
 
 
 def measure(markdown: str, theme: str, screenshot: Path | None = None) -> list[Figure]:
@@ -212,8 +238,10 @@ def main(argv: list[str] | None = None) -> int:
                 args.png.mkdir(parents=True, exist_ok=True)
                 shot = args.png / f"{path.parent.name}-{path.stem}-{theme}.png"
             for i, fig in enumerate(measure(path.read_text(encoding="utf-8"), theme, shot)):
-                print(f"{path} [{theme}] diagram {i + 1}: rendered={fig.rendered} width={fig.width:.0f}px "
-                      f"min contrast={fig.min_contrast:.2f} ({fig.worst}) {fig.error}")
+                print(
+                    f"{path} [{theme}] diagram {i + 1}: rendered={fig.rendered} width={fig.width:.0f}px "
+                    f"min contrast={fig.min_contrast:.2f} ({fig.worst}) {fig.error}"
+                )
     return 0
 
 

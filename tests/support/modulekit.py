@@ -14,8 +14,8 @@ from typing import Any
 from generator.environment import Environment
 from generator.render.emit import emit
 from generator.render.project import LoadedEnv
-from tests.support import tf
 from scripts.projectcopy import ROOT
+from tests.support import tf
 
 
 @dataclass(frozen=True)
@@ -32,8 +32,9 @@ def render_module(build: Callable[[Any], object], *, region: str = "us-east-1") 
     """file name -> HCL of an env holding only what `build(scope)` creates (its construct id names the file)."""
     from generator.render.synth import synthesize
 
-    env = Environment(name="modtest", project="acme", region=region, state_bucket="acme-modtest-state",
-                      stack=_Only(build))
+    env = Environment(
+        name="modtest", project="acme", region=region, state_bucket="acme-modtest-state", stack=_Only(build)
+    )
     loaded = LoadedEnv(env=env, root=ROOT / "environments" / "modtest", config_path=ROOT / "tests" / "modulekit.py")
     (document,) = synthesize([loaded], ROOT)
     return emit(document)

@@ -88,8 +88,15 @@ def add_env(project: Path) -> None:
 
 
 def run(root: Path, *args: str, timeout: int = 1200) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(root / "main.py"), *args], cwd=root, capture_output=True, text=True,
-                          env={**os.environ, "HCLGEN_ROOT": str(root)}, stdin=subprocess.DEVNULL, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, str(root / "main.py"), *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "HCLGEN_ROOT": str(root)},
+        stdin=subprocess.DEVNULL,
+        timeout=timeout,
+    )
 
 
 @dataclass(frozen=True)

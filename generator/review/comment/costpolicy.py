@@ -70,5 +70,11 @@ def as_of(costs: Sequence[CostGroup]) -> str:
 
 
 def cost_globals() -> dict[str, Callable[..., Any]]:
-    return {"money": money, "formula": formula, "total_text": total_text, "unit_price": unit_price,
-            "change_item": change_item, "cost_as_of": as_of}
+    return {
+        "money": money,
+        "formula": formula,
+        "total_text": total_text,
+        "unit_price": unit_price,
+        "change_item": change_item,
+        "cost_as_of": as_of,
+    }

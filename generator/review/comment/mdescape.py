@@ -41,8 +41,9 @@ def code(value: object) -> str:
     if _SAFE_CODE.match(raw) and raw.strip() == raw and raw:
         return f"`{raw}`"
     flat = _CONTROL.sub("", _BREAKS.sub(" ", raw))
-    inner = "".join(_REFERENCES.get(char) or (f"&#{ord(char)};" if char in _MARKUP or char == "@" else char)
-                    for char in flat)
+    inner = "".join(
+        _REFERENCES.get(char) or (f"&#{ord(char)};" if char in _MARKUP or char == "@" else char) for char in flat
+    )
     return f"<code>{inner}</code>"
 
 

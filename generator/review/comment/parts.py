@@ -14,8 +14,12 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # GitHub colours a ```diff block's `+`, `-` and `!` lines, not terraform's `~`: a change is `!`.
 _SYMBOL = {Action.CREATE: "+", Action.UPDATE: "!", Action.REPLACE: "!", Action.CREATE_FORGET: "!"}
 WRAP = 80  # longer value lines are cut into lines of this many characters, the replacement reason first
-_KINDS = {"check": "check block", "resource": "resource pre/postcondition",
-          "output_value": "output precondition", "var": "variable validation"}
+_KINDS = {
+    "check": "check block",
+    "resource": "resource pre/postcondition",
+    "output_value": "output precondition",
+    "var": "variable validation",
+}
 
 
 def plural(count: int, word: str) -> str:
@@ -39,8 +43,9 @@ def attribute_lines(change: ResourceChange) -> list[str]:
             lines.append(f"{'-' if attr.after is None else '+'} {attr.path}: {attr.before or attr.after}")
             continue
         after = "null" if attr.after is None else attr.after
-        value = after if change.action is Action.CREATE else \
-            f"{'null' if attr.before is None else attr.before} -> {after}"
+        value = (
+            after if change.action is Action.CREATE else f"{'null' if attr.before is None else attr.before} -> {after}"
+        )
         lines += _wrapped(symbol, attr.path, value, attr.forces_replacement)
     if change.attributes_omitted:
         lines.append(f"# … {plural(change.attributes_omitted, 'more attribute')}")
@@ -54,7 +59,7 @@ def _wrapped(symbol: str, path: str, value: str, forces: bool) -> list[str]:
     line = f"{symbol} {path} = {value}{reason}"
     if len(line) <= WRAP:
         return [line]
-    return [f"{symbol} {path} ={reason}", *(f"{symbol}     {value[i:i + WRAP]}" for i in range(0, len(value), WRAP))]
+    return [f"{symbol} {path} ={reason}", *(f"{symbol}     {value[i : i + WRAP]}" for i in range(0, len(value), WRAP))]
 
 
 def output_text(output: OutputChange) -> str:
@@ -83,16 +88,20 @@ def fallback_text(env: EnvPlan) -> str:
     deferred changes and actions show."""
     parts = []
     if env.errored:
-        parts.append(f"The plan failed{': ' + env.error if env.error else ''}; terraform recorded no complete plan"
-                     + (", the changes below are partial." if env.changes else "."))
+        parts.append(
+            f"The plan failed{': ' + env.error if env.error else ''}; terraform recorded no complete plan"
+            + (", the changes below are partial." if env.changes else ".")
+        )
     if env.drift:
         parts.append("Changed outside Terraform (drift):\n" + "\n".join(_blocks(env.drift)))
     parts += _blocks(env.changes)
     if env.outputs:
         parts.append("Changes to outputs:\n" + "\n".join(f"    {o.name}: {output_text(o)}" for o in env.outputs))
     parts += [f"# {d.address}: {d.action} deferred ({d.reason})" for d in env.deferred]
-    parts += [f"# {a.address}: action runs " + (f"{a.event} of {a.resource}" if a.event else "when invoked")
-              for a in env.actions]
+    parts += [
+        f"# {a.address}: action runs " + (f"{a.event} of {a.resource}" if a.event else "when invoked")
+        for a in env.actions
+    ]
     return "\n".join(parts) if parts else "No changes."
 
 

@@ -12,18 +12,17 @@ import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 import jinja2
 
 from generator.paths import templates_dir
+from generator.plan.model import Action, EnvPlan, PlanReport, ResourceChange
 from generator.review.comment import mdescape
 from generator.review.comment.costpolicy import CostGroup, cost_globals, cost_groups, policy_groups
 from generator.review.comment.parts import attribute_lines, label, parts_globals, plan_text, plural
-from generator.review.cost.estimate import EnvCost
-from generator.plan.model import Action, EnvPlan, PlanReport, ResourceChange
-from generator.review.policy.findings import PolicyReport
 from generator.review.comment.status import CiStatus
+from generator.review.cost.estimate import EnvCost
+from generator.review.policy.findings import PolicyReport
 
 MARKER = "<!-- hclgen:plan-comment -->"
 DIAGRAM_LEGEND = "🟩 added · 🟨 changed · 🟧 replaced · 🟥 destroyed · 🟦 moved · 🟪 imported"
@@ -51,8 +50,15 @@ _COST = {**_TEXT, "cost_lines": False}
 _ATTRS = {**_COST, "other_attributes": False}
 _DIAGRAMS = {**_ATTRS, "diagrams": False}
 _CHANGES = {**_DIAGRAMS, "cost_changes": False}
-STEPS = (View(), View(**_TEXT), View(**_COST), View(**_ATTRS), View(**_DIAGRAMS), View(**_CHANGES),
-         View(**_CHANGES, destructive_attributes=False))
+STEPS = (
+    View(),
+    View(**_TEXT),
+    View(**_COST),
+    View(**_ATTRS),
+    View(**_DIAGRAMS),
+    View(**_CHANGES),
+    View(**_CHANGES, destructive_attributes=False),
+)
 
 
 @dataclass(frozen=True)
@@ -84,9 +90,15 @@ def code(text: str) -> str:
 def summary(env: EnvPlan) -> str:
     """`3 to add, 1 to destroy` or `no changes`."""
     counts = env.counts
-    parts = [(counts.add, "add"), (counts.change, "change"), (counts.destroy, "destroy"),
-             (counts.replace, "replace"), (counts.imported, "import"), (counts.moved, "move"),
-             (counts.forget, "forget")]
+    parts = [
+        (counts.add, "add"),
+        (counts.change, "change"),
+        (counts.destroy, "destroy"),
+        (counts.replace, "replace"),
+        (counts.imported, "import"),
+        (counts.moved, "move"),
+        (counts.forget, "forget"),
+    ]
     words = [f"{n} to {verb}" for n, verb in parts if n]
     if env.refresh_only and env.drift:
         words.append(f"refresh-only: {plural(len(env.drift), 'drifted resource')} to accept into the state")
@@ -111,12 +123,22 @@ def source_link(source: str, source_url: str | None) -> str:
 @functools.cache
 def _template() -> jinja2.Template:
     environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates_dir()), autoescape=False, trim_blocks=True,
-        lstrip_blocks=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
-    environment.filters.update(code=code, fence=fence, plural=plural, summary=summary, label=label,
-                               text=mdescape.text)
-    environment.globals.update(attribute_lines=attribute_lines, source_link=source_link,
-                               plan_text=plan_text, Action=Action, **cost_globals(), **parts_globals())
+        loader=jinja2.FileSystemLoader(templates_dir()),
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    environment.filters.update(code=code, fence=fence, plural=plural, summary=summary, label=label, text=mdescape.text)
+    environment.globals.update(
+        attribute_lines=attribute_lines,
+        source_link=source_link,
+        plan_text=plan_text,
+        Action=Action,
+        **cost_globals(),
+        **parts_globals(),
+    )
     return environment.get_template(TEMPLATE)
 
 
@@ -134,8 +156,15 @@ def _groups(envs: Sequence[EnvPlan], pick: str, keep: int | None) -> list[Group]
     return groups
 
 
-def _cuts(view: View, report: PlanReport, others: int, omitted_others: int, omitted_destructive: int,
-          diagrams: bool = False, costs: Sequence[CostGroup] = ()) -> list[str]:
+def _cuts(
+    view: View,
+    report: PlanReport,
+    others: int,
+    omitted_others: int,
+    omitted_destructive: int,
+    diagrams: bool = False,
+    costs: Sequence[CostGroup] = (),
+) -> list[str]:
     cuts = []
     if not view.plan_text:
         cuts.append("the full plan text")
@@ -148,7 +177,11 @@ def _cuts(view: View, report: PlanReport, others: int, omitted_others: int, omit
     if not view.destructive_attributes:
         cuts.append("the attribute changes of each resource")
     elif not view.other_attributes:
-        kinds = "created, updated, imported, moved and drifted" if report.drifted else "created, updated, imported and moved"
+        kinds = (
+            "created, updated, imported, moved and drifted"
+            if report.drifted
+            else "created, updated, imported and moved"
+        )
         cuts.append(f"the attribute changes of {kinds} resources")
     if omitted_others:
         cuts.append(f"{omitted_others} of the {others} created, updated, imported or moved resources")
@@ -188,22 +221,51 @@ def collapsed(report: PlanReport) -> list[str]:
     return [env.env for env in report.envs if env.no_changes and not env.stale]
 
 
-def _render(report: PlanReport, view: View, artifacts_url: str | None, source_url: str | None,
-            limit: int = MAX_CHARS, extras: Extras = Extras()) -> str:
+def _render(
+    report: PlanReport,
+    view: View,
+    artifacts_url: str | None,
+    source_url: str | None,
+    limit: int = MAX_CHARS,
+    extras: Extras = Extras(),
+) -> str:
     destructive = _groups(report.envs, "destructive", view.keep_destructive)
     others = _groups(report.envs, "others", view.keep_others)
     quiet = collapsed(report)
-    costs = cost_groups([c for c in extras.costs if c.env not in quiet], lines=view.cost_lines,
-                        changes=view.cost_changes)
-    cuts = _cuts(view, report, sum(len(env.others) for env in report.envs),
-                 sum(g.omitted for g in others), sum(g.omitted for g in destructive), bool(extras.diagrams), costs)
+    costs = cost_groups(
+        [c for c in extras.costs if c.env not in quiet], lines=view.cost_lines, changes=view.cost_changes
+    )
+    cuts = _cuts(
+        view,
+        report,
+        sum(len(env.others) for env in report.envs),
+        sum(g.omitted for g in others),
+        sum(g.omitted for g in destructive),
+        bool(extras.diagrams),
+        costs,
+    )
     shown = sorted(extras.diagrams.items()) if view.diagrams else []
-    return tidy(_template().render(
-        marker=MARKER, report=report, destructive_groups=destructive, other_groups=others, cuts=cuts,
-        view=view, artifacts_url=mdescape.safe_url(artifacts_url), source_url=source_url, limit=limit, diagrams=shown,
-        legend=DIAGRAM_LEGEND, cost_groups=costs, policy=extras.policy, policy_groups=policy_groups(extras.policy),
-        collapsed=quiet, status=extras.status,
-        nothing_affected=extras.status.nothing_affected if extras.status is not None else True))
+    return tidy(
+        _template().render(
+            marker=MARKER,
+            report=report,
+            destructive_groups=destructive,
+            other_groups=others,
+            cuts=cuts,
+            view=view,
+            artifacts_url=mdescape.safe_url(artifacts_url),
+            source_url=source_url,
+            limit=limit,
+            diagrams=shown,
+            legend=DIAGRAM_LEGEND,
+            cost_groups=costs,
+            policy=extras.policy,
+            policy_groups=policy_groups(extras.policy),
+            collapsed=quiet,
+            status=extras.status,
+            nothing_affected=extras.status.nothing_affected if extras.status is not None else True,
+        )
+    )
 
 
 def _truncate(text: str, limit: int) -> str:
@@ -227,11 +289,18 @@ def _largest(fits: Callable[[int], str | None], high: int) -> tuple[int, str] | 
     return best
 
 
-def render_comment(report: PlanReport, *, artifacts_url: str | None = None,
-                   source_url: str | None = None, limit: int = MAX_CHARS,
-                   diagrams: Mapping[str, str] | None = None, costs: Sequence[EnvCost] = (),
-                   policy: PolicyReport | None = None, status: CiStatus | None = None,
-                   trailer: str = "") -> str:
+def render_comment(
+    report: PlanReport,
+    *,
+    artifacts_url: str | None = None,
+    source_url: str | None = None,
+    limit: int = MAX_CHARS,
+    diagrams: Mapping[str, str] | None = None,
+    costs: Sequence[EnvCost] = (),
+    policy: PolicyReport | None = None,
+    status: CiStatus | None = None,
+    trailer: str = "",
+) -> str:
     """The markdown comment at the most detailed view that fits in `limit` characters.
 
     `diagrams`: env -> Mermaid text of its compact architecture diagram, changes marked.
@@ -242,9 +311,16 @@ def render_comment(report: PlanReport, *, artifacts_url: str | None = None,
     `trailer`: hidden markers (the digests) appended after the text, within the limit.
     """
     if trailer:
-        body = render_comment(report, artifacts_url=artifacts_url, source_url=source_url,
-                              limit=limit - size(trailer) - 2, diagrams=diagrams, costs=costs,
-                              policy=policy, status=status)
+        body = render_comment(
+            report,
+            artifacts_url=artifacts_url,
+            source_url=source_url,
+            limit=limit - size(trailer) - 2,
+            diagrams=diagrams,
+            costs=costs,
+            policy=policy,
+            status=status,
+        )
         return f"{body.rstrip(chr(10))}\n\n{trailer}\n"
     extras = Extras(tuple(costs), policy, dict(diagrams or {}), status)
 
@@ -260,9 +336,10 @@ def render_comment(report: PlanReport, *, artifacts_url: str | None = None,
     found = _largest(lambda n: attempt(replace(bare, keep_others=n)), others - 1)
     if found is not None:
         return found[1]
-    found = _largest(lambda n: attempt(replace(bare, keep_others=0, keep_destructive=n)),
-                     report.destructive - 1)
+    found = _largest(lambda n: attempt(replace(bare, keep_others=0, keep_destructive=n)), report.destructive - 1)
     if found is not None:
         return found[1]
-    return _truncate(_render(report, replace(bare, keep_others=0, keep_destructive=0),
-                             artifacts_url, source_url, limit, extras), limit)
+    return _truncate(
+        _render(report, replace(bare, keep_others=0, keep_destructive=0), artifacts_url, source_url, limit, extras),
+        limit,
+    )

@@ -111,10 +111,15 @@ def record_from_steps(job: str, env: str | None, steps_json: str | None, names: 
     if not isinstance(steps, dict) or not all(isinstance(v, dict) for v in steps.values()):
         raise UsageError(f"{STEPS_VAR} must be the steps context: an object of step id -> {{outcome, conclusion}}")
     table = {**STEP_NAMES, **names}
-    records = tuple(StepRecord(id=str(key), name=table.get(str(key), str(key)),
-                               outcome=str(value.get("outcome") or "unknown"),
-                               conclusion=str(value.get("conclusion") or "unknown"))
-                    for key, value in steps.items())
+    records = tuple(
+        StepRecord(
+            id=str(key),
+            name=table.get(str(key), str(key)),
+            outcome=str(value.get("outcome") or "unknown"),
+            conclusion=str(value.get("conclusion") or "unknown"),
+        )
+        for key, value in steps.items()
+    )
     affected = _affected(steps[AFFECTED_STEP].get("outputs")) if AFFECTED_STEP in steps else None
     return JobRecord(job=job, env=env or None, steps=records, affected=affected)
 
@@ -141,8 +146,12 @@ def _read_record(path: Path) -> JobRecord:
             raise UsageError(f"status record {path} is schema {data['schema']}, newer than this hclgen; upgrade")
         steps = tuple(StepRecord(**step) for step in data["steps"])
         affected = data.get("affected")
-        return JobRecord(job=str(data["job"]), env=data.get("env"), steps=steps,
-                         affected=None if affected is None else tuple(affected))
+        return JobRecord(
+            job=str(data["job"]),
+            env=data.get("env"),
+            steps=steps,
+            affected=None if affected is None else tuple(affected),
+        )
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as err:
         raise UsageError(f"cannot read status record {path}: {err}") from None
 
@@ -186,8 +195,10 @@ class CiStatus:
         """Why there is no plan to show, when that is not "nothing is affected"."""
         if self.checks_failed:
             return "the checks did not finish, so which environments this change affects is not known"
-        return (f"the check job recorded no affected list (its step `{AFFECTED_STEP}` did not run or has no "
-                "`envs` output), so which environments this change affects is not known")
+        return (
+            f"the check job recorded no affected list (its step `{AFFECTED_STEP}` did not run or has no "
+            "`envs` output), so which environments this change affects is not known"
+        )
 
     def env_failure(self, env: str) -> Failure | None:
         return next((f for f in self.failures if f.env == env), None)

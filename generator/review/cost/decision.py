@@ -17,7 +17,7 @@ from generator.review.cost.rules_res import RES_FREE, RES_RULES
 
 
 def cost_decision(type_: str, root: Path | None = None) -> str | None:
-    """"rule", "free" or "usage" (billed per use, not estimated); None: nobody decided."""
+    """ "rule", "free" or "usage" (billed per use, not estimated); None: nobody decided."""
     if type_ in RULES or type_ in RES_RULES:
         return "rule"
     override = facts.cost_override(type_, root)

@@ -15,7 +15,6 @@ from typing import Any
 
 from generator.review.cost.lines import Context, Line, Resource
 from generator.review.cost.pricing import PriceTable
-from generator.review.cost.rules import price_resource
 from generator.review.cost.usage import Usage
 
 _INDEX = re.compile(r"\[[^\]]*\]")
@@ -190,18 +189,36 @@ def line_changes(before: Estimate, after: Estimate) -> tuple[LineChange, ...]:
     return tuple(changes)
 
 
-def env_cost(env: str, plan: Mapping[str, Any], prices: PriceTable, usage: Usage,
-             usage_file: str | None = None) -> EnvCost:
+def env_cost(
+    env: str, plan: Mapping[str, Any], prices: PriceTable, usage: Usage, usage_file: str | None = None
+) -> EnvCost:
     """Price both sides of one env's plan."""
     before, after = plan_sides(plan)
     old, new = price_side(before, prices, usage), price_side(after, prices, usage)
-    return EnvCost(env=env, region=prices.region, before=old, after=new, changes=line_changes(old, new),
-                   assumptions=tuple(usage.lines()), usage_file=usage_file, as_of=prices.as_of)
+    return EnvCost(
+        env=env,
+        region=prices.region,
+        before=old,
+        after=new,
+        changes=line_changes(old, new),
+        assumptions=tuple(usage.lines()),
+        usage_file=usage_file,
+        as_of=prices.as_of,
+    )
 
 
 def failed_cost(env: str, region: str, error: str) -> EnvCost:
-    return EnvCost(env=env, region=region, before=Estimate(), after=Estimate(), changes=(), assumptions=(),
-                   usage_file=None, as_of="", error=error)
+    return EnvCost(
+        env=env,
+        region=region,
+        before=Estimate(),
+        after=Estimate(),
+        changes=(),
+        assumptions=(),
+        usage_file=None,
+        as_of="",
+        error=error,
+    )
 
 
 def money(amount: float, signed: bool = False) -> str:

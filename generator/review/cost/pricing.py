@@ -51,8 +51,15 @@ class PriceTable:
 
 
 def _price(key: str, raw: Mapping[str, Any]) -> Price:
-    return Price(key=key, usd=float(raw["usd"]), unit=str(raw["unit"]), description=str(raw.get("description", key)),
-                 source=str(raw["source"]), as_of=str(raw["as_of"]), method=str(raw.get("method", "manual")))
+    return Price(
+        key=key,
+        usd=float(raw["usd"]),
+        unit=str(raw["unit"]),
+        description=str(raw.get("description", key)),
+        source=str(raw["source"]),
+        as_of=str(raw["as_of"]),
+        method=str(raw.get("method", "manual")),
+    )
 
 
 @functools.cache
@@ -62,7 +69,7 @@ def _document(path: Path) -> dict[str, Any]:
     except (OSError, ValueError) as err:
         raise UsageError(f"cannot read the price table {path}: {err}") from None
     if not isinstance(data, dict) or not isinstance(data.get("regions"), dict):
-        raise UsageError(f"price table {path} has no \"regions\" object")
+        raise UsageError(f'price table {path} has no "regions" object')
     return data
 
 
@@ -81,5 +88,6 @@ def load_prices(region: str, path: Path = PRICES_FILE) -> PriceTable:
     except (KeyError, TypeError, ValueError) as err:
         raise UsageError(f"price table {path.name}, region {region}: malformed entry ({err})") from None
     vcpus = {str(k): int(v) for k, v in data.get("instance_vcpus", {}).items()}
-    return PriceTable(region=region, prices=prices, instance_vcpus=vcpus,
-                      hours_per_month=float(data.get("hours_per_month", 730)))
+    return PriceTable(
+        region=region, prices=prices, instance_vcpus=vcpus, hours_per_month=float(data.get("hours_per_month", 730))
+    )

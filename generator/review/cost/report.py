@@ -23,8 +23,9 @@ def _usage_dir(env: str) -> Path | None:
     return folder if folder.is_dir() else None
 
 
-def estimate(env: str, plan: Mapping[str, Any], *, usage_file: Path | None = None,
-             region: str | None = None) -> EnvCost:
+def estimate(
+    env: str, plan: Mapping[str, Any], *, usage_file: Path | None = None, region: str | None = None
+) -> EnvCost:
     """Price one env's plan with its usage file (environments/<env>/usage.toml, else defaults)."""
     from generator.review.cost.estimate import env_cost, failed_cost, plan_region
     from generator.review.cost.pricing import load_prices
@@ -61,7 +62,7 @@ def _display(path: Path | None) -> str | None:
     if path is None:
         return None
     parts = path.resolve().parts
-    return "/".join(parts[parts.index("environments"):]) if "environments" in parts else str(path)
+    return "/".join(parts[parts.index("environments") :]) if "environments" in parts else str(path)
 
 
 def _row(line: Line) -> str:
@@ -76,11 +77,15 @@ def report_lines(cost: EnvCost, *, whole_env: bool) -> list[str]:
 
     if cost.error:
         return [f"{cost.env}: no estimate: {cost.error}"]
-    out = [f"{cost.env} ({cost.region}): {total_text(cost.after)} per month"
-           + (" for the committed HCL (offline plan against empty state)" if whole_env else " after the plan")]
+    out = [
+        f"{cost.env} ({cost.region}): {total_text(cost.after)} per month"
+        + (" for the committed HCL (offline plan against empty state)" if whole_env else " after the plan")
+    ]
     if not whole_env:
-        out.append(f"  before {money(cost.before.total)}, after {money(cost.after.total)}, "
-                   f"delta {money(cost.delta, signed=True)}")
+        out.append(
+            f"  before {money(cost.before.total)}, after {money(cost.after.total)}, "
+            f"delta {money(cost.delta, signed=True)}"
+        )
         if cost.changes:
             out += ["", "  changed lines (before -> after):"]
             for change in cost.changes:
@@ -95,9 +100,12 @@ def report_lines(cost: EnvCost, *, whole_env: bool) -> list[str]:
     if cost.unpriced:
         out += ["", "Not priced (not counted in the total):"]
         out += [f"  {u.address} ({u.type}): {u.reason}" for u in cost.unpriced]
-    out += ["", f"Assumes ({cost.usage_file or 'default usage'}): " + "; ".join(cost.assumptions),
-            f"Prices: hclgen price table for {cost.region}, USD on-demand, as of {cost.as_of}; "
-            "no free tier deducted, no taxes or data transfer out"]
+    out += [
+        "",
+        f"Assumes ({cost.usage_file or 'default usage'}): " + "; ".join(cost.assumptions),
+        f"Prices: hclgen price table for {cost.region}, USD on-demand, as of {cost.as_of}; "
+        "no free tier deducted, no taxes or data transfer out",
+    ]
     return out
 
 
@@ -110,23 +118,43 @@ def _free_tier(cost: EnvCost) -> list[str]:
     if not found:
         return []
     worth = sum(usd for _, usd in found)
-    return [f"  {'free tier (per account, not deducted)':<42} {'if no other env of the account uses it':<58} "
-            f"-{money(worth)}",
-            f"  {'':<42} ({', '.join(f'{what} {money(usd)}' for what, usd in found)})"]
+    return [
+        f"  {'free tier (per account, not deducted)':<42} {'if no other env of the account uses it':<58} "
+        f"-{money(worth)}",
+        f"  {'':<42} ({', '.join(f'{what} {money(usd)}' for what, usd in found)})",
+    ]
 
 
 def to_json_document(cost: EnvCost) -> dict[str, Any]:
     def line(item: Line) -> dict[str, Any]:
-        return {"address": item.address, "key": item.key, "item": item.item, "quantity": item.quantity,
-                "unit": item.price.unit, "unit_price": item.price.usd, "amount": round(item.amount, 4),
-                "price_key": item.price.key, "low": item.low, "high": item.high}
+        return {
+            "address": item.address,
+            "key": item.key,
+            "item": item.item,
+            "quantity": item.quantity,
+            "unit": item.price.unit,
+            "unit_price": item.price.usd,
+            "amount": round(item.amount, 4),
+            "price_key": item.price.key,
+            "low": item.low,
+            "high": item.high,
+        }
 
-    return {"env": cost.env, "region": cost.region, "error": cost.error,
-            "before": round(cost.before.total, 4), "after": round(cost.after.total, 4),
-            "after_low": round(cost.after.low, 4), "after_high": round(cost.after.high, 4),
-            "delta": round(cost.delta, 4), "lines": [line(item) for item in cost.after.lines],
-            "unpriced": [{"address": u.address, "type": u.type, "reason": u.reason} for u in cost.unpriced],
-            "assumptions": list(cost.assumptions), "usage_file": cost.usage_file, "as_of": cost.as_of}
+    return {
+        "env": cost.env,
+        "region": cost.region,
+        "error": cost.error,
+        "before": round(cost.before.total, 4),
+        "after": round(cost.after.total, 4),
+        "after_low": round(cost.after.low, 4),
+        "after_high": round(cost.after.high, 4),
+        "delta": round(cost.delta, 4),
+        "lines": [line(item) for item in cost.after.lines],
+        "unpriced": [{"address": u.address, "type": u.type, "reason": u.reason} for u in cost.unpriced],
+        "assumptions": list(cost.assumptions),
+        "usage_file": cost.usage_file,
+        "as_of": cost.as_of,
+    }
 
 
 def plan_file(target: str) -> tuple[Path, str] | None:

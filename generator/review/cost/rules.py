@@ -33,8 +33,10 @@ def nat_gateway(r: Resource, ctx: Context) -> Result:
     gateways = max(1, len(ctx.of_type("aws_nat_gateway")))
     share = ctx.usage.nat_gb_per_month / gateways
     of = f" (1/{gateways} of {ctx.usage.nat_gb_per_month:,.0f} GB)" if gateways > 1 else ""
-    return _collect(ctx.line(r, "hours", "NAT gateway hours", _hours(ctx), "nat_gateway_hour"),
-                    ctx.line(r, "data", f"NAT data processed{of}", share, "nat_gateway_gb"))
+    return _collect(
+        ctx.line(r, "hours", "NAT gateway hours", _hours(ctx), "nat_gateway_hour"),
+        ctx.line(r, "data", f"NAT data processed{of}", share, "nat_gateway_gb"),
+    )
 
 
 def eip(r: Resource, ctx: Context) -> Result:
@@ -49,16 +51,22 @@ def load_balancer(r: Resource, ctx: Context) -> Result:
     gb_per_hour = ctx.usage.alb_gb_per_month / hours
     if kind == "application":  # an LCU: 25 new connections/s or 1 GB/hour, whichever is higher
         lcu = max(ctx.usage.requests_per_month / (hours * 3600) / 25, gb_per_hour)
-        items: list[Line | str | None] = [ctx.line(r, "hours", "ALB hours", hours, "alb_hour"),
-                                          ctx.line(r, "lcu", f"ALB LCU-hours ({lcu:.3f} LCU on average)",
-                                                   lcu * hours, "alb_lcu_hour")]
+        items: list[Line | str | None] = [
+            ctx.line(r, "hours", "ALB hours", hours, "alb_hour"),
+            ctx.line(r, "lcu", f"ALB LCU-hours ({lcu:.3f} LCU on average)", lcu * hours, "alb_lcu_hour"),
+        ]
     else:
-        items = [ctx.line(r, "hours", "NLB hours", hours, "nlb_hour"),
-                 ctx.line(r, "lcu", "NLB NLCU-hours (by GB processed)", gb_per_hour * hours, "nlb_lcu_hour")]
+        items = [
+            ctx.line(r, "hours", "NLB hours", hours, "nlb_hour"),
+            ctx.line(r, "lcu", "NLB NLCU-hours (by GB processed)", gb_per_hour * hours, "nlb_lcu_hour"),
+        ]
     if not r.values.get("internal"):
         zones = r.count_of("subnets") or r.count_of("subnet_mapping") or 2
-        items.append(ctx.line(r, "ipv4", f"public IPv4 address hours (one per AZ, {zones} AZs)",
-                              zones * hours, "public_ipv4_hour"))
+        items.append(
+            ctx.line(
+                r, "ipv4", f"public IPv4 address hours (one per AZ, {zones} AZs)", zones * hours, "public_ipv4_hour"
+            )
+        )
     return _collect(*items)
 
 
@@ -103,10 +111,15 @@ def ecs_service(r: Resource, ctx: Context) -> Result:
     autoscaled = f", autoscaled {low:g}–{high:g}" if low is not None else ""
 
     def dim(key: str, per_task: float, unit: str) -> Line | str:
-        return ctx.line(r, key, f"Fargate {unit}-hours ({tasks} × {per_task:g} {unit}{autoscaled})",
-                        average * per_task * hours, f"fargate_{arm}{key}_hour",
-                        None if low is None else low * per_task * hours,
-                        None if high is None else high * per_task * hours)
+        return ctx.line(
+            r,
+            key,
+            f"Fargate {unit}-hours ({tasks} × {per_task:g} {unit}{autoscaled})",
+            average * per_task * hours,
+            f"fargate_{arm}{key}_hour",
+            None if low is None else low * per_task * hours,
+            None if high is None else high * per_task * hours,
+        )
 
     return _collect(dim("vcpu", vcpu, "vCPU"), dim("gb", gb, "GB"))
 
@@ -122,15 +135,21 @@ def _performance_insights(r: Resource, ctx: Context, instance_class: str, copies
     vcpus = _vcpus(ctx, instance_class)
     if vcpus is None:
         return f"vCPU count of {instance_class} unknown"
-    return ctx.line(r, "pi", f"Performance Insights {retention}-day retention ({vcpus * copies} vCPU)",
-                    vcpus * copies, "performance_insights_vcpu_month")
+    return ctx.line(
+        r,
+        "pi",
+        f"Performance Insights {retention}-day retention ({vcpus * copies} vCPU)",
+        vcpus * copies,
+        "performance_insights_vcpu_month",
+    )
 
 
 def _managed_secret(r: Resource, ctx: Context) -> Line | str | None:
     if not r.values.get("manage_master_user_password"):
         return None
-    return ctx.line(r, "secret", "Secrets Manager secret of the master password (RDS-managed)", 1,
-                    "secretsmanager_secret_month")
+    return ctx.line(
+        r, "secret", "Secrets Manager secret of the master password (RDS-managed)", 1, "secretsmanager_secret_month"
+    )
 
 
 def db_instance(r: Resource, ctx: Context) -> Result:
@@ -142,16 +161,26 @@ def db_instance(r: Resource, ctx: Context) -> Result:
     storage_type = r.values.get("storage_type") or "gp2"
     size = float(r.values.get("allocated_storage") or 0)
     items: list[Line | str | None] = [
-        ctx.line(r, "instance", f"{cls} {label} instance hours", _hours(ctx), f"rds_postgres_{cls}{suffix}")]
+        ctx.line(r, "instance", f"{cls} {label} instance hours", _hours(ctx), f"rds_postgres_{cls}{suffix}")
+    ]
     if storage_type in ("gp2", "gp3", "io1"):
-        items.append(ctx.line(r, "storage", f"{storage_type} storage, {label}", size, f"rds_storage_{storage_type}{suffix}"))
+        items.append(
+            ctx.line(r, "storage", f"{storage_type} storage, {label}", size, f"rds_storage_{storage_type}{suffix}")
+        )
     else:
         items.append(f"{storage_type} storage is not in the price table")
     iops = float(r.values.get("iops") or 0)
     included = {"gp3": 3000.0 if size < 400 else 12000.0, "io1": 0.0}.get(storage_type)
     if included is not None and iops > included:
-        items.append(ctx.line(r, "iops", f"{storage_type} IOPS above the included {included:,.0f}",
-                              iops - included, f"rds_iops_{storage_type}{suffix}"))
+        items.append(
+            ctx.line(
+                r,
+                "iops",
+                f"{storage_type} IOPS above the included {included:,.0f}",
+                iops - included,
+                f"rds_iops_{storage_type}{suffix}",
+            )
+        )
     items += [_performance_insights(r, ctx, cls, 2 if multi else 1), _managed_secret(r, ctx)]
     return _collect(*items)
 
@@ -165,7 +194,8 @@ def rds_cluster(r: Resource, ctx: Context) -> Result:
     return _collect(
         ctx.line(r, "storage", "Aurora storage", usage.aurora_storage_gb, "aurora_storage"),
         ctx.line(r, "io", "Aurora I/O requests", usage.aurora_io_million_per_month, "aurora_io_million"),
-        _managed_secret(r, ctx))
+        _managed_secret(r, ctx),
+    )
 
 
 def rds_cluster_instance(r: Resource, ctx: Context) -> Result:
@@ -174,8 +204,10 @@ def rds_cluster_instance(r: Resource, ctx: Context) -> Result:
         return [], [f"engine {r.values.get('engine')} is not in the price table"]
     if cls == "db.serverless":
         return [], ["Aurora Serverless v2 capacity (ACUs) is not in the price table"]
-    return _collect(ctx.line(r, "instance", f"{cls} instance hours", _hours(ctx), f"aurora_postgresql_{cls}"),
-                    _performance_insights(r, ctx, cls, 1))
+    return _collect(
+        ctx.line(r, "instance", f"{cls} instance hours", _hours(ctx), f"aurora_postgresql_{cls}"),
+        _performance_insights(r, ctx, cls, 1),
+    )
 
 
 def db_proxy(r: Resource, ctx: Context) -> Result:
@@ -184,16 +216,24 @@ def db_proxy(r: Resource, ctx: Context) -> Result:
     if any(count is None for count in counts):
         return [], ["vCPU count of a database behind it is unknown"]
     vcpus = max(2, sum(count or 0 for count in counts))  # billed for at least 2 vCPUs
-    return _collect(ctx.line(r, "vcpu", f"RDS Proxy vCPU-hours ({vcpus} vCPU of the databases in this plan)",
-                             vcpus * _hours(ctx), "rds_proxy_vcpu_hour"))
+    return _collect(
+        ctx.line(
+            r,
+            "vcpu",
+            f"RDS Proxy vCPU-hours ({vcpus} vCPU of the databases in this plan)",
+            vcpus * _hours(ctx),
+            "rds_proxy_vcpu_hour",
+        )
+    )
 
 
 def waf_web_acl(r: Resource, ctx: Context) -> Result:
     rules = r.count_of("rule") or 0
-    return _collect(ctx.line(r, "acl", "WAF web ACL", 1, "waf_web_acl_month"),
-                    ctx.line(r, "rules", f"WAF rules ({rules})", rules, "waf_rule_month"),
-                    ctx.line(r, "requests", "WAF requests (millions)", ctx.usage.requests_per_month / 1e6,
-                             "waf_million_requests"))
+    return _collect(
+        ctx.line(r, "acl", "WAF web ACL", 1, "waf_web_acl_month"),
+        ctx.line(r, "rules", f"WAF rules ({rules})", rules, "waf_rule_month"),
+        ctx.line(r, "requests", "WAF requests (millions)", ctx.usage.requests_per_month / 1e6, "waf_million_requests"),
+    )
 
 
 def metric_alarm(r: Resource, ctx: Context) -> Result:
@@ -213,8 +253,10 @@ def log_group(r: Resource, ctx: Context) -> Result:
     kept = f"{days:g}-day retention" if days else f"never expires: {MONTHS_IF_NEVER_EXPIRES:g} months assumed"
     flows = ctx.flow_log_target(r)
     gb = ctx.usage.flow_log_gb_per_month if flows else ctx.usage.log_gb_per_month
-    return _collect(None if flows else ctx.line(r, "ingest", "CloudWatch Logs ingestion", gb, "cloudwatch_logs_ingest_gb"),
-                    ctx.line(r, "storage", f"CloudWatch Logs storage ({kept})", gb * months, "cloudwatch_logs_storage_gb_month"))
+    return _collect(
+        None if flows else ctx.line(r, "ingest", "CloudWatch Logs ingestion", gb, "cloudwatch_logs_ingest_gb"),
+        ctx.line(r, "storage", f"CloudWatch Logs storage ({kept})", gb * months, "cloudwatch_logs_storage_gb_month"),
+    )
 
 
 def flow_log(r: Resource, ctx: Context) -> Result:
@@ -232,17 +274,26 @@ def vpc_endpoint(r: Resource, ctx: Context) -> Result:
     if kind != "Interface":
         return [], [f"{kind} endpoints are not in the price table"]
     zones = r.count_of("subnet_ids") or 2
-    return _collect(ctx.line(r, "hours", f"interface endpoint hours ({zones} AZs)", zones * _hours(ctx),
-                             "vpc_endpoint_interface_hour"),
-                    ctx.line(r, "data", "interface endpoint data processed", ctx.usage.endpoint_gb_per_month,
-                             "vpc_endpoint_interface_gb"))
+    return _collect(
+        ctx.line(
+            r, "hours", f"interface endpoint hours ({zones} AZs)", zones * _hours(ctx), "vpc_endpoint_interface_hour"
+        ),
+        ctx.line(
+            r, "data", "interface endpoint data processed", ctx.usage.endpoint_gb_per_month, "vpc_endpoint_interface_gb"
+        ),
+    )
 
 
 def ecs_cluster(r: Resource, ctx: Context) -> Result:
     settings = r.values.get("setting") or []
-    insights = any(s.get("name") == "containerInsights" and s.get("value") in ("enabled", "enhanced")
-                   for s in settings if isinstance(s, dict))
-    return [], ["Container Insights metrics are billed per metric, which the price table does not cover"] if insights else []
+    insights = any(
+        s.get("name") == "containerInsights" and s.get("value") in ("enabled", "enhanced")
+        for s in settings
+        if isinstance(s, dict)
+    )
+    return [], [
+        "Container Insights metrics are billed per metric, which the price table does not cover"
+    ] if insights else []
 
 
 def ssm_parameter(r: Resource, ctx: Context) -> Result:
@@ -252,21 +303,35 @@ def ssm_parameter(r: Resource, ctx: Context) -> Result:
 
 
 RULES: dict[str, Rule] = {
-    "aws_nat_gateway": nat_gateway, "aws_eip": eip, "aws_lb": load_balancer, "aws_alb": load_balancer,
-    "aws_ecs_service": ecs_service, "aws_db_instance": db_instance, "aws_rds_cluster": rds_cluster,
-    "aws_rds_cluster_instance": rds_cluster_instance, "aws_db_proxy": db_proxy, "aws_wafv2_web_acl": waf_web_acl,
-    "aws_cloudwatch_metric_alarm": metric_alarm, "aws_cloudwatch_log_group": log_group, "aws_flow_log": flow_log,
-    "aws_vpc_endpoint": vpc_endpoint, "aws_ecs_cluster": ecs_cluster, "aws_ssm_parameter": ssm_parameter,
-    "aws_cloudwatch_composite_alarm": lambda r, c: _monthly(r, c, "CloudWatch composite alarm",
-                                                            "cloudwatch_composite_alarm_month"),
+    "aws_nat_gateway": nat_gateway,
+    "aws_eip": eip,
+    "aws_lb": load_balancer,
+    "aws_alb": load_balancer,
+    "aws_ecs_service": ecs_service,
+    "aws_db_instance": db_instance,
+    "aws_rds_cluster": rds_cluster,
+    "aws_rds_cluster_instance": rds_cluster_instance,
+    "aws_db_proxy": db_proxy,
+    "aws_wafv2_web_acl": waf_web_acl,
+    "aws_cloudwatch_metric_alarm": metric_alarm,
+    "aws_cloudwatch_log_group": log_group,
+    "aws_flow_log": flow_log,
+    "aws_vpc_endpoint": vpc_endpoint,
+    "aws_ecs_cluster": ecs_cluster,
+    "aws_ssm_parameter": ssm_parameter,
+    "aws_cloudwatch_composite_alarm": lambda r, c: _monthly(
+        r, c, "CloudWatch composite alarm", "cloudwatch_composite_alarm_month"
+    ),
     "aws_cloudwatch_dashboard": lambda r, c: _monthly(r, c, "CloudWatch dashboard", "cloudwatch_dashboard_month"),
     "aws_secretsmanager_secret": lambda r, c: _monthly(r, c, "Secrets Manager secret", "secretsmanager_secret_month"),
     "aws_kms_key": lambda r, c: _monthly(r, c, "KMS key", "kms_key_month"),
     "aws_route53_zone": lambda r, c: _monthly(r, c, "Route 53 hosted zone", "route53_hosted_zone_month"),
-    "aws_ecr_repository": lambda r, c: _collect(c.line(r, "storage", "ECR image storage", c.usage.ecr_storage_gb,
-                                                       "ecr_storage_gb_month")),
-    "aws_s3_bucket": lambda r, c: _collect(c.line(r, "storage", "S3 Standard storage", c.usage.s3_storage_gb,
-                                                  "s3_standard_gb_month")),
+    "aws_ecr_repository": lambda r, c: _collect(
+        c.line(r, "storage", "ECR image storage", c.usage.ecr_storage_gb, "ecr_storage_gb_month")
+    ),
+    "aws_s3_bucket": lambda r, c: _collect(
+        c.line(r, "storage", "S3 Standard storage", c.usage.s3_storage_gb, "s3_standard_gb_month")
+    ),
 }
 
 

@@ -16,16 +16,28 @@ from generator.review.cost.rules_services import SERVICE_RULES
 
 Result = tuple[list[Line], list[str]]
 
-RES_FREE: frozenset[str] = frozenset({
-    # Settings of a bucket or queue, users and groups, routing: no charge of their own.
-    "aws_s3_bucket_cors_configuration", "aws_s3_bucket_notification", "aws_sqs_queue_policy",
-    "aws_sqs_queue_redrive_policy", "aws_sqs_queue_redrive_allow_policy", "aws_elasticache_subnet_group",
-    "aws_elasticache_user", "aws_elasticache_user_group", "aws_elasticache_user_group_association",
-    "aws_elasticache_parameter_group", "aws_apigatewayv2_stage", "aws_apigatewayv2_route",
-    "aws_apigatewayv2_integration", "aws_apigatewayv2_api_mapping", "aws_apigatewayv2_domain_name",
-    # VPC links of HTTP APIs are free (REST API VPC links bill the NLB they need, which is priced on its own).
-    "aws_apigatewayv2_vpc_link",
-})
+RES_FREE: frozenset[str] = frozenset(
+    {
+        # Settings of a bucket or queue, users and groups, routing: no charge of their own.
+        "aws_s3_bucket_cors_configuration",
+        "aws_s3_bucket_notification",
+        "aws_sqs_queue_policy",
+        "aws_sqs_queue_redrive_policy",
+        "aws_sqs_queue_redrive_allow_policy",
+        "aws_elasticache_subnet_group",
+        "aws_elasticache_user",
+        "aws_elasticache_user_group",
+        "aws_elasticache_user_group_association",
+        "aws_elasticache_parameter_group",
+        "aws_apigatewayv2_stage",
+        "aws_apigatewayv2_route",
+        "aws_apigatewayv2_integration",
+        "aws_apigatewayv2_api_mapping",
+        "aws_apigatewayv2_domain_name",
+        # VPC links of HTTP APIs are free (REST API VPC links bill the NLB they need, which is priced on its own).
+        "aws_apigatewayv2_vpc_link",
+    }
+)
 
 
 def _collect(*items: Line | str | None) -> Result:
@@ -41,8 +53,15 @@ def replication_group(r: Resource, ctx: Context) -> Result:
     else:
         nodes = int(r.values.get("num_cache_clusters") or 1)
     hours = ctx.prices.hours_per_month
-    return _collect(ctx.line(r, "nodes", f"{node_type} {engine} node hours ({nodes} node{'s' if nodes > 1 else ''})",
-                             nodes * hours, f"elasticache_{engine}_{node_type}"))
+    return _collect(
+        ctx.line(
+            r,
+            "nodes",
+            f"{node_type} {engine} node hours ({nodes} node{'s' if nodes > 1 else ''})",
+            nodes * hours,
+            f"elasticache_{engine}_{node_type}",
+        )
+    )
 
 
 def sqs_queue(r: Resource, ctx: Context) -> Result:
@@ -51,15 +70,29 @@ def sqs_queue(r: Resource, ctx: Context) -> Result:
         return [], []
     fifo = bool(r.values.get("fifo_queue"))
     millions = ctx.usage.queue_requests_per_month / 1e6
-    return _collect(ctx.line(r, "requests", f"SQS {'FIFO' if fifo else 'standard'} requests (millions)", millions,
-                             "sqs_fifo_million_requests" if fifo else "sqs_standard_million_requests"))
+    return _collect(
+        ctx.line(
+            r,
+            "requests",
+            f"SQS {'FIFO' if fifo else 'standard'} requests (millions)",
+            millions,
+            "sqs_fifo_million_requests" if fifo else "sqs_standard_million_requests",
+        )
+    )
 
 
 def http_api(r: Resource, ctx: Context) -> Result:
     if (r.values.get("protocol_type") or "HTTP") != "HTTP":
         return [], ["WebSocket APIs are not in the price table"]
-    return _collect(ctx.line(r, "requests", "API Gateway HTTP API requests (millions)",
-                             ctx.usage.requests_per_month / 1e6, "apigw_http_million_requests"))
+    return _collect(
+        ctx.line(
+            r,
+            "requests",
+            "API Gateway HTTP API requests (millions)",
+            ctx.usage.requests_per_month / 1e6,
+            "apigw_http_million_requests",
+        )
+    )
 
 
 RES_RULES: dict[str, Callable[[Resource, Context], Result]] = {

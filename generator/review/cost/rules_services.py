@@ -15,13 +15,21 @@ def _collect(*items: Line | str) -> Result:
 
 
 def dns_namespace(r: Resource, ctx: Context) -> Result:
-    return _collect(ctx.line(r, "zone", "Cloud Map private DNS namespace (a Route 53 hosted zone)", 1,
-                             "route53_hosted_zone_month"))
+    return _collect(
+        ctx.line(r, "zone", "Cloud Map private DNS namespace (a Route 53 hosted zone)", 1, "route53_hosted_zone_month")
+    )
 
 
 def discovery_service(r: Resource, ctx: Context) -> Result:
-    return _collect(ctx.line(r, "instances", "Cloud Map registered instances (1 assumed; one per running task)", 1,
-                             "cloudmap_instance_month"))
+    return _collect(
+        ctx.line(
+            r,
+            "instances",
+            "Cloud Map registered instances (1 assumed; one per running task)",
+            1,
+            "cloudmap_instance_month",
+        )
+    )
 
 
 SERVICE_RULES = {

@@ -52,11 +52,16 @@ class Usage:
 
     def lines(self) -> list[str]:
         """The assumptions as short phrases, for the comment and the CLI."""
-        out = [f"{_num(self.nat_gb_per_month)} GB/month through NAT",
-               f"{_num(self.requests_per_month)} requests/month",
-               f"{_num(self.alb_gb_per_month)} GB/month through the load balancer",
-               f"{_num(self.log_gb_per_month)} GB/month of logs per log group"]
-        out += [f"{address}: {_num(count)} tasks on average" for address, count in sorted(self.service_average_count.items())]
+        out = [
+            f"{_num(self.nat_gb_per_month)} GB/month through NAT",
+            f"{_num(self.requests_per_month)} requests/month",
+            f"{_num(self.alb_gb_per_month)} GB/month through the load balancer",
+            f"{_num(self.log_gb_per_month)} GB/month of logs per log group",
+        ]
+        out += [
+            f"{address}: {_num(count)} tasks on average"
+            for address, count in sorted(self.service_average_count.items())
+        ]
         return out
 
 

@@ -17,8 +17,19 @@ CHECKOV_TIMEOUT = 900.0
 
 def run_checkov(executable: Path, directory: Path, env: str) -> list[Finding]:
     """checkov's failed terraform checks in one folder (no network: --skip-download)."""
-    argv = [str(executable), "--directory", str(directory), "--framework", "terraform", "--output", "json",
-            "--soft-fail", "--quiet", "--skip-download", "--compact"]
+    argv = [
+        str(executable),
+        "--directory",
+        str(directory),
+        "--framework",
+        "terraform",
+        "--output",
+        "json",
+        "--soft-fail",
+        "--quiet",
+        "--skip-download",
+        "--compact",
+    ]
     environ = {**os.environ, "BC_SKIP_MAPPING": "TRUE", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false"}
     result = runner.run_tool(argv, cwd=directory, env=environ, timeout=CHECKOV_TIMEOUT)
     try:

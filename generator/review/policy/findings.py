@@ -63,16 +63,18 @@ class PolicyReport:
         return sum(len(env.fixed) for env in self.envs)
 
 
-ENABLE_HINT = ("checkov is not installed here, so no policy findings are shown. To enable: "
-               "`python main.py policy --install` (its own virtualenv in .hclgen/tools/checkov, or point "
-               "HCLGEN_CHECKOV at a checkov executable), then `python main.py policy ENV... --base origin/main` "
-               "before `comment`.")
+ENABLE_HINT = (
+    "checkov is not installed here, so no policy findings are shown. To enable: "
+    "`python main.py policy --install` (its own virtualenv in .hclgen/tools/checkov, or point "
+    "HCLGEN_CHECKOV at a checkov executable), then `python main.py policy ENV... --base origin/main` "
+    "before `comment`."
+)
 
 
 def _file(path: str, env: str) -> str:
     clean = path.replace("\\", "/").lstrip("/")
     prefix = f"environments/{env}/"
-    return clean[len(prefix):] if clean.startswith(prefix) else clean
+    return clean[len(prefix) :] if clean.startswith(prefix) else clean
 
 
 def parse_findings(report: Any, env: str) -> list[Finding]:
@@ -84,9 +86,14 @@ def parse_findings(report: Any, env: str) -> list[Finding]:
             continue
         for check in item.get("results", {}).get("failed_checks", []) or []:
             lines = check.get("file_line_range") or [None]
-            finding = Finding(check_id=str(check["check_id"]), check_name=str(check.get("check_name") or ""),
-                              resource=str(check.get("resource") or ""), file=_file(str(check.get("file_path") or ""), env),
-                              line=lines[0], guideline=check.get("guideline") or None)
+            finding = Finding(
+                check_id=str(check["check_id"]),
+                check_name=str(check.get("check_name") or ""),
+                resource=str(check.get("resource") or ""),
+                file=_file(str(check.get("file_path") or ""), env),
+                line=lines[0],
+                guideline=check.get("guideline") or None,
+            )
             found.setdefault(finding.key, finding)
     return sorted(found.values(), key=lambda f: (f.resource, f.check_id))
 
@@ -118,15 +125,21 @@ def without_baseline(findings: Iterable[Finding], baseline: set[tuple[str, str, 
     return kept, sum(1 for f in findings if (f.file, f.resource, f.check_id) in baseline)
 
 
-def compare(env: str, base: str | None, before: Sequence[Finding], after: Sequence[Finding],
-            baseline: set[tuple[str, str, str]]) -> EnvPolicy:
+def compare(
+    env: str, base: str | None, before: Sequence[Finding], after: Sequence[Finding], baseline: set[tuple[str, str, str]]
+) -> EnvPolicy:
     """Findings after but not before are introduced; before but not after, fixed."""
     old, _ = without_baseline(before, baseline)
     new, hidden = without_baseline(after, baseline)
     old_keys, new_keys = {f.key for f in old}, {f.key for f in new}
-    return EnvPolicy(env=env, base=base, introduced=tuple(f for f in new if f.key not in old_keys),
-                     fixed=tuple(f for f in old if f.key not in new_keys),
-                     unchanged=len(old_keys & new_keys), baselined=hidden)
+    return EnvPolicy(
+        env=env,
+        base=base,
+        introduced=tuple(f for f in new if f.key not in old_keys),
+        fixed=tuple(f for f in old if f.key not in new_keys),
+        unchanged=len(old_keys & new_keys),
+        baselined=hidden,
+    )
 
 
 def to_json(policy: EnvPolicy) -> str:
@@ -137,6 +150,12 @@ def from_json(data: Mapping[str, Any]) -> EnvPolicy:
     def findings(items: Any) -> tuple[Finding, ...]:
         return tuple(Finding(**item) for item in items or [])
 
-    return EnvPolicy(env=str(data["env"]), base=data.get("base"), introduced=findings(data.get("introduced")),
-                     fixed=findings(data.get("fixed")), unchanged=int(data.get("unchanged", 0)),
-                     baselined=int(data.get("baselined", 0)), error=data.get("error"))
+    return EnvPolicy(
+        env=str(data["env"]),
+        base=data.get("base"),
+        introduced=findings(data.get("introduced")),
+        fixed=findings(data.get("fixed")),
+        unchanged=int(data.get("unchanged", 0)),
+        baselined=int(data.get("baselined", 0)),
+        error=data.get("error"),
+    )

@@ -37,15 +37,19 @@ def load_policy(envs: list[str]) -> PolicyReport:
         return PolicyReport(envs=tuple(found))
     if find_checkov(root) is None:
         return PolicyReport(enable_hint=ENABLE_HINT)
-    return PolicyReport(enable_hint="checkov is installed but was not run for these envs: run "
-                                    "`python main.py policy ENV... --base origin/main` before `comment`.")
+    return PolicyReport(
+        enable_hint="checkov is installed but was not run for these envs: run "
+        "`python main.py policy ENV... --base origin/main` before `comment`."
+    )
 
 
 def summary_lines(result: EnvPolicy) -> list[str]:
     if result.error:
         return [f"{result.env}: checkov failed: {result.error}"]
-    lines = [f"{result.env}: {len(result.introduced)} introduced, {len(result.fixed)} fixed since {result.base} "
-             f"({result.unchanged} unchanged, {result.baselined} in the baseline)"]
+    lines = [
+        f"{result.env}: {len(result.introduced)} introduced, {len(result.fixed)} fixed since {result.base} "
+        f"({result.unchanged} unchanged, {result.baselined} in the baseline)"
+    ]
     lines += [f"  + {f.check_id} {f.resource} ({f.file}:{f.line}): {f.check_name}" for f in result.introduced]
     lines += [f"  - {f.check_id} {f.resource} ({f.file}:{f.line}): {f.check_name}" for f in result.fixed]
     return lines

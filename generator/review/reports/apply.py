@@ -47,7 +47,7 @@ def log_excerpt(text: str) -> str:
     """The failing part of an apply's output: from the first `Error:` on, else its last lines."""
     lines = text.rstrip().splitlines()
     start = next((i for i, line in enumerate(lines) if _ERROR_START.match(line)), max(0, len(lines) - 30))
-    part = lines[start:start + LOG_LINES]
+    part = lines[start : start + LOG_LINES]
     more = len(lines) - start - len(part)
     return "\n".join(part + ([f"... {more} more lines in the workflow log"] if more > 0 else []))
 
@@ -55,9 +55,9 @@ def log_excerpt(text: str) -> str:
 def plan_facts(root: Path, env: str) -> tuple[list[str] | None, str | None]:
     """(summary lines of the plan being applied, or the plan's error) from .hclgen/plans/ENV."""
     from generator.paths import work_dir
+    from generator.plan import files as planfiles
     from generator.plan import summary
     from generator.plan.source import load_env_plan
-    from generator.plan import files as planfiles
 
     folder = work_dir(root) / "plans" / env
     meta = planfiles.read_meta(folder)
@@ -81,30 +81,34 @@ def detail(plan_summary: list[str] | None, plan_error: str | None, log: str | No
 
 
 def pr_comment(env: str, run: Run, what: str) -> str:
-    return "\n".join([
-        f"❌ **The apply of `{env}` failed** after this pull request was merged ({run.commit}); see {run.link}.",
-        "",
-        what.rstrip(),
-        "",
-        f"Issue \"{tracked(env).title}\" stays open until an apply of `{env}` succeeds.",
-        "",
-    ])
+    return "\n".join(
+        [
+            f"❌ **The apply of `{env}` failed** after this pull request was merged ({run.commit}); see {run.link}.",
+            "",
+            what.rstrip(),
+            "",
+            f'Issue "{tracked(env).title}" stays open until an apply of `{env}` succeeds.',
+            "",
+        ]
+    )
 
 
 def issue_body(env: str, run: Run, pull: Mapping[str, object] | None, what: str) -> str:
     merged = f" of pull request #{pull.get('number')}" if pull and pull.get("number") else ""
-    return "\n".join([
-        tracked(env).marker,
-        f"## Apply failed: `{env}`",
-        "",
-        f"The last apply of `{env}` ({run.commit}{merged}) failed; see {run.link}. `{env}` may be partly "
-        "applied: later changes to it wait until it applies cleanly.",
-        "",
-        what.rstrip(),
-        "",
-        f"Closed automatically when an apply of `{env}` succeeds.",
-        "",
-    ])
+    return "\n".join(
+        [
+            tracked(env).marker,
+            f"## Apply failed: `{env}`",
+            "",
+            f"The last apply of `{env}` ({run.commit}{merged}) failed; see {run.link}. `{env}` may be partly "
+            "applied: later changes to it wait until it applies cleanly.",
+            "",
+            what.rstrip(),
+            "",
+            f"Closed automatically when an apply of `{env}` succeeds.",
+            "",
+        ]
+    )
 
 
 def success_comment(env: str, run: Run) -> str:
@@ -126,8 +130,11 @@ def post_failure(client: Issues, repository: str, env: str, run: Run, what: str)
 
 def post_success(client: Issues, repository: str, env: str, run: Run) -> list[str]:
     _, closed = ghissues.close(client, repository, tracked(env), success_comment(env, run))
-    return [f"{env}: closed issue #{closed.get('number')}" + _url(closed) if closed
-            else f"{env}: applied; no failed-apply issue open"]
+    return [
+        f"{env}: closed issue #{closed.get('number')}" + _url(closed)
+        if closed
+        else f"{env}: applied; no failed-apply issue open"
+    ]
 
 
 def _url(item: Mapping[str, object]) -> str:

@@ -77,11 +77,16 @@ def markdown(table: list[Row]) -> str:
         picked = [mdescape.code(r.env) for r in table if r.status == status]  # names come from a flag
         return ", ".join(picked) or "none"
 
-    head = ["## Apply summary", "",
-            f"Applied: {names('applied')} · failed: {names('failed')}"
-            + (f" · cancelled: {names('cancelled')}" if any(r.status == "cancelled" for r in table) else "")
-            + f" · still pending: {names('pending')}", "",
-            "| Environment | Result | |", "| :-- | :-- | :-- |"]
+    head = [
+        "## Apply summary",
+        "",
+        f"Applied: {names('applied')} · failed: {names('failed')}"
+        + (f" · cancelled: {names('cancelled')}" if any(r.status == "cancelled" for r in table) else "")
+        + f" · still pending: {names('pending')}",
+        "",
+        "| Environment | Result | |",
+        "| :-- | :-- | :-- |",
+    ]
     body = [f"| {mdescape.code(r.env)} | {_ICONS[r.status]} {r.status} | {r.note} |" for r in table]
     return "\n".join(head + body) + "\n"
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from generator.program import command
 from generator.codehost import Issues
 from generator.github import issues as ghissues
-from generator.review.comment import mdescape
-from generator.review.comment.render import MARKER, MAX_CHARS, render_comment
-from generator.review.comment.parts import plural
 from generator.plan.model import EnvPlan, PlanReport
+from generator.program import command
+from generator.review.comment import mdescape
+from generator.review.comment.parts import plural
+from generator.review.comment.render import MARKER, MAX_CHARS, render_comment
 
 _RENDERED_HEAD = f"{MARKER}\n## Terraform plan\n"
 
@@ -34,8 +34,7 @@ def status_line(plan: EnvPlan) -> str:
         return f"{plan.env}: drift check failed: {plan.error or 'see the log'}"
     if not plan.drift:
         return f"{plan.env}: clean, no drift"
-    shown = [f"{c.address} ({', '.join(a.path for a in c.attributes[:4]) or c.action.value})"
-             for c in plan.drift[:5]]
+    shown = [f"{c.address} ({', '.join(a.path for a in c.attributes[:4]) or c.action.value})" for c in plan.drift[:5]]
     more = f" and {len(plan.drift) - 5} more" if len(plan.drift) > 5 else ""
     return f"{plan.env}: {plural(len(plan.drift), 'resource')} drifted: {', '.join(shown)}{more}"
 
@@ -47,7 +46,7 @@ def _rendered(plans: Sequence[EnvPlan], limit: int) -> str:
     text = render_comment(PlanReport(tuple(replace(plan, full_text=None) for plan in plans)), limit=limit)
     if not text.startswith(_RENDERED_HEAD):
         raise AssertionError("the plan comment template no longer starts with its marker and title")
-    return text[len(_RENDERED_HEAD):].lstrip("\n")
+    return text[len(_RENDERED_HEAD) :].lstrip("\n")
 
 
 def report(plans: Sequence[EnvPlan]) -> str:
@@ -61,22 +60,23 @@ def report(plans: Sequence[EnvPlan]) -> str:
 def issue_body(plan: EnvPlan) -> str:
     """The body of the env's drift issue: marker, what drifted, how to resolve, the report."""
     env = plan.env
-    head = "\n".join([
-        tracked(env).marker,
-        f"## Drift in `{env}`",
-        "",
-        f"{plural(len(plan.drift), 'resource')} in `{env}` changed outside Terraform since its last apply "
-        f"(a refresh-only plan: `{command('drift', env)}`).",
-        "",
-        f"- To put them back as the configuration says: `{command('apply', env)}` (or the apply workflow) "
-        "reverts every attribute the configuration sets.",
-        "- To keep the change: make the Python config say the same, `synth`, and merge it; "
-        "the next apply then changes nothing.",
-        "",
-        "This issue is updated by each drift run while the drift stays, and closed when "
-        f"`{env}` is clean again.",
-        "",
-    ])
+    head = "\n".join(
+        [
+            tracked(env).marker,
+            f"## Drift in `{env}`",
+            "",
+            f"{plural(len(plan.drift), 'resource')} in `{env}` changed outside Terraform since its last apply "
+            f"(a refresh-only plan: `{command('drift', env)}`).",
+            "",
+            f"- To put them back as the configuration says: `{command('apply', env)}` (or the apply workflow) "
+            "reverts every attribute the configuration sets.",
+            "- To keep the change: make the Python config say the same, `synth`, and merge it; "
+            "the next apply then changes nothing.",
+            "",
+            f"This issue is updated by each drift run while the drift stays, and closed when `{env}` is clean again.",
+            "",
+        ]
+    )
     return head + "\n" + _rendered([plan], MAX_CHARS - len(head) - 1)
 
 
@@ -85,8 +85,7 @@ def clean_comment(env: str, run: str | None) -> str:
     return f"`{env}` is clean again: the refresh-only plan finds no drift{where}. Closing."
 
 
-def post(client: Issues, repository: str, plans: Sequence[EnvPlan],
-         run: str | None) -> list[str]:
+def post(client: Issues, repository: str, plans: Sequence[EnvPlan], run: str | None) -> list[str]:
     """Open / update / close each env's drift issue; one line per env saying what was done.
     An env whose check failed leaves its issue as it is (nothing is known about it)."""
     out = []
@@ -98,8 +97,11 @@ def post(client: Issues, repository: str, plans: Sequence[EnvPlan],
             out.append(f"{plan.env}: {what} issue #{issue.get('number')}" + _url(issue))
         else:
             _, closed = ghissues.close(client, repository, tracked(plan.env), clean_comment(plan.env, run))
-            out.append(f"{plan.env}: closed issue #{closed.get('number')}" + _url(closed) if closed
-                       else f"{plan.env}: clean, no drift issue open")
+            out.append(
+                f"{plan.env}: closed issue #{closed.get('number')}" + _url(closed)
+                if closed
+                else f"{plan.env}: clean, no drift issue open"
+            )
     return out
 
 
