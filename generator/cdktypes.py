@@ -52,9 +52,7 @@ if TYPE_CHECKING:
     from cdktf_cdktf_provider_aws.codedeploy_deployment_group import CodedeployDeploymentGroup
     from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
     from cdktf_cdktf_provider_aws.data_aws_elb_service_account import DataAwsElbServiceAccount
-    from cdktf_cdktf_provider_aws.data_aws_iam_openid_connect_provider import (
-        DataAwsIamOpenidConnectProvider,
-    )
+    from cdktf_cdktf_provider_aws.data_aws_iam_openid_connect_provider import DataAwsIamOpenidConnectProvider
     from cdktf_cdktf_provider_aws.data_aws_route53_zone import DataAwsRoute53Zone
     from cdktf_cdktf_provider_aws.db_instance import DbInstance
     from cdktf_cdktf_provider_aws.db_parameter_group import DbParameterGroup, DbParameterGroupParameter
@@ -80,10 +78,7 @@ if TYPE_CHECKING:
         EcsServiceLoadBalancer,
         EcsServiceNetworkConfiguration,
     )
-    from cdktf_cdktf_provider_aws.ecs_task_definition import (
-        EcsTaskDefinition,
-        EcsTaskDefinitionRuntimePlatform,
-    )
+    from cdktf_cdktf_provider_aws.ecs_task_definition import EcsTaskDefinition, EcsTaskDefinitionRuntimePlatform
     from cdktf_cdktf_provider_aws.eip import Eip
     from cdktf_cdktf_provider_aws.elasticache_replication_group import ElasticacheReplicationGroup
     from cdktf_cdktf_provider_aws.elasticache_subnet_group import ElasticacheSubnetGroup
@@ -154,9 +149,7 @@ if TYPE_CHECKING:
     from cdktf_cdktf_provider_aws.cloudwatch_log_metric_filter import CloudwatchLogMetricFilter
     from cdktf_cdktf_provider_aws.ecs_service import EcsServiceServiceRegistries
     from cdktf_cdktf_provider_aws.lb_listener_rule import LbListenerRule
-    from cdktf_cdktf_provider_aws.service_discovery_private_dns_namespace import (
-        ServiceDiscoveryPrivateDnsNamespace,
-    )
+    from cdktf_cdktf_provider_aws.service_discovery_private_dns_namespace import ServiceDiscoveryPrivateDnsNamespace
     from cdktf_cdktf_provider_aws.service_discovery_service import ServiceDiscoveryService
 
 __all__ = [

@@ -5,15 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from generator import validate
-from generator.cdk import (
-    AcmCertificate,
-    AcmCertificateValidation,
-    Construct,
-    Fn,
-    Route53Record,
-    Token,
-    tracked,
-)
+from generator.cdk import AcmCertificate, AcmCertificateValidation, Construct, Fn, Route53Record, Token, tracked
 
 MODULE = "dns"
 _HOST = r"(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}"

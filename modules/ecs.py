@@ -28,9 +28,7 @@ from generator.cdk import (
     VpcSecurityGroupIngressRule,
     tracked,
 )
-from generator.cdk import (
-    AppautoscalingPolicyTargetTrackingScalingPolicyConfiguration as TargetTracking,
-)
+from generator.cdk import AppautoscalingPolicyTargetTrackingScalingPolicyConfiguration as TargetTracking
 from generator.cdk import (
     AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecification as PredefinedMetric,
 )

@@ -22,9 +22,7 @@ from generator.cdk import (
     S3BucketVersioningA,
     tracked,
 )
-from generator.cdk import (
-    S3BucketServerSideEncryptionConfigurationRuleA as EncryptionRule,
-)
+from generator.cdk import S3BucketServerSideEncryptionConfigurationRuleA as EncryptionRule
 from generator.errors import InputError
 from generator.jsonenc import terraform_json
 
@@ -250,7 +248,7 @@ class Logs(Construct):
                             "Effect": "Allow",
                             "Resource": [group.arn, f"{group.arn}:*"],
                             "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-                        },
+                        }
                     ]
                 ),
             ),

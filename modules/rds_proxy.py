@@ -23,9 +23,7 @@ from generator.cdk import (
     VpcSecurityGroupIngressRule,
     tracked,
 )
-from generator.cdk import (
-    DbProxyDefaultTargetGroupConnectionPoolConfig as PoolConfig,
-)
+from generator.cdk import DbProxyDefaultTargetGroupConnectionPoolConfig as PoolConfig
 from generator.jsonenc import terraform_json
 
 MODULE = "rds_proxy"

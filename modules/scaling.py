@@ -10,22 +10,12 @@ import zoneinfo
 from dataclasses import dataclass, field
 
 from generator import validate
-from generator.cdk import (
-    AppautoscalingPolicy,
-    AppautoscalingScheduledAction,
-    AppautoscalingTarget,
-    Construct,
-    tracked,
-)
-from generator.cdk import (
-    AppautoscalingPolicyTargetTrackingScalingPolicyConfiguration as TargetTracking,
-)
+from generator.cdk import AppautoscalingPolicy, AppautoscalingScheduledAction, AppautoscalingTarget, Construct, tracked
+from generator.cdk import AppautoscalingPolicyTargetTrackingScalingPolicyConfiguration as TargetTracking
 from generator.cdk import (
     AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecification as PredefinedMetric,
 )
-from generator.cdk import (
-    AppautoscalingScheduledActionScalableTargetAction as TargetAction,
-)
+from generator.cdk import AppautoscalingScheduledActionScalableTargetAction as TargetAction
 from generator.errors import InputError
 from modules import cron
 

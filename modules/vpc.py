@@ -21,9 +21,7 @@ from generator.cdk import (
     VpcEndpoint,
     tracked,
 )
-from generator.cdk import (
-    Vpc as AwsVpc,
-)
+from generator.cdk import Vpc as AwsVpc
 from generator.errors import InputError
 from modules.endpoints import EndpointsInputs, check_reachable
 

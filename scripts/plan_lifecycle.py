@@ -61,7 +61,7 @@ MODULE_EDITS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ),
         ("modules/rds.py", '**self._insight(inputs, name)), "this")', '**self._insight(inputs, name)), "primary")'),
         ("modules/vpc.py", 'self.vpc = tracked(AwsVpc(self, "this",', 'self.vpc = tracked(AwsVpc(self, "main",'),
-    ),
+    )
 }
 SCENARIOS = ("create", "noop", *EDITS, *MODULE_EDITS)
 

@@ -129,7 +129,7 @@ def test_credentials_of_one_env_failed_the_other_env_planned(project: Path) -> N
     text = comment(project, planned(project, "create", "dev")).output
     assert "| AWS credentials (`credentials`) | `plan` | `prod` | failure |" in text
     assert "| `prod` ❌ plan failed | – |" in text
-    assert "- `prod`: not planned: step `AWS credentials` failed in job `plan`" in text
+    assert '- `prod`: not planned: step "AWS credentials" failed in job "plan"' in text
     assert "| `dev` | 10 |" in text and GREEN not in text
     assert "<!-- hclgen:digest dev=sha256:" in text and "prod=sha256" not in text  # never reviewed: no digest
     goldens.check(GOLDEN / "ci_credentials_failed.md", text)

@@ -180,9 +180,9 @@ def lifecycle_comment(scenario: str) -> tuple[EnvPlan, str]:
 
 def test_lifecycle_create_adds_the_whole_env() -> None:
     env, text = lifecycle_comment("create")
-    assert env.counts == Counts(add=55) and env.outputs_changed == 7
-    assert "📝 **Changes planned, nothing destroyed:** `dev` 55 to add, 7 outputs to change." in text
-    assert "| `dev` | 55 | 0 | 0 | 0 | 0 | 0 |" in text and "Destroyed or replaced" not in text
+    assert env.counts == Counts(add=85) and env.outputs_changed == 12
+    assert "📝 **Changes planned, nothing destroyed:** `dev` 85 to add, 12 outputs to change." in text
+    assert "| `dev` | 85 | 0 | 0 | 0 | 0 | 0 |" in text and "Destroyed or replaced" not in text
     assert all(f"**create** `{c.address}`" in text for c in env.changes)
     assert '+ db_name = "app"' in text and "+ retention_in_days = 14" in text
 
@@ -208,7 +208,7 @@ def test_lifecycle_update_shows_each_changed_attribute_before_and_after() -> Non
     line = next(
         n
         for n, code in enumerate((HERE.parent / "modules" / "rds.py").read_text().splitlines(), 1)
-        if "tracked(DbInstance(" in code
+        if "self.instance = tracked(" in code  # the call that records the instance's source line
     )
     assert (
         f"**update** `aws_db_instance.this` · defined in [`modules/rds.py:{line}`]({BLOBS}/modules/rds.py#L{line})"
@@ -251,7 +251,7 @@ def test_lifecycle_destroy_lists_the_removed_resource() -> None:
 def test_cost_section_of_a_db_resize_shows_exactly_that_line_and_its_delta() -> None:
     text = render_comment(PlanReport((load("dev-resize"),)), costs=[cost_of("dev-resize")])
     section = text[text.index("### 💰 Monthly cost") :]
-    assert "| `dev` | $116.15 | $134.40 | +$18.25 |" in section
+    assert "| `dev` | $121.55 | $139.80 ($139.80–$150.16) | +$18.25 |" in section
     rows = [line for line in section.splitlines() if line.startswith("| `aws_")]
     changed = section[section.index("the lines this plan changes") : section.index("<details>")]
     assert changed.count("| `aws_") == 1

@@ -20,7 +20,7 @@ import pytest
 
 from generator import enginevenv
 from generator.errors import HclgenError
-from tests.projectcopy import ROOT, with_examples
+from scripts.projectcopy import ROOT, with_examples
 
 # Renders, then records which engine really ran (its core and bindings packages imported, the other not).
 _RENDER = (

@@ -152,12 +152,7 @@ TIER_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 TIER_ORDER = ("public", "private", "database")
 
 # Groups drawn outside the VPC, in drawing order, with their titles.
-GROUPS: dict[str, str] = {
-    "edge": "Edge",
-    "regional": "Regional services",
-    "monitoring": "Monitoring",
-    "ci": "CI/CD",
-}
+GROUPS: dict[str, str] = {"edge": "Edge", "regional": "Regional services", "monitoring": "Monitoring", "ci": "CI/CD"}
 
 # (from kind, to kind) -> edge label; pairs not listed get none.
 EDGE_LABELS: dict[tuple[str, str], str] = {

@@ -213,7 +213,8 @@ def read_status(folder: Path, check_job: str = CHECK_JOB) -> CiStatus:
 def _why_not_planned(env: str, status: CiStatus) -> str:
     failure = status.env_failure(env)
     if failure is not None:
-        return f"not planned: step `{failure.step_name}` {_verb(failure.outcome)} in job `{failure.job}`"
+        # plain words: the template escapes env errors (they also come from meta.json), so no code spans here
+        return f'not planned: step "{failure.step_name}" {_verb(failure.outcome)} in job "{failure.job}"'
     if status.checks_failed:
         return "not planned: the checks did not pass"
     return "no plan artifact: the plan job of this environment left no plan folder (see the workflow run)"
