@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from benchmarks import measure  # noqa: E402
-from scripts.projectcopy import copy_project
+from scripts.projectcopy import copy_project  # noqa: E402
 
 # Runs inside the project copy; prints {phase: seconds}. Mirrors pipeline.render, phase by phase.
 _PHASES = r"""
