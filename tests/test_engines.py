@@ -120,5 +120,5 @@ def test_an_unknown_engine_is_one_line(tmp_path: Path) -> None:
         capture_output=True,
         timeout=120,
     )
-    assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+    assert done.returncode == 64 and done.stderr.count("\n") == 1, done.stderr
     assert "HCLGEN_ENGINE=cdk9: unknown engine (choose one of cdktf, cdktn)" in done.stderr

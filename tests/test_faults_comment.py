@@ -170,7 +170,7 @@ def test_cli_comment_with_hostile_meta_log_paths_and_ci_records(tmp_path: Path) 
 def test_env_name_from_meta_json_is_validated(tmp_path: Path, env_name: str) -> None:
     _write_folder(tmp_path / "plan", {"env": env_name}, json.loads(PLAN.read_text()))
     done = _comment(tmp_path, str(tmp_path / "plan"), "--no-diagram")
-    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.returncode == 64 and "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
     assert "<img" not in done.stdout
 

@@ -109,7 +109,7 @@ def test_artifact_replaces_only_its_own_folder(root: Path, tmp_path: Path) -> No
     a_file = tmp_path / "notes.txt"
     a_file.write_text("mine")
     result = run(root, "artifact", "dev", "--out", str(a_file))
-    assert result.returncode == 2 and a_file.read_text() == "mine"
+    assert result.returncode == 64 and a_file.read_text() == "mine"
 
 
 def test_artifact_default_folder_works(root: Path) -> None:
@@ -190,7 +190,7 @@ def test_ci_variables_are_validated(root: Path, tmp_path: Path) -> None:
                 "GITHUB_API_URL": "http://127.0.0.1:9",
             },
         )
-        assert result.returncode == 2 and "Traceback" not in result.stderr, (payload, result.stderr)
+        assert result.returncode == 64 and "Traceback" not in result.stderr, (payload, result.stderr)
         assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     event.write_text(json.dumps({"pull_request": {"head": "not-an-object"}}))
     result = run(

@@ -222,7 +222,7 @@ def test_cli_comment_and_cost_refuse_in_one_line(tmp_path: Path, name: str) -> N
     path.write_text(json.dumps(BAD_DOCUMENTS[name]))
     for command in (["comment", str(path), "--env", "dev", "--no-diagram"], ["cost", str(path)]):
         done = _run(*command, cwd=tmp_path)
-        assert done.returncode == 2, (command, done.stderr)
+        assert done.returncode == 64, (command, done.stderr)
         assert "Traceback" not in done.stderr and "No changes" not in done.stdout
         assert len(done.stderr.strip().splitlines()) == 1, done.stderr
 

@@ -121,10 +121,10 @@ def test_node_missing_is_one_line(tmp_path: Path) -> None:
     empty.mkdir()
     result = run(root, "synth", "--no-cache", env={"PATH": str(empty)})
     lines = result.stderr.strip().splitlines()
-    assert result.returncode == 2 and len(lines) == 1, result.stderr[-3000:]
+    assert result.returncode == 64 and len(lines) == 1, result.stderr[-3000:]
     assert "Node.js" in lines[0] and "install" in lines[0]
     result = run(root, "synth", "--no-cache", env={"JSII_NODE": "/nonexistent/node"})
-    assert result.returncode == 2 and "Node.js" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 64 and "Node.js" in result.stderr and "Traceback" not in result.stderr
 
 
 def _make_stale(root: Path) -> None:

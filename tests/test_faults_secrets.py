@@ -136,7 +136,7 @@ def test_synth_refuses_and_writes_nothing(project: Path, old: str, new: str, nam
     assert new in config.read_text()
     before = {p.name: p.read_bytes() for p in (project / "environments" / "dev").glob("*.tf")}
     done = _synth(project, "dev")
-    assert done.returncode == 2, done.stderr
+    assert done.returncode == 64, done.stderr
     assert "Traceback" not in done.stderr and named in done.stderr and "not_secret" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
     assert {p.name: p.read_bytes() for p in (project / "environments" / "dev").glob("*.tf")} == before

@@ -54,7 +54,7 @@ def _tree(root: Path) -> dict[str, bytes]:
 def test_a_bad_name_is_one_line_and_writes_nothing(project: Path, args: tuple[str, ...], words: str) -> None:
     before = _tree(project)
     result = _hclgen(project, *args)
-    assert result.returncode == 2 and result.stderr.count("\n") == 1 and words in result.stderr, result.stderr
+    assert result.returncode == 64 and result.stderr.count("\n") == 1 and words in result.stderr, result.stderr
     assert _tree(project) == before
 
 

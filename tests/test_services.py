@@ -156,7 +156,7 @@ def test_cli_prints_one_line_for_a_bad_service(tmp_path: Path) -> None:
         timeout=300,
     )
     lines = [line for line in (result.stdout + result.stderr).splitlines() if line.strip()]
-    assert result.returncode == 2 and len(lines) == 1, lines
+    assert result.returncode == 64 and len(lines) == 1, lines
     assert "services[worker].port" in lines[0] and "drop port=" in lines[0]
 
 

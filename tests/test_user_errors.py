@@ -63,7 +63,7 @@ def test_an_exception_in_user_code_is_one_line_with_its_file_and_line(project: P
     path = _env(project, "oops", 'raise KeyError("QUEUE_NAME")')
     line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if "KeyError" in text)
     code, err = _synth("synth", "oops")
-    assert code == 2
+    assert code == 64
     assert err.strip() == f"error: environment 'oops': environments/oops/config.py:{line}: KeyError: 'QUEUE_NAME'"
     code, err = _synth("-v", "synth", "oops")
     assert "Traceback (most recent call last)" in err and err.strip().endswith("KeyError: 'QUEUE_NAME'")
@@ -74,7 +74,7 @@ def test_an_exception_in_a_module_names_the_module(project: Path) -> None:
     module.write_text('"""A module with a bug."""\n\n\ndef make(scope: object) -> None:\n    return {}["name"]\n')
     _env(project, "mod", "__import__('modules.broken_queue').broken_queue.make(self)")
     code, err = _synth("synth", "mod")
-    assert code == 2 and err.count("\n") == 1
+    assert code == 64 and err.count("\n") == 1
     assert "modules/broken_queue.py:5: KeyError: 'name'" in err
 
 
@@ -82,5 +82,5 @@ def test_an_exception_in_a_module_names_the_module(project: Path) -> None:
 def test_tracking_something_that_is_not_a_resource_is_one_line(project: Path, body: str) -> None:
     _env(project, "misuse", body)
     code, err = _synth("synth", "misuse")
-    assert code == 2 and err.count("\n") == 1, err
+    assert code == 64 and err.count("\n") == 1, err
     assert "config.py:" in err and "tracked() takes a resource, data source or output, not " in err
