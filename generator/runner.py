@@ -18,17 +18,17 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from generator.errors import HclgenError, TerraformError
+from generator.processes import INSTALL_HINT as INSTALL_HINT
+from generator.processes import MIN_TERRAFORM as MIN_TERRAFORM
+from generator.processes import Completed as Completed
+from generator.processes import binary_sink, quiet_cli_env, write_chunk
+from generator.processes import python_argv as python_argv
+from generator.processes import terraform_binary as terraform_binary
 
-MIN_TERRAFORM = (1, 11, 0)
-INSTALL_HINT = (
-    "install Terraform >= 1.11 from https://developer.hashicorp.com/terraform/install "
-    "(or `apt-get install terraform` from HashiCorp's apt repository) and put it on PATH"
-)
 _FORWARDED = (signal.SIGINT, signal.SIGTERM)
 _daemons: dict[int, subprocess.Popen[bytes]] = {}
 # terraform processes started from worker threads (parallel plans): the main thread forwards
@@ -38,30 +38,13 @@ _running_lock = threading.Lock()
 _interrupted_pids: set[int] = set()
 
 
-@dataclass(frozen=True)
-class Completed:
-    """A finished terraform run: its exit code and what it wrote (also streamed live)."""
-
-    code: int
-    stdout: str
-    stderr: str
-    interrupted: bool = False
-
-
-def terraform_binary() -> str:
-    path = shutil.which("terraform")
-    if path is None:
-        raise TerraformError(f"terraform was not found on PATH: {INSTALL_HINT}")
-    return path
-
-
 @functools.cache
 def terraform_version() -> tuple[int, int, int]:
     """The installed terraform's version; raises when it is missing or older than 1.11."""
     binary = terraform_binary()
     try:
         proc = subprocess.run(
-            [binary, "version", "-json"], capture_output=True, text=True, timeout=60, check=False, env=_quiet_cli_env()
+            [binary, "version", "-json"], capture_output=True, text=True, timeout=60, check=False, env=quiet_cli_env()
         )
         raw = json.loads(proc.stdout)["terraform_version"]
     except (OSError, ValueError, KeyError, subprocess.TimeoutExpired):
@@ -71,14 +54,6 @@ def terraform_version() -> tuple[int, int, int]:
     if version < MIN_TERRAFORM:
         raise TerraformError(f"terraform {raw} is too old (need >= 1.11): {INSTALL_HINT}")
     return version  # type: ignore[return-value]
-
-
-def _quiet_cli_env() -> dict[str, str]:
-    env = dict(os.environ)
-    config = env.get("TF_CLI_CONFIG_FILE")
-    if config and not Path(config).is_file():
-        env.pop("TF_CLI_CONFIG_FILE")  # only to read the version without a warning
-    return env
 
 
 def run_terraform(
@@ -113,10 +88,10 @@ def run_terraform(
         _running.add(proc)
     out, err = bytearray(), bytearray()
     log_handle = log.open("ab") if log is not None else None
-    stdout_sink = (log_handle or _sink(sys.stderr if stdout_to_stderr else sys.stdout)) if echo_stdout else None
+    stdout_sink = (log_handle or binary_sink(sys.stderr if stdout_to_stderr else sys.stdout)) if echo_stdout else None
     pumps = [
         _pump(proc.stdout, stdout_sink, out, watch),
-        _pump(proc.stderr, (log_handle or _sink(sys.stderr)) if echo_stderr else None, err),
+        _pump(proc.stderr, (log_handle or binary_sink(sys.stderr)) if echo_stderr else None, err),
     ]
     try:
         interrupted = _wait_forwarding(proc)
@@ -144,10 +119,6 @@ def interrupt_running() -> int:
     return len(alive)
 
 
-def _sink(stream: Any) -> IO[bytes] | Any:
-    return getattr(stream, "buffer", stream)
-
-
 def _pump(
     source: IO[bytes], sink: Any, keep: bytearray, watch: Callable[[bytes], None] | None = None
 ) -> threading.Thread:
@@ -155,7 +126,7 @@ def _pump(
         for chunk in iter(lambda: os.read(source.fileno(), 65536), b""):
             keep.extend(chunk)
             if sink is not None:
-                _write(sink, chunk)
+                write_chunk(sink, chunk)
             if watch is not None:
                 watch(chunk)
         source.close()
@@ -163,14 +134,6 @@ def _pump(
     thread = threading.Thread(target=copy, daemon=True)
     thread.start()
     return thread
-
-
-def _write(sink: Any, chunk: bytes) -> None:
-    try:
-        sink.write(chunk)
-    except TypeError:  # a text-only stream (some test captures)
-        sink.write(chunk.decode(errors="replace"))
-    sink.flush()
 
 
 def _wait_forwarding(proc: subprocess.Popen[bytes]) -> bool:
@@ -231,11 +194,6 @@ def spawn_daemon(
         )
     _daemons[proc.pid] = proc
     return proc.pid
-
-
-def python_argv(module: str, *args: str) -> list[str]:
-    """argv running `python -m module args` with this interpreter."""
-    return [sys.executable, "-m", module, *args]
 
 
 def process_alive(pid: int) -> bool:

@@ -29,7 +29,7 @@ import boto3
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from generator.terraform.workspace import MIRROR_ENV_VAR, cli_config_text  # noqa: E402
+from generator.terraform.cliconfig import MIRROR_ENV_VAR, cli_config_text  # noqa: E402
 
 OUT = ROOT / "tests" / "fixtures" / "review"
 CONFIG = OUT / "config"

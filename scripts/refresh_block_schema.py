@@ -20,7 +20,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from generator.environment import AWS_PROVIDER_CONSTRAINT, AWS_PROVIDER_SOURCE  # noqa: E402
-from generator.terraform.workspace import MIRROR_ENV_VAR, cli_config_text  # noqa: E402
+from generator.terraform.cliconfig import MIRROR_ENV_VAR, cli_config_text  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "generator" / "render" / "data" / "aws_blocks.json.gz"
 PROVIDER = f"registry.terraform.io/{AWS_PROVIDER_SOURCE}"

@@ -40,7 +40,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from generator.terraform.workspace import MIRROR_ENV_VAR, cli_config_text  # noqa: E402
+from generator.terraform.cliconfig import MIRROR_ENV_VAR, cli_config_text  # noqa: E402
 
 OUT = ROOT / "tests" / "fixtures" / "plans"
 STABLE_ENDPOINT = "http://127.0.0.1:5000"

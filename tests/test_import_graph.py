@@ -24,6 +24,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
         "generator.paths",
         "generator.program",
         "generator.runner",
+        "generator.processes",
         "generator.cdkload",
         "generator.secrets",
         "generator.usercode",

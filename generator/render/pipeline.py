@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import threading
@@ -12,12 +11,14 @@ from pathlib import Path
 
 from generator.errors import UsageError
 from generator.paths import work_dir
-from generator.render import cache, envreads, movedfile, workflows, writer
+from generator.render import cache, committed, envreads, movedfile, workflows, writer
 from generator.render.architecture import ARCHITECTURE_FILE, architecture_markdown
-from generator.render.emit import GENERATED_MARK, emit
+from generator.render.committed import manifest_path as manifest_path
+from generator.render.committed import owned_files as owned_files
+from generator.render.emit import emit
 from generator.render.moved import MOVED_FILE
 from generator.render.project import env_names, load
-from generator.render.writer import Difference, generated_files
+from generator.render.writer import Difference
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def _warm_up() -> threading.Thread:
 
 
 def differences(root: Path, rendered: list[RenderedEnv]) -> list[Difference]:
-    return [_difference(root, item.env, item.root, item.files) for item in rendered]
+    return [committed.difference(root, item.env, item.root, item.files) for item in rendered]
 
 
 def workflow_files(root: Path, rendered: list[RenderedEnv]) -> dict[str, str] | None:
@@ -95,7 +96,7 @@ def write(root: Path, rendered: list[RenderedEnv]) -> list[Difference]:
     digest = cache.inputs_digest(root, imports)
     changes.update(_source_maps(rendered, root, digest))
     changes.update(_manifests(rendered, root))
-    hashes = {item.env: _hashes(item.files) for item in rendered}
+    hashes = {item.env: committed.hashes(item.files) for item in rendered}
     if flows is not None:
         diffs.append(workflows.difference(root, flows))
         changes.update(workflows.changes(root, flows))
@@ -137,7 +138,7 @@ def _stale_by_cache(
     root: Path, wanted: list[str], names: list[str] | tuple[str, ...], expected: dict[str, dict[str, str]]
 ) -> list[str]:
     """stale_paths from the hashes the cache recorded: no config is imported, nothing rendered."""
-    stale = [p for env in wanted for p in _stale_by_hash(root, root / "environments" / env, expected[env])]
+    stale = [p for env in wanted for p in committed.stale_by_hash(root, root / "environments" / env, expected[env])]
     if not names:
         stale += workflows.stale_by_hash(root, expected[workflows.CACHE_KEY])
     return sorted(stale)
@@ -165,7 +166,7 @@ def _persist(
 
     The cache entry and the source maps (both under .hclgen/, keyed by the inputs' content hash,
     so CI can carry them between jobs), and the manifests a later synth needs to remove files."""
-    hashes = {item.env: _hashes(item.files) for item in rendered}
+    hashes = {item.env: committed.hashes(item.files) for item in rendered}
     changes = {**_source_maps(rendered, root, digest), **_manifests(rendered, root)}
     if flows is not None:
         hashes[workflows.CACHE_KEY] = workflows.hashes(flows)
@@ -247,74 +248,10 @@ def _source_maps(rendered: list[RenderedEnv], root: Path, digest: str) -> dict[P
     return changes
 
 
-def manifest_path(root: Path, env: str) -> Path:
-    return work_dir(root) / "manifests" / f"{env}.json"
-
-
-def owned_files(root: Path, env_root: Path) -> list[Path]:
-    """Generated files synth itself wrote here: only these are reported when no longer rendered, and removed.
-
-    Synth's own: named in its manifest (.hclgen/manifests/<env>.json), or, in a checkout without
-    .hclgen/ (a fresh clone, CI), a file whose header says it was made from modules/<m>.py for this
-    env and is named <m>.tf, as synth names a module's file. A user's copy that keeps the
-    generated header under another name is never deleted."""
-    path = manifest_path(root, env_root.name)
-    try:
-        listed = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):  # missing, not UTF-8, not JSON: the headers still tell
-        listed = []
-    names = {name for name in listed if isinstance(name, str)} if isinstance(listed, list) else set()
-    return [p for p in generated_files(env_root) if p.name in names or _module_file(p, env_root.name)]
-
-
-def _module_file(path: Path, env: str) -> bool:
-    """Whether the header names the module this file is named after, with this env's inputs."""
-    with open(path, encoding="utf-8", errors="replace") as handle:
-        first = handle.readline()
-    module = f"modules/{path.stem}.py"
-    return path.suffix == ".tf" and f"{GENERATED_MARK} from {module} with inputs from environments/{env}/" in first
-
-
 def _manifests(rendered: list[RenderedEnv], root: Path) -> dict[Path, str | None]:
-    return {manifest_path(root, item.env): json.dumps(sorted(item.files), indent=2) + "\n" for item in rendered}
-
-
-def _difference(root: Path, env: str, env_root: Path, files: dict[str, str]) -> Difference:
-    diff = Difference(env)
-    for name, text in sorted(files.items()):
-        path = env_root / name
-        rel = path.relative_to(root).as_posix()
-        if not path.exists():
-            diff.created.append(rel)
-        elif path.read_bytes() != text.encode("utf-8"):  # bytes: CRLF is stale with or without the cache
-            diff.updated.append(rel)
-    diff.removed = [p.relative_to(root).as_posix() for p in owned_files(root, env_root) if p.name not in files]
-    return diff
-
-
-def _stale_by_hash(root: Path, env_root: Path, hashes: dict[str, str]) -> list[str]:
-    stale = []
-    for name, digest in hashes.items():
-        path = env_root / name
-        if not path.exists() or _sha(path.read_bytes()) != digest:
-            stale.append(path.relative_to(root).as_posix())
-    stale += [
-        p.relative_to(root).as_posix()
-        for p in owned_files(root, env_root)
-        if p.name not in hashes and not (p.name == MOVED_FILE and movedfile.is_canonical(p, env_root.name))
-    ]
-    return stale
-
-
-def _hashes(files: dict[str, str]) -> dict[str, str]:
-    """Hashes the cache vouches for. Not moved.tf: it also depends on what was committed before
-    and on pruning, so a hit only checks it is in the form synth writes (no new move is due
-    when every other file already matches)."""
-    return {name: _sha(text.encode("utf-8")) for name, text in files.items() if name != MOVED_FILE}
-
-
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+    return {
+        committed.manifest_path(root, item.env): json.dumps(sorted(item.files), indent=2) + "\n" for item in rendered
+    }
 
 
 def _address(kind: str, type_: str, name: str) -> str:

@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 
 from generator.errors import ExitCode, RefusedError, TerraformError
+from generator.processes import Completed
 from generator.program import command
-from generator.runner import Completed
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _LOCK_FIELD = re.compile(r"^\s*(ID|Path|Operation|Who|Created):\s*(.*?)\s*$", re.MULTILINE)

@@ -73,7 +73,7 @@ def prepare(root: Path, env: str, tf_root: Path) -> Path:
 
 
 def environ(root: Path, workdir: Path) -> dict[str, str]:
-    from generator.terraform.workspace import write_cli_config
+    from generator.terraform.cliconfig import write_cli_config
 
     env = {k: v for k, v in os.environ.items() if k not in _DROPPED and not k.startswith("AWS_ENDPOINT_URL_")}
     env.update(

@@ -5,9 +5,7 @@ Nothing here edits the committed HCL. Real AWS and the local AWS get separate da
 state. The local AWS is reached through AWS_ENDPOINT_URL and fake credentials (provider)
 and a generated -backend-config file (S3 backend).
 
-HCLGEN_PLUGIN_MIRROR: a folder holding providers in Terraform's unpacked mirror layout.
-When set, every terraform run uses a generated CLI config that installs providers only
-from there (for machines without access to the Terraform registry).
+HCLGEN_PLUGIN_MIRROR: see generator.terraform.cliconfig.
 
 Providers are pinned by each env's committed environments/<env>/.terraform.lock.hcl, which
 `terraform init` creates and updates locally. In CI (CI=true or GITHUB_ACTIONS=true) init runs
@@ -32,8 +30,11 @@ from generator.paths import work_dir
 from generator.program import command
 from generator.render.project import LoadedEnv
 from generator.terraform import diagnostics, tflog
+from generator.terraform.cliconfig import MIRROR_ENV_VAR as MIRROR_ENV_VAR
+from generator.terraform.cliconfig import cli_config_text as cli_config_text
+from generator.terraform.cliconfig import local_backend_config as local_backend_config
+from generator.terraform.cliconfig import write_cli_config as write_cli_config
 
-MIRROR_ENV_VAR = "HCLGEN_PLUGIN_MIRROR"
 _COLOURED_COMMANDS = ("init", "plan", "apply", "destroy", "output")
 LOCK_FILE = ".terraform.lock.hcl"
 # What terraform says when a read-only lock file does not fit the configuration or the package.
@@ -155,54 +156,6 @@ class Workspace:
         """In a quiet run, print the tail of what terraform said (the terminal has not seen it)."""
         if self.log is not None and not result.interrupted:
             tflog.show_failure(self.root, self.log, result.stdout, result.stderr)
-
-
-def local_backend_config(server: Server) -> str:
-    """-backend-config for the S3 backend against the local server (partial configuration)."""
-    return "\n".join(
-        [
-            f'endpoints = {{ s3 = "{server.endpoint}" }}',
-            "use_path_style = true",
-            "skip_credentials_validation = true",
-            "skip_requesting_account_id = true",
-            "skip_metadata_api_check = true",
-            "skip_region_validation = true",
-            f'access_key = "{ACCESS_KEY}"',
-            f'secret_key = "{SECRET_KEY}"',
-            "",
-        ]
-    )
-
-
-def cli_config_text(mirror: str) -> str:
-    path = mirror.replace("\\", "\\\\").replace('"', '\\"')
-    return "\n".join(
-        [
-            "provider_installation {",
-            "  filesystem_mirror {",
-            f'    path    = "{path}"',
-            '    include = ["registry.terraform.io/*/*"]',
-            "  }",
-            "  direct {",
-            '    exclude = ["registry.terraform.io/*/*"]',
-            "  }",
-            "}",
-            "",
-        ]
-    )
-
-
-def write_cli_config(root: Path) -> Path | None:
-    """The CLI config file for HCLGEN_PLUGIN_MIRROR, or None (the user's own config stays)."""
-    mirror = os.environ.get(MIRROR_ENV_VAR)
-    if not mirror:
-        return None
-    path = work_dir(root) / "terraform.rc"
-    text = cli_config_text(str(Path(mirror).resolve()))
-    if not path.is_file() or path.read_text() != text:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return path
 
 
 def _fingerprint(ws: Workspace, backend_args: list[str]) -> str:

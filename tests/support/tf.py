@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from generator.terraform.workspace import MIRROR_ENV_VAR, cli_config_text
+from generator.terraform.cliconfig import MIRROR_ENV_VAR, cli_config_text
 
 # Plans run with no AWS account: fake keys, every start-up call to AWS switched off, and the S3
 # backend swapped for an empty local state.
