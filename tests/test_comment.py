@@ -13,7 +13,8 @@ from types import ModuleType
 
 import pytest
 
-from generator.plan.model import Action, Counts, EnvPlan, PlanReport, env_plan
+from generator.plan.model import Counts, EnvPlan, PlanReport, env_plan
+from generator.plan.resource import Action
 from generator.plan.source import plan_diagrams
 from generator.review.comment.markup import fence, size, tidy
 from generator.review.comment.parts import WRAP, attribute_lines

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field, replace
 import jinja2
 
 from generator.paths import templates_dir
-from generator.plan.model import Action, EnvPlan, PlanReport, ResourceChange
+from generator.plan.model import EnvPlan, PlanReport
+from generator.plan.resource import Action, ResourceChange
 from generator.review.comment import mdescape
 from generator.review.comment.costpolicy import CostGroup, cost_globals, cost_groups, policy_groups
 from generator.review.comment.markup import code, fence, size, source_link, summary, tidy
