@@ -16,7 +16,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from generator.plan.model import PlanReport, env_plan  # noqa: E402
-from generator.review.comment.render import render_comment, size  # noqa: E402
+from generator.review.comment.markup import size  # noqa: E402
+from generator.review.comment.render import render_comment  # noqa: E402
 
 TARGET_SECONDS = 2.0
 # (share of resources, terraform actions, resource type): destroys and replaces hit stateful types.

@@ -13,10 +13,12 @@ from types import ModuleType
 
 import pytest
 
-from generator.plan.model import Action, Counts, EnvPlan, PlanReport, env_plan
+from generator.plan.model import Counts, EnvPlan, PlanReport, env_plan
+from generator.plan.resource import Action
 from generator.plan.source import plan_diagrams
+from generator.review.comment.markup import fence, size, tidy
 from generator.review.comment.parts import WRAP, attribute_lines
-from generator.review.comment.render import MARKER, MAX_CHARS, fence, render_comment, size, tidy
+from generator.review.comment.render import MARKER, MAX_CHARS, render_comment
 from generator.review.cost.estimate import EnvCost, env_cost, plan_region
 from generator.review.cost.pricing import load_prices
 from generator.review.cost.usage import Usage

@@ -231,7 +231,8 @@ def test_render_is_deterministic() -> None:
 def test_plan_comment_marks_changed_boxes_and_drops_diagrams_before_destroy_detail() -> None:
     from generator.plan.model import PlanReport
     from generator.plan.source import load_env_plan, plan_diagrams
-    from generator.review.comment.render import Extras, View, _render, render_comment, size
+    from generator.review.comment.markup import size
+    from generator.review.comment.render import Extras, View, _render, render_comment
 
     folder = ROOT / "tests" / "fixtures" / "plans" / "dev-replace"
     plan = load_env_plan(folder, None, folder / "sources.json")

@@ -22,7 +22,8 @@ from typing import Any
 import pytest
 
 from generator.plan import digest, planjson
-from generator.plan.model import Action, PlanReport, env_plan
+from generator.plan.model import PlanReport, env_plan
+from generator.plan.resource import Action
 from generator.plan.summary import lines
 from generator.review.comment.render import render_comment
 from generator.review.cost.estimate import plan_sides

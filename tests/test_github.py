@@ -11,7 +11,8 @@ from click.testing import CliRunner
 
 from generator.cli import cli
 from generator.errors import UsageError
-from generator.github.client import GitHubClient, GitHubError, PullRequest, pull_request_from_env, upsert_comment
+from generator.github.client import GitHubClient, GitHubError, upsert_comment
+from generator.github.event import PullRequest, pull_request_from_env
 from generator.review.comment.render import MARKER
 from tests.support.fakegithub import NUMBER, REPO, TOKEN, FakeGitHub
 

@@ -16,7 +16,8 @@ from types import ModuleType
 
 import pytest
 
-from generator.plan.model import Action, Counts, env_plan
+from generator.plan.model import Counts, env_plan
+from generator.plan.resource import Action
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "refresh_plan_fixtures.py"

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from generator.plan.attrdiff import SENSITIVE, UNKNOWN, AttributeChange, attribute_changes, display, format_path
-from generator.plan.model import Action, Counts, classify, env_plan
+from generator.plan.model import Counts, env_plan
+from generator.plan.resource import Action, classify
 
 FIXTURES = Path(__file__).parent / "fixtures" / "plans"
 

@@ -13,12 +13,14 @@ import pytest
 
 from generator.errors import UsageError
 from generator.plan.attrdiff import SENSITIVE, attribute_changes
-from generator.plan.model import Action, EnvPlan, PlanReport, env_plan, failed_plan
+from generator.plan.model import EnvPlan, PlanReport, env_plan, failed_plan
+from generator.plan.resource import Action
 from generator.plan.schema import SETS_FILE, set_paths
 from generator.plan.source import load_env_plan, unwrap
 from generator.plan.summary import lines
+from generator.review.comment.markup import size
 from generator.review.comment.parts import plan_text
-from generator.review.comment.render import render_comment, size
+from generator.review.comment.render import render_comment
 from tests.support.goldens import check_comment_golden as check_golden
 
 REVIEW = Path(__file__).parent / "fixtures" / "review"

@@ -154,7 +154,8 @@ def test_apply_flags_are_checked_before_any_terraform(args: list[str], env: dict
 
 def test_timestamps_unknown_and_sensitive_values_leave_only_the_path() -> None:
     from generator.plan.attrdiff import SENSITIVE, UNKNOWN, AttributeChange
-    from generator.plan.model import Action, Counts, ResourceChange
+    from generator.plan.model import Counts
+    from generator.plan.resource import Action, ResourceChange
 
     attrs = (
         AttributeChange("tags.Stamp", None, '"2026-11-25T10:00:00Z"'),

@@ -12,7 +12,8 @@ from generator.errors import UsageError
 
 
 def _post(body: str) -> None:
-    from generator.github.client import GitHubClient, pull_request_from_env, upsert_comment
+    from generator.github.client import GitHubClient, upsert_comment
+    from generator.github.event import pull_request_from_env
     from generator.review.comment.render import MARKER
 
     pr = pull_request_from_env(os.environ)
@@ -74,7 +75,7 @@ def comment(
     (with --status-dir only when the check job recorded success and an empty affected list).
     Each planned env's digest is recorded in a hidden marker for `apply --verify-reviewed`.
     """
-    from generator.github.client import run_urls
+    from generator.github.event import run_urls
     from generator.plan.model import PlanReport
     from generator.plan.source import load_env_plan, plan_diagrams
     from generator.review.comment.render import render_comment
@@ -112,7 +113,7 @@ def comment(
         status=ci,
         trailer=digest.block(plans),
     )
-    from generator.github.client import append_step_summary
+    from generator.github.event import append_step_summary
 
     append_step_summary(os.environ, body + "\n")
     if post:
@@ -154,7 +155,7 @@ def affected(base: str, github_output: bool, as_json: bool) -> None:
     if not result.envs:
         click.echo(f"no environment is affected by the change since {base}", err=True)
     if github_output and target:
-        from generator.github.client import append_runner_file
+        from generator.github.event import append_runner_file
 
         append_runner_file(
             "GITHUB_OUTPUT",

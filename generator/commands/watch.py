@@ -13,7 +13,7 @@ from generator.terraform.multiplan import DEFAULT_JOBS
 
 
 def _step_summary(text: str) -> None:
-    from generator.github.client import append_step_summary
+    from generator.github.event import append_step_summary
 
     append_step_summary(os.environ, text.rstrip("\n") + "\n\n")
 

@@ -17,7 +17,8 @@ import zlib
 from collections.abc import Iterable, Sequence
 
 from generator.plan.attrdiff import SENSITIVE, UNKNOWN
-from generator.plan.model import Action, EnvPlan, ResourceChange
+from generator.plan.model import EnvPlan
+from generator.plan.resource import Action, ResourceChange
 
 DIGEST_MARKER = "<!-- hclgen:digest"
 LINES_MARKER = "<!-- hclgen:digest-lines"

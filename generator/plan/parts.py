@@ -93,7 +93,7 @@ def _value(value: Any, sensitive: Any, unknown: Any) -> str | None:
 
 
 def outputs(plan: Mapping[str, Any], classify: Any) -> tuple[OutputChange, ...]:
-    """The root outputs that change, in name order. `classify`: model.classify (actions -> Action)."""
+    """The root outputs that change, in name order. `classify`: resource.classify (actions -> Action)."""
     out = []
     for name, change in sorted((plan.get("output_changes") or {}).items()):
         action = str(classify(change.get("actions", [])).value)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from generator.plan.model import Action, EnvPlan, ResourceChange
+from generator.plan.model import EnvPlan
+from generator.plan.resource import Action, ResourceChange
 
 LISTED_PER_KIND = 25  # creates and updates beyond this are counted, not listed
 

@@ -28,7 +28,8 @@ import click
 from generator.errors import ExitCode, HclgenError
 from generator.paths import work_dir
 from generator.plan import files as planfiles
-from generator.plan.model import Action, EnvPlan, configured_keys, failed_plan
+from generator.plan.model import EnvPlan, failed_plan
+from generator.plan.resource import Action, configured_keys
 from generator.terraform import multiplan, operations, runlock, workspace
 from generator.terraform.workspace import Workspace
 

@@ -7,8 +7,9 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from generator.plan.model import Action, EnvPlan, ResourceChange
+from generator.plan.model import EnvPlan
 from generator.plan.parts import OutputChange
+from generator.plan.resource import Action, ResourceChange
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # GitHub colours a ```diff block's `+`, `-` and `!` lines, not terraform's `~`: a change is `!`.

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from generator.codehost import Issues
 from generator.github import issues as ghissues
-from generator.review.comment.render import fence
+from generator.review.comment.markup import fence
 
 LOG_LINES = 60  # of an apply log's error part shown in the comment and the issue
 _ERROR_START = re.compile(r"^[│|]?\s*Error:")
