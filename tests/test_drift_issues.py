@@ -50,7 +50,7 @@ def test_refresh_only_plan_reads_as_drift() -> None:
     assert body.startswith("<!-- hclgen:drift env=prod -->\n## Drift in `prod`\n")
     assert "<!-- hclgen:plan-comment -->" not in body and "## Terraform plan" not in body
     assert "**1 resource changed outside Terraform in `prod`**" in body
-    assert '~ tags.owner = null -> "someone"' in body and "| `prod` (refresh-only) |" in body
+    assert '! tags.owner = null -> "someone"' in body and "| `prod` (refresh-only) |" in body
 
 
 def test_open_update_unchanged_close(github: FakeGitHub, sleeps: list[float]) -> None:
@@ -62,7 +62,7 @@ def test_open_update_unchanged_close(github: FakeGitHub, sleeps: list[float]) ->
         issue = github.issues[-1]
         assert opened == [f"prod: opened issue #{issue['number']}: {issue['html_url']}"]
         assert issue["title"] == "Drift in prod" and [x["name"] for x in issue["labels"]] == ["hclgen-drift"]
-        assert '~ tags.team = "api" -> "x"' in issue["body"]
+        assert '! tags.team = "api" -> "x"' in issue["body"]
 
         github.seen.clear()
         assert driftreport.post(gh, REPO, [refresh_only("prod", {"team": "x"})], None)[0].startswith(

@@ -101,7 +101,7 @@ def test_drift_behind_terraforms_back_is_found_and_named(project: Project) -> No
     assert drifted.returncode == 2, drifted.stdout[-3000:] + drifted.stderr[-3000:]
     assert "dev: 1 resource drifted: aws_ecr_repository.app (tags.changed-by, tags_all.changed-by)" in drifted.stderr
     assert "changed outside Terraform in `dev`" in drifted.stdout
-    assert '~ tags.changed-by = null -> "console"' in drifted.stdout
+    assert '! tags.changed-by = null -> "console"' in drifted.stdout
     assert "`aws_ecr_repository.app` · defined in `modules/ecr.py:" in drifted.stdout
     saved = json.loads((project.root / ".hclgen" / "drift" / "dev" / "plan.json").read_text())
     assert "aws_ecr_repository" in [d["type"] for d in saved["resource_drift"]]  # terraform's, with the noise

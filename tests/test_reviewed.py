@@ -93,7 +93,9 @@ def test_a_changed_plan_stops_and_says_what_differs(github: FakeGitHub) -> None:
         verifier(github)(plan_of("dev-resize"))
     message = str(err.value)
     assert message.startswith(f"dev: the plan differs from the one reviewed in pull request #{NUMBER}: ")
-    assert "new: ~ aws_db_instance.this: attribute instance_class" in message and "\n" not in message
+    # the resize also moves the connections alarm (90 % of the new class's max_connections): listed first
+    assert "new: ~ aws_cloudwatch_metric_alarm.rds_connections: attribute threshold" in message
+    assert "; and 4 more" in message and "\n" not in message
     assert err.value.exit_code == ExitCode.UNREVIEWED == 4
 
 
