@@ -184,7 +184,9 @@ def _import_from(node: ast.ImportFrom) -> list[str]:
     moved = [a for a in aliases if f"{module}.{a.name}" in MODULES]
     renamed = [a for a in aliases if (module, a.name) in SYMBOLS]
     kept = [a for a in aliases if a not in moved and a not in renamed]
-    lines = [f"from {module} import " + ", ".join(_alias(a.name, a.asname) for a in kept)] if kept else []
+    # kept names keep their own spelling: `x as x` is mypy's explicit re-export, not a redundant alias
+    kept_names = ", ".join(f"{a.name} as {a.asname}" if a.asname else a.name for a in kept)
+    lines = [f"from {module} import {kept_names}"] if kept else []
     for alias in moved:  # from generator.review import cost -> from generator.review.cost import estimate as cost
         package, name = MODULES[f"{module}.{alias.name}"].rsplit(".", 1)
         lines.append(f"from {package} import " + _alias(name, alias.asname or alias.name))
