@@ -12,19 +12,16 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import boto3
 import pytest
 
 from generator import runner
 from generator.localaws import server as local_aws
-from generator.render.project import load
-from tests.conftest import copy_project
+from scripts.projectcopy import copy_project
+from tests.support import e2e
 
 pytestmark = [
     pytest.mark.e2e,
@@ -36,39 +33,10 @@ pytestmark = [
 PARAMETER = "/acme-api/dev/deploy/image_tag"
 
 
-class Project:
+class Project(e2e.Project):
     def __init__(self, root: Path) -> None:
-        self.root = root
         # Few SDK retries: with the local AWS killed, each call fails in seconds instead of minutes.
-        self.env = {**os.environ, "HCLGEN_ROOT": str(root), "AWS_MAX_ATTEMPTS": "2"}
-        self.backend = load(root, ["dev"])[0].env.backend
-
-    def start(self, *args: str) -> subprocess.Popen[str]:
-        return subprocess.Popen(
-            [sys.executable, str(self.root / "main.py"), *args],
-            cwd=self.root,
-            env=self.env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-
-    def run(self, *args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, str(self.root / "main.py"), *args],
-            cwd=self.root,
-            env=self.env,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
-
-    def aws(self, service: str) -> Any:
-        server = local_aws.status(self.root)
-        assert server is not None, "the local AWS is not running"
-        return boto3.client(service, **local_aws.client_settings(server, self.backend.region))  # type: ignore[call-overload]
+        super().__init__(root, env={"AWS_MAX_ATTEMPTS": "2"}, timeout=900)
 
     def tag(self) -> str:
         return str(self.aws("ssm").get_parameter(Name=PARAMETER)["Parameter"]["Value"])

@@ -17,10 +17,11 @@ from generator.render.project import load
 
 
 class Project:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, env: dict[str, str] | None = None, timeout: float = 600) -> None:
         self.root = root
-        self.env = {**os.environ, "HCLGEN_ROOT": str(root)}
+        self.env = {**os.environ, "HCLGEN_ROOT": str(root), **(env or {})}
         self.backend = load(root, ["dev"])[0].env.backend
+        self.timeout = timeout
 
     def start(self, *args: str) -> subprocess.Popen[str]:
         return subprocess.Popen(
@@ -33,7 +34,7 @@ class Project:
             text=True,
         )
 
-    def run(self, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    def run(self, *args: str, timeout: float | None = None) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, str(self.root / "main.py"), *args],
             cwd=self.root,
@@ -41,7 +42,7 @@ class Project:
             stdin=subprocess.DEVNULL,
             capture_output=True,
             text=True,
-            timeout=timeout,
+            timeout=timeout or self.timeout,
         )
 
     def aws(self, service: str) -> Any:
