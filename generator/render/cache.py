@@ -89,7 +89,7 @@ def imported_names(root: Path) -> list[str]:
 
 def record_imports(root: Path, names: list[str]) -> None:
     """Keep them for inputs_digest; written with what a render persists (a failing check keeps nothing)."""
-    if names != recorded_imports(root):
+    if names != recorded_imports(root) or not _imports_path(root).is_file():  # an empty record is a record too
         _write(_imports_path(root), json.dumps(names, indent=1) + "\n")
 
 
