@@ -28,11 +28,19 @@ pytestmark = [
 RENAMES = (
     (
         "modules/rds.py",
-        'tags={"Name": f"{name}-{family}", **inputs.tags}), "this")',
-        'tags={"Name": f"{name}-{family}", **inputs.tags}), "primary")',
+        'tags={"Name": f"{name}-{family}", **inputs.tags},\n            ),\n            "this",',
+        'tags={"Name": f"{name}-{family}", **inputs.tags},\n            ),\n            "primary",',
     ),
-    ("modules/rds.py", '**self._insight(inputs, name)), "this")', '**self._insight(inputs, name)), "primary")'),
-    ("modules/vpc.py", 'self.vpc = tracked(AwsVpc(self, "this",', 'self.vpc = tracked(AwsVpc(self, "main",'),
+    (
+        "modules/rds.py",
+        '**self._insight(inputs, name),\n            ),\n            "this",',
+        '**self._insight(inputs, name),\n            ),\n            "primary",',
+    ),
+    (
+        "modules/vpc.py",
+        'AwsVpc(\n                self,\n                "this",',
+        'AwsVpc(\n                self,\n                "main",',
+    ),
 )
 MOVES = {
     "aws_db_instance.this": "aws_db_instance.primary",

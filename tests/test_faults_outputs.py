@@ -88,7 +88,7 @@ def test_artifact_never_replaces_what_it_did_not_make(root: Path, out: str, reas
         if not (root / name).is_symlink():
             (root / name).symlink_to(target)
     before = tree_hash(root)
-    one_line_refusal(run(root, "artifact", "dev", "--out", out), 2, f"--out {out}", reason)
+    one_line_refusal(run(root, "artifact", "dev", "--out", out), 64, f"--out {out}", reason)
     assert tree_hash(root) == before
 
 
@@ -101,7 +101,7 @@ def test_artifact_replaces_only_its_own_folder(root: Path, tmp_path: Path) -> No
     assert not (target / "stale-from-an-earlier-plan.json").exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "a staging folder was left"
     (target / OWNED_MARKER).unlink()  # now it looks like the user's folder
-    one_line_refusal(run(root, "artifact", "dev", "--out", str(target)), 2, "did not create")
+    one_line_refusal(run(root, "artifact", "dev", "--out", str(target)), 64, "did not create")
     assert (target / planfiles.META_FILE).is_file()
     empty = tmp_path / "empty"
     empty.mkdir()
@@ -124,7 +124,7 @@ def test_artifact_default_folder_works(root: Path) -> None:
 )
 def test_diagram_png_never_overwrites_a_user_file(root: Path, png: str) -> None:
     before = tree_hash(root)
-    one_line_refusal(run(root, "diagram", "dev", "--png", png), 2, "--png")  # click or the guard
+    one_line_refusal(run(root, "diagram", "dev", "--png", png), 64, "--png")  # click or the guard
     assert tree_hash(root) == before
 
 
@@ -149,7 +149,7 @@ def test_names_that_would_become_paths_are_refused(
 ) -> None:
     before = tree_hash(root.parent)
     result = run(root, *args, env={"HCLGEN_STEPS_JSON": json.dumps({"plan": {"outcome": "success"}})})
-    assert result.returncode in (1, 2), result.stderr
+    assert result.returncode in (1, 64), result.stderr
     assert needle in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert tree_hash(root.parent) == before, "something was written"
@@ -157,7 +157,7 @@ def test_names_that_would_become_paths_are_refused(
 
 def test_ci_record_out_is_guarded_and_marked(root: Path, tmp_path: Path) -> None:
     steps = {"HCLGEN_STEPS_JSON": json.dumps({"plan": {"outcome": "failure", "conclusion": "failure"}})}
-    one_line_refusal(run(root, "ci-record", "--job", "plan", "--out", "environments", env=steps), 2, "environments/")
+    one_line_refusal(run(root, "ci-record", "--job", "plan", "--out", "environments", env=steps), 64, "environments/")
     target = tmp_path / "status"
     assert run(root, "ci-record", "--job", "plan", "--out", str(target), env=steps).returncode == 0
     assert run(root, "ci-record", "--job", "check", "--out", str(target), env=steps).returncode == 0
@@ -167,9 +167,9 @@ def test_ci_record_out_is_guarded_and_marked(root: Path, tmp_path: Path) -> None
 def test_ci_variables_are_validated(root: Path, tmp_path: Path) -> None:
     missing = tmp_path / "no-such-folder" / "summary.md"
     result = run(root, "comment", env={"GITHUB_STEP_SUMMARY": str(missing)})
-    one_line_refusal(result, 2, "GITHUB_STEP_SUMMARY", "does not exist")
+    one_line_refusal(result, 64, "GITHUB_STEP_SUMMARY", "does not exist")
     assert not missing.parent.exists()
-    one_line_refusal(run(root, "comment", env={"GITHUB_STEP_SUMMARY": str(tmp_path)}), 2, "is a folder")
+    one_line_refusal(run(root, "comment", env={"GITHUB_STEP_SUMMARY": str(tmp_path)}), 64, "is a folder")
     event = tmp_path / "event.json"
     for payload in (
         {"pull_request": "42"},

@@ -259,8 +259,8 @@ def test_two_candidates_stop_synth_with_one_line_and_nothing_written(project: Pa
     edit(
         project,
         "modules/vpc.py",
-        'eip = tracked(Eip(self, "nat" if key == "this" else f"nat_{key}"',
-        'eip = tracked(Eip(self, "nat" if key == "this" else f"address_{key}"',
+        'Eip(self, "nat" if key == "this" else f"nat_{key}"',
+        'Eip(self, "nat" if key == "this" else f"address_{key}"',
     )
     before = snapshot(project)
     result = cli(project, "synth", "prod")
@@ -286,14 +286,15 @@ def test_explicit_moves_resolve_the_ambiguity(project: Path) -> None:
     edit(
         project,
         "modules/vpc.py",
-        'eip = tracked(Eip(self, "nat" if key == "this" else f"nat_{key}"',
-        'eip = tracked(Eip(self, "nat" if key == "this" else f"address_{key}"',
+        'Eip(self, "nat" if key == "this" else f"nat_{key}"',
+        'Eip(self, "nat" if key == "this" else f"address_{key}"',
     )
     edit(
         project,
         "modules/vpc.py",
-        'tags={"Name": f"{label}-nat", **tags}))',
-        'tags={"Name": f"{label}-nat", **tags}), moved_from=None if key == "this" else f"nat_{key}")',
+        'tags={"Name": f"{label}-nat", **tags})\n        )',
+        'tags={"Name": f"{label}-nat", **tags}),\n'
+        '            moved_from=None if key == "this" else f"nat_{key}",\n        )',
     )
     result = cli(project, "synth", "prod")
     assert result.returncode == 0, result.stderr

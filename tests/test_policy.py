@@ -136,7 +136,8 @@ def test_a_config_change_that_weakens_prod_shows_its_new_finding_in_the_comment(
     git(project, "commit", "-qm", "base")
     config = project / "environments" / "prod" / "config.py"
     weakened = config.read_text().replace(
-        "multi_az=True, deletion_protection=True", "multi_az=True, deletion_protection=False"
+        "multi_az=True,\n            deletion_protection=True,",
+        "multi_az=True,\n            deletion_protection=False,",
     )
     assert weakened != config.read_text()
     config.write_text(weakened)

@@ -180,5 +180,5 @@ def test_a_failed_plan_folder_is_reported_as_failed(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "❌ **The plan failed for `prod`**" in result.output
     assert "- `prod`: prod: the state is locked (lock ID 1234)" in result.output
-    assert "| `prod` ❌ plan failed | 0 | 0 | 0 | 0 | 0 | 0 |" in result.output
+    assert "| `prod` ❌ plan failed | – | – | – | – | – | – |" in result.output  # a failed row counts nothing
     assert "📝 **Changes planned, nothing destroyed:** `dev` 10 to add." in result.output

@@ -59,10 +59,10 @@ def test_service_facts_derive_from_the_type_prefix() -> None:
 
 
 def test_the_tables_name_real_kinds_and_real_provider_types() -> None:
-    from generator import cdk
+    from generator import cdk, cdknames
 
     # Binding folders drop or add underscores now and then (aws_servicediscovery_service -> service_discovery_service).
-    provider = {f"aws{name.replace('_', '')}" for name in cdk._provider_submodules()}
+    provider = {f"aws{name.replace('_', '')}" for name in cdknames._provider_submodules(cdk.PROVIDER_PACKAGE)}
     for prefix, service in SERVICES.items():
         assert set(service.nodes.values()) <= set(KINDS), prefix
         for type_ in [*service.nodes, *service.stateful]:

@@ -75,4 +75,24 @@ SHIMS: tuple[Shim, ...] = (
         "generator/localaws/rds_cluster_shims.py",
         "tests/test_moto_shims.py::test_aurora_cluster_reports_what_was_created",
     ),
+    Shim(
+        "ElastiCache user groups do not exist in moto (Create/Describe/Modify/DeleteUserGroup)",
+        "generator/localaws/elasticache_shims.py",
+        "tests/test_resource_shims.py::test_a_user_group_is_created_tagged_changed_and_deleted",
+    ),
+    Shim(
+        "a replication group's member clusters are never created (nor its node count or reader endpoint)",
+        "generator/localaws/elasticache_shims.py",
+        "tests/test_resource_shims.py::test_member_clusters_exist_with_the_group_and_go_with_it",
+    ),
+    Shim(
+        "SQS answers RedrivePolicy with spaces, so every re-plan shows the policy as changed",
+        "generator/localaws/sqs_shims.py",
+        "tests/test_resource_shims.py::test_a_redrive_policy_is_answered_as_compact_json",
+    ),
+    Shim(
+        "API Gateway v2 custom domains lack their regional target and zone (and carry an empty mutual TLS block)",
+        "generator/localaws/apigw_shims.py",
+        "tests/test_resource_shims.py::test_a_custom_domain_is_available_with_its_target_and_zone",
+    ),
 )
