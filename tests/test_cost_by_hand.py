@@ -66,7 +66,7 @@ PROD = [
 @pytest.mark.terraform
 @pytest.mark.parametrize(("env", "by_hand"), [("dev", DEV), ("prod", PROD)])
 def test_the_monthly_cost_is_the_table_times_quantities_worked_out_by_hand(env: str, by_hand: list) -> None:
-    from generator.review.costreport import estimate
+    from generator.review.cost.report import estimate
     from generator.terraform.offlineplan import offline_plan
 
     cost = estimate(env, offline_plan(ROOT, env, ROOT / "environments" / env))

@@ -27,7 +27,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # tests/support/ -> the checkout
 TOOLS = ROOT / ".hclgen" / "tools" / "github-render"
 PACKAGES = ("mermaid@11.12.2", "marked@15.0.12")
 COLUMN_PX = 900  # GitHub's markdown column on a PR page at the usual window width
