@@ -56,11 +56,19 @@ MODULE_EDITS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "move": (
         (
             "modules/rds.py",
-            'tags={"Name": f"{name}-{family}", **inputs.tags}), "this")',
-            'tags={"Name": f"{name}-{family}", **inputs.tags}), "primary")',
+            'tags={"Name": f"{name}-{family}", **inputs.tags},\n            ),\n            "this",',
+            'tags={"Name": f"{name}-{family}", **inputs.tags},\n            ),\n            "primary",',
         ),
-        ("modules/rds.py", '**self._insight(inputs, name)), "this")', '**self._insight(inputs, name)), "primary")'),
-        ("modules/vpc.py", 'self.vpc = tracked(AwsVpc(self, "this",', 'self.vpc = tracked(AwsVpc(self, "main",'),
+        (
+            "modules/rds.py",
+            '**self._insight(inputs, name),\n            ),\n            "this",',
+            '**self._insight(inputs, name),\n            ),\n            "primary",',
+        ),
+        (
+            "modules/vpc.py",
+            'AwsVpc(\n                self,\n                "this",',
+            'AwsVpc(\n                self,\n                "main",',
+        ),
     )
 }
 SCENARIOS = ("create", "noop", *EDITS, *MODULE_EDITS)

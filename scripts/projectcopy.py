@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT_PARTS = ("generator", "modules", "environments", "templates", ".github", "pyproject.toml", "main.py")
+PROJECT_PARTS = ("generator", "modules", "environments", "scripts", ".github", "pyproject.toml", "main.py")
 LOCK_FILE = ".terraform.lock.hcl"  # committed: the copy pins the same providers (CI inits read-only)
 
 

@@ -69,7 +69,7 @@ def test_wheel_installs_and_renders_the_comment(wheel: Path, tmp_path: Path) -> 
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("<!-- hclgen:plan-comment -->\n## Terraform plan")
-    assert "`dev` 55 to add" in result.stdout
+    assert "`dev` 85 to add" in result.stdout
     installed = subprocess.run(
         [str(env_dir / "bin" / "python"), "-c", "import generator; print(generator.__file__)"],
         capture_output=True,
