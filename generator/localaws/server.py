@@ -73,6 +73,8 @@ def status(root: Path) -> Server | None:
     server = _recorded(root)
     if server is None:
         return None
+    if not server.command and not server.start_ticks:
+        server = _adopted(root, server)
     if server.is_ours(root) and _answers(server.endpoint):
         return server
     _forget(root)
@@ -140,10 +142,28 @@ def _start(root: Path) -> Server:
     if not _wait_answering(server.endpoint):
         _stop_child(pid)
         raise HclgenError(f"local AWS did not answer on {server.endpoint}; see {log_file(root)}")
+    _record(root, server)
+    return server
+
+
+def _record(root: Path, server: Server) -> None:
     tmp = _state_file(root).with_suffix(".tmp")
     tmp.write_text(json.dumps(asdict(server)), encoding="utf-8")
     os.replace(tmp, _state_file(root))
-    return server
+
+
+def _adopted(root: Path, server: Server) -> Server:
+    """A record from before identities were recorded (an older hclgen): its pid's live command line must
+    be this checkout's launcher, then its identity is recorded now; anything else stays unverified."""
+    command, ticks = runner.process_identity(server.pid) or ("", "") if server.pid > 1 else ("", "")
+    if _LAUNCHER not in command or str(_port_file(root)) not in command:
+        return server
+    adopted = Server(server.pid, server.port, server.started_at, command, ticks)
+    try:
+        _record(root, adopted)
+    except OSError:
+        pass  # still usable now; the next command adopts it again
+    return adopted
 
 
 def _stop_child(pid: int) -> None:
