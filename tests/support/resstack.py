@@ -85,6 +85,9 @@ def add_env(project: Path) -> None:
     folder = project / "environments" / ENV
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "config.py").write_text(CONFIG)
+    # The same provider pin as dev: CI inits read-only and refuses an env without a lock file.
+    lock = project / "environments" / "dev" / ".terraform.lock.hcl"
+    (folder / ".terraform.lock.hcl").write_bytes(lock.read_bytes())
 
 
 def run(root: Path, *args: str, timeout: int = 1200) -> subprocess.CompletedProcess[str]:
