@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import runner
 from generator.localaws import server as local_aws
 from scripts.projectcopy import PROJECT_PARTS, copy_project
 from tests.conftest import ROOT
@@ -69,7 +70,16 @@ def root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 def _switch_to_this_checkout(project: Path) -> None:
-    """The new code and configs over the old ones; the local AWS, its state and .hclgen/ stay."""
+    """The new code and configs over the old ones; the local AWS, its state and .hclgen/ stay.
+
+    The new code trusts a local AWS record only with the command line and start time recorded at
+    launch, which the old code did not write; a user restarts the local AWS once. To plan against
+    the state the old code applied, the test writes what the old launcher's record lacked."""
+    record_file = project / ".hclgen" / "local" / "server.json"
+    record = json.loads(record_file.read_text())
+    identity = runner.process_identity(record["pid"])
+    assert identity is not None, "the old code's local AWS is not running"
+    record_file.write_text(json.dumps({**record, "command": identity[0], "start_ticks": identity[1]}))
     for part in PROJECT_PARTS:
         path = project / part
         if path.is_dir():

@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -82,7 +83,9 @@ def test_local_down_signals_only_its_own_server(server_root: tuple[Path, dict[st
     record_file = root / ".hclgen" / "local" / "server.json"
     victim = subprocess.Popen(["sleep", "300"], start_new_session=True)
     try:
-        victim_identity = runner.process_identity(victim.pid)
+        deadline = time.monotonic() + 10  # a loaded machine may not have exec'd `sleep` yet
+        while (victim_identity := runner.process_identity(victim.pid)) is None and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert victim_identity is not None
         forged = [
             {**record, "pid": victim.pid},  # a record pointing at another program

@@ -18,12 +18,14 @@ from pathlib import Path
 from generator import runner
 from generator.errors import HclgenError
 from generator.paths import work_dir
+from generator.program import command
 
 ACCESS_KEY = "test"  # moto accepts any key; fixed ones keep the state's account stable
 SECRET_KEY = "test"
 START_TIMEOUT = 60.0
 _PACKAGE_PARENT = Path(__file__).resolve().parents[2]
 _LAUNCHER = "generator.localaws.launcher"
+ANSWER_PATIENCE = 20.0  # seconds a running server of ours may take to answer before it counts as hung
 
 
 @dataclass(frozen=True)
@@ -69,16 +71,30 @@ def log_file(root: Path) -> Path:
 
 
 def status(root: Path) -> Server | None:
-    """The recorded server when it is alive and answering; a dead record is removed."""
+    """The recorded server when it is our own launcher and answering; a record of anything else is removed."""
+    server = _ours(root)
+    return server if server is not None and _answering(server) else None
+
+
+def _ours(root: Path) -> Server | None:
+    """The recorded server if its pid is still the launcher this checkout started (answering or not)."""
     server = _recorded(root)
     if server is None:
         return None
-    if not server.command and not server.start_ticks:
-        server = _adopted(root, server)
-    if server.is_ours(root) and _answers(server.endpoint):
+    if server.is_ours(root):
         return server
     _forget(root)
     return None
+
+
+def _answering(server: Server) -> bool:
+    """A busy machine can keep moto from answering at once: ask again for a while before giving up."""
+    deadline = time.monotonic() + ANSWER_PATIENCE
+    while not _answers(server.endpoint):
+        if time.monotonic() > deadline or runner.process_identity(server.pid) != server.identity:
+            return False
+        time.sleep(0.5)
+    return True
 
 
 def _recorded(root: Path) -> Server | None:
@@ -109,16 +125,22 @@ def _forget(root: Path) -> None:
 
 def ensure(root: Path) -> tuple[Server, bool]:
     """The running server, starting one if needed; the flag says whether it was started now."""
-    running = status(root)
-    if running is not None:
+    running = _ours(root)
+    if running is None:
+        return _start(root), True
+    if _answering(running):
         return running, False
-    return _start(root), True
+    # Starting another would plan against an empty AWS as if nothing existed: never silently.
+    raise HclgenError(
+        f"the local AWS (pid {running.pid}) runs but does not answer on {running.endpoint}; retry, or drop it "
+        f"and everything in it with `{command('local', 'down')}`"
+    )
 
 
 def down(root: Path) -> Server | None:
     """Stop the recorded server; returns it, or None when none was running (a record that does
     not point at our own launcher is dropped and its pid left alone)."""
-    running = status(root)
+    running = _ours(root)
     if running is not None:
         runner.stop_process(running.pid, running.identity)
     _forget(root)
@@ -150,20 +172,6 @@ def _record(root: Path, server: Server) -> None:
     tmp = _state_file(root).with_suffix(".tmp")
     tmp.write_text(json.dumps(asdict(server)), encoding="utf-8")
     os.replace(tmp, _state_file(root))
-
-
-def _adopted(root: Path, server: Server) -> Server:
-    """A record from before identities were recorded (an older hclgen): its pid's live command line must
-    be this checkout's launcher, then its identity is recorded now; anything else stays unverified."""
-    command, ticks = runner.process_identity(server.pid) or ("", "") if server.pid > 1 else ("", "")
-    if _LAUNCHER not in command or str(_port_file(root)) not in command:
-        return server
-    adopted = Server(server.pid, server.port, server.started_at, command, ticks)
-    try:
-        _record(root, adopted)
-    except OSError:
-        pass  # still usable now; the next command adopts it again
-    return adopted
 
 
 def _stop_child(pid: int) -> None:
