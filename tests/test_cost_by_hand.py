@@ -34,7 +34,7 @@ DEV = [  # (table key, quantity)
     ("cloudwatch_logs_storage_gb_month", 2 * 14 / 30),
     ("kms_key_month", 1),
     ("ecr_storage_gb_month", 5),
-    ("cloudwatch_alarm_month", 3 + 2 + 6),  # alb_5xx_ratio has 3 metrics, ecs_running_tasks 2, six have 1
+    ("cloudwatch_alarm_month", 3 + 3 + 2 + 6),  # the 5xx and 4xx ratios have 3 metrics, running tasks 2, six have 1
 ]
 PROD = [
     ("rds_postgres_db.m7g.large_multi_az", H),
@@ -59,7 +59,7 @@ PROD = [
     ("kms_key_month", 1),
     ("ecr_storage_gb_month", 25),
     ("s3_standard_gb_month", 10),
-    ("cloudwatch_alarm_month", 3 + 2 + 6),
+    ("cloudwatch_alarm_month", 3 + 3 + 2 + 6),
 ]
 
 

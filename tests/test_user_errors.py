@@ -6,6 +6,7 @@ the tool (tracked() on something that is not a resource) is a one-line error, no
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -69,7 +70,11 @@ def test_an_exception_in_user_code_is_one_line_with_its_file_and_line(project: P
     assert "Traceback (most recent call last)" in err and err.strip().endswith("KeyError: 'QUEUE_NAME'")
 
 
-def test_an_exception_in_a_module_names_the_module(project: Path) -> None:
+def test_an_exception_in_a_module_names_the_module(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # This process may have imported another copy's `modules` package already: this copy's must load.
+    for name in [m for m in sys.modules if m == "modules" or m.startswith("modules.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.syspath_prepend(str(project))
     module = project / "modules" / "broken_queue.py"
     module.write_text('"""A module with a bug."""\n\n\ndef make(scope: object) -> None:\n    return {}["name"]\n')
     _env(project, "mod", "__import__('modules.broken_queue').broken_queue.make(self)")

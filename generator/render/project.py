@@ -44,22 +44,10 @@ def load(root: Path, names: tuple[str, ...] | list[str] = ()) -> list[LoadedEnv]
     return [_load_one(root, name) for name in (names or known)]
 
 
-def _use_modules_of(root: Path) -> None:
-    """The project's own modules/ comes first on the path; a `modules` package this process imported
-    from another project (a second root rendered in one process: tests, benchmarks) is forgotten."""
-    if str(root) in sys.path:
-        sys.path.remove(str(root))
-    sys.path.insert(0, str(root))
-    loaded = sys.modules.get("modules")
-    paths = [Path(p).resolve() for p in getattr(loaded, "__path__", [])]
-    if loaded is not None and (root / "modules").resolve() not in paths:
-        for module in [m for m in sys.modules if m == "modules" or m.startswith("modules.")]:
-            del sys.modules[module]
-
-
 def _load_one(root: Path, name: str) -> LoadedEnv:
     path = root / "environments" / name / CONFIG_FILE
-    _use_modules_of(root)
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
     module_name = f"_hclgen_env_{name.replace('-', '_')}"
     spec = importlib.util.spec_from_file_location(module_name, path)
     assert spec is not None and spec.loader is not None
