@@ -80,7 +80,7 @@ def test_every_step_of_the_guide_works(tmp_path: Path) -> None:
             (root / step.target).write_text(step.text)
         else:
             _edit(root / step.target, step.after, step.text)
-    queue = (root / "environments" / "demo" / "jobs.tf").read_text()
+    queue = (root / "environments" / "demo" / "queue.tf").read_text()
     assert 'resource "aws_sqs_queue" "jobs"' in queue
     plan = (root / ".hclgen" / "plans" / "demo" / "plan.txt").read_text()
     assert "aws_sqs_queue.jobs" in plan and "aws_sqs_queue.dead_letter" in plan
