@@ -61,6 +61,7 @@ class ProdLike(Project):
         self.root = root
         self.env = {**os.environ, "HCLGEN_ROOT": str(root)}
         self.backend = load(root, ["prodlike"])[0].env.backend
+        self.timeout = 600
 
 
 @pytest.fixture(scope="module")
