@@ -138,7 +138,7 @@ def test_alarms_dashboard_and_database_insights(project: ProdLike) -> None:
     cloudwatch = project.aws("cloudwatch")
     alarms = cloudwatch.describe_alarms(AlarmNamePrefix="acme-api-prodlike-")["MetricAlarms"]
     topic = json.loads(ok(project.run("output", "prodlike", "--local", "--json")))["alarm_topic_arn"]["value"]
-    assert len(alarms) == 8 and all(alarm["AlarmActions"] == alarm["OKActions"] == [topic] for alarm in alarms)
+    assert len(alarms) == 9 and all(alarm["AlarmActions"] == alarm["OKActions"] == [topic] for alarm in alarms)
     ratio = next(alarm for alarm in alarms if alarm["AlarmName"] == "acme-api-prodlike-alb-5xx-ratio")
     assert ratio["Threshold"] == 5 and {query["Id"] for query in ratio["Metrics"]} == {
         "result",
