@@ -16,6 +16,32 @@ from generator.errors import InputError
 
 _IDENT = re.compile(r"^[a-z][a-z0-9_]*$")
 
+# The retention periods CloudWatch Logs accepts (days); 0 is not one: it means never expire.
+LOG_RETENTION_DAYS: tuple[int, ...] = (
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
+)
+
 
 def cidr(module: str, field: str, value: str) -> ipaddress.IPv4Network:
     try:

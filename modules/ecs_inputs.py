@@ -22,30 +22,6 @@ FARGATE_SIZES: dict[int, tuple[int, ...]] = {
     8192: tuple(range(16384, 61441, 4096)),
     16384: tuple(range(32768, 122881, 8192)),
 }
-_LOG_RETENTION = (
-    1,
-    3,
-    5,
-    7,
-    14,
-    30,
-    60,
-    90,
-    120,
-    150,
-    180,
-    365,
-    400,
-    545,
-    731,
-    1096,
-    1827,
-    2192,
-    2557,
-    2922,
-    3288,
-    3653,
-)
 
 
 @dataclass(frozen=True)
@@ -119,7 +95,7 @@ class EcsInputs:
                 "desired_count", f"{self.desired_count} is outside min/max capacity {low}..{high}", module=MODULE
             )
         validate.in_range(MODULE, "cpu_target", self.cpu_target, 10, 95)
-        validate.one_of(MODULE, "log_retention_days", self.log_retention_days, _LOG_RETENTION)
+        validate.one_of(MODULE, "log_retention_days", self.log_retention_days, validate.LOG_RETENTION_DAYS)
         validate.in_range(MODULE, "health_check_grace_period", self.health_check_grace_period, 0, 2147483647)
         for key in [*self.environment, *self.secrets]:
             validate.matches(MODULE, "environment", key, r"[A-Za-z_][A-Za-z0-9_]*", "an environment variable name")

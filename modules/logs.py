@@ -28,30 +28,6 @@ from generator.jsonenc import terraform_json
 
 MODULE = "logs"
 ACCESS_LOG_PREFIX = "alb"
-_LOG_RETENTION = (
-    1,
-    3,
-    5,
-    7,
-    14,
-    30,
-    60,
-    90,
-    120,
-    150,
-    180,
-    365,
-    400,
-    545,
-    731,
-    1096,
-    1827,
-    2192,
-    2557,
-    2922,
-    3288,
-    3653,
-)
 
 Traffic = Literal["ALL", "ACCEPT", "REJECT"]
 
@@ -79,7 +55,7 @@ class LogsInputs:
     def __post_init__(self) -> None:
         validate.in_range(MODULE, "access_log_days", self.access_log_days, 1, 3650)
         validate.one_of(MODULE, "flow_log_traffic", self.flow_log_traffic, ("ALL", "ACCEPT", "REJECT"))
-        validate.one_of(MODULE, "flow_log_retention_days", self.flow_log_retention_days, _LOG_RETENTION)
+        validate.one_of(MODULE, "flow_log_retention_days", self.flow_log_retention_days, validate.LOG_RETENTION_DAYS)
 
 
 def _policy(statements: list[dict[str, object]]) -> str:

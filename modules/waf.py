@@ -33,30 +33,6 @@ DEFAULT_GROUPS = (
     "AWSManagedRulesSQLiRuleSet",
 )
 RATE_RULE = "rate-limit"
-_LOG_RETENTION = (
-    1,
-    3,
-    5,
-    7,
-    14,
-    30,
-    60,
-    90,
-    120,
-    150,
-    180,
-    365,
-    400,
-    545,
-    731,
-    1096,
-    1827,
-    2192,
-    2557,
-    2922,
-    3288,
-    3653,
-)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -111,7 +87,7 @@ class WafInputs:
                 validate.matches(MODULE, "excluded_paths", path, r"/[\x21-\x7e]*", "a URL path starting with /")
         if self.rate_limit is not None:
             validate.in_range(MODULE, "rate_limit", self.rate_limit, 10, 2000000000)
-        validate.one_of(MODULE, "log_retention_days", self.log_retention_days, _LOG_RETENTION)
+        validate.one_of(MODULE, "log_retention_days", self.log_retention_days, validate.LOG_RETENTION_DAYS)
 
     @property
     def groups(self) -> tuple[str, ...]:
