@@ -93,19 +93,14 @@ def res_validated(res_files: dict[str, str], tmp_path_factory: pytest.TempPathFa
     return resstack.validate(res_files, tmp_path_factory.mktemp("res-validate") / "env")
 
 
-# `make test` runs on xdist workers with --dist loadgroup: each test file is one group (its module
-# fixtures, such as a shared apply, run once), except the files that share a session fixture's
-# apply, which form one group so that apply runs on one worker only.
-_SHARED_GROUPS = {
-    name: "resstack" for name in ("test_apigw", "test_elasticache", "test_endpoints", "test_queue", "test_uploads")
-}
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """`--dist loadfile` (as `make test` runs it): whole files per worker, the resource-stack files as one."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from tests.support.scheduling import FileScheduling
 
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if item.get_closest_marker("xdist_group") is None:
-            stem = item.path.stem
-            item.add_marker(pytest.mark.xdist_group(_SHARED_GROUPS.get(stem, stem)))
+    return FileScheduling(config, log)
 
 
 @pytest.fixture

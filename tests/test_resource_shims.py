@@ -28,10 +28,16 @@ def elasticache(server: local_aws.Server) -> Any:
     return boto3.client("elasticache", **local_aws.client_settings(server, REGION))  # type: ignore[call-overload]
 
 
-def test_a_user_group_is_created_tagged_changed_and_deleted(elasticache: Any) -> None:
+@pytest.fixture(scope="module")
+def default_user(elasticache: Any) -> str:
+    """The off-by-default user every user group starts from (each test may run alone)."""
     elasticache.create_user(
         UserId="g-default", UserName="default", Engine="valkey", AccessString="off -@all", NoPasswordRequired=True
     )
+    return "g-default"
+
+
+def test_a_user_group_is_created_tagged_changed_and_deleted(elasticache: Any, default_user: str) -> None:
     elasticache.create_user(
         UserId="g-app",
         UserName="g-app",
@@ -54,7 +60,7 @@ def test_a_user_group_is_created_tagged_changed_and_deleted(elasticache: Any) ->
         elasticache.describe_user_groups(UserGroupId="cache")
 
 
-def test_a_replication_group_lists_under_its_user_group(elasticache: Any) -> None:
+def test_a_replication_group_lists_under_its_user_group(elasticache: Any, default_user: str) -> None:
     elasticache.create_user_group(UserGroupId="rg-users", Engine="valkey", UserIds=["g-default"])
     elasticache.create_replication_group(
         ReplicationGroupId="rg",
@@ -69,7 +75,7 @@ def test_a_replication_group_lists_under_its_user_group(elasticache: Any) -> Non
     assert group["ReplicationGroups"] == ["rg"]
 
 
-def test_unknown_users_and_duplicate_groups_are_refused(elasticache: Any) -> None:
+def test_unknown_users_and_duplicate_groups_are_refused(elasticache: Any, default_user: str) -> None:
     with pytest.raises(elasticache.exceptions.UserNotFoundFault):
         elasticache.create_user_group(UserGroupId="nobody", Engine="valkey", UserIds=["ghost"])
     elasticache.create_user_group(UserGroupId="twice", Engine="valkey", UserIds=["g-default"])
