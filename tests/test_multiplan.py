@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
+import threading
+import time
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -48,3 +54,21 @@ def test_affected_plans_only_what_the_change_touches(project: Path, capsys: pyte
     assert multiplan.choose(project, (), all_envs=False, affected=True, base="HEAD~1") == env_names(project)
     assert multiplan.choose(project, (), all_envs=False, affected=True, base="HEAD") == []
     assert "nothing to plan" in capsys.readouterr().err
+
+
+def test_ctrl_c_between_terraform_runs_is_not_lost_and_starts_no_waiting_env() -> None:
+    """The interrupt lands while the running envs are in Python (no terraform to pass it to)."""
+    started: list[str] = []
+
+    def work(ws: Any) -> int:
+        started.append(ws.name)
+        time.sleep(1.5)
+        return 0
+
+    envs: Any = [SimpleNamespace(name=name) for name in ("a", "b", "c")]  # in_parallel reads only the name
+    timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        multiplan.in_parallel(envs, work, jobs=2)
+    timer.join()
+    assert started == ["a", "b"]  # c was waiting for a free slot at the interrupt: it never started

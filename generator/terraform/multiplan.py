@@ -74,8 +74,10 @@ def _plan_locked(
 
 def in_parallel(workspaces: list[Workspace], work: Callable[[Workspace], T], *, jobs: int) -> dict[str, T]:
     """work(ws) for each workspace, at most `jobs` at once; env name -> result. Ctrl-C is passed
-    to the running terraform processes, which stop cleanly; their results are still collected."""
+    to the running terraform processes, which stop cleanly, and no waiting env starts; once the
+    running ones are done, KeyboardInterrupt is raised again (the command exits 130)."""
     results: dict[str, T] = {}
+    interrupted = False
     with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="plan") as pool:
         futures = {pool.submit(work, ws): ws.name for ws in workspaces}
         pending: set[Future[T]] = set(futures)
@@ -83,11 +85,15 @@ def in_parallel(workspaces: list[Workspace], work: Callable[[Workspace], T], *, 
             try:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
             except KeyboardInterrupt:
+                interrupted = True
+                pending = {future for future in pending if not future.cancel()}
                 count = runner.interrupt_running()
-                click.echo(f"\ninterrupt passed to {count} running terraform plan(s); waiting for them", err=True)
+                click.echo(f"\ninterrupt passed to {count} running terraform process(es); waiting for them", err=True)
                 continue
             for future in done:
                 results[futures[future]] = future.result()
+    if interrupted:  # even when no terraform ran at that instant: the Ctrl-C is not lost
+        raise KeyboardInterrupt
     return {ws.name: results[ws.name] for ws in workspaces}
 
 

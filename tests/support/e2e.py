@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,10 @@ from generator.localaws import server as local_aws
 from generator.render.project import load
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Project:
     def __init__(self, root: Path, env: dict[str, str] | None = None, timeout: float = 600) -> None:
         self.root = root
@@ -24,6 +29,8 @@ class Project:
         self.timeout = timeout
 
     def start(self, *args: str) -> subprocess.Popen[str]:
+        """A command the test may interrupt: Ctrl-C is the default action in it even when this
+        suite was started in the background (`cmd &` starts it with SIGINT ignored, inherited)."""
         return subprocess.Popen(
             [sys.executable, str(self.root / "main.py"), *args],
             cwd=self.root,
@@ -32,6 +39,7 @@ class Project:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
+            preexec_fn=_default_sigint,
         )
 
     def run(self, *args: str, timeout: float | None = None) -> subprocess.CompletedProcess[str]:
