@@ -3,7 +3,10 @@
 They are per account, not per env: another env or project of the same account may use them
 already, so the estimate never deducts them; `cost`, `cost --json` and the PR comment show what
 they would be worth, on their own. Only the always-free tiers are listed, as AWS publishes them:
-CloudWatch's 10 standard alarm metrics, 3 dashboards and 5 GB of log data (ingestion and storage).
+CloudWatch's 10 standard alarm metrics, 3 dashboards and 5 GB of log data (ingestion and storage),
+per https://aws.amazon.com/cloudwatch/pricing/ (free tier table); AWS bills the two log allowances
+as separate lines ("First 5GB per month of log data ingested is free", "First 5GB-mo per month of
+logs storage is free").
 The 12-month offers are left out on purpose: AWS ended them for accounts opened from 2025-07-15
 (those get credits instead), and an older account's 12 months are over.
 """
