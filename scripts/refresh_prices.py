@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-TABLE = ROOT / "generator" / "review" / "data" / "prices.json"
+TABLE = ROOT / "generator" / "review" / "cost" / "data" / "prices.json"
 OFFER_URL = "https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/{offer}/current/{region}/index.json"
 _REGION_PREFIX = re.compile(r"^[A-Z]{2,4}\d?-")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 
@@ -262,6 +263,27 @@ def test_cost_section_of_a_db_resize_shows_exactly_that_line_and_its_delta() -> 
         "| 730 hour × $0.025 = $18.25 | 730 hour × $0.05 = $36.50 | +$18.25 |"
     ) in changed
     assert rows and "Assumes (default usage): 100 GB/month through NAT" in section
+
+
+def test_free_tier_is_its_own_line_in_the_cost_section_and_never_deducted() -> None:
+    from generator.review.cost.estimate import money, total_text
+    from generator.review.cost.freetier import savings
+
+    cost = cost_of("dev-create")
+    found = savings(cost.after.lines)
+    assert found and all(saving.usd > 0 for saving in found)
+    text = render_comment(PlanReport((load("dev-create"),)), costs=[cost])
+    section = text[text.index("### 💰 Monthly cost") :]
+    worth = money(sum(saving.usd for saving in found))
+    line = next(line for line in section.splitlines() if line.startswith("Free tier in `dev`:"))
+    assert line.startswith(f"Free tier in `dev`: −{worth}/month if no other env of the account uses it")
+    assert "always-free" in line and line.endswith("not deducted from the totals.")
+    assert all(f"{saving.allowance.what} {money(saving.usd)}" in line for saving in found)
+    assert f"| `dev` | $0.00 | {total_text(cost.after)} |" in section  # the total keeps the full price
+    covered = {saving.allowance.key for saving in found}
+    uncovered = tuple(line for line in cost.after.lines if line.price.key not in covered)
+    bare = replace(cost, after=replace(cost.after, lines=uncovered))
+    assert "Free tier in" not in render_comment(PlanReport((load("dev-create"),)), costs=[bare])
 
 
 def test_cost_lines_are_cut_before_any_resource_detail_and_totals_stay() -> None:

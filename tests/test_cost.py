@@ -300,3 +300,21 @@ def test_free_tier_is_a_separate_line_never_deducted() -> None:
     assert lines[total + 1].lstrip().startswith("free tier (per account, not deducted)")
     assert f"-${sum(found.values()):.2f}" in lines[total + 1]
     assert cost.after.total == pytest.approx(sum(line.amount for line in cost.after.lines))  # not deducted
+
+
+def test_cost_json_has_the_free_tier_as_its_own_field_never_in_the_totals() -> None:
+    from generator.review.cost.freetier import savings
+
+    folder = Path(__file__).parent / "fixtures" / "plans" / "dev-create"
+    doc = _cli_json(str(folder / "plan.json"))
+    free = doc["free_tier"]
+    assert free["kind"] == "always-free" and free["per"] == "account" and free["deducted"] is False
+    by_key = {item["price_key"]: item for item in free["allowances"]}
+    logs = sum(line["quantity"] for line in doc["lines"] if line["price_key"] == "cloudwatch_logs_ingest_gb")
+    assert logs and by_key["cloudwatch_logs_ingest_gb"]["covered_quantity"] == pytest.approx(min(5, logs))
+    assert by_key["cloudwatch_logs_ingest_gb"]["usd"] == pytest.approx(min(5, logs) * 0.76)  # Seoul's price
+    assert free["usd"] == pytest.approx(sum(item["usd"] for item in free["allowances"]), abs=1e-3) and free["usd"] > 0
+    assert doc["after"] == pytest.approx(sum(line["amount"] for line in doc["lines"]), abs=1e-3)  # not subtracted
+    plan = json.loads((folder / "plan.json").read_text())
+    cost = env_cost("dev", plan, load_prices("ap-northeast-2"), Usage())
+    assert len(free["allowances"]) == len(savings(cost.after.lines))

@@ -89,6 +89,10 @@ def test_refresh_updates_found_entries_with_sku_and_date_and_keeps_the_rest(tmp_
     assert after["regions"]["us-east-1"] == before["regions"]["us-east-1"]
 
 
+def test_the_default_table_is_the_one_hclgen_loads() -> None:
+    assert script().TABLE == PRICES_FILE and PRICES_FILE.is_file()
+
+
 def test_without_write_it_only_reports(tmp_path: Path, capsys: object) -> None:
     table_path = tmp_path / "prices.json"
     table_path.write_text(PRICES_FILE.read_text())

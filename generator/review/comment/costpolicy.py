@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.review.cost.estimate import EnvCost, LineChange, formula, money, total_text, unit_price
+from generator.review.cost.freetier import Saving, savings
 from generator.review.cost.lines import Line
 from generator.review.policy.findings import MAX_SHOWN, EnvPolicy, Finding, PolicyReport
 
@@ -22,6 +23,11 @@ class CostGroup:
     changes: tuple[LineChange, ...]
     changes_omitted: int
     top: tuple[Line, ...]
+    free: tuple[Saving, ...] = ()  # always-free allowances the env reaches: a line of its own, never deducted
+
+    @property
+    def free_usd(self) -> float:
+        return sum(saving.usd for saving in self.free)
 
 
 @dataclass(frozen=True)
@@ -41,7 +47,8 @@ def cost_groups(costs: Sequence[EnvCost], *, lines: bool, changes: bool) -> list
         changed = sorted(cost.changes, key=lambda c: (-abs(c.delta), c.address, c.key))
         shown = changed[:MAX_COST_CHANGES] if changes and cost.before.lines else []
         omitted = len(changed) - len(shown) if shown else 0
-        groups.append(CostGroup(cost, tuple(shown), omitted, cost.after.top(TOP_COST_LINES) if lines else ()))
+        top = cost.after.top(TOP_COST_LINES) if lines else ()
+        groups.append(CostGroup(cost, tuple(shown), omitted, top, tuple(savings(cost.after.lines))))
     return groups
 
 

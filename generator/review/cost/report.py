@@ -126,6 +126,8 @@ def _free_tier(cost: EnvCost) -> list[str]:
 
 
 def to_json_document(cost: EnvCost) -> dict[str, Any]:
+    from generator.review.cost.freetier import savings, to_json
+
     def line(item: Line) -> dict[str, Any]:
         return {
             "address": item.address,
@@ -151,6 +153,7 @@ def to_json_document(cost: EnvCost) -> dict[str, Any]:
         "delta": round(cost.delta, 4),
         "lines": [line(item) for item in cost.after.lines],
         "unpriced": [{"address": u.address, "type": u.type, "reason": u.reason} for u in cost.unpriced],
+        "free_tier": to_json(savings(cost.after.lines)),  # what it would save; "after" never has it deducted
         "assumptions": list(cost.assumptions),
         "usage_file": cost.usage_file,
         "as_of": cost.as_of,
