@@ -121,6 +121,10 @@ SYMBOLS: dict[tuple[str, str], tuple[str, str]] = {
     ("tests.test_modules", "_write_config"): ("tests.support.configs", "write_config"),
     ("tests.test_workflows", "actionlint"): ("tests.support.actionlint", "actionlint"),
     ("tests.test_comment", "check_golden"): ("tests.support.goldens", "check_comment_golden"),
+    # the one door to GitHub: these now take a generator.github.context.RunContext, not os.environ
+    ("generator.terraform.workspace", "in_ci"): ("generator.github.context", "in_ci"),
+    ("generator.github.event", "pull_request_from_env"): ("generator.github.event", "current_pull_request"),
+    ("generator.github.issues", "repository_from_env"): ("generator.github.issues", "repository_of"),
 }
 
 NEW_PACKAGES = (

@@ -12,7 +12,8 @@ from click.testing import CliRunner
 from generator.cli import cli
 from generator.errors import UsageError
 from generator.github.client import GitHubClient, GitHubError, upsert_comment
-from generator.github.event import PullRequest, pull_request_from_env
+from generator.github.context import RunContext
+from generator.github.event import PullRequest, current_pull_request
 from generator.review.comment.render import MARKER
 from tests.support.fakegithub import NUMBER, REPO, TOKEN, FakeGitHub
 
@@ -154,17 +155,18 @@ def event_file(tmp_path: Path, payload: dict[str, Any]) -> str:
     return str(path)
 
 
-def test_pull_request_from_env(tmp_path: Path) -> None:
+def test_current_pull_request_from_the_run_context(tmp_path: Path) -> None:
     env = {
         "GITHUB_TOKEN": TOKEN,
         "GITHUB_REPOSITORY": REPO,
         "GITHUB_EVENT_PATH": event_file(tmp_path, {"pull_request": {"number": 7}}),
     }
-    assert pull_request_from_env(env) == PullRequest("https://api.github.com", REPO, 7, TOKEN)
+    assert current_pull_request(RunContext.from_env(env)) == PullRequest("https://api.github.com", REPO, 7, TOKEN)
     with pytest.raises(UsageError, match="--post needs GITHUB_TOKEN, GITHUB_EVENT_PATH from GitHub Actions"):
-        pull_request_from_env({"GITHUB_REPOSITORY": REPO})
+        current_pull_request(RunContext.from_env({"GITHUB_REPOSITORY": REPO}))
     with pytest.raises(UsageError, match="no pull_request.number"):
-        pull_request_from_env({**env, "GITHUB_EVENT_PATH": event_file(tmp_path, {"ref": "refs/heads/main"})})
+        event = event_file(tmp_path, {"ref": "refs/heads/main"})
+        current_pull_request(RunContext.from_env({**env, "GITHUB_EVENT_PATH": event}))
 
 
 def test_comment_post_end_to_end(github: FakeGitHub, tmp_path: Path) -> None:

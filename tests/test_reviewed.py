@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from generator.cli import cli
 from generator.errors import ExitCode, UnreviewedError
+from generator.github.context import RunContext
 from generator.plan.digest import block, describe, differences, digest, digest_lines, recorded
 from generator.plan.model import EnvPlan, PlanReport, env_plan
 from generator.plan.redact import strip_plan
@@ -76,8 +77,8 @@ def post_review(github: FakeGitHub, *plans: EnvPlan, budget: int = 16_000) -> No
 
 
 def verifier(github: FakeGitHub, reapproved: bool = False) -> Verifier:
-    environ = {"GITHUB_API_URL": github.url, "GITHUB_REPOSITORY": REPO, "GITHUB_TOKEN": TOKEN, "GITHUB_SHA": SHA}
-    return Verifier(environ, reapproved=reapproved)
+    run = RunContext(api_url=github.url, repository=REPO, token=TOKEN, sha=SHA)
+    return Verifier(run, reapproved=reapproved)
 
 
 def test_the_reviewed_plan_passes(github: FakeGitHub, capsys: pytest.CaptureFixture[str]) -> None:

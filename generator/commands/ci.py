@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
@@ -30,17 +29,9 @@ def ci_record(job: str, env_name: str | None, names: tuple[str, ...], out: Path 
 
     Run it as the job's last step with `if: always()`; `comment --status-dir` reads the records.
     """
-    from generator.paths import check_name, check_output_dir, mark_owned, project_root, work_dir
     from generator.review.comment import status
 
-    check_name(job, "--job")
-    if env_name:
-        check_name(env_name, "--env")
-    record = status.record_from_steps(job, env_name, os.environ.get(status.STEPS_VAR), status.parse_names(names))
-    root = project_root()
-    folder = work_dir(root) / "status" if out is None else check_output_dir(root, out, "--out")
-    path = status.write_record(folder, record)
-    mark_owned(folder, "ci-record")
+    record, path = status.record_job(job, env_name, names, out)
     failed = ", ".join(step.id for step in record.failed)
     click.echo(
         f"recorded {len(record.steps)} steps of job {job}{' ' + env_name if env_name else ''} in {path}"

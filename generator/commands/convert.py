@@ -8,14 +8,9 @@ from pathlib import Path
 import click
 
 from generator.errors import StaleError
-from generator.hcl.document import convert as convert_document
-from generator.hcl.schema import Schemas, default_schemas, installed, with_schema_file
-from generator.hcl.source import Stack, stacks
-from generator.hcl.tidy import tidy
 from generator.program import command
 from generator.render import outdir
-
-_BIG = 200  # resources in a stack above which a progress line is worth printing
+from generator.render.convert import convert_path
 
 
 @click.command("convert")
@@ -48,36 +43,7 @@ def convert_command(path: Path, out: Path, check: bool, schema: Path | None, tid
     line naming the construct and its JSON path, and nothing is written."""
     started = time.monotonic()
     outdir.guard_output_folder(out)
-    given = with_schema_file(schema) if schema else None
-    found = stacks(path)
-    files: dict[str, str] = {}
-    for stack in found:
-        # An initialised stack folder (after `cdktf diff`/`deploy`) has its providers' own schemas.
-        schemas = given or installed(stack.files[0].parent) or default_schemas()
-        if tidy_names:
-            document, renamed = tidy(stack.document)
-            stack = Stack(stack.name, stack.files, document)
-            click.echo(
-                f"convert: {stack.name or path.name}: {renamed} name(s) tidied, each with a moved block", err=True
-            )
-        rendered = _render(stack, schemas)
-        prefix = f"{stack.name}/" if stack.name else ""
-        files.update({prefix + name: text for name, text in rendered.items()})
-        count = (
-            sum(len(named) for named in stack.document.get("resource", {}).values())
-            if isinstance(stack.document.get("resource"), dict)
-            else 0
-        )
-        if len(found) > 1 or count >= _BIG:
-            click.echo(f"convert: {stack.name or path.name}: {count} resource(s), {len(rendered)} file(s)", err=True)
-    for folder in sorted({file.parent for stack in found for file in stack.files}):
-        hcl = sorted(folder.glob("*.tf"))
-        if hcl:  # already HCL: part of the configuration, but not what convert reads
-            click.echo(
-                f"convert: note: {len(hcl)} *.tf file(s) in {folder} are not converted; copy them "
-                f"beside the output ({', '.join(p.name for p in hcl[:3])}{' ...' if len(hcl) > 3 else ''})",
-                err=True,
-            )
+    files = convert_path(path, schema=schema, tidy_names=tidy_names, progress=lambda line: click.echo(line, err=True))
     difference = outdir.difference(out, files, str(out))
     if check:
         for label, paths in (
@@ -99,12 +65,6 @@ def convert_command(path: Path, out: Path, check: bool, schema: Path | None, tid
         f"convert: {len(files)} file(s) in {out}, {len(difference.paths)} changed ({time.monotonic() - started:.1f}s)",
         err=True,
     )
-
-
-def _render(stack: Stack, schemas: Schemas) -> dict[str, str]:
-    names = ", ".join(file.name for file in stack.files)
-    header = [f"Converted from {names} by `hclgen convert`. Addresses are those of the JSON configuration."]
-    return convert_document(stack.document, header, schemas)
 
 
 COMMANDS: list[click.Command] = [convert_command]

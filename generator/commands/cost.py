@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 
 import click
@@ -27,25 +28,11 @@ def cost(target: str, usage_file: Path | None, region: str | None, as_json: bool
     For ENV it plans the committed HCL offline (empty state, no credentials) and prices the
     whole env; for a plan it prices both sides and shows the delta and the changed lines.
     """
-    from generator.plan.source import read_plan_json
-    from generator.review.cost.report import estimate, plan_file, report_lines, to_json_document
+    from generator.review.cost.report import estimate_target, report_lines, to_json_document
+    from generator.terraform.offlineplan import plan_env
 
-    found = plan_file(target)
-    if found is not None:
-        plan, name, whole = read_plan_json(found[0]), found[1], False
-        if not isinstance(plan, dict) or "format_version" not in plan:
-            raise UsageError(f"{found[0]} is not `terraform show -json` output")
-    else:
-        from generator.paths import project_root
-        from generator.render.project import load
-        from generator.terraform.offlineplan import offline_plan
-
-        root = project_root()
-        loaded = load(root, [target])[0]
-        click.echo(f"planning {target} offline (committed HCL, empty state, no credentials)…", err=True)
-        plan, name, whole = offline_plan(root, target, loaded.root), target, True
-        region = region or loaded.env.region
-    result = estimate(name, plan, usage_file=usage_file, region=region)
+    offline = partial(plan_env, progress=lambda line: click.echo(line, err=True))
+    result, whole = estimate_target(target, usage_file=usage_file, region=region, plan_env=offline)
     if as_json:
         click.echo(json.dumps(to_json_document(result), indent=2))
     else:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-
 import click
 
 from generator.paths import project_root
@@ -22,18 +20,10 @@ def new() -> None:
 def new_env(name: str, source: str, cidr: str | None) -> None:
     """Create environments/NAME from ENV: its own name, state bucket and key, a VPC range that overlaps
     no other env, ENV's provider lock file and usage.toml; then render every env and the workflows."""
-    from generator.render import pipeline
-    from generator.scaffold.newenv import plan_env, write_env
+    from generator.scaffold.newenv import create_env
 
     root = project_root()
-    planned = plan_env(root, name, source, cidr)
-    written = write_env(root, planned, source)
-    try:
-        rendered = pipeline.render(root)
-        diffs = pipeline.write(root, rendered)
-    except BaseException:
-        shutil.rmtree(planned.folder, ignore_errors=True)  # never leave a half-made env behind
-        raise
+    planned, written, diffs = create_env(root, name, source, cidr)
     for path in written:
         click.echo(f"  created {path.relative_to(root)}")
     for diff in diffs:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import click
 
-from generator.errors import UsageError
-
 
 @click.command("policy")
 @click.argument("envs", nargs=-1, metavar="[ENV]...")
@@ -20,22 +18,11 @@ def policy(envs: tuple[str, ...], base: str, affected: bool, install: bool) -> N
     Results go to .hclgen/policy/<env>.json, which `comment` shows. Findings listed in the
     committed .checkov.baseline are left out. checkov never goes into hclgen's own virtualenv.
     """
-    from generator.changes.changed import affected_since
     from generator.paths import project_root
-    from generator.render.project import load
-    from generator.review.policy.findings import ENABLE_HINT
-    from generator.review.policy.report import scan_and_save, summary_lines
-    from generator.review.policy.toolvenv import find_checkov, install_checkov
+    from generator.review.policy.report import scan_envs, summary_lines
 
-    root = project_root()
-    executable = install_checkov(root) if install else find_checkov(root)
-    if executable is None:
-        raise UsageError(ENABLE_HINT)
-    if affected and envs:
-        raise UsageError("pass env names or --affected, not both")
-    names = list(affected_since(root, base).envs) if affected else [item.env.name for item in load(root, list(envs))]
-    for name in names:
-        click.echo("\n".join(summary_lines(scan_and_save(root, name, base, executable))))
+    for result in scan_envs(project_root(), envs, base, affected=affected, install=install):
+        click.echo("\n".join(summary_lines(result)))
 
 
 COMMANDS: list[click.Command] = [policy]

@@ -3,24 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import click
-
-from generator.errors import UsageError
-
-
-def _post(body: str) -> None:
-    from generator.github.client import GitHubClient, upsert_comment
-    from generator.github.event import pull_request_from_env
-    from generator.review.comment.render import MARKER
-
-    pr = pull_request_from_env(os.environ)
-    with GitHubClient(pr.api_url, pr.token) as client:
-        what, comment = upsert_comment(client, pr, body, MARKER)
-    url = comment.get("html_url")
-    click.echo(f"{what} the plan comment on pull request #{pr.number}" + (f": {url}" if url else ""))
 
 
 @click.command("comment")
@@ -75,49 +60,17 @@ def comment(
     (with --status-dir only when the check job recorded success and an empty affected list).
     Each planned env's digest is recorded in a hidden marker for `apply --verify-reviewed`.
     """
-    from generator.github.event import run_urls
-    from generator.plan.model import PlanReport
-    from generator.plan.source import load_env_plan, plan_diagrams
-    from generator.review.comment.render import render_comment
-
-    if env_name:
-        from generator.paths import check_name
-
-        check_name(env_name, "--env")
-    if env_name and len(plan_json) > 1:
-        raise UsageError("--env names one plan; with several, each plan's meta.json names its env")
-    plans = [load_env_plan(path, env_name, sources) for path in plan_json]
-    names = [plan.env for plan in plans]
-    duplicates = sorted({name for name in names if names.count(name) > 1})
-    if duplicates:
-        raise UsageError(f"two plans for the same env: {', '.join(duplicates)}")
-    from generator.review.cost.report import plan_cost
-    from generator.review.policy.report import load_policy
-
-    costs = [plan_cost(path, plan.env) for path, plan in zip(plan_json, plans) if not plan.errored]
-    policy = load_policy(names) if plans else None
-    artifacts, blobs = run_urls(os.environ)
-    diagrams = plan_diagrams(plan_json, plans, sources) if diagram else {}
-    from generator.plan import digest
-    from generator.review.comment import status
-
-    ci = status.read_status(status_dir, check_job) if status_dir is not None else None
-    envs = status.with_status(plans, ci) if ci is not None else tuple(plans)
-    body = render_comment(
-        PlanReport(envs),
-        artifacts_url=artifacts,
-        source_url=blobs,
-        diagrams=diagrams,
-        costs=costs,
-        policy=policy,
-        status=ci,
-        trailer=digest.block(plans),
-    )
+    from generator.github.context import RunContext
     from generator.github.event import append_step_summary
+    from generator.review.comment.build import build_comment, post_comment
 
-    append_step_summary(os.environ, body + "\n")
+    run = RunContext.from_env()
+    body = build_comment(
+        plan_json, env_name, sources, diagram=diagram, status_dir=status_dir, check_job=check_job, run=run
+    )
+    append_step_summary(run, body + "\n")
     if post:
-        _post(body)
+        click.echo(post_comment(run, body))
     else:
         click.echo(body, nl=False)
 
@@ -139,11 +92,13 @@ def comment(
 def affected(base: str, github_output: bool, as_json: bool) -> None:
     """Print the environments a change touches, one per line (reasons on stderr)."""
     from generator.changes.changed import affected_since
+    from generator.github.context import RunContext
+    from generator.github.event import append_outputs, require_outputs
     from generator.paths import project_root
 
-    target = os.environ.get("GITHUB_OUTPUT")
-    if github_output and not target:
-        raise UsageError("--github-output needs GITHUB_OUTPUT (set by GitHub Actions)")
+    run = RunContext.from_env()
+    if github_output:
+        require_outputs(run, "--github-output")
     result = affected_since(project_root(), base)
     for line in result.lines():
         click.echo(line, err=True)
@@ -154,14 +109,9 @@ def affected(base: str, github_output: bool, as_json: bool) -> None:
             click.echo(name)
     if not result.envs:
         click.echo(f"no environment is affected by the change since {base}", err=True)
-    if github_output and target:
-        from generator.github.event import append_runner_file
-
-        append_runner_file(
-            "GITHUB_OUTPUT",
-            target,
-            f"envs={json.dumps(list(result.envs))}\nmatrix={json.dumps(result.matrix(), separators=(',', ':'))}\n",
-        )
+    if github_output:
+        matrix = json.dumps(result.matrix(), separators=(",", ":"))
+        append_outputs(run, "--github-output", {"envs": json.dumps(list(result.envs)), "matrix": matrix})
 
 
 COMMANDS: list[click.Command] = [comment, affected]

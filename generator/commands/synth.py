@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import time
 
 import click
@@ -11,7 +10,7 @@ from generator.errors import StaleError
 from generator.paths import project_root
 from generator.program import command
 from generator.render import pipeline
-from generator.render.project import env_names, load
+from generator.render.project import env_names, env_table
 
 
 @click.command()
@@ -58,39 +57,18 @@ def _check(root: object, envs: tuple[str, ...], no_cache: bool) -> None:
 @click.argument("env")
 def diff(env: str) -> None:
     """Show the unified diff that `synth ENV` would apply."""
-    root = project_root()
-    (rendered,) = pipeline.render(root, [env])
-    (difference,) = pipeline.differences(root, [rendered])
-    for rel in difference.paths:
-        path = root / rel
-        old = path.read_text(encoding="utf-8").splitlines(keepends=True) if path.exists() else []
-        new = rendered.files.get(path.name, "").splitlines(keepends=True)
-        before = f"a/{rel}" if old else "/dev/null"
-        after = f"b/{rel}" if path.name in rendered.files else "/dev/null"
-        click.echo("".join(difflib.unified_diff(old, new, before, after)), nl=False)
-    if not difference.paths:
+    diffs = pipeline.unified_diffs(project_root(), env)
+    for text in diffs:
+        click.echo(text, nl=False)
+    if not diffs:
         click.echo(f"{env}: no changes", err=True)
 
 
 @click.command()
 def envs() -> None:
     """List environments with their regions and state backends."""
-    root = project_root()
-    loaded = load(root)
-    rows = [("ENV", "REGION", "STATE", "CONFIG")]
-    for item in loaded:
-        backend = item.env.backend
-        rows.append(
-            (
-                item.env.name,
-                item.env.region,
-                f"s3://{backend.bucket}/{backend.key}",
-                item.config_path.relative_to(root).as_posix(),
-            )
-        )
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    for row in rows:
-        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths)) + "  " + row[3])
+    for line in env_table(project_root()):
+        click.echo(line)
 
 
 COMMANDS: list[click.Command] = [synth, diff, envs]

@@ -136,8 +136,6 @@ def apply_command(
 
     Refuses when the committed HCL is not what the Python renders.
     """
-    import os
-
     from generator.errors import UsageError
     from generator.terraform import operations
 
@@ -145,9 +143,10 @@ def apply_command(
         raise UsageError("--reapproved goes with --verify-reviewed")
     verify = None
     if verify_reviewed:
+        from generator.github.context import RunContext
         from generator.review.reviewed import Verifier
 
-        verify = Verifier(os.environ, reapproved=reapproved)
+        verify = Verifier(RunContext.from_env(), reapproved=reapproved)
     return operations.apply(
         project_root(),
         env,

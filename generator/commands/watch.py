@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
@@ -13,9 +12,10 @@ from generator.terraform.multiplan import DEFAULT_JOBS
 
 
 def _step_summary(text: str) -> None:
+    from generator.github.context import RunContext
     from generator.github.event import append_step_summary
 
-    append_step_summary(os.environ, text.rstrip("\n") + "\n\n")
+    append_step_summary(RunContext.from_env(), text.rstrip("\n") + "\n\n")
 
 
 @click.command("drift")
@@ -48,18 +48,13 @@ def drift_command(envs: tuple[str, ...], all_envs: bool, post: bool, local: bool
 
 def _drift(envs: tuple[str, ...], all_envs: bool, post: bool, local: bool, jobs: int) -> int:
     from generator.github import issues as ghissues
-    from generator.render import pipeline
-    from generator.render.project import env_names
+    from generator.github.context import RunContext
     from generator.review.reports import drift as driftreport
     from generator.terraform import drift
 
-    root = project_root()
-    repo = ghissues.repository_from_env(os.environ) if post else None  # before minutes of planning
-    if bool(envs) == all_envs:
-        raise UsageError("name the environments to check for drift, or pass --all")
-    names = list(envs) or env_names(root)
-    pipeline.ensure_sources(root, names)
-    results = drift.check_many(root, names, local=local, jobs=jobs)
+    root, run = project_root(), RunContext.from_env()
+    repo = ghissues.repository_of(run) if post else None  # before minutes of planning
+    results = drift.check_many(root, drift.choose(root, envs, all_envs), local=local, jobs=jobs)
     plans = [result.plan for result in results]
     for plan in plans:
         click.echo(driftreport.status_line(plan), err=True)
@@ -67,9 +62,8 @@ def _drift(envs: tuple[str, ...], all_envs: bool, post: bool, local: bool, jobs:
     click.echo(text, nl=False)
     _step_summary(text)
     if repo is not None:
-        with ghissues.IssueClient(repo.api_url, repo.token) as client:
-            for line in driftreport.post(client, repo.name, plans, ghissues.run_url(os.environ)):
-                click.echo(line, err=True)
+        for line in driftreport.post_issues(repo, plans, run.run_url):
+            click.echo(line, err=True)
     return drift.overall(results)
 
 
@@ -124,58 +118,14 @@ def report_apply_command(
         raise UsageError("name the ENV and its --outcome (success, failure or cancelled), or pass --summary")
     if envs_json or results_json:
         raise UsageError("--envs and --results go with --summary")
-    _report_one(env, outcome, log_file, post)
-
-
-def _report_one(env: str, outcome: str, log_file: Path | None, post: bool) -> None:
-    from generator.github import issues as ghissues
-    from generator.render.project import load
+    from generator.github.context import RunContext
     from generator.review.reports import apply as applyreport
+    from generator.terraform import tflog
 
     root = project_root()
-    load(root, [env])  # an unknown env is a one-line error before anything is posted
-    run = applyreport.Run.from_env(os.environ)
-    if outcome == "cancelled":
-        click.echo(f"{env}: the apply was cancelled; nothing posted (the env stays as it was, its change pending)")
-        return
-    repo = ghissues.repository_from_env(os.environ) if post else None
-    if outcome == "success":
-        if repo is None:
-            click.echo(
-                f'would close the open issue "{applyreport.tracked(env).title}" (if any) with:\n\n'
-                + applyreport.success_comment(env, run)
-            )
-            return
-        with ghissues.IssueClient(repo.api_url, repo.token) as client:
-            lines = applyreport.post_success(client, repo.name, env, run)
-        click.echo("\n".join(lines))
-        return
-    if log_file is None:
-        from generator.terraform import tflog
-
-        default = tflog.log_path(root, env, "apply")
-        log_file = default if default.is_file() else None
-    what = applyreport.detail(*applyreport.plan_facts(root, env), _read_log(log_file))
-    if repo is None:
-        click.echo(
-            f"would comment on the merged pull request of {run.sha or '$GITHUB_SHA'}:\n\n"
-            + applyreport.pr_comment(env, run, what)
-            + f'\nwould open or update the issue "{applyreport.tracked(env).title}":\n\n'
-            + applyreport.issue_body(env, run, None, what)
-        )
-        return
-    with ghissues.IssueClient(repo.api_url, repo.token) as client:
-        lines = applyreport.post_failure(client, repo.name, env, run, what)
-    click.echo("\n".join(lines))
-
-
-def _read_log(path: Path | None) -> str | None:
-    if path is None:
-        return None
-    try:
-        return path.read_text(encoding="utf-8", errors="replace")
-    except OSError as err:
-        raise UsageError(f"cannot read --log {path}: {err.strerror or err}") from None
+    default = tflog.log_path(root, env, "apply")
+    log_file = log_file or (default if default.is_file() else None)
+    click.echo(applyreport.report(root, env, outcome, log_file, RunContext.from_env(), post=post))
 
 
 COMMANDS: list[click.Command] = [drift_command, report_apply_command]

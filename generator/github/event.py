@@ -1,7 +1,7 @@
 """The GitHub Actions side of a run: the event payload, the pull request it is about, the runner's files.
 
-Read from the environment GitHub Actions sets (GITHUB_EVENT_PATH, GITHUB_REPOSITORY, GITHUB_TOKEN, ...);
-the REST client (generator.github.client) takes what these return.
+Read from the RunContext (generator.github.context: GITHUB_EVENT_PATH, GITHUB_REPOSITORY, GITHUB_TOKEN,
+...); the REST client (generator.github.client) takes what these return.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import UsageError
+from generator.github.context import RunContext
 
 
 @dataclass(frozen=True)
@@ -23,9 +24,9 @@ class PullRequest:
     token: str
 
 
-def read_event(environ: Mapping[str, str]) -> dict[str, Any]:
+def read_event(run: RunContext) -> dict[str, Any]:
     """The payload of the event that started the GitHub Actions run ($GITHUB_EVENT_PATH)."""
-    path = environ.get("GITHUB_EVENT_PATH")
+    path = run.event_path
     if not path:
         raise UsageError("GITHUB_EVENT_PATH is not set (it is set by GitHub Actions)")
     try:
@@ -38,31 +39,33 @@ def read_event(environ: Mapping[str, str]) -> dict[str, Any]:
     return event
 
 
-def pull_request_from_env(environ: Mapping[str, str]) -> PullRequest:
+def current_pull_request(run: RunContext) -> PullRequest:
     """The pull request of the running GitHub Actions job (pull_request events)."""
-    missing = [name for name in ("GITHUB_TOKEN", "GITHUB_REPOSITORY", "GITHUB_EVENT_PATH") if not environ.get(name)]
-    if missing:
-        raise UsageError(
-            f"--post needs {', '.join(missing)} from GitHub Actions "
-            "(GITHUB_TOKEN: pass `env: GITHUB_TOKEN: ${{ github.token }}` to the step)"
-        )
-    pull_request = read_event(environ).get("pull_request")
+    token, repository, _ = run.require("--post", "token", "repository", "event_path")
+    pull_request = read_event(run).get("pull_request")
     number = pull_request.get("number") if isinstance(pull_request, dict) else None
     if not isinstance(number, int) or isinstance(number, bool):
         raise UsageError("the GitHub event has no pull_request.number: --post runs on pull_request events")
-    return PullRequest(
-        api_url=environ.get("GITHUB_API_URL") or "https://api.github.com",
-        repository=environ["GITHUB_REPOSITORY"],
-        number=number,
-        token=environ["GITHUB_TOKEN"],
-    )
+    return PullRequest(api_url=run.api_url, repository=repository, number=number, token=token)
 
 
-def append_step_summary(environ: Mapping[str, str], text: str) -> None:
+def append_step_summary(run: RunContext, text: str) -> None:
     """Append markdown to the job's summary page ($GITHUB_STEP_SUMMARY) when run in Actions."""
-    target = environ.get("GITHUB_STEP_SUMMARY")
-    if target:
-        append_runner_file("GITHUB_STEP_SUMMARY", target, text)
+    if run.summary_file:
+        append_runner_file("GITHUB_STEP_SUMMARY", run.summary_file, text)
+
+
+def require_outputs(run: RunContext, flag: str) -> None:
+    """Refuse `flag` (e.g. --github-output) before any work when there is no $GITHUB_OUTPUT."""
+    if not run.output_file:
+        raise UsageError(f"{flag} needs GITHUB_OUTPUT (set by GitHub Actions)")
+
+
+def append_outputs(run: RunContext, flag: str, outputs: Mapping[str, str]) -> None:
+    """Write step outputs (name=value lines) to $GITHUB_OUTPUT, which `flag` asked for."""
+    require_outputs(run, flag)
+    text = "".join(f"{name}={value}\n" for name, value in outputs.items())
+    append_runner_file("GITHUB_OUTPUT", str(run.output_file), text)
 
 
 def append_runner_file(variable: str, target: str, text: str) -> None:
@@ -79,16 +82,15 @@ def append_runner_file(variable: str, target: str, text: str) -> None:
         raise UsageError(f"cannot append to {variable}={target}: {err.strerror or err}") from None
 
 
-def run_urls(environ: Mapping[str, str]) -> tuple[str | None, str | None]:
+def run_urls(run: RunContext) -> tuple[str | None, str | None]:
     """(workflow run page holding the artifacts, blob URL prefix of the reviewed commit) in Actions."""
-    server, repo = environ.get("GITHUB_SERVER_URL"), environ.get("GITHUB_REPOSITORY")
+    server, repo = run.server_url, run.repository
     if not server or not repo:
         return None, None
-    run_id = environ.get("GITHUB_RUN_ID")
-    artifacts = f"{server}/{repo}/actions/runs/{run_id}" if run_id else None
-    sha = environ.get("GITHUB_SHA")
+    artifacts = f"{server}/{repo}/actions/runs/{run.run_id}" if run.run_id else None
+    sha = run.sha
     try:  # the PR's head commit: GITHUB_SHA is a merge commit on pull_request events
-        head = read_event(environ).get("pull_request")
+        head = read_event(run).get("pull_request")
         commit = head.get("head") if isinstance(head, dict) else None
         found = commit.get("sha") if isinstance(commit, dict) else None
         sha = found if isinstance(found, str) and found else sha

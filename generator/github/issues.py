@@ -9,46 +9,29 @@ the label or the marker makes the next run open a new issue: the pair is the ide
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
 from generator.codehost import Issues
-from generator.errors import UsageError
 from generator.github.client import PER_PAGE, GitHubClient, GitHubError
+from generator.github.context import RunContext
 
 
 @dataclass(frozen=True)
 class Repository:
-    """Where and as whom to post: from GitHub Actions' environment."""
+    """Where and as whom to post: from the RunContext."""
 
     api_url: str
     name: str  # owner/name
     token: str
 
 
-def repository_from_env(environ: Mapping[str, str], flag: str = "--post") -> Repository:
-    missing = [name for name in ("GITHUB_TOKEN", "GITHUB_REPOSITORY") if not environ.get(name)]
-    if missing:
-        raise UsageError(
-            f"{flag} needs {', '.join(missing)} from GitHub Actions "
-            "(GITHUB_TOKEN: pass `env: GITHUB_TOKEN: ${{ github.token }}` to the step)"
-        )
-    return Repository(
-        api_url=environ.get("GITHUB_API_URL") or "https://api.github.com",
-        name=environ["GITHUB_REPOSITORY"],
-        token=environ["GITHUB_TOKEN"],
-    )
-
-
-def run_url(environ: Mapping[str, str] | None = None) -> str | None:
-    """The page of the running workflow run, when in GitHub Actions."""
-    env = os.environ if environ is None else environ
-    server, repo, run_id = env.get("GITHUB_SERVER_URL"), env.get("GITHUB_REPOSITORY"), env.get("GITHUB_RUN_ID")
-    return f"{server}/{repo}/actions/runs/{run_id}" if server and repo and run_id else None
+def repository_of(run: RunContext, flag: str = "--post") -> Repository:
+    token, name = run.require(flag, "token", "repository")
+    return Repository(api_url=run.api_url, name=name, token=token)
 
 
 class IssueClient(GitHubClient):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import threading
@@ -73,6 +74,21 @@ def _warm_up() -> threading.Thread:
 
 def differences(root: Path, rendered: list[RenderedEnv]) -> list[Difference]:
     return [committed.difference(root, item.env, item.root, item.files) for item in rendered]
+
+
+def unified_diffs(root: Path, env: str) -> list[str]:
+    """The unified diff `synth ENV` would apply, one per file it would change (none: up to date)."""
+    (rendered,) = render(root, [env])
+    (difference,) = differences(root, [rendered])
+    parts = []
+    for rel in difference.paths:
+        path = root / rel
+        old = path.read_text(encoding="utf-8").splitlines(keepends=True) if path.exists() else []
+        new = rendered.files.get(path.name, "").splitlines(keepends=True)
+        before = f"a/{rel}" if old else "/dev/null"
+        after = f"b/{rel}" if path.name in rendered.files else "/dev/null"
+        parts.append("".join(difflib.unified_diff(old, new, before, after)))
+    return parts
 
 
 def workflow_files(root: Path, rendered: list[RenderedEnv]) -> dict[str, str] | None:

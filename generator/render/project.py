@@ -34,6 +34,17 @@ def env_names(root: Path) -> list[str]:
     return sorted(p.name for p in base.iterdir() if (p / CONFIG_FILE).is_file()) if base.is_dir() else []
 
 
+def env_table(root: Path) -> list[str]:
+    """`envs`: a header and one aligned line per env (name, region, state backend, config file)."""
+    rows = [("ENV", "REGION", "STATE", "CONFIG")]
+    for item in load(root):
+        backend = item.env.backend
+        state = f"s3://{backend.bucket}/{backend.key}"
+        rows.append((item.env.name, item.env.region, state, item.config_path.relative_to(root).as_posix()))
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    return ["  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths)) + "  " + row[3] for row in rows]
+
+
 def load(root: Path, names: tuple[str, ...] | list[str] = ()) -> list[LoadedEnv]:
     """Load the named environments (all when empty), in the order given."""
     known = env_names(root)

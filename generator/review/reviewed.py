@@ -1,29 +1,28 @@
 """`apply --verify-reviewed`: apply on main only the plan that was reviewed in the merged pull request.
 
-The merged pull request of GITHUB_SHA is found through the API (GitHubClient.pulls_for_commit);
-its plan comment (the sticky one, generator.review.comment.render.MARKER) records each env's digest
-(generator.plan.digest). Before applying, the fresh plan's digest must equal the env's: a
+The merged pull request of the run's commit (RunContext.sha, $GITHUB_SHA) is found through the API
+(GitHubClient.pulls_for_commit); its plan comment (the sticky one, generator.review.comment.render.MARKER)
+records each env's digest (generator.plan.digest). Before applying, the fresh plan's digest must equal the env's: a
 difference, no merged pull request, no comment or no digest for the env stops the apply
 (exit 4, ExitCode.UNREVIEWED) unless the run was re-approved, which is then reported loudly.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import click
 import httpx
 
 from generator.codehost import PullRequests
-from generator.errors import UnreviewedError, UsageError
+from generator.errors import UnreviewedError
 from generator.github.client import GitHubClient
+from generator.github.context import RunContext
 from generator.plan.digest import describe, differences, digest, digest_lines, recorded
 from generator.plan.model import EnvPlan
 from generator.review.comment.render import MARKER
 
 REAPPROVE_FLAG = "--reapproved"
-REQUIRED = ("GITHUB_SHA", "GITHUB_REPOSITORY", "GITHUB_TOKEN")
 
 
 @dataclass(frozen=True)
@@ -69,21 +68,9 @@ def mismatch(plan: EnvPlan, reviewed: Reviewed) -> str | None:
 class Verifier:
     """Called by apply with the fresh plan, before anything is applied."""
 
-    def __init__(
-        self, environ: Mapping[str, str], *, reapproved: bool, transport: httpx.BaseTransport | None = None
-    ) -> None:
-        missing = [name for name in REQUIRED if not environ.get(name)]
-        if missing:
-            raise UsageError(
-                f"--verify-reviewed needs {', '.join(missing)} from GitHub Actions "
-                "(GITHUB_TOKEN: pass `env: GITHUB_TOKEN: ${{ github.token }}` to the step)"
-            )
-        self.api_url = environ.get("GITHUB_API_URL") or "https://api.github.com"
-        self.repository, self.sha, self.token = (
-            environ["GITHUB_REPOSITORY"],
-            environ["GITHUB_SHA"],
-            environ["GITHUB_TOKEN"],
-        )
+    def __init__(self, run: RunContext, *, reapproved: bool, transport: httpx.BaseTransport | None = None) -> None:
+        self.sha, self.repository, self.token = run.require("--verify-reviewed", "sha", "repository", "token")
+        self.api_url = run.api_url
         self.reapproved, self._transport = reapproved, transport
 
     def __call__(self, plan: EnvPlan) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 
 from generator.errors import UsageError
 from generator.render.project import CONFIG_FILE, LoadedEnv, env_names, load
+from generator.render.writer import Difference
 
 NAME = re.compile(r"^[a-z][a-z0-9-]{0,20}$")
 COPIED = (".terraform.lock.hcl", "usage.toml")
@@ -79,6 +80,21 @@ def write_env(root: Path, new: NewEnv, source: str) -> list[Path]:
         shutil.rmtree(new.folder, ignore_errors=True)
         raise
     return written
+
+
+def create_env(root: Path, name: str, source: str, cidr: str | None) -> tuple[NewEnv, list[Path], list[Difference]]:
+    """`new env`: plan, write, then render every env and the workflows; a failed render removes
+    the new folder again. Returns the plan, the files written and what the render changed."""
+    from generator.render import pipeline
+
+    planned = plan_env(root, name, source, cidr)
+    written = write_env(root, planned, source)
+    try:
+        diffs = pipeline.write(root, pipeline.render(root))
+    except BaseException:
+        shutil.rmtree(planned.folder, ignore_errors=True)  # never leave a half-made env behind
+        raise
+    return planned, written, diffs
 
 
 def _vpc_cidr(item: LoadedEnv) -> Network | None:

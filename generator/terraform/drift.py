@@ -25,7 +25,7 @@ from typing import Any
 
 import click
 
-from generator.errors import ExitCode, HclgenError
+from generator.errors import ExitCode, HclgenError, UsageError
 from generator.paths import work_dir
 from generator.plan import files as planfiles
 from generator.plan.model import EnvPlan, failed_plan
@@ -73,6 +73,18 @@ def overall(results: list[EnvDrift]) -> int:
     if any(r.drifted for r in results):
         return 2
     return int(ExitCode.NOT_APPLIED) if any(r.never_applied for r in results) else 0
+
+
+def choose(root: Path, envs: tuple[str, ...], all_envs: bool) -> list[str]:
+    """The envs `drift` checks (named, or every one with --all), their source maps ready."""
+    from generator.render import pipeline
+    from generator.render.project import env_names
+
+    if bool(envs) == all_envs:
+        raise UsageError("name the environments to check for drift, or pass --all")
+    names = list(envs) or env_names(root)
+    pipeline.ensure_sources(root, names)
+    return names
 
 
 def check_many(root: Path, names: list[str], *, local: bool, jobs: int) -> list[EnvDrift]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +98,17 @@ def _run(workdir: Path, env: dict[str, str], name: str, *args: str) -> str:
             f"offline terraform {args[0]} failed for {name}: {detail[:400] or 'no output'}", exit_code=result.code
         )
     return result.stdout
+
+
+def plan_env(env: str, progress: Callable[[str], None]) -> tuple[dict[str, Any], str]:
+    """`cost ENV`: the offline plan of ENV's committed HCL, and ENV's region."""
+    from generator.paths import project_root
+    from generator.render.project import load
+
+    root = project_root()
+    loaded = load(root, [env])[0]
+    progress(f"planning {env} offline (committed HCL, empty state, no credentials)…")
+    return offline_plan(root, env, loaded.root), loaded.env.region
 
 
 def offline_plan(root: Path, env: str, tf_root: Path) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from generator.environment import Backend
@@ -33,6 +34,26 @@ class Setting:
     label: str
     check: Callable[[Any, str], bool]
     apply: Callable[[Any, str, str], None]
+
+
+def bootstrap(root: Path, env: str, *, local: bool, repair: bool) -> list[str]:
+    """`bootstrap ENV`: create or verify (with `repair`, fix) ENV's state bucket, on real AWS or
+    the local one; what was done, one line each. botocore's errors become one line."""
+    from generator.localaws import server as local_aws
+    from generator.render.project import load
+
+    backend = load(root, [env])[0].env.backend
+    settings = None
+    if local:
+        server, _ = local_aws.ensure(root)
+        settings = local_aws.client_settings(server, backend.region)
+    client = s3_client(backend.region, settings)
+    try:
+        return ensure_state_bucket(client, backend, repair=repair)
+    except Exception as err:  # botocore's errors: credentials, network, API
+        if type(err).__module__.startswith(("botocore", "boto3")):
+            raise HclgenError(f"bootstrap of {env} failed: {err}") from None
+        raise
 
 
 def ensure_state_bucket(s3: Any, backend: Backend, *, repair: bool = False) -> list[str]:

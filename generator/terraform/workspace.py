@@ -8,9 +8,10 @@ and a generated -backend-config file (S3 backend).
 HCLGEN_PLUGIN_MIRROR: see generator.terraform.cliconfig.
 
 Providers are pinned by each env's committed environments/<env>/.terraform.lock.hcl, which
-`terraform init` creates and updates locally. In CI (CI=true or GITHUB_ACTIONS=true) init runs
-with -lockfile=readonly, so a pull request's plan and main's apply install the same builds and a
-lock file that does not match the configuration is an error instead of a silent rewrite.
+`terraform init` creates and updates locally. In CI (CI=true or GITHUB_ACTIONS=true, as
+generator.github.context.in_ci reads them) init runs with -lockfile=readonly, so a pull request's
+plan and main's apply install the same builds and a lock file that does not match the
+configuration is an error instead of a silent rewrite.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from pathlib import Path
 import click
 
 from generator import runner
+from generator.github.context import in_ci
 from generator.localaws.server import ACCESS_KEY, SECRET_KEY, Server
 from generator.paths import work_dir
 from generator.program import command
@@ -39,11 +41,6 @@ _COLOURED_COMMANDS = ("init", "plan", "apply", "destroy", "output")
 LOCK_FILE = ".terraform.lock.hcl"
 # What terraform says when a read-only lock file does not fit the configuration or the package.
 _LOCK_MISMATCH = ("lock file is read-only", "doesn't match any of the checksums", "dependency lock file")
-
-
-def in_ci() -> bool:
-    """True on a CI runner (GitHub Actions and most others set CI=true)."""
-    return os.environ.get("CI", "").lower() == "true" or os.environ.get("GITHUB_ACTIONS", "").lower() == "true"
 
 
 # Credentials and endpoints of the user's own AWS setup that must not leak into --local runs.

@@ -139,6 +139,21 @@ def write_record(folder: Path, record: JobRecord) -> Path:
     return path
 
 
+def record_job(job: str, env: str | None, names: Sequence[str], out: Path | None) -> tuple[JobRecord, Path]:
+    """`ci-record`: this job's steps ($HCLGEN_STEPS_JSON) written to `out` (default .hclgen/status)."""
+    from generator.paths import check_name, check_output_dir, mark_owned, project_root, work_dir
+
+    check_name(job, "--job")
+    if env:
+        check_name(env, "--env")
+    record = record_from_steps(job, env, os.environ.get(STEPS_VAR), parse_names(names))
+    root = project_root()
+    folder = work_dir(root) / "status" if out is None else check_output_dir(root, out, "--out")
+    path = write_record(folder, record)
+    mark_owned(folder, "ci-record")
+    return record, path
+
+
 def _read_record(path: Path) -> JobRecord:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -172,6 +172,28 @@ def plan_file(target: str) -> tuple[Path, str] | None:
         data = None
     name = data.get("env") if isinstance(data, dict) and isinstance(data.get("env"), str) else None
     return file, str(name or file.stem)
+
+
+def estimate_target(
+    target: str,
+    *,
+    usage_file: Path | None,
+    region: str | None,
+    plan_env: Callable[[str], tuple[Mapping[str, Any], str]],
+) -> tuple[EnvCost, bool]:
+    """`cost TARGET`: (the estimate, whether it prices a whole env). TARGET is a plan file or
+    folder, else an env that `plan_env` plans (returning its plan and region)."""
+    from generator.plan.source import read_plan_json
+
+    found = plan_file(target)
+    if found is not None:
+        plan, name, whole = read_plan_json(found[0]), found[1], False
+        if not isinstance(plan, dict) or "format_version" not in plan:
+            raise UsageError(f"{found[0]} is not `terraform show -json` output")
+    else:
+        plan, env_region = plan_env(target)
+        name, whole, region = target, True, region or env_region
+    return estimate(name, plan, usage_file=usage_file, region=region), whole
 
 
 def plan_cost(path: Path, env: str) -> EnvCost:

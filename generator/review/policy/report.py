@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from generator.errors import UsageError
@@ -53,6 +54,24 @@ def summary_lines(result: EnvPolicy) -> list[str]:
     lines += [f"  + {f.check_id} {f.resource} ({f.file}:{f.line}): {f.check_name}" for f in result.introduced]
     lines += [f"  - {f.check_id} {f.resource} ({f.file}:{f.line}): {f.check_name}" for f in result.fixed]
     return lines
+
+
+def scan_envs(root: Path, envs: Sequence[str], base: str, *, affected: bool, install: bool) -> Iterator[EnvPolicy]:
+    """`policy`: checkov (installed first with `install`) on the named envs, or those the change
+    since `base` touches; each env's result is saved, then yielded."""
+    from generator.changes.changed import affected_since
+    from generator.render.project import load
+    from generator.review.policy.findings import ENABLE_HINT
+    from generator.review.policy.toolvenv import find_checkov, install_checkov
+
+    executable = install_checkov(root) if install else find_checkov(root)
+    if executable is None:
+        raise UsageError(ENABLE_HINT)
+    if affected and envs:
+        raise UsageError("pass env names or --affected, not both")
+    names = list(affected_since(root, base).envs) if affected else [item.env.name for item in load(root, list(envs))]
+    for name in names:
+        yield scan_and_save(root, name, base, executable)
 
 
 def scan_and_save(root: Path, env: str, base: str, executable: Path) -> EnvPolicy:

@@ -1,7 +1,7 @@
 """Failed applies are loud: a comment on the merged pull request, one open issue per env until
 a later apply of it succeeds, and the apply run's summary of applied / failed / pending envs.
 
-Pure text here plus the posting through ghissues; the command gathers the inputs.
+The text, and `report` (report-apply's engine) posting it through ghissues.
 """
 
 from __future__ import annotations
@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.codehost import Issues
+from generator.errors import UsageError
 from generator.github import issues as ghissues
+from generator.github.context import RunContext
 from generator.review.comment.markup import fence
 
 LOG_LINES = 60  # of an apply log's error part shown in the comment and the issue
@@ -31,8 +33,8 @@ class Run:
     url: str | None
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str]) -> Run:
-        return cls(environ.get("GITHUB_SHA") or None, ghissues.run_url(environ))
+    def of(cls, run: RunContext) -> Run:
+        return cls(run.sha, run.run_url)
 
     @property
     def commit(self) -> str:
@@ -78,6 +80,43 @@ def detail(plan_summary: list[str] | None, plan_error: str | None, log: str | No
     elif plan_summary:
         parts += ["The plan it was applying:", "", fence("\n".join(plan_summary), "text"), ""]
     return "\n".join(parts) if parts else "No plan or log of this apply was found; see the workflow log.\n"
+
+
+def report(root: Path, env: str, outcome: str, log_file: Path | None, context: RunContext, *, post: bool) -> str:
+    """`report-apply ENV`: what it posts for `outcome` (success, failure, cancelled) and the lines
+    saying so; without `post`, the text it would post."""
+    from generator.render.project import load
+
+    load(root, [env])  # an unknown env is a one-line error before anything is posted
+    run = Run.of(context)
+    if outcome == "cancelled":
+        return f"{env}: the apply was cancelled; nothing posted (the env stays as it was, its change pending)"
+    repo = ghissues.repository_of(context) if post else None
+    if outcome == "success":
+        if repo is None:
+            title = tracked(env).title
+            return f'would close the open issue "{title}" (if any) with:\n\n' + success_comment(env, run)
+        with ghissues.IssueClient(repo.api_url, repo.token) as client:
+            return "\n".join(post_success(client, repo.name, env, run))
+    what = detail(*plan_facts(root, env), read_log(log_file))
+    if repo is None:
+        return (
+            f"would comment on the merged pull request of {run.sha or '$GITHUB_SHA'}:\n\n"
+            + pr_comment(env, run, what)
+            + f'\nwould open or update the issue "{tracked(env).title}":\n\n'
+            + issue_body(env, run, None, what)
+        )
+    with ghissues.IssueClient(repo.api_url, repo.token) as client:
+        return "\n".join(post_failure(client, repo.name, env, run, what))
+
+
+def read_log(path: Path | None) -> str | None:
+    if path is None:
+        return None
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError as err:
+        raise UsageError(f"cannot read --log {path}: {err.strerror or err}") from None
 
 
 def pr_comment(env: str, run: Run, what: str) -> str:

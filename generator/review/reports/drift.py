@@ -105,6 +105,12 @@ def post(client: Issues, repository: str, plans: Sequence[EnvPlan], run: str | N
     return out
 
 
+def post_issues(repo: ghissues.Repository, plans: Sequence[EnvPlan], run: str | None) -> list[str]:
+    """`post` through the repository's issue client."""
+    with ghissues.IssueClient(repo.api_url, repo.token) as client:
+        return post(client, repo.name, plans, run)
+
+
 def _url(issue: dict[str, object]) -> str:
     url = issue.get("html_url")
     return f": {url}" if url else ""
