@@ -237,8 +237,9 @@ def test_plan_comment_marks_changed_boxes_and_drops_diagrams_before_destroy_deta
     folder = ROOT / "tests" / "fixtures" / "plans" / "dev-replace"
     plan = load_env_plan(folder, None, folder / "sources.json")
     diagrams = plan_diagrams((folder,), [plan], folder / "sources.json")
-    text = diagrams["dev"]
-    labels, parents, _ = parse(text)
+    assert [title for title, _ in diagrams["dev"]][0] == "Request path and network"
+    text = "".join(picture for _, picture in diagrams["dev"])
+    labels, parents, _ = parse(diagrams["dev"][0][1])
     assert "aws_subnet_public_a" not in labels  # compact: tiers without subnet boxes
     assert "  class aws_db_instance_this replaced" in text  # its own resource is replaced
     assert "  class aws_ecs_service_this changed" in text  # its task definition is replaced, the service updated
@@ -318,8 +319,8 @@ def test_a_huge_plan_gets_no_picture_rather_than_one_github_cannot_render() -> N
     from generator.diagram.plan import MAX_DIAGRAM_CHARS, plan_diagram
 
     small = synthetic_plan(200)
-    text = plan_diagram("prod", small, synthetic_sources(small))
-    assert text is not None and len(text) <= MAX_DIAGRAM_CHARS
+    pictures = plan_diagram("prod", small, synthetic_sources(small))
+    assert pictures and all(len(text) <= MAX_DIAGRAM_CHARS for _, text in pictures)
     huge = synthetic_plan(5000)  # 150 databases, 150 buckets...: hundreds of boxes
     assert plan_diagram("prod", huge, synthetic_sources(huge)) is None
 
@@ -347,11 +348,11 @@ def test_moves_and_imports_are_marked() -> None:
 
     folder = ROOT / "tests" / "fixtures" / "plans" / "dev-move"
     plan = json.loads((folder / "plan.json").read_text())
-    text = plan_diagram("dev", plan, json.loads((folder / "sources.json").read_text()))
-    assert text is not None and "  class aws_db_instance_primary,vpc moved" in text
+    pictures = plan_diagram("dev", plan, json.loads((folder / "sources.json").read_text()))
+    assert pictures is not None and "  class aws_db_instance_primary,vpc moved" in pictures[0][1]
     for change in plan["resource_changes"]:
         if change.get("previous_address"):
             change.pop("previous_address")
             change["change"]["importing"] = {"id": "x"}
     imported = plan_diagram("dev", plan, json.loads((folder / "sources.json").read_text()))
-    assert imported is not None and "imported" in imported.split("classDef imported", 1)[1]
+    assert imported is not None and "imported" in imported[0][1].split("classDef imported", 1)[1]
