@@ -159,14 +159,20 @@ def _stacking(diagram: Diagram, by_place: Mapping[str, list[Node]], edges: list[
     below: dict[str, set[str]] = {}
     for edge in edges:
         below.setdefault(edge.source, set()).add(edge.target)
-    blocks = [n.id for n in by_place.get("outside", [])][:1]
-    blocks += [key for key, _ in diagram.groups if key == "edge" and by_place.get(key)]
-    blocks += [tier_id(tier) for tier in diagram.tiers] if diagram.vpc else []
-    groups = [key for key, _ in diagram.groups if key != "edge" and by_place.get(key)]
-    links = list(zip(blocks, blocks[1:] + groups[:1]))
-    for upper, lower in zip(groups, groups[1:]):  # every box of a group above the first row of the next
-        tops = [n.id for n in by_place[lower]][:_GROUP_ROW]
-        links += [(a.id, b) for a in by_place[upper] for b in tops if not below.get(a.id, set()) & _ids(by_place[upper])]
+    blocks = [(n.id, n.id, [n.id]) for n in by_place.get("outside", [])][:1]
+    blocks += [(key, key, _ids(by_place[key])) for key, _ in diagram.groups if key == "edge" and by_place.get(key)]
+    tiers = [(tier_id(t), f"tier:{t}", _ids(by_place.get(f"tier:{t}", []))) for t in diagram.tiers]
+    loose = _ids(by_place.get("vpc", []))  # in the VPC but no tier (a gateway endpoint): below the tiers
+    blocks += [*tiers, *([(loose[0], "vpc", loose)] if loose else [])] if diagram.vpc else []
+    blocks += [(key, key, _ids(by_place[key])) for key, _ in diagram.groups if key != "edge" and by_place.get(key)]
+    links = []
+    for (upper, _, highs), (lower, place, lows) in zip(blocks, blocks[1:]):
+        if not (highs and lows):
+            links.append((upper, lower))
+            continue
+        # every lowest box of a block above the first row of the next: a link to a box stands for all of it
+        step = _TIER_ROW if place.startswith("tier:") else _GROUP_ROW
+        links += [(a, b) for a in highs if not below.get(a, set()) & set(highs) for b in lows[:step]]
     for place, members in by_place.items():
         step = _TIER_ROW if place.startswith("tier:") else _GROUP_ROW
         if place != "outside":
@@ -179,8 +185,8 @@ def _stacking(diagram: Diagram, by_place: Mapping[str, list[Node]], edges: list[
     return kept
 
 
-def _ids(nodes: list[Node]) -> set[str]:
-    return {n.id for n in nodes}
+def _ids(nodes: list[Node]) -> list[str]:
+    return [n.id for n in nodes]
 
 
 def _reaches(below: Mapping[str, set[str]], start: str, goal: str) -> bool:
