@@ -188,10 +188,13 @@ def test_examples_goldens(project: Path) -> None:
         assert golden.read_text(encoding="utf-8") == item.files["ARCHITECTURE.md"], (
             f"{golden.relative_to(ROOT)} is stale: run `python scripts/refresh_example_diagrams.py`"
         )
-    labels, parents, edges = parse(mermaid_block((ROOT / "examples/https-two-zones/ARCHITECTURE.md").read_text()))
+    labels, parents, edges = parse_all((ROOT / "examples/https-two-zones/ARCHITECTURE.md").read_text())
     assert not [n for n in labels if n.startswith("aws_nat_gateway")]
     assert "HTTPS :443" in labels["aws_lb_this"] and "secret__stripe_AbCdEf" in labels
     assert ("aws_ecs_service_this", "secret__stripe_AbCdEf", "reads") in edges
+    # the four interface endpoints are one box of the private tier, their services two to a line
+    assert labels["endpoint_tier_private"] == "4 interface endpoints<br/>ECR API · ECR DKR<br/>LOGS · SECRETSMANAGER"
+    assert parents["endpoint_tier_private"] == ["vpc", "tier_private"]
 
 
 def test_types_added_by_other_modules_appear_from_the_type_table() -> None:
