@@ -188,10 +188,13 @@ def test_examples_goldens(project: Path) -> None:
         assert golden.read_text(encoding="utf-8") == item.files["ARCHITECTURE.md"], (
             f"{golden.relative_to(ROOT)} is stale: run `python scripts/refresh_example_diagrams.py`"
         )
-    labels, parents, edges = parse(mermaid_block((ROOT / "examples/https-two-zones/ARCHITECTURE.md").read_text()))
+    labels, parents, edges = parse_all((ROOT / "examples/https-two-zones/ARCHITECTURE.md").read_text())
     assert not [n for n in labels if n.startswith("aws_nat_gateway")]
     assert "HTTPS :443" in labels["aws_lb_this"] and "secret__stripe_AbCdEf" in labels
     assert ("aws_ecs_service_this", "secret__stripe_AbCdEf", "reads") in edges
+    # the four interface endpoints are one box of the private tier, their services two to a line
+    assert labels["endpoint_tier_private"] == "4 interface endpoints<br/>ECR API · ECR DKR<br/>LOGS · SECRETSMANAGER"
+    assert parents["endpoint_tier_private"] == ["vpc", "tier_private"]
 
 
 def test_types_added_by_other_modules_appear_from_the_type_table() -> None:
@@ -237,8 +240,9 @@ def test_plan_comment_marks_changed_boxes_and_drops_diagrams_before_destroy_deta
     folder = ROOT / "tests" / "fixtures" / "plans" / "dev-replace"
     plan = load_env_plan(folder, None, folder / "sources.json")
     diagrams = plan_diagrams((folder,), [plan], folder / "sources.json")
-    text = diagrams["dev"]
-    labels, parents, _ = parse(text)
+    assert [title for title, _ in diagrams["dev"]][0] == "Request path and network"
+    text = "".join(picture for _, picture in diagrams["dev"])
+    labels, parents, _ = parse(diagrams["dev"][0][1])
     assert "aws_subnet_public_a" not in labels  # compact: tiers without subnet boxes
     assert "  class aws_db_instance_this replaced" in text  # its own resource is replaced
     assert "  class aws_ecs_service_this changed" in text  # its task definition is replaced, the service updated
@@ -318,8 +322,8 @@ def test_a_huge_plan_gets_no_picture_rather_than_one_github_cannot_render() -> N
     from generator.diagram.plan import MAX_DIAGRAM_CHARS, plan_diagram
 
     small = synthetic_plan(200)
-    text = plan_diagram("prod", small, synthetic_sources(small))
-    assert text is not None and len(text) <= MAX_DIAGRAM_CHARS
+    pictures = plan_diagram("prod", small, synthetic_sources(small))
+    assert pictures and all(len(text) <= MAX_DIAGRAM_CHARS for _, text in pictures)
     huge = synthetic_plan(5000)  # 150 databases, 150 buckets...: hundreds of boxes
     assert plan_diagram("prod", huge, synthetic_sources(huge)) is None
 
@@ -347,11 +351,11 @@ def test_moves_and_imports_are_marked() -> None:
 
     folder = ROOT / "tests" / "fixtures" / "plans" / "dev-move"
     plan = json.loads((folder / "plan.json").read_text())
-    text = plan_diagram("dev", plan, json.loads((folder / "sources.json").read_text()))
-    assert text is not None and "  class aws_db_instance_primary,vpc moved" in text
+    pictures = plan_diagram("dev", plan, json.loads((folder / "sources.json").read_text()))
+    assert pictures is not None and "  class aws_db_instance_primary,vpc moved" in pictures[0][1]
     for change in plan["resource_changes"]:
         if change.get("previous_address"):
             change.pop("previous_address")
             change["change"]["importing"] = {"id": "x"}
     imported = plan_diagram("dev", plan, json.loads((folder / "sources.json").read_text()))
-    assert imported is not None and "imported" in imported.split("classDef imported", 1)[1]
+    assert imported is not None and "imported" in imported[0][1].split("classDef imported", 1)[1]

@@ -120,10 +120,23 @@ def _nat(resource: Resource, ctx: Context) -> list[str]:
 
 
 def _endpoint(resource: Resource, ctx: Context) -> list[str]:
-    # com.amazonaws.<region>.ecr.api -> "ECR API" (the service may itself hold dots)
-    service = " ".join((literal(resource.values.get("service_name")) or "").split(".")[3:])
     kind = literal(resource.values.get("vpc_endpoint_type")) or "Gateway"
-    return [f"{service.upper()} {kind.lower()} endpoint".strip()]
+    return [f"{_endpoint_service(resource)} {kind.lower()} endpoint".strip()]
+
+
+def _endpoint_service(resource: Resource) -> str:
+    # com.amazonaws.<region>.ecr.api -> "ECR API" (the service may itself hold dots)
+    return " ".join((literal(resource.values.get("service_name")) or "").split(".")[3:]).upper()
+
+
+def _endpoints(members: Sequence[Resource], ctx: Context) -> tuple[str, ...]:
+    """One box per tier, its services two to a line: four endpoints side by side would widen the tier."""
+    if len(members) == 1:
+        return tuple(_endpoint(members[0], ctx))
+    kinds = sorted({(literal(m.values.get("vpc_endpoint_type")) or "Gateway").lower() for m in members})
+    services = sorted(_endpoint_service(m) for m in members)
+    pairs = [" · ".join(services[i : i + 2]) for i in range(0, len(services), 2)]
+    return (f"{len(members)} {'/'.join(kinds)} endpoints", *pairs)
 
 
 def _ecr(resource: Resource, ctx: Context) -> list[str]:
@@ -180,6 +193,8 @@ def label(kind: str, members: Sequence[Resource], ctx: Context) -> tuple[str, ..
         zones = sorted({zone for member in members for zone in _nat(member, ctx)[1:] if zone})
         count = f"{len(members)} NAT gateways" if len(members) > 1 else "NAT gateway"
         return (count, f"AZ {', '.join(zone[-1:] for zone in zones)}") if zones else (count,)
+    if kind == "endpoint":
+        return _endpoints(members, ctx)
     if KINDS[kind].aggregate:
         return (
             KINDS[kind].title,

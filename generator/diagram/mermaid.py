@@ -11,6 +11,7 @@ boxes set their text colour with their fill: GitHub's dark theme would otherwise
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import replace
 
@@ -56,49 +57,60 @@ _INIT = (
 _LABEL_STYLE = "  linkStyle default color:#1f2328"
 # Boxes of these groups (and of any module's own group) are the operations picture of ARCHITECTURE.md.
 _REQUEST_GROUPS = ("edge", "regional")
+# Up to this many regional boxes stay in the request picture; more get a picture of their own, where
+# the boxes that use them stand above them instead of a whole VPC's width of arrows.
+_REGIONAL_INLINE = 3
 _EGRESS = "internet_egress"
+# Boxes side by side at most in a VPC tier (wide service boxes) and in a group, before a new row starts.
+_TIER_ROW = 3
+_GROUP_ROW = 2
 
 
 def parts(diagram: Diagram) -> list[tuple[str, Diagram]]:
     """ARCHITECTURE.md's picture in parts, each narrow enough for GitHub's column: the request path and
-    network (internet, edge, VPC, regional services), then each other group (monitoring, CI/CD...) with
-    the boxes it watches or deploys repeated as plain links. A part with no box is left out."""
-    request_ids = {
-        n.id for n in diagram.nodes if n.place not in {k for k, _ in diagram.groups} or n.place in _REQUEST_GROUPS
-    }
+    network (internet, edge, VPC, a few regional services), then each other group (many regional
+    services, monitoring, CI/CD...) with the boxes it uses, watches or deploys repeated as plain links.
+    A part with no box is left out."""
+    counts = Counter(n.place for n in diagram.nodes)
+    inline = {"edge", "regional"} if counts["regional"] <= _REGIONAL_INLINE else {"edge"}
+    request_ids = {n.id for n in diagram.nodes if n.place not in {k for k, _ in diagram.groups} or n.place in inline}
     found = [
         (
             "Request path and network",
             replace(
                 diagram,
-                groups=tuple(g for g in diagram.groups if g[0] in _REQUEST_GROUPS),
+                groups=tuple(g for g in diagram.groups if g[0] in inline),
                 nodes=tuple(n for n in diagram.nodes if n.id in request_ids),
                 edges=tuple(e for e in diagram.edges if e.source in request_ids and e.target in request_ids),
             ),
         )
     ]
-    for key, title in diagram.groups:
-        if key in _REQUEST_GROUPS:
-            continue
-        own = {n.id for n in diagram.nodes if n.place == key}
-        edges = tuple(e for e in diagram.edges if e.source in own or e.target in own)
-        linked = {end for e in edges for end in (e.source, e.target)} - own
-        stubs = tuple(replace(n, place="linked", label=n.label[:1]) for n in diagram.nodes if n.id in linked)
-        found.append(
-            (
-                title,
-                replace(
-                    diagram,
-                    vpc=(),
-                    tiers=(),
-                    groups=((key, title), ("linked", "Watched, used or deployed")),
-                    nodes=tuple(n for n in diagram.nodes if n.id in own) + stubs,
-                    edges=edges,
-                ),
-            )
-        )
+    split = {key for key, _ in diagram.groups} - inline
+    found += [(title, _group_part(diagram, key, title, split)) for key, title in diagram.groups if key in split]
     drawn = [(title, part) for title, part in found if any(n.kind != "subnet" for n in part.nodes)]
     return drawn or [("Architecture", diagram)]
+
+
+def _group_part(diagram: Diagram, key: str, title: str, split: set[str]) -> Diagram:
+    """One group's boxes and the boxes they link to, those above the group when most arrows point into it.
+    An arrow from another group with a picture of its own (an alarm on a queue) is drawn in that one only."""
+    places = {n.id: n.place for n in diagram.nodes}
+    own = {n.id for n in diagram.nodes if n.place == key}
+    edges = tuple(
+        e for e in diagram.edges if e.source in own or (e.target in own and places.get(e.source) not in split)
+    )
+    linked = {end for e in edges for end in (e.source, e.target)} - own
+    stubs = tuple(replace(n, place="linked", label=n.label[:1]) for n in diagram.nodes if n.id in linked)
+    inward = sum(e.target in own for e in edges) > sum(e.source in own for e in edges)
+    groups = ((key, title), ("linked", "Watched, used or deployed"))
+    return replace(
+        diagram,
+        vpc=(),
+        tiers=(),
+        groups=groups[::-1] if inward else groups,
+        nodes=tuple(n for n in diagram.nodes if n.id in own) + stubs,
+        edges=edges,
+    )
 
 
 def mermaid(diagram: Diagram, marks: Mapping[str, str] | None = None) -> str:
@@ -125,7 +137,7 @@ def mermaid(diagram: Diagram, marks: Mapping[str, str] | None = None) -> str:
     if any(e.target == _EGRESS for e in edges):
         lines.append(f'  {_EGRESS}(("Internet"))')
     lines += [_edge(edge) for edge in edges]
-    lines += _stacking(diagram, by_place)
+    lines += _stacking(diagram, by_place, edges)
     if any(edge.label for edge in edges):
         lines.append(_LABEL_STYLE)
     if marks:
@@ -139,18 +151,54 @@ def _egress(edge: Edge) -> Edge:
     return replace(edge, target=_EGRESS) if edge.target == INTERNET and not edge.flow else edge
 
 
-def _stacking(diagram: Diagram, by_place: Mapping[str, list[Node]]) -> list[str]:
-    """Invisible links that stack the boxes top-down (internet, edge, VPC tiers, the rest): unlinked
-    boxes would otherwise stand side by side and make the picture as wide as all of them."""
-    blocks = [n.id for n in by_place.get("outside", [])][:1]
-    blocks += [key for key, _ in diagram.groups if key == "edge" and by_place.get(key)]
-    blocks += [tier_id(tier) for tier in diagram.tiers] if diagram.vpc else []
-    blocks += [key for key, _ in diagram.groups if key != "edge" and by_place.get(key)]
-    links = list(zip(blocks, blocks[1:]))
-    for key in ("regional", "linked"):  # a row of more than two boxes becomes rows of two
-        members = [n.id for n in by_place.get(key, [])]
-        links += list(zip(members, members[2:]))
-    return [f"  {first} ~~~ {second}" for first, second in links]
+def _stacking(diagram: Diagram, by_place: Mapping[str, list[Node]], edges: list[Edge]) -> list[str]:
+    """Invisible links that stack the boxes top-down (internet, edge, VPC tiers, the rest) and break a
+    crowded tier or group into rows: unlinked boxes would otherwise stand side by side and make the
+    picture as wide as all of them. A link that would close a loop with the arrows is left out (Mermaid
+    would turn an arrow around for it and tangle the picture)."""
+    below: dict[str, set[str]] = {}
+    for edge in edges:
+        below.setdefault(edge.source, set()).add(edge.target)
+    blocks = [(n.id, n.id, [n.id]) for n in by_place.get("outside", [])][:1]
+    blocks += [(key, key, _ids(by_place[key])) for key, _ in diagram.groups if key == "edge" and by_place.get(key)]
+    tiers = [(tier_id(t), f"tier:{t}", _ids(by_place.get(f"tier:{t}", []))) for t in diagram.tiers]
+    loose = _ids(by_place.get("vpc", []))  # in the VPC but no tier (a gateway endpoint): below the tiers
+    blocks += [*tiers, *([(loose[0], "vpc", loose)] if loose else [])] if diagram.vpc else []
+    blocks += [(key, key, _ids(by_place[key])) for key, _ in diagram.groups if key != "edge" and by_place.get(key)]
+    links = []
+    for (upper, _, highs), (lower, place, lows) in zip(blocks, blocks[1:]):
+        if not (highs and lows):
+            links.append((upper, lower))
+            continue
+        # every lowest box of a block above the first row of the next: a link to a box stands for all of it
+        step = _TIER_ROW if place.startswith("tier:") else _GROUP_ROW
+        links += [(a, b) for a in highs if not below.get(a, set()) & set(highs) for b in lows[:step]]
+    for place, members in by_place.items():
+        step = _TIER_ROW if place.startswith("tier:") else _GROUP_ROW
+        if place != "outside":
+            links += [(a.id, b.id) for a, b in zip(members, members[step:])]
+    kept = []
+    for first, second in links:
+        if not _reaches(below, second, first):
+            below.setdefault(first, set()).add(second)
+            kept.append(f"  {first} ~~~ {second}")
+    return kept
+
+
+def _ids(nodes: list[Node]) -> list[str]:
+    return [n.id for n in nodes]
+
+
+def _reaches(below: Mapping[str, set[str]], start: str, goal: str) -> bool:
+    seen, stack = {start}, [start]
+    while stack:
+        current = stack.pop()
+        if current == goal:
+            return True
+        for nxt in below.get(current, set()) - seen:
+            seen.add(nxt)
+            stack.append(nxt)
+    return False
 
 
 def _tier_title(diagram: Diagram, tier: str) -> str:

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 INTERNET = "internet"
+Pictures = tuple[tuple[str, str], ...]  # a diagram in parts: (title, Mermaid text) of each, the request path first
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 The picture is built from the plan alone (its resources, their configuration references and
 planned values), so it needs no synth; a resource that is not drawn itself (a route, a listener)
-marks the box it belongs to.
+marks the box it belongs to. It comes in the parts of ARCHITECTURE.md, so each fits GitHub's column:
+the request path and network always, each other part (monitoring, CI/CD...) when the plan touches it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from typing import Any
 
 from generator.diagram.build import build
 from generator.diagram.graph import from_plan
-from generator.diagram.mermaid import MARKS, mermaid
+from generator.diagram.mermaid import MARKS, mermaid, parts
+from generator.diagram.model import Pictures
 
 # A move or an import alone changes nothing in AWS: any real change of the same box outranks it.
 _SEVERITY = {mark: rank for rank, mark in enumerate(("moved", "imported", "added", "changed", "replaced", "destroyed"))}
@@ -44,8 +46,8 @@ def _mark(change: Mapping[str, Any]) -> str | None:
     return "moved" if change.get("previous_address") else None
 
 
-def plan_diagram(env: str, plan: Mapping[str, Any], sources: Mapping[str, str] | None = None) -> str | None:
-    """Mermaid text of the compact diagram; None when the plan changes no resource or it is too big."""
+def plan_diagram(env: str, plan: Mapping[str, Any], sources: Mapping[str, str] | None = None) -> Pictures | None:
+    """The compact diagram's parts; None when the plan changes no resource or a part is too big."""
     changes = {
         str(rc["address"]): mark
         for rc in plan.get("resource_changes", [])
@@ -68,5 +70,9 @@ def plan_diagram(env: str, plan: Mapping[str, Any], sources: Mapping[str, str] |
             mark = mark if own or mark in ("moved", "imported") else "changed"
             if _SEVERITY[mark] > _SEVERITY.get(marks.get(owner, ""), -1):
                 marks[owner] = mark
-    text = mermaid(diagram, marks)
-    return text if len(text) <= MAX_DIAGRAM_CHARS else None
+    pictures = tuple(
+        (title, mermaid(part, marks))
+        for index, (title, part) in enumerate(parts(diagram))
+        if index == 0 or any(n.place != "linked" and n.id in marks for n in part.nodes)
+    )
+    return pictures if all(len(text) <= MAX_DIAGRAM_CHARS for _, text in pictures) else None

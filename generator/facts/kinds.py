@@ -46,7 +46,7 @@ KINDS: dict[str, Kind] = {
         Kind("database", "Database", "vpc", 50, "cylinder"),
         Kind("cache", "Cache", "vpc", 50, "cylinder"),
         Kind("nat", "NAT gateway", "vpc", 90, "hexagon", aggregate=True),
-        Kind("endpoint", "VPC endpoint", "vpc", 95, "stadium"),
+        Kind("endpoint", "VPC endpoint", "vpc", 95, "stadium", aggregate=True),
         Kind("ecr", "ECR repository", "regional", 60),
         Kind("secret", "Secret", "regional", 60, "stadium"),
         Kind("bucket", "S3 bucket", "regional", 60, "cylinder"),

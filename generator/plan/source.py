@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from generator.diagram.model import Pictures
 from generator.errors import UsageError
 from generator.paths import project_root
 from generator.plan import files as planfiles
@@ -104,11 +105,11 @@ def load_env_plan(path: Path, env_override: str | None, sources: Path | None) ->
     return replace(planned, stale=tuple(meta.stale)) if meta is not None and meta.stale else planned
 
 
-def plan_diagrams(paths: tuple[Path, ...], plans: list[EnvPlan], sources: Path | None) -> dict[str, str]:
-    """env -> compact Mermaid diagram with its changes marked, for each env whose plan changes resources."""
+def plan_diagrams(paths: tuple[Path, ...], plans: list[EnvPlan], sources: Path | None) -> dict[str, Pictures]:
+    """env -> the compact Mermaid diagram's parts, changes marked, for each env whose plan changes resources."""
     from generator.diagram.plan import plan_diagram
 
-    out: dict[str, str] = {}
+    out: dict[str, Pictures] = {}
     for path, plan in zip(paths, plans):
         if plan.errored or not plan.changes:
             continue

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 
 import jinja2
 
+from generator.diagram.model import Pictures
 from generator.paths import templates_dir
 from generator.plan.model import EnvPlan, PlanReport
 from generator.plan.resource import Action, ResourceChange
@@ -147,7 +148,7 @@ class Extras:
 
     costs: tuple[EnvCost, ...] = ()
     policy: PolicyReport | None = None
-    diagrams: Mapping[str, str] = field(default_factory=dict)  # env -> compact Mermaid diagram
+    diagrams: Mapping[str, Pictures] = field(default_factory=dict)  # env -> compact Mermaid diagram, in parts
     status: CiStatus | None = None  # the CI jobs' step records (failures shown first)
 
 
@@ -232,7 +233,7 @@ def render_comment(
     artifacts_url: str | None = None,
     source_url: str | None = None,
     limit: int = MAX_CHARS,
-    diagrams: Mapping[str, str] | None = None,
+    diagrams: Mapping[str, Pictures] | None = None,
     costs: Sequence[EnvCost] = (),
     policy: PolicyReport | None = None,
     status: CiStatus | None = None,
@@ -240,7 +241,7 @@ def render_comment(
 ) -> str:
     """The markdown comment at the most detailed view that fits in `limit` characters.
 
-    `diagrams`: env -> Mermaid text of its compact architecture diagram, changes marked.
+    `diagrams`: env -> (title, Mermaid text) parts of its compact architecture diagram, changes marked.
     Order of cuts: full plan text; top cost lines; attributes of non-destructive changes; the
     diagrams; changed cost lines; all attributes; then the non-destructive list shortened; last
     the destroy/replace list shortened. Cost totals and policy findings always stay.
