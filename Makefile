@@ -33,7 +33,7 @@ lint: venv
 	$(BIN)/python -m mypy --strict --ignore-missing-imports generator modules main.py
 
 test: lint
-	$(BIN)/pytest -n 2 --dist loadfile
+	$(BIN)/pytest -n 2 --dist loadfile --durations=25
 
 # checkov on environments/prod against its baseline (the test makes checkov's own venv on first use).
 checkov: venv

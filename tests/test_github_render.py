@@ -25,10 +25,7 @@ MIN_CONTRAST = 4.5
 # Issue 26 is open for these: the two service examples' pictures are still wider than GitHub's
 # column. They render and read in both themes (checked); their width is an expected failure, and
 # one that starts to fit must leave this list.
-KNOWN_WIDE = {
-    "examples/queue-worker/ARCHITECTURE.md",
-    "examples/web-worker-cache/ARCHITECTURE.md",
-}
+KNOWN_WIDE = {"examples/queue-worker/ARCHITECTURE.md", "examples/web-worker-cache/ARCHITECTURE.md"}
 
 
 @pytest.fixture(scope="module")

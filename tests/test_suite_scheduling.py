@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from tests.conftest import ROOT
-from tests.support.scheduling import unit_of
+from tests.support.scheduling import LONG_FIRST, rank, unit_of
 
 CONFTEST = """
 import pytest
@@ -34,6 +34,12 @@ def test_units_are_files_but_the_resource_stack_files_are_one() -> None:
     assert unit_of("tests/test_queue.py::test_a[x]") == unit_of("tests/test_uploads.py::test_b")
     assert unit_of("tests/test_runner.py::test_a") == "tests/test_runner.py"
     assert unit_of("tests/test_runner.py::test_a") != unit_of("tests/test_queue.py::test_a")
+
+
+def test_the_long_units_start_first_and_name_real_files() -> None:
+    assert rank("tests/test_e2e_local.py") < rank("tests/resstack") < rank("tests/test_runner.py")
+    stems = {path.stem for path in (ROOT / "tests").glob("test_*.py")} | {"resstack"}
+    assert not set(LONG_FIRST) - stems, "LONG_FIRST names a file that is gone"
 
 
 def test_two_workers_never_split_a_file_or_the_shared_unit(tmp_path: Path) -> None:
