@@ -140,7 +140,7 @@ def test_alarms_dashboard_and_database_insights(project: ProdLike) -> None:
     topic = json.loads(ok(project.run("output", "prodlike", "--local", "--json")))["alarm_topic_arn"]["value"]
     assert len(alarms) == 9 and all(alarm["AlarmActions"] == alarm["OKActions"] == [topic] for alarm in alarms)
     ratio = next(alarm for alarm in alarms if alarm["AlarmName"] == "acme-api-prodlike-alb-5xx-ratio")
-    assert ratio["Threshold"] == 5 and {query["Id"] for query in ratio["Metrics"]} == {
+    assert ratio["Threshold"] == 3 and {query["Id"] for query in ratio["Metrics"]} == {
         "result",
         "requests",
         "elb_5xx",
