@@ -127,6 +127,39 @@ def _start_runtime() -> None:
                 os.environ.pop("NODE_OPTIONS", None)
             else:
                 os.environ["NODE_OPTIONS"] = before
+        constructs = importlib.import_module("constructs")
+        _remember(constructs.Construct, "node")
+        _remember(constructs.Node, "id")
+
+
+_CONSTRUCT_ID = "_hclgen_construct_id"
+
+
+def _made(instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """Keep the construct id a resource was made with (scope, id, ...; the bindings call it id_):
+    tracked() names it without asking node. Not kept: an id with "/" (constructs rewrites it) and a
+    keyword `id`, which is a resource's Terraform attribute, not its construct id."""
+    construct_id = args[1] if len(args) > 1 else kwargs.get("id_")
+    state = getattr(instance, "__dict__", None)
+    if isinstance(construct_id, str) and "/" not in construct_id and isinstance(state, dict):
+        state[_CONSTRUCT_ID] = construct_id
+
+
+def _remember(cls: Any, name: str) -> None:
+    """Keep a readonly jsii property (TypeScript `readonly node`, `readonly id`) on the Python object
+    after its first read: module code and tracked() read `x.node.id` ~450 times a render, each read
+    a round-trip to node."""
+    read = getattr(cls, name).fget
+    key = f"_hclgen_{name}"
+
+    def remembered(self: Any) -> Any:
+        try:
+            return self.__dict__[key]
+        except KeyError:
+            value = self.__dict__[key] = read(self)
+            return value
+
+    setattr(cls, name, property(remembered, doc=getattr(cls, name).__doc__))
 
 
 def warm_up() -> None:
@@ -139,7 +172,7 @@ def warm_up() -> None:
 if not TYPE_CHECKING:
     globals().update(
         {
-            name: Binding(enginevenv.renamed(module, _RENAMES), real, _load)
+            name: Binding(enginevenv.renamed(module, _RENAMES), real, _load, _made)
             for name, (module, real) in type_checking_imports(Path(__file__).with_name("cdktypes.py")).items()
         }
     )
@@ -158,7 +191,7 @@ def __getattr__(name: str) -> Any:
             f"{name} is not a class of cdktf or of the AWS provider bindings "
             f"({PROVIDER_PACKAGE}): check its spelling against the provider's resource name"
         )
-    binding = Binding(module, name, _load)
+    binding = Binding(module, name, _load, _made)
     globals()[name] = binding
     return binding
 
@@ -207,7 +240,7 @@ def tracked(item: R, name: str | None = None, *, moved_from: str | None = None) 
             f"{Path(caller.f_code.co_filename).name}:{caller.f_lineno}: tracked() takes a resource, "
             f"data source or output, not {type(item).__name__}"
         )
-    logical = name or item.node.id
+    logical = name or getattr(item, "__dict__", {}).get(_CONSTRUCT_ID) or item.node.id
     item.override_logical_id(logical)
     log = _RECORDING.get()
     if log is not None:
