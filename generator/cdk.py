@@ -96,7 +96,7 @@ def _require_node() -> None:
 
 def _load(module: str, name: str) -> Any:
     """The real class behind a stand-in (the first call starts the jsii runtime)."""
-    if module not in sys.modules:
+    if not _STARTED:
         _require_node()
         # jsii prints a full-screen banner on every run under Node 18/20; README recommends Node 22+.
         os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "18,20")
@@ -107,29 +107,33 @@ def _load(module: str, name: str) -> Any:
 
 
 _STARTING = threading.Lock()
+_STARTED: list[bool] = []  # [True] once the runtime is up and the readonly properties are kept
 LAZY_INDEX = Path(__file__).with_name("lazyindex.js")
 
 
 def _start_runtime() -> None:
     """Import the core package, which starts node, with generator/lazyindex.js preloaded into it:
     node then compiles only the provider's resource modules a stack uses (~50), not all ~1,500
-    (about 2 s). NODE_OPTIONS is set for that one start only: terraform and other children never see it."""
+    (about 2 s). NODE_OPTIONS is set for that one start only: terraform and other children never see it.
+    Started by someone else (an eager `import cdktf_cdktf_provider_aws`), node keeps its eager index."""
     with _STARTING:
-        if CORE_PACKAGE in sys.modules:
+        if _STARTED:
             return
-        before = os.environ.get("NODE_OPTIONS")
-        preload = '--require "' + str(LAZY_INDEX).replace("\\", "\\\\").replace('"', '\\"') + '"'
-        os.environ["NODE_OPTIONS"] = f"{before} {preload}" if before else preload
-        try:
-            importlib.import_module(CORE_PACKAGE)
-        finally:
-            if before is None:
-                os.environ.pop("NODE_OPTIONS", None)
-            else:
-                os.environ["NODE_OPTIONS"] = before
+        if CORE_PACKAGE not in sys.modules:
+            before = os.environ.get("NODE_OPTIONS")
+            preload = '--require "' + str(LAZY_INDEX).replace("\\", "\\\\").replace('"', '\\"') + '"'
+            os.environ["NODE_OPTIONS"] = f"{before} {preload}" if before else preload
+            try:
+                importlib.import_module(CORE_PACKAGE)
+            finally:
+                if before is None:
+                    os.environ.pop("NODE_OPTIONS", None)
+                else:
+                    os.environ["NODE_OPTIONS"] = before
         constructs = importlib.import_module("constructs")
         _remember(constructs.Construct, "node")
         _remember(constructs.Node, "id")
+        _STARTED.append(True)
 
 
 _CONSTRUCT_ID = "_hclgen_construct_id"
