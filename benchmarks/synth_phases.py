@@ -6,7 +6,8 @@ Phases (serial, so each is its own cost; the real synth overlaps node's assembly
 reading the configs, so its wall time is less than the sum): Python start and the CLI's imports,
 reading the configs, node start + loading the core and provider assemblies (jsii), composing the
 stacks (constructs over jsii), emitting HCL, the diagram / moved-block passes, the workflows; beside
-each phase that talks to node, its count of jsii round-trips (one IPC message and answer each).
+each phase, the CPU seconds python and jsii's node processes spent in it (steadier than wall time on
+a busy machine) and, where it talks to node, its jsii round-trips (one IPC message and answer each).
 Medians over n runs in a throwaway project copy (the checkout is never touched).
 """
 
@@ -27,15 +28,33 @@ from scripts.projectcopy import copy_project  # noqa: E402
 
 # Runs inside the project copy; prints each phase's seconds and jsii round-trips. Mirrors pipeline.render.
 _PHASES = r"""
-import json, sys, time
-started = time.perf_counter()
+import json, os, sys, time
+TICK = os.sysconf("SC_CLK_TCK")
+def cpu():  # CPU seconds of this process and its live children (jsii's node processes), from /proc
+    total, pending = time.process_time(), [str(os.getpid())]
+    while pending:
+        pid = pending.pop()
+        try:
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{task}/children") as children:
+                    pending += children.read().split()
+            if pid != str(os.getpid()):
+                with open(f"/proc/{pid}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+                total += (int(fields[11]) + int(fields[12])) / TICK
+        except OSError:
+            continue
+    return total
+started, used = time.perf_counter(), cpu()
 from pathlib import Path
-t = {}
+t, c = {}, {}
 PHASES = ["python start + CLI imports", "read configs", "node + jsii assemblies", "compose stacks (jsii)",
           "emit HCL", "diagram + moved passes", "workflows"]
 def lap(name):
-    global started, phase
-    now = time.perf_counter(); t[name] = now - started; started = now
+    global started, used, phase
+    now, spent = time.perf_counter(), cpu()
+    t[name], c[name] = now - started, spent - used
+    started, used = now, spent
     phase = PHASES[min(PHASES.index(name) + 1, len(PHASES) - 1)]
 sends = {}
 phase = "python start + CLI imports"
@@ -72,7 +91,7 @@ lap("diagram + moved passes")
 from generator.render import workflows
 workflows.render({loaded.env.name: loaded.env.after for loaded in envs})
 lap("workflows")
-print(json.dumps({"seconds": t, "round-trips": sends}))
+print(json.dumps({"seconds": t, "cpu": c, "round-trips": sends}))
 """
 
 
@@ -94,6 +113,8 @@ def phases(project: Path, runs: int) -> dict[str, list[float]]:
             found.setdefault(name, []).append(seconds)
         for name, count in measured["round-trips"].items():
             found.setdefault(f"{name} {ROUND_TRIPS}", []).append(count)
+        for name, seconds in measured.get("cpu", {}).items():
+            found.setdefault(f"{name} {CPU}", []).append(seconds)
     return {name: values[1:] for name, values in found.items()}
 
 
@@ -109,20 +130,27 @@ def main() -> None:
 
 
 ROUND_TRIPS = "round-trips"
+CPU = "cpu"
 
 
 def report(found: dict[str, list[float]]) -> None:
-    total, trips = 0.0, 0
+    """Per phase: wall seconds, CPU seconds of python + node (steadier than wall on a busy machine),
+    jsii round-trips."""
+    total, total_cpu, trips = 0.0, 0.0, 0
     for name, values in found.items():
-        if name.endswith(ROUND_TRIPS):
+        if name.endswith((ROUND_TRIPS, CPU)):
             continue
         median = statistics.median(values)
-        total += median
+        spent = statistics.median(found.get(f"{name} {CPU}", [0.0]))
         count = int(statistics.median(found.get(f"{name} {ROUND_TRIPS}", [0])))
-        trips += count
+        total, total_cpu, trips = total + median, total_cpu + spent, trips + count
         calls = f"   {count:5d} jsii round-trips" if count else ""
-        print(f"  {name:32s} {median:6.2f} s ({min(values):.2f}-{max(values):.2f}, n={len(values)}){calls}")
-    print(f"  {'sum of phases (serial)':32s} {total:6.2f} s   {trips:5d} jsii round-trips")
+        print(
+            f"  {name:32s} {median:6.2f} s ({min(values):.2f}-{max(values):.2f}, n={len(values)})"
+            f"   cpu {spent:5.2f} s{calls}"
+        )
+    summed = f"  {'sum of phases (serial)':32s} {total:6.2f} s{'':17s}"
+    print(f"{summed}   cpu {total_cpu:5.2f} s   {trips:5d} jsii round-trips")
 
 
 if __name__ == "__main__":
