@@ -14,7 +14,8 @@ are also the table the stand-ins are made from. Any other class of the provider 
 below): a new module never needs an edit here.
 `cdktf_cdktf_provider_aws/__init__.py` imports all ~1,500 resource submodules (about 18 s):
 a bare package object is registered first, so a submodule loads only itself and the shared
-jsii assembly.
+jsii assembly. Node's side has the same problem (the provider's lib/index.js requires every resource
+module): generator/lazyindex.js, preloaded into jsii's node, makes those requires lazy too.
 
 Engine: HCLGEN_ENGINE=cdktf (default) or cdktn (CDK Terrain, the maintained fork of the archived
 cdktf). ENGINES below is the one edit point: the rest of the code reaches cdktf/cdktn and the
@@ -29,6 +30,7 @@ import importlib
 import importlib.util
 import os
 import sys
+import threading
 import types
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -94,18 +96,79 @@ def _require_node() -> None:
 
 def _load(module: str, name: str) -> Any:
     """The real class behind a stand-in (the first call starts the jsii runtime)."""
-    if module not in sys.modules:
+    if not _STARTED:
         _require_node()
         # jsii prints a full-screen banner on every run under Node 18/20; README recommends Node 22+.
         os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "18,20")
         engine_on_path()
         _register_lazy_package(PROVIDER_PACKAGE)
+        _start_runtime()
     return getattr(importlib.import_module(module), name)
 
 
+_STARTING = threading.Lock()
+_STARTED: list[bool] = []  # [True] once the runtime is up and the readonly properties are kept
+LAZY_INDEX = Path(__file__).with_name("lazyindex.js")
+
+
+def _start_runtime() -> None:
+    """Import the core package, which starts node, with generator/lazyindex.js preloaded into it:
+    node then compiles only the provider's resource modules a stack uses (~50), not all ~1,500
+    (about 2 s). NODE_OPTIONS is set for that one start only: terraform and other children never see it.
+    Started by someone else (an eager `import cdktf_cdktf_provider_aws`), node keeps its eager index."""
+    with _STARTING:
+        if _STARTED:
+            return
+        if CORE_PACKAGE not in sys.modules:
+            before = os.environ.get("NODE_OPTIONS")
+            preload = '--require "' + str(LAZY_INDEX).replace("\\", "\\\\").replace('"', '\\"') + '"'
+            os.environ["NODE_OPTIONS"] = f"{before} {preload}" if before else preload
+            try:
+                importlib.import_module(CORE_PACKAGE)
+            finally:
+                if before is None:
+                    os.environ.pop("NODE_OPTIONS", None)
+                else:
+                    os.environ["NODE_OPTIONS"] = before
+        constructs = importlib.import_module("constructs")
+        _remember(constructs.Construct, "node")
+        _remember(constructs.Node, "id")
+        _STARTED.append(True)
+
+
+_CONSTRUCT_ID = "_hclgen_construct_id"
+
+
+def _made(instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """Keep the construct id a resource was made with (scope, id, ...; the bindings call it id_):
+    tracked() names it without asking node. Not kept: an id with "/" (constructs rewrites it) and a
+    keyword `id`, which is a resource's Terraform attribute, not its construct id."""
+    construct_id = args[1] if len(args) > 1 else kwargs.get("id_")
+    state = getattr(instance, "__dict__", None)
+    if isinstance(construct_id, str) and "/" not in construct_id and isinstance(state, dict):
+        state[_CONSTRUCT_ID] = construct_id
+
+
+def _remember(cls: Any, name: str) -> None:
+    """Keep a readonly jsii property (TypeScript `readonly node`, `readonly id`) on the Python object
+    after its first read: module code and tracked() read `x.node.id` ~450 times a render, each read
+    a round-trip to node."""
+    read = getattr(cls, name).fget
+    key = f"_hclgen_{name}"
+
+    def remembered(self: Any) -> Any:
+        try:
+            return self.__dict__[key]
+        except KeyError:
+            value = self.__dict__[key] = read(self)
+            return value
+
+    setattr(cls, name, property(remembered, doc=getattr(cls, name).__doc__))
+
+
 def warm_up() -> None:
-    """Start node and load the core and provider assemblies (~2 s, mostly node): run in a thread
-    while the caller reads configs, the first construct then finds them loaded."""
+    """Start node and load the core and provider assemblies (~0.5 s with the lazy index): run in a
+    thread while the caller reads configs, the first construct then finds them loaded."""
     _load(CORE_PACKAGE, "App")
     importlib.import_module(f"{PROVIDER_PACKAGE}._jsii")
 
@@ -113,7 +176,7 @@ def warm_up() -> None:
 if not TYPE_CHECKING:
     globals().update(
         {
-            name: Binding(enginevenv.renamed(module, _RENAMES), real, _load)
+            name: Binding(enginevenv.renamed(module, _RENAMES), real, _load, _made)
             for name, (module, real) in type_checking_imports(Path(__file__).with_name("cdktypes.py")).items()
         }
     )
@@ -132,7 +195,7 @@ def __getattr__(name: str) -> Any:
             f"{name} is not a class of cdktf or of the AWS provider bindings "
             f"({PROVIDER_PACKAGE}): check its spelling against the provider's resource name"
         )
-    binding = Binding(module, name, _load)
+    binding = Binding(module, name, _load, _made)
     globals()[name] = binding
     return binding
 
@@ -181,7 +244,7 @@ def tracked(item: R, name: str | None = None, *, moved_from: str | None = None) 
             f"{Path(caller.f_code.co_filename).name}:{caller.f_lineno}: tracked() takes a resource, "
             f"data source or output, not {type(item).__name__}"
         )
-    logical = name or item.node.id
+    logical = name or getattr(item, "__dict__", {}).get(_CONSTRUCT_ID) or item.node.id
     item.override_logical_id(logical)
     log = _RECORDING.get()
     if log is not None:

@@ -19,16 +19,26 @@ class Binding:
     """Stands for a class until it is used; then behaves as that class (call, attribute,
     isinstance, issubclass). As a base class it gives a LazyBase (see there)."""
 
-    __slots__ = ("_module", "_name", "_load", "__weakref__")
+    __slots__ = ("_module", "_name", "_load", "_made", "__weakref__")
 
-    def __init__(self, module: str, name: str, load: Callable[[str, str], Any]) -> None:
-        self._module, self._name, self._load = module, name, load
+    def __init__(
+        self,
+        module: str,
+        name: str,
+        load: Callable[[str, str], Any],
+        made: Callable[[Any, tuple[Any, ...], dict[str, Any]], None] | None = None,
+    ) -> None:
+        """made(instance, args, kwargs), when given, sees each instance the stand-in creates."""
+        self._module, self._name, self._load, self._made = module, name, load, made
 
     def target(self) -> Any:
         return self._load(self._module, self._name)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.target()(*args, **kwargs)
+        instance = self.target()(*args, **kwargs)
+        if self._made is not None:
+            self._made(instance, args, kwargs)
+        return instance
 
     def __getattr__(self, attr: str) -> Any:
         return getattr(self.target(), attr)
