@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from generator.diagram.build import INTERNET, Diagram, Edge, Node
+from generator.diagram.stand_ins import against, stand_ins
 from generator.facts.kinds import KINDS
 
 _SHAPES = {
@@ -100,8 +101,9 @@ def _group_part(diagram: Diagram, key: str, title: str, split: set[str]) -> Diag
         e for e in diagram.edges if e.source in own or (e.target in own and places.get(e.source) not in split)
     )
     linked = {end for e in edges for end in (e.source, e.target)} - own
-    stubs, edges = _stubs([n for n in diagram.nodes if n.id in linked], edges)
+    stubs, edges = stand_ins([n for n in diagram.nodes if n.id in linked], edges)
     inward = sum(e.target in own for e in edges) > sum(e.source in own for e in edges)
+    edges = tuple(against(e, own, inward) for e in edges)
     groups = ((key, title), ("linked", "Watched, used or deployed"))
     return replace(
         diagram,
@@ -111,33 +113,6 @@ def _group_part(diagram: Diagram, key: str, title: str, split: set[str]) -> Diag
         nodes=tuple(n for n in diagram.nodes if n.id in own) + stubs,
         edges=edges,
     )
-
-
-def _stubs(linked: list[Node], edges: tuple[Edge, ...]) -> tuple[tuple[Node, ...], tuple[Edge, ...]]:
-    """The boxes a part links to, as stand-ins with their kind and name. Siblings of one kind and title
-    (five ECS services) share one stand-in that lists their names: one arrow into each box they use
-    instead of five side by side, each label with room of its own, which made the picture too wide."""
-    same: dict[tuple[str, str], list[Node]] = {}
-    for node in linked:
-        same.setdefault((node.kind, node.label[0] if node.label else node.id), []).append(node)
-    stubs, alias = [], {}
-    for (kind, title), members in same.items():
-        if len(members) == 1:
-            stubs.append(replace(members[0], place="linked", label=members[0].label[:2]))
-            continue
-        shared = f"{members[0].id}_and_{len(members) - 1}"
-        alias.update({n.id: shared for n in members})
-        names = tuple(n.label[1] for n in members if len(n.label) > 1)
-        addresses = tuple(a for n in members for a in n.addresses)
-        stubs.append(Node(shared, kind, (f"{len(members)} × {title}", *names), "linked", addresses))
-    merged: dict[tuple[str, str], Edge] = {}
-    for edge in edges:
-        edge = replace(edge, source=alias.get(edge.source, edge.source), target=alias.get(edge.target, edge.target))
-        if (first := merged.get((edge.source, edge.target))) is None:
-            merged[(edge.source, edge.target)] = edge
-        elif edge.label and edge.label not in first.label.split(" · "):
-            merged[(edge.source, edge.target)] = replace(first, label=" · ".join(filter(None, (first.label, edge.label))))
-    return tuple(stubs), tuple(merged.values())
 
 
 def mermaid(diagram: Diagram, marks: Mapping[str, str] | None = None) -> str:
