@@ -37,12 +37,14 @@ def stand_ins(linked: list[Node], edges: tuple[Edge, ...]) -> tuple[tuple[Node, 
 
 
 def names_lines(names: list[str]) -> tuple[str, ...]:
-    """`app`, `app-api`, `app-worker` -> `app`, `and -api, -worker`: the shared stem once, so the
+    """`app`, `app-api`, `app-worker` -> `app`, `and -api, -worker` (two to a line): the shared stem once, so the
     names stay short enough not to wrap into each other; names with no stem one to a line."""
     stem = commonprefix(names)
     if len(names) < 2 or stem not in names or not all(n == stem or n.startswith(f"{stem}-") for n in names):
         return tuple(names)
-    return (stem, "and " + ", ".join(n[len(stem) :] for n in names if n != stem))
+    rest = [n[len(stem) :] for n in names if n != stem]
+    pairs = [", ".join(rest[i : i + 2]) for i in range(0, len(rest), 2)]  # a pair fits a box's line unbroken
+    return (stem, f"and {pairs[0]}", *pairs[1:])
 
 
 def against(edge: Edge, own: set[str], inward: bool) -> Edge:
