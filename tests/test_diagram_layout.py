@@ -91,3 +91,31 @@ def test_the_comment_shows_the_parts_the_plan_touches() -> None:
             own = re.search(r'subgraph (?!linked)\w+\["[^"]*"\]\n(.*?)\n  end', text, re.S)
             marked = {n for line in re.findall(r"^  class (\S+) \w+$", text, re.M) for n in line.split(",")}
             assert own is not None and marked & set(re.findall(r"^    (\w+)[\[({]", own.group(1), re.M)), title
+
+
+def test_sibling_stand_ins_share_one_box_that_names_them() -> None:
+    """Five ECS services using the regional boxes are one stand-in there (one arrow per box they use, not
+    five side by side), naming each service; a single stand-in shows its name too."""
+    markdown = (ROOT / "examples" / "web-worker-cache" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    regional = _blocks(markdown)[1]
+    stand_in = re.findall(r"^    (aws_ecs_service_\w+)\[\"([^\"]*)\"\]$", regional, re.M)
+    assert len(stand_in) == 1, stand_in
+    shared, label = stand_in[0]
+    assert label.startswith("5 × ECS service (Fargate)<br/>annyang-web-worker-cache<br/>and -api, -beat")
+    assert "-inference, -worker" in label
+    targets = re.findall(rf"^  {shared} -\.?->(?:\|[^|]*\|)? (\w+)$", regional, re.M)
+    assert len(targets) == len(set(targets)) >= 4  # one arrow into each box
+    assert 'aws_db_instance_this[("RDS PostgreSQL 16<br/>annyang-web-worker-cache")]' in regional
+
+
+def test_stand_in_names_and_arrows_back_up_a_part() -> None:
+    from generator.diagram.model import Edge
+    from generator.diagram.stand_ins import against, names_lines
+
+    assert names_lines(["app", "app-api", "app-beat", "app-worker"]) == ("app", "and -api, -beat", "-worker")
+    assert names_lines(["web", "jobs"]) == ("web", "jobs")  # no shared stem: each name whole
+    assert names_lines(["app-a", "app-b"]) == ("app-a", "app-b")  # a stem that is no name is not shown
+    up = Edge("schedule", "database", "runs")
+    assert against(up, {"schedule"}, inward=True) == Edge("database", "schedule", "runs", arrow=False)
+    assert against(up, {"schedule"}, inward=False) == up  # stand-ins below: the arrow already points down
+    assert against(Edge("service", "queue"), {"queue"}, inward=True) == Edge("service", "queue")

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from generator.diagram.build import INTERNET, Diagram, Edge, Node
+from generator.diagram.stand_ins import against, stand_ins
 from generator.facts.kinds import KINDS
 
 _SHAPES = {
@@ -60,7 +61,6 @@ _REQUEST_GROUPS = ("edge", "regional")
 # Up to this many regional boxes stay in the request picture; more get a picture of their own, where
 # the boxes that use them stand above them instead of a whole VPC's width of arrows.
 _REGIONAL_INLINE = 3
-_EGRESS = "internet_egress"
 # Boxes side by side at most in a VPC tier (wide service boxes) and in a group, before a new row starts.
 _TIER_ROW = 3
 _GROUP_ROW = 2
@@ -100,8 +100,9 @@ def _group_part(diagram: Diagram, key: str, title: str, split: set[str]) -> Diag
         e for e in diagram.edges if e.source in own or (e.target in own and places.get(e.source) not in split)
     )
     linked = {end for e in edges for end in (e.source, e.target)} - own
-    stubs = tuple(replace(n, place="linked", label=n.label[:1]) for n in diagram.nodes if n.id in linked)
+    stubs, edges = stand_ins([n for n in diagram.nodes if n.id in linked], edges)
     inward = sum(e.target in own for e in edges) > sum(e.source in own for e in edges)
+    edges = tuple(against(e, own, inward) for e in edges)
     groups = ((key, title), ("linked", "Watched, used or deployed"))
     return replace(
         diagram,
@@ -134,8 +135,6 @@ def mermaid(diagram: Diagram, marks: Mapping[str, str] | None = None) -> str:
     if len(lines) == 2:  # nothing the diagram draws: say so rather than show an empty picture
         lines.append(f'  none["{text(f"{diagram.env}: no resource of a kind the diagram draws")}"]')
     edges = _edges(diagram)
-    if any(e.target == _EGRESS for e in edges):
-        lines.append(f'  {_EGRESS}(("Internet"))')
     lines += [_edge(edge) for edge in edges]
     lines += _stacking(diagram, by_place, edges)
     if any(edge.label for edge in edges):
@@ -146,9 +145,11 @@ def mermaid(diagram: Diagram, marks: Mapping[str, str] | None = None) -> str:
 
 
 def _egress(edge: Edge) -> Edge:
-    """Traffic out to the internet ends at an Internet circle of its own, below the NAT gateways: the one
-    on top is where requests come from, and one circle for both would pull the NAT gateways above it."""
-    return replace(edge, target=_EGRESS) if edge.target == INTERNET and not edge.flow else edge
+    """Traffic out to the internet is a plain line from the Internet on top down to the NAT gateways: an
+    arrow up would pull them above it, and a second Internet circle below them stood beside the VPC,
+    widening the picture by its own width."""
+    out = edge.target == INTERNET and not edge.flow
+    return replace(edge, source=INTERNET, target=edge.source, arrow=False) if out else edge
 
 
 def _stacking(diagram: Diagram, by_place: Mapping[str, list[Node]], edges: list[Edge]) -> list[str]:
