@@ -39,9 +39,11 @@ def render(
 
     with envreads.recording(root):  # the variables the configs and modules read join the cache key
         warming = _warm_up()
-        envs = load(root, names)
+        try:
+            envs = load(root, names)
+        finally:  # also on a config error: exiting under a half-started jsii prints its cleanup traceback
+            warming.join()  # its failure (e.g. no node) is raised again, as the user's error, by the first construct
         _log_render([loaded.env.name for loaded in envs])
-        warming.join()  # its failure (e.g. no node) is raised again, as the user's error, by the first construct
         with cache.tracking():  # constructs may import lazily while they build
             documents = synthesize(envs, root)
     rendered = []
@@ -58,7 +60,8 @@ def render(
 
 def _warm_up() -> threading.Thread:
     """Node starts and parses the provider assembly on the other core while Python reads the configs.
-    A daemon: a config error exits without waiting for it."""
+    render() joins it whatever happens: jsii's temporary folder is removed at exit, and removing it
+    while this thread still unpacks an assembly into it fails with a traceback."""
     from generator import cdk
 
     def run() -> None:
