@@ -24,15 +24,19 @@ SHARED_UNITS = {
 # instead of one long apply running alone at the end.
 LONG_FIRST = (
     "test_e2e_local",
+    "test_faults_local",
+    "test_plan_fixtures",
     "test_e2e_services_examples",
     "test_e2e_prodlike",
-    "test_faults_local",
-    "test_e2e_aurora_example",
-    "test_e2e_upgrade",
     "resstack",
+    "test_e2e_reviewed",
+    "test_e2e_upgrade",
+    "test_e2e_aurora_example",
     "test_e2e_moved",
     "test_convert_oracle",
-    "test_e2e_reviewed",
+    "test_cost",
+    "test_policy",
+    "test_engines",
 )
 
 
