@@ -15,6 +15,7 @@ from collections.abc import Iterator
 import pytest
 
 from generator.localaws import server as local_aws
+from scripts.plan_lifecycle import MODULE_EDITS
 from scripts.projectcopy import copy_project
 from tests.support.e2e import Project, ok
 
@@ -24,24 +25,9 @@ pytestmark = [
     pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not installed"),
 ]
 
-# The refactor: (file, committed text, renamed text). Module code, not config: no input renames these.
-RENAMES = (
-    (
-        "modules/rds.py",
-        'tags={"Name": f"{name}-{family}", **inputs.tags},\n            ),\n            "this",',
-        'tags={"Name": f"{name}-{family}", **inputs.tags},\n            ),\n            "primary",',
-    ),
-    (
-        "modules/rds.py",
-        '**self._insight(inputs, name),\n            ),\n            "this",',
-        '**self._insight(inputs, name),\n            ),\n            "primary",',
-    ),
-    (
-        "modules/vpc.py",
-        'AwsVpc(\n                self,\n                "this",',
-        'AwsVpc(\n                self,\n                "main",',
-    ),
-)
+# The refactor: (file, committed text, renamed text), module code, not config: no input renames
+# these. The same edits make the "move" plan fixture, so both come from one table.
+RENAMES = MODULE_EDITS["move"]
 MOVES = {
     "aws_db_instance.this": "aws_db_instance.primary",
     "aws_db_parameter_group.this": "aws_db_parameter_group.primary",
@@ -78,7 +64,7 @@ def test_apply_dev(project: Project) -> None:
 def test_rename_in_python_synthesizes_moved_blocks(project: Project) -> None:
     for rel, old, new in RENAMES:
         path = project.root / rel
-        assert path.read_text().count(old) == 1, f"{rel} no longer has {old!r}: update RENAMES"
+        assert path.read_text().count(old) == 1, f"{rel} no longer has {old!r}: update plan_lifecycle.MODULE_EDITS"
         path.write_text(path.read_text().replace(old, new))
     result = project.run("synth", "dev")
     assert "created environments/dev/moved.tf" in ok(result)
