@@ -52,17 +52,9 @@ class RunContext:
         values = {field: env.get(variable) or None for field, variable in VARIABLES.items()}
         return cls(
             api_url=env.get("GITHUB_API_URL") or DEFAULT_API_URL,
-            repository=values["repository"],
-            sha=values["sha"],
-            ref=values["ref"],
-            token=values["token"],
-            server_url=values["server_url"],
-            run_id=values["run_id"],
-            event_path=values["event_path"],
-            output_file=values["output_file"],
-            summary_file=values["summary_file"],
             actions=actions,
             ci=actions or env.get("CI", "").lower() == "true",
+            **values,
         )
 
     def require(self, flag: str, *fields: str) -> tuple[str, ...]:
